@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hypercall layer: the whole interface between the LibOS and the host
+ * kernel.  Only code in the .hypercall.text section (hypercall.S) executes
+ * the syscall instruction; XLIBOS_HYPERCALLS lists every host system call
+ * it is used for, which is what the host seccomp allow-list is built from.
+ */
+#ifndef _ASM_XLIBOS_HYPERCALL_H
+#define _ASM_XLIBOS_HYPERCALL_H
+
+#include <asm/unistd.h>
+
+#define XLIBOS_HYPERCALLS(X)		\
+	X(write)			\
+	X(mmap)				\
+	X(mprotect)			\
+	X(munmap)			\
+	X(rt_sigaction)			\
+	X(rt_sigprocmask)		\
+	X(rt_sigreturn)			\
+	X(sched_yield)			\
+	X(getpid)			\
+	X(clone)			\
+	X(exit)				\
+	X(sigaltstack)			\
+	X(arch_prctl)			\
+	X(gettid)			\
+	X(futex)			\
+	X(clock_gettime)		\
+	X(exit_group)			\
+	X(tgkill)
+
+#ifndef __ASSEMBLY__
+
+#include <linux/types.h>
+
+struct __kernel_timespec;
+
+/* Host signal that stands for "an interrupt line was raised". */
+#define XLIBOS_SIGIRQ		10	/* SIGUSR1 */
+
+long xlibos_host_syscall(long nr, long a1, long a2, long a3, long a4,
+			 long a5, long a6);
+
+/*
+ * Start a host thread in this host process on @stack_top that calls
+ * @fn(@arg); @fn must never return.  Returns the host tid or -errno.
+ */
+long xlibos_host_thread(unsigned long stack_top, void (*fn)(void *),
+			void *arg);
+
+/* Block all host signals, store @val in @futex_word, wake it, exit. */
+void __noreturn xlibos_host_thread_exit_wake(u32 *futex_word, u32 val);
+
+/* The sa_restorer every LibOS host signal handler returns through. */
+void xlibos_host_sigreturn(void);
+
+#define hc0(nr)			xlibos_host_syscall(__NR_##nr, 0, 0, 0, 0, 0, 0)
+#define hc1(nr, a)		xlibos_host_syscall(__NR_##nr, (long)(a), \
+						    0, 0, 0, 0, 0)
+#define hc2(nr, a, b)		xlibos_host_syscall(__NR_##nr, (long)(a), \
+						    (long)(b), 0, 0, 0, 0)
+#define hc3(nr, a, b, c)	xlibos_host_syscall(__NR_##nr, (long)(a), \
+						    (long)(b), (long)(c), \
+						    0, 0, 0)
+#define hc4(nr, a, b, c, d)	xlibos_host_syscall(__NR_##nr, (long)(a), \
+						    (long)(b), (long)(c), \
+						    (long)(d), 0, 0)
+#define hc6(nr, a, b, c, d, e, f) \
+	xlibos_host_syscall(__NR_##nr, (long)(a), (long)(b), (long)(c), \
+			    (long)(d), (long)(e), (long)(f))
+
+/* Host futex helpers on 32-bit words in memory shared by host threads. */
+long xlibos_futex_wait(u32 *word, u32 val, const struct __kernel_timespec *abs);
+long xlibos_futex_wake(u32 *word, int nr);
+
+/* Host CLOCK_MONOTONIC in ns (through the host vDSO when available). */
+u64 xlibos_host_monotonic_ns(void);
+
+void __noreturn xlibos_host_exit_process(int code);
+
+#endif /* __ASSEMBLY__ */
+#endif /* _ASM_XLIBOS_HYPERCALL_H */

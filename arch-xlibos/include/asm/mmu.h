@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_XLIBOS_MMU_H
+#define _ASM_XLIBOS_MMU_H
+
+typedef struct {
+	/* Host process (tgid) whose address space mirrors this mm, or 0. */
+	int host_pid;
+} mm_context_t;
+
+#endif /* _ASM_XLIBOS_MMU_H */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_XLIBOS_MMU_CONTEXT_H
+#define _ASM_XLIBOS_MMU_CONTEXT_H
+
+#include <linux/mm_types.h>
+
+/*
+ * Each guest mm lives in its own host process, so switching mm means
+ * switching host threads, which __switch_to already does.
+ */
+static inline void switch_mm(struct mm_struct *prev, struct mm_struct *next,
+			     struct task_struct *tsk)
+{
+}
+
+#include <asm-generic/mm_hooks.h>
+#include <asm-generic/mmu_context.h>
+
+#endif /* _ASM_XLIBOS_MMU_CONTEXT_H */

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_XLIBOS_PROCESSOR_H
+#define _ASM_XLIBOS_PROCESSOR_H
+
+#include <asm/page.h>
+#include <asm/ptrace.h>
+
+/*
+ * Guest user space ends below the LibOS region; everything from
+ * PAGE_OFFSET up belongs to the LibOS (physical memory, vmalloc).
+ */
+#define TASK_SIZE		(PAGE_OFFSET - PAGE_SIZE)
+#define TASK_SIZE_MAX		TASK_SIZE
+#define DEFAULT_MAP_WINDOW	TASK_SIZE
+#define STACK_TOP		TASK_SIZE
+#define STACK_TOP_MAX		TASK_SIZE
+#define TASK_UNMAPPED_BASE	PAGE_ALIGN(TASK_SIZE / 3)
+
+#ifndef __ASSEMBLY__
+
+struct task_struct;
+
+/*
+ * Per-task state of the host thread that backs the task.  The host
+ * thread's GS base points at @self, so %gs:0 is always "current".
+ */
+struct thread_struct {
+	struct task_struct *self;
+	/* Futex word: non-zero when this task owns the vCPU. */
+	u32 run_token;
+	int host_tid;
+	/* Kernel thread entry (copy_thread) */
+	int (*kfn)(void *);
+	void *kfn_arg;
+	/* Host alternate signal stack of this task's host thread. */
+	void *altstack;
+	/* Where the host thread starts: top of the kernel stack. */
+	unsigned long host_sp;
+	unsigned long fsbase;
+	unsigned long gsbase;
+};
+
+#define INIT_THREAD { .self = &init_task }
+
+static inline void cpu_relax(void)
+{
+	asm volatile("rep; nop" ::: "memory");
+}
+
+#define task_pt_regs(task) \
+	((struct pt_regs *)(task_stack_page(task) + THREAD_SIZE) - 1)
+
+#define KSTK_EIP(tsk)	(task_pt_regs(tsk)->ip)
+#define KSTK_ESP(tsk)	(task_pt_regs(tsk)->sp)
+
+unsigned long __get_wchan(struct task_struct *p);
+
+void start_thread(struct pt_regs *regs, unsigned long pc, unsigned long sp);
+
+static inline void prefetch(const void *x) { }
+static inline void prefetchw(const void *x) { }
+
+#endif /* __ASSEMBLY__ */
+#endif /* _ASM_XLIBOS_PROCESSOR_H */

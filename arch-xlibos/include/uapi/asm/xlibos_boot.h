@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Boot protocol between the xlibos loader (host side) and the LibOS image.
+ *
+ * The loader maps guest physical memory (one memfd) at XLIBOS_PHYS_VIRT,
+ * copies the image's PT_LOAD segments to their addresses inside it, and
+ * calls the ELF entry point as void entry(struct xlibos_boot_info *) on a
+ * host thread.  The kernel copies the boot info before it allocates
+ * anything; the exit record stays shared with the supervising loader.
+ */
+#ifndef _UAPI_ASM_XLIBOS_BOOT_H
+#define _UAPI_ASM_XLIBOS_BOOT_H
+
+
+/* Host virtual address of guest physical address 0 (== PAGE_OFFSET). */
+#define XLIBOS_PHYS_VIRT	0x7c0000000000
+/* Largest guest physical memory the layout leaves room for (1 TiB). */
+#define XLIBOS_PHYS_MAX		0x010000000000
+/* Guest physical address the image is linked to run at. */
+#define XLIBOS_IMAGE_PHYS	0x200000
+/* Kernel vmalloc area, mirrored into host mappings on demand. */
+#define XLIBOS_VMALLOC_START	0x7d0000000000
+#define XLIBOS_VMALLOC_END	0x7e0000000000
+
+#define XLIBOS_BOOT_MAGIC	0x58424f4f544c4942ULL	/* "BILTOOBX" */
+#define XLIBOS_BOOT_VERSION	1
+#define XLIBOS_CMDLINE_MAX	2048
+
+/* ELF note in the image: name "XLibOS", type 1, desc = u32 version. */
+#define XLIBOS_NOTE_NAME	"XLibOS"
+#define XLIBOS_NOTE_TYPE	1
+
+#ifndef __ASSEMBLY__
+
+#include <linux/types.h>
+
+struct xlibos_boot_info {
+	__u64 magic;		/* XLIBOS_BOOT_MAGIC */
+	__u32 version;		/* XLIBOS_BOOT_VERSION */
+	__s32 phys_fd;		/* host fd of the guest physical memory memfd */
+	__u64 phys_size;	/* bytes of guest physical memory */
+	__u64 initrd_phys;	/* guest physical address of the initrd, or 0 */
+	__u64 initrd_size;	/* bytes, or 0 */
+	__u64 vdso_clock_gettime; /* host vDSO clock_gettime, or 0 */
+	__u64 exit_record;	/* address of a shared struct xlibos_exit_record */
+	__s32 console_fd;	/* host fd printk writes to (normally 2) */
+	__s32 reserved0;
+	char cmdline[XLIBOS_CMDLINE_MAX];
+};
+
+enum xlibos_exit_reason {
+	XLIBOS_EXIT_NONE = 0,	/* never written: the LibOS died unexpectedly */
+	XLIBOS_EXIT_POWEROFF = 1,
+	XLIBOS_EXIT_HALT = 2,
+	XLIBOS_EXIT_RESTART = 3,
+	XLIBOS_EXIT_PANIC = 4,
+};
+
+#define XLIBOS_EXIT_MAGIC	0x54495845U	/* "EXIT" */
+#define XLIBOS_EXIT_MSG_MAX	1024
+
+/* One page, MAP_SHARED between the loader and the LibOS process. */
+struct xlibos_exit_record {
+	__u32 magic;		/* XLIBOS_EXIT_MAGIC once written */
+	__u32 reason;		/* enum xlibos_exit_reason */
+	__s32 status;		/* guest-defined status (later: init's exit) */
+	__u32 reserved;
+	char message[XLIBOS_EXIT_MSG_MAX]; /* panic message, NUL-terminated */
+};
+
+#endif /* __ASSEMBLY__ */
+#endif /* _UAPI_ASM_XLIBOS_BOOT_H */

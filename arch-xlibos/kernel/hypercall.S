@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The only place the LibOS executes the host's syscall instruction.
+ * Everything here lives in .hypercall.text so that the host seccomp
+ * filter can allow exactly this range of instruction pointers.
+ */
+#include <linux/linkage.h>
+#include <asm/unistd.h>
+
+/* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM */
+#define HOST_THREAD_CLONE_FLAGS	0x50f00
+#define HOST_SIG_BLOCK		0
+
+	.section .hypercall.text, "ax"
+
+/* long xlibos_host_syscall(nr, a1, a2, a3, a4, a5, a6) */
+SYM_FUNC_START(xlibos_host_syscall)
+	movq	%rdi, %rax
+	movq	%rsi, %rdi
+	movq	%rdx, %rsi
+	movq	%rcx, %rdx
+	movq	%r8, %r10
+	movq	%r9, %r8
+	movq	8(%rsp), %r9
+	syscall
+	ret
+SYM_FUNC_END(xlibos_host_syscall)
+
+/* long xlibos_host_thread(stack_top, fn, arg) */
+SYM_FUNC_START(xlibos_host_thread)
+	pushq	%r12
+	movq	%rdx, %r12		/* arg survives clone in both threads */
+	movq	%rsi, %r9		/* fn */
+	movq	%rdi, %rsi		/* child stack */
+	movl	$HOST_THREAD_CLONE_FLAGS, %edi
+	xorl	%edx, %edx
+	xorl	%r10d, %r10d
+	xorl	%r8d, %r8d
+	movl	$__NR_clone, %eax
+	syscall
+	testq	%rax, %rax
+	jz	1f
+	popq	%r12
+	ret
+1:	/* new host thread, on its own stack */
+	xorl	%ebp, %ebp
+	andq	$-16, %rsp
+	movq	%r12, %rdi
+	call	*%r9
+	ud2
+SYM_FUNC_END(xlibos_host_thread)
+
+/*
+ * void xlibos_host_thread_exit_wake(u32 *futex_word, u32 val)
+ * The calling task is dead: its stack may be freed as soon as the word is
+ * woken, so after blocking signals nothing here touches memory but the word.
+ */
+SYM_FUNC_START(xlibos_host_thread_exit_wake)
+	movq	%rdi, %r12
+	movl	%esi, %r13d
+	movl	$__NR_rt_sigprocmask, %eax
+	movl	$HOST_SIG_BLOCK, %edi
+	leaq	all_host_signals(%rip), %rsi
+	xorl	%edx, %edx
+	movl	$8, %r10d
+	syscall
+	movl	%r13d, (%r12)
+	movl	$__NR_futex, %eax
+	movq	%r12, %rdi
+	movl	$1, %esi		/* FUTEX_WAKE, shared */
+	movl	$1, %edx
+	syscall
+	movl	$__NR_exit, %eax
+	xorl	%edi, %edi
+	syscall
+	ud2
+SYM_FUNC_END(xlibos_host_thread_exit_wake)
+
+/* sa_restorer of every host signal handler the LibOS installs */
+SYM_FUNC_START(xlibos_host_sigreturn)
+	movl	$__NR_rt_sigreturn, %eax
+	syscall
+	ud2
+SYM_FUNC_END(xlibos_host_sigreturn)
+
+	.section .rodata
+	.balign 8
+all_host_signals:
+	.quad	-1

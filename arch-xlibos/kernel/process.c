@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tasks and the vCPU.  Every task (kernel threads included) is backed by
+ * one host thread that runs the task's kernel code on the task's kernel
+ * stack.  Only the task that owns the vCPU runs; __switch_to() hands the
+ * vCPU over by waking the next task's futex word and parks the previous
+ * task's host thread on its own.
+ */
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
+#include <linux/sched/debug.h>
+#include <linux/cpu.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/ptrace.h>
+#include <linux/kallsyms.h>
+#include <asm/prctl.h>
+#include <asm/hypercall.h>
+#include <asm/signal.h>
+#include <asm/xlibos.h>
+
+/* run_token values */
+#define RUN_PARKED	0
+#define RUN_GO		1
+#define RUN_ABORT	2	/* fork failed before the task ever ran */
+#define RUN_ABORTED	3	/* the host thread acknowledged RUN_ABORT */
+
+#define ALTSTACK_ORDER	3
+#define ALTSTACK_SIZE	(PAGE_SIZE << ALTSTACK_ORDER)
+
+/* Host stack_t (struct sigaltstack); x86-64 layout. */
+struct host_stack {
+	void *ss_sp;
+	int ss_flags;
+	size_t ss_size;
+};
+
+static unsigned long init_altstack[ALTSTACK_SIZE / sizeof(long)]
+	__aligned(PAGE_SIZE);
+
+/* Runs on the host thread that backs @t, before it does anything else. */
+void xlibos_host_thread_init(struct task_struct *t)
+{
+	struct host_stack ss = {
+		.ss_sp = t == &init_task ? (void *)init_altstack :
+					   t->thread.altstack,
+		.ss_size = ALTSTACK_SIZE,
+	};
+
+	hc2(arch_prctl, ARCH_SET_GS, &t->thread.self);
+	hc2(sigaltstack, &ss, NULL);
+}
+
+static void wait_for_vcpu(struct thread_struct *t)
+{
+	while (!__atomic_load_n(&t->run_token, __ATOMIC_ACQUIRE))
+		xlibos_futex_wait(&t->run_token, RUN_PARKED, NULL);
+}
+
+static void __noreturn xlibos_thread_start(void *arg)
+{
+	struct task_struct *p = arg;
+
+	xlibos_host_thread_init(p);
+	wait_for_vcpu(&p->thread);
+	if (p->thread.run_token == RUN_ABORT)
+		xlibos_host_thread_exit_wake(&p->thread.run_token, RUN_ABORTED);
+
+	schedule_tail(xlibos_vcpu.last);
+	p->thread.kfn(p->thread.kfn_arg);
+	/*
+	 * A user-mode thread whose function returned has exec'ed a program;
+	 * entering user mode comes with guest user support.
+	 */
+	panic("xlibos: %s returned to user mode, which is not supported yet",
+	      p->comm);
+}
+
+int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
+{
+	struct thread_struct *t = &p->thread;
+	struct pt_regs *childregs = task_pt_regs(p);
+	long tid;
+
+	if (!args->fn)
+		return -EOPNOTSUPP;	/* user processes: not yet */
+
+	memset(t, 0, sizeof(*t));
+	memset(childregs, 0, sizeof(*childregs));
+	t->self = p;
+	t->kfn = args->fn;
+	t->kfn_arg = args->fn_arg;
+
+	t->altstack = (void *)__get_free_pages(GFP_KERNEL, ALTSTACK_ORDER);
+	if (!t->altstack)
+		return -ENOMEM;
+
+	tid = xlibos_host_thread((unsigned long)childregs & ~15UL,
+				 xlibos_thread_start, p);
+	if (tid < 0) {
+		free_pages((unsigned long)t->altstack, ALTSTACK_ORDER);
+		t->altstack = NULL;
+		return -EAGAIN;
+	}
+	t->host_tid = tid;
+	return 0;
+}
+
+/* Called for a task whose fork failed after copy_thread(), and at exit. */
+void exit_thread(struct task_struct *tsk)
+{
+	struct thread_struct *t = &tsk->thread;
+
+	if (tsk == current || !t->host_tid)
+		return;
+	__atomic_store_n(&t->run_token, RUN_ABORT, __ATOMIC_SEQ_CST);
+	xlibos_futex_wake(&t->run_token, 1);
+	while (__atomic_load_n(&t->run_token, __ATOMIC_ACQUIRE) != RUN_ABORTED)
+		xlibos_futex_wait(&t->run_token, RUN_ABORT, NULL);
+	t->host_tid = 0;
+}
+
+void arch_release_task_struct(struct task_struct *tsk)
+{
+	if (tsk->thread.altstack)
+		free_pages((unsigned long)tsk->thread.altstack, ALTSTACK_ORDER);
+	tsk->thread.altstack = NULL;
+}
+
+struct task_struct *__switch_to(struct task_struct *prev,
+				struct task_struct *next)
+{
+	struct thread_struct *p = &prev->thread;
+	struct thread_struct *n = &next->thread;
+
+	xlibos_vcpu.last = prev;
+	WRITE_ONCE(xlibos_vcpu.owner, next);
+	WRITE_ONCE(xlibos_vcpu.owner_tid, n->host_tid);
+
+	/* A dead task's stack is freed by next: leave without touching it. */
+	if (READ_ONCE(prev->__state) == TASK_DEAD)
+		xlibos_host_thread_exit_wake(&n->run_token, RUN_GO);
+
+	WRITE_ONCE(p->run_token, RUN_PARKED);
+	__atomic_store_n(&n->run_token, RUN_GO, __ATOMIC_SEQ_CST);
+	xlibos_futex_wake(&n->run_token, 1);
+	wait_for_vcpu(p);
+
+	return xlibos_vcpu.last;
+}
+
+/* Called with interrupts disabled; returns with them enabled. */
+void arch_cpu_idle(void)
+{
+	__atomic_store_n(&xlibos_vcpu.idle, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&xlibos_irq.pending, __ATOMIC_SEQ_CST))
+		xlibos_futex_wait(&xlibos_irq.pending, 0, NULL);
+	__atomic_store_n(&xlibos_vcpu.idle, 0, __ATOMIC_SEQ_CST);
+	raw_local_irq_enable();
+}
+
+void start_thread(struct pt_regs *regs, unsigned long pc, unsigned long sp)
+{
+	regs->ip = pc;
+	regs->sp = sp;
+	regs->cs = XLIBOS_USER_CS;
+	regs->ss = XLIBOS_USER_DS;
+	regs->flags = 0x200;	/* X86_EFLAGS_IF, as on x86-64 */
+}
+
+void flush_thread(void)
+{
+}
+
+unsigned long __get_wchan(struct task_struct *p)
+{
+	return 0;
+}
+
+void show_regs(struct pt_regs *regs)
+{
+	show_regs_print_info(KERN_DEFAULT);
+	pr_info("RIP: %016lx RSP: %016lx EFLAGS: %08lx\n",
+		regs->ip, regs->sp, regs->flags);
+	pr_info("RAX: %016lx RBX: %016lx RCX: %016lx\n",
+		regs->ax, regs->bx, regs->cx);
+	pr_info("RDX: %016lx RSI: %016lx RDI: %016lx\n",
+		regs->dx, regs->si, regs->di);
+	pr_info("RBP: %016lx R08: %016lx R09: %016lx\n",
+		regs->bp, regs->r8, regs->r9);
+	pr_info("R10: %016lx R11: %016lx R12: %016lx\n",
+		regs->r10, regs->r11, regs->r12);
+	pr_info("R13: %016lx R14: %016lx R15: %016lx\n",
+		regs->r13, regs->r14, regs->r15);
+}
+
+/* Without unwind tables: report every kernel text address on the stack. */
+void show_stack(struct task_struct *task, unsigned long *sp,
+		const char *loglvl)
+{
+	unsigned long *end;
+
+	if (!task)
+		task = current;
+	if (!sp)
+		sp = task == current ? (unsigned long *)&sp :
+		     (unsigned long *)task_pt_regs(task);
+	end = (unsigned long *)task_pt_regs(task);
+	if (sp < (unsigned long *)task_stack_page(task) || sp >= end)
+		return;
+
+	printk("%sCall Trace (guessed):\n", loglvl);
+	for (; sp < end; sp++)
+		if (__kernel_text_address(*sp))
+			printk("%s [<%016lx>] %pS\n", loglvl, *sp, (void *)*sp);
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Power-off, halt, restart and panic end the host process; the shared
+ * exit record tells the loader which one it was.
+ */
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/panic_notifier.h>
+#include <linux/notifier.h>
+#include <linux/pm.h>
+#include <linux/reboot.h>
+#include <linux/string.h>
+#include <asm/hypercall.h>
+#include <asm/xlibos.h>
+
+static struct xlibos_exit_record *exit_record(void)
+{
+	return (struct xlibos_exit_record *)xlibos_boot.exit_record;
+}
+
+static void __noreturn xlibos_exit(u32 reason, int code)
+{
+	struct xlibos_exit_record *rec = exit_record();
+
+	if (rec) {
+		/* A panic that ends in a restart stays a panic. */
+		if (READ_ONCE(rec->magic) != XLIBOS_EXIT_MAGIC ||
+		    rec->reason != XLIBOS_EXIT_PANIC) {
+			rec->reason = reason;
+			rec->status = code;
+		}
+		__atomic_store_n(&rec->magic, XLIBOS_EXIT_MAGIC,
+				 __ATOMIC_RELEASE);
+		if (rec->reason == XLIBOS_EXIT_PANIC)
+			code = 2;
+	}
+	xlibos_host_exit_process(code);
+}
+
+void machine_power_off(void)
+{
+	xlibos_exit(XLIBOS_EXIT_POWEROFF, 0);
+}
+
+void machine_halt(void)
+{
+	xlibos_exit(XLIBOS_EXIT_HALT, 0);
+}
+
+void machine_restart(char *cmd)
+{
+	xlibos_exit(XLIBOS_EXIT_RESTART, 0);
+}
+
+void (*pm_power_off)(void);
+EXPORT_SYMBOL(pm_power_off);
+
+static int xlibos_panic_event(struct notifier_block *nb, unsigned long ev,
+			      void *msg)
+{
+	struct xlibos_exit_record *rec = exit_record();
+
+	if (rec) {
+		strscpy(rec->message, msg, sizeof(rec->message));
+		rec->reason = XLIBOS_EXIT_PANIC;
+		__atomic_store_n(&rec->magic, XLIBOS_EXIT_MAGIC,
+				 __ATOMIC_RELEASE);
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block xlibos_panic_nb = {
+	.notifier_call = xlibos_panic_event,
+	.priority = INT_MIN,	/* after everyone else has said their piece */
+};
+
+/* panic() calls this once the whole panic report is on the console. */
+static long xlibos_panic_blink(int state)
+{
+	xlibos_exit(XLIBOS_EXIT_PANIC, 2);
+}
+
+void __init xlibos_panic_init(void)
+{
+	atomic_notifier_chain_register(&panic_notifier_list, &xlibos_panic_nb);
+	panic_blink = xlibos_panic_blink;
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The x86-64 specific entries of the system call table. */
+#include <linux/syscalls.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/sched.h>
+#include <asm/prctl.h>
+
+SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len,
+		unsigned long, prot, unsigned long, flags,
+		unsigned long, fd, unsigned long, off)
+{
+	if (off & ~PAGE_MASK)
+		return -EINVAL;
+	return ksys_mmap_pgoff(addr, len, prot, flags, fd, off >> PAGE_SHIFT);
+}
+
+SYSCALL_DEFINE2(arch_prctl, int, option, unsigned long, arg2)
+{
+	struct thread_struct *t = &current->thread;
+
+	switch (option) {
+	case ARCH_SET_FS:
+		if (arg2 >= TASK_SIZE)
+			return -EPERM;
+		t->fsbase = arg2;
+		return 0;
+	case ARCH_SET_GS:
+		if (arg2 >= TASK_SIZE)
+			return -EPERM;
+		t->gsbase = arg2;
+		return 0;
+	case ARCH_GET_FS:
+		return put_user(t->fsbase, (unsigned long __user *)arg2);
+	case ARCH_GET_GS:
+		return put_user(t->gsbase, (unsigned long __user *)arg2);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* No I/O ports and no LDT: what x86-64 Linux says to unprivileged code. */
+SYSCALL_DEFINE1(iopl, unsigned int, level)
+{
+	return -EPERM;
+}
+
+SYSCALL_DEFINE3(ioperm, unsigned long, from, unsigned long, num, int, on)
+{
+	return -EPERM;
+}
+
+SYSCALL_DEFINE3(modify_ldt, int, func, void __user *, ptr,
+		unsigned long, bytecount)
+{
+	return -ENOSYS;
+}

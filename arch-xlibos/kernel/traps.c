@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host signals that mean "the CPU trapped": SIGSEGV/SIGBUS from a memory
+ * access, SIGILL, SIGFPE, SIGTRAP.  In LibOS code a fault is either a
+ * vmalloc page not mirrored yet, a user access with a fixup, or a bug.
+ */
+#include <linux/kernel.h>
+#include <linux/init.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pgtable.h>
+#include <linux/sched/debug.h>
+#include <asm/hypercall.h>
+#include <asm/ucontext.h>
+#include <asm/xlibos.h>
+
+/* Host struct kernel_sigaction for rt_sigaction(2) on x86-64. */
+struct host_sigaction {
+	void *handler;
+	unsigned long flags;
+	void (*restorer)(void);
+	unsigned long mask;
+};
+
+#define HOST_SA_SIGINFO		0x00000004UL
+#define HOST_SA_ONSTACK		0x08000000UL
+#define HOST_SA_RESTART		0x10000000UL
+#define HOST_SA_RESTORER	0x04000000UL
+#define HOST_SA_NODEFER		0x40000000UL
+
+void xlibos_install_host_handler(int sig, void *handler)
+{
+	struct host_sigaction sa = {
+		.handler = handler,
+		.flags = HOST_SA_SIGINFO | HOST_SA_ONSTACK | HOST_SA_RESTART |
+			 HOST_SA_RESTORER,
+		.restorer = xlibos_host_sigreturn,
+		.mask = 0,
+	};
+	long err = hc4(rt_sigaction, sig, &sa, NULL, sizeof(sa.mask));
+
+	if (err) {
+		static const char msg[] = "xlibos: rt_sigaction failed\n";
+
+		hc3(write, 2, msg, sizeof(msg) - 1);
+		xlibos_host_exit_process(2);
+	}
+}
+
+/* Mirror one page of the kernel's vmalloc area from init_mm's tables. */
+static bool map_kernel_page(unsigned long addr)
+{
+	pgd_t *pgd;
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+	pte_t *ptep, pte;
+	long ret;
+
+	if (addr < VMALLOC_START || addr >= VMALLOC_END)
+		return false;
+	pgd = pgd_offset_k(addr);
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(*p4d))
+		return false;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(*pud))
+		return false;
+	pmd = pmd_offset(pud, addr);
+	if (pmd_none(*pmd))
+		return false;
+	ptep = pte_offset_kernel(pmd, addr);
+	pte = READ_ONCE(*ptep);
+	if (!(pte_val(pte) & _PAGE_PRESENT))
+		return false;
+
+	ret = hc6(mmap, addr & PAGE_MASK, PAGE_SIZE,
+		  PROT_READ | (pte_write(pte) ? PROT_WRITE : 0) |
+		  (pte_exec(pte) ? PROT_EXEC : 0),
+		  MAP_SHARED | MAP_FIXED, xlibos_boot.phys_fd,
+		  pte_pfn(pte) << PAGE_SHIFT);
+	return ret == (long)(addr & PAGE_MASK);
+}
+
+extern char xlibos_nofault_insn[], xlibos_nofault_fixup[];
+extern char xlibos_nofault_clear_insn[], xlibos_nofault_clear_fixup[];
+
+static const struct {
+	const char *insn, *fixup;
+} nofault_sites[] = {
+	{ xlibos_nofault_insn, xlibos_nofault_fixup },
+	{ xlibos_nofault_clear_insn, xlibos_nofault_clear_fixup },
+};
+
+static void kernel_fault(int sig, struct siginfo *si, struct ucontext *uc)
+{
+	unsigned long addr = (unsigned long)si->si_addr;
+	struct pt_regs regs = {};
+	unsigned int i;
+
+	if ((sig == SIGSEGV || sig == SIGBUS) && map_kernel_page(addr))
+		return;
+
+	/* A faulting user (or nofault) copy returns the bytes left. */
+	for (i = 0; i < ARRAY_SIZE(nofault_sites); i++) {
+		if (uc->uc_mcontext.ip == (unsigned long)nofault_sites[i].insn) {
+			uc->uc_mcontext.ip = (unsigned long)nofault_sites[i].fixup;
+			return;
+		}
+	}
+
+	regs.ip = uc->uc_mcontext.ip;
+	regs.sp = uc->uc_mcontext.sp;
+	regs.bp = uc->uc_mcontext.bp;
+	regs.flags = uc->uc_mcontext.flags;
+	regs.ax = uc->uc_mcontext.ax;
+	regs.bx = uc->uc_mcontext.bx;
+	regs.cx = uc->uc_mcontext.cx;
+	regs.dx = uc->uc_mcontext.dx;
+	regs.si = uc->uc_mcontext.si;
+	regs.di = uc->uc_mcontext.di;
+	regs.r8 = uc->uc_mcontext.r8;
+	regs.r9 = uc->uc_mcontext.r9;
+	regs.r10 = uc->uc_mcontext.r10;
+	regs.r11 = uc->uc_mcontext.r11;
+	regs.r12 = uc->uc_mcontext.r12;
+	regs.r13 = uc->uc_mcontext.r13;
+	regs.r14 = uc->uc_mcontext.r14;
+	regs.r15 = uc->uc_mcontext.r15;
+
+	pr_emerg("xlibos: kernel %s at %pS, address %016lx\n",
+		 sig == SIGSEGV ? "page fault" :
+		 sig == SIGBUS ? "bus error" :
+		 sig == SIGILL ? "invalid opcode" :
+		 sig == SIGFPE ? "divide error" : "trap",
+		 (void *)regs.ip, addr);
+	show_regs(&regs);
+	panic("Fatal exception in LibOS code");
+}
+
+static void trap_handler(int sig, struct siginfo *si, void *ucv)
+{
+	kernel_fault(sig, si, ucv);
+}
+
+void __init xlibos_traps_host_init(void)
+{
+	xlibos_install_host_handler(SIGSEGV, trap_handler);
+	xlibos_install_host_handler(SIGBUS, trap_handler);
+	xlibos_install_host_handler(SIGILL, trap_handler);
+	xlibos_install_host_handler(SIGFPE, trap_handler);
+	xlibos_install_host_handler(SIGTRAP, trap_handler);
+}
+
+void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+{
+	start = max(start, VMALLOC_START);
+	end = min(end, VMALLOC_END);
+	if (start < end)
+		hc2(munmap, start & PAGE_MASK, PAGE_ALIGN(end) - (start & PAGE_MASK));
+}

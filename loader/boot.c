@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "boot.h"
+#include "diag.h"
+#include "exit_status.h"
+#include "guest.h"
+#include "hostmem.h"
+#include "options.h"
+#include "supervisor.h"
+#include "usage.h"
+#include "vdso.h"
+
+/* A zeroed page shared with the child (and so with the LibOS). */
+static void *shared_page(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Fork, run the guest in the child, supervise it; returns the exit status. */
+static int run_guest(struct guest_params *gp)
+{
+	char msg[XLIBOS_EXIT_MSG_MAX + 128];
+	sigset_t saved_mask;
+	int wstatus, status;
+	pid_t child;
+
+	/* An inherited SIG_IGN for SIGCHLD would auto-reap the child. */
+	signal(SIGCHLD, SIG_DFL);
+	supervisor_block_signals(&saved_mask);
+	fflush(NULL);	/* or buffered output would be written twice */
+
+	gp->supervisor = getpid();
+	gp->signal_mask = &saved_mask;
+	child = fork();
+	if (child < 0) {
+		diag_error("cannot start the LibOS process: fork: %s", strerror(errno));
+		return LOADER_EXIT_USAGE;
+	}
+	if (child == 0)
+		guest_run(gp);
+
+	/* The supervisor needs neither the image nor the initrd. */
+	image_close(gp->image);
+	if (gp->initrd)
+		initrd_close(gp->initrd);
+
+	if (!supervisor_wait(child, &saved_mask, &wstatus))
+		return LOADER_EXIT_FAILURE;
+	status = exit_status_decide(gp->exit_record, wstatus,
+				    (enum handoff_stage)gp->handoff->stage, msg, sizeof(msg));
+	if (msg[0])
+		diag_error("%s", msg);
+	return status;
+}
+
+int boot_command(int argc, char **argv)
+{
+	struct boot_options opts;
+	char default_image[PATH_MAX];
+	struct image image;
+	struct initrd initrd;
+	struct guest_params gp = { 0 };
+
+	switch (options_parse_boot(argc, argv, hostmem_total(), &opts)) {
+	case OPTIONS_HELP:
+		usage_print(stdout);
+		return LOADER_EXIT_OK;
+	case OPTIONS_ERROR:
+		return LOADER_EXIT_USAGE;
+	case OPTIONS_OK:
+		break;
+	}
+	if (!opts.image_path) {
+		if (!options_default_image(default_image, sizeof(default_image)))
+			return LOADER_EXIT_USAGE;
+		opts.image_path = default_image;
+	}
+
+	/* Everything that can be checked is checked before forking. */
+	if (!image_open(opts.image_path, opts.mem_size, opts.mem_arg, &image))
+		return LOADER_EXIT_USAGE;
+	if (opts.initrd_path &&
+	    !initrd_open(opts.initrd_path, opts.mem_size, opts.mem_arg, image.end_phys, &initrd)) {
+		image_close(&image);
+		return LOADER_EXIT_USAGE;
+	}
+
+	gp.exit_record = shared_page();
+	gp.handoff = shared_page();
+	if (!gp.exit_record || !gp.handoff) {
+		diag_error("cannot allocate the exit record: %s", strerror(errno));
+		image_close(&image);
+		return LOADER_EXIT_USAGE;
+	}
+	gp.phys_size = opts.mem_size;
+	gp.cmdline = opts.cmdline;
+	gp.image = &image;
+	gp.initrd = opts.initrd_path ? &initrd : NULL;
+	gp.vdso_clock_gettime = vdso_clock_gettime();
+	return run_guest(&gp);
+}

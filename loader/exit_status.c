@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "diag.h"
+#include "exit_status.h"
+
+/* "SIGSEGV", or "signal 40" for those without an abbreviation. */
+static void signal_name(int sig, char *buf, size_t len)
+{
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev)
+		snprintf(buf, len, "SIG%s", abbrev);
+	else
+		snprintf(buf, len, "signal %d", sig);
+}
+
+static int decide_from_record(const struct xlibos_exit_record *rec, char *msg, size_t len)
+{
+	/* The guest may have died mid-write: never trust the terminator. */
+	char text[XLIBOS_EXIT_MSG_MAX];
+	size_t n = strnlen(rec->message, sizeof(rec->message));
+
+	memcpy(text, rec->message, n < sizeof(text) ? n : sizeof(text) - 1);
+	text[n < sizeof(text) ? n : sizeof(text) - 1] = '\0';
+	n = strlen(text);
+	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+
+	switch (rec->reason) {
+	case XLIBOS_EXIT_POWEROFF:
+	case XLIBOS_EXIT_HALT:
+		msg[0] = '\0';
+		return LOADER_EXIT_OK;
+	case XLIBOS_EXIT_RESTART:
+		snprintf(msg, len, "guest requested restart (not supported), exiting");
+		return LOADER_EXIT_RESTART;
+	case XLIBOS_EXIT_PANIC:
+		snprintf(msg, len, "guest kernel panic: %s", n ? text : "(no message)");
+		return LOADER_EXIT_FAILURE;
+	default:
+		snprintf(msg, len, "guest exited with unknown reason %u", rec->reason);
+		return LOADER_EXIT_FAILURE;
+	}
+}
+
+int exit_status_decide(const struct xlibos_exit_record *rec, int wstatus,
+		       enum handoff_stage stage, char *msg, size_t len)
+{
+	char sig[32];
+
+	/* A written record wins even if the process died afterwards. */
+	if (rec && rec->magic == XLIBOS_EXIT_MAGIC)
+		return decide_from_record(rec, msg, len);
+
+	if (WIFEXITED(wstatus) && stage != HANDOFF_IN_KERNEL) {
+		/* The loader child failed on its own and already said why. */
+		if (WEXITSTATUS(wstatus)) {
+			msg[0] = '\0';
+			return WEXITSTATUS(wstatus);
+		}
+		snprintf(msg, len, "LibOS process exited before starting the kernel");
+		return LOADER_EXIT_FAILURE;
+	}
+	if (WIFSIGNALED(wstatus)) {
+		signal_name(WTERMSIG(wstatus), sig, sizeof(sig));
+		snprintf(msg, len, "LibOS terminated unexpectedly (killed by signal %s)", sig);
+	} else {
+		snprintf(msg, len, "LibOS terminated unexpectedly (exit status %d)",
+			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
+	}
+	return LOADER_EXIT_FAILURE;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Turn how the LibOS process ended into the loader's exit status. */
+#ifndef XLIBOS_LOADER_EXIT_STATUS_H
+#define XLIBOS_LOADER_EXIT_STATUS_H
+
+#include <stddef.h>
+
+#include <asm/xlibos_boot.h>
+
+#include "handoff.h"
+
+/*
+ * rec: the shared exit record; wstatus: from waitpid(); stage: how far the
+ * child got.  Writes the line to print (without "xlibos: "), or "" for a
+ * quiet exit, into msg and returns the exit status.
+ */
+int exit_status_decide(const struct xlibos_exit_record *rec, int wstatus,
+		       enum handoff_stage stage, char *msg, size_t len);
+
+#endif

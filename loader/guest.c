@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "guest.h"
+#include "physmem.h"
+#include "supervisor.h"
+
+typedef void (*xlibos_entry_fn)(struct xlibos_boot_info *);
+
+/* Static, not on the stack: the kernel may reuse this stack freely. */
+static struct xlibos_boot_info boot_info;
+
+static void become_libos_process(const struct guest_params *p)
+{
+	const struct rlimit no_core = { 0, 0 };
+
+	/* The LibOS must never outlive its supervisor... */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		diag_error("warning: cannot set parent-death signal: %s", strerror(errno));
+	/* ...which may already have died before prctl took effect. */
+	if (getppid() != p->supervisor)
+		_exit(LOADER_EXIT_FAILURE);
+
+	/* A crashing guest would otherwise drop a core the size of its RAM. */
+	setrlimit(RLIMIT_CORE, &no_core);
+	supervisor_child_restore(p->signal_mask);
+}
+
+static void fill_boot_info(const struct guest_params *p, int phys_fd)
+{
+	struct xlibos_boot_info *bi = &boot_info;
+
+	memset(bi, 0, sizeof(*bi));
+	bi->magic = XLIBOS_BOOT_MAGIC;
+	bi->version = XLIBOS_BOOT_VERSION;
+	bi->phys_fd = phys_fd;
+	bi->phys_size = p->phys_size;
+	if (p->initrd) {
+		bi->initrd_phys = p->initrd->phys;
+		bi->initrd_size = p->initrd->size;
+	}
+	bi->vdso_clock_gettime = p->vdso_clock_gettime;
+	bi->exit_record = (uint64_t)(uintptr_t)p->exit_record;
+	bi->console_fd = STDERR_FILENO;
+	/* Length was checked while parsing options. */
+	snprintf(bi->cmdline, sizeof(bi->cmdline), "%s", p->cmdline);
+}
+
+noreturn void guest_run(const struct guest_params *p)
+{
+	xlibos_entry_fn entry = (xlibos_entry_fn)(uintptr_t)p->image->entry;
+	int phys_fd;
+
+	become_libos_process(p);
+
+	if (!physmem_create(p->phys_size, &phys_fd) || !physmem_load_image(p->image))
+		_exit(LOADER_EXIT_USAGE);
+	image_close(p->image);	/* no loader fds should leak into the guest */
+	if (p->initrd && !initrd_load(p->initrd))
+		_exit(LOADER_EXIT_USAGE);
+	fill_boot_info(p, phys_fd);
+
+	/* The kernel writes to fd 2 directly; get our buffered output out first. */
+	fflush(NULL);
+	p->handoff->stage = HANDOFF_IN_KERNEL;
+	entry(&boot_info);
+
+	p->handoff->stage = HANDOFF_RETURNED;
+	diag_error("LibOS entry point returned (kernel image broken?)");
+	_exit(LOADER_EXIT_FAILURE);
+}

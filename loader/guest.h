@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The child side of "boot": become the LibOS process, load the image
+ * into guest memory and jump to the kernel.
+ */
+#ifndef XLIBOS_LOADER_GUEST_H
+#define XLIBOS_LOADER_GUEST_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+#include <asm/xlibos_boot.h>
+
+#include "handoff.h"
+#include "image.h"
+#include "initrd.h"
+
+struct guest_params {
+	pid_t supervisor;		/* must stay our parent */
+	const sigset_t *signal_mask;	/* mask to restore before booting */
+	uint64_t phys_size;
+	const char *cmdline;
+	struct image *image;
+	struct initrd *initrd;		/* NULL if none */
+	uint64_t vdso_clock_gettime;
+	struct xlibos_exit_record *exit_record;
+	struct handoff *handoff;
+};
+
+/* Never returns: the kernel ends the process with exit_group(). */
+noreturn void guest_run(const struct guest_params *p);
+
+#endif
