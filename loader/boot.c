@@ -27,13 +27,27 @@ static void *shared_page(void)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-/* Fork, run the guest in the child, supervise it; returns the exit status. */
-static int run_guest(struct guest_params *gp)
+static void close_inputs(struct guest_params *gp)
+{
+	image_close(gp->image);
+	if (gp->initrd)
+		initrd_close(gp->initrd);
+}
+
+int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 {
 	char msg[XLIBOS_EXIT_MSG_MAX + 128];
 	sigset_t saved_mask;
 	int wstatus, status;
 	pid_t child;
+
+	gp->exit_record = shared_page();
+	gp->handoff = shared_page();
+	if (!gp->exit_record || !gp->handoff) {
+		diag_error("cannot allocate the exit record: %s", strerror(errno));
+		close_inputs(gp);
+		return policy->start_error;
+	}
 
 	/* An inherited SIG_IGN for SIGCHLD would auto-reap the child. */
 	signal(SIGCHLD, SIG_DFL);
@@ -45,24 +59,29 @@ static int run_guest(struct guest_params *gp)
 	child = fork();
 	if (child < 0) {
 		diag_error("cannot start the LibOS process: fork: %s", strerror(errno));
-		return LOADER_EXIT_USAGE;
+		close_inputs(gp);
+		return policy->start_error;
 	}
 	if (child == 0)
 		guest_run(gp);
 
 	/* The supervisor needs neither the image nor the initrd. */
-	image_close(gp->image);
-	if (gp->initrd)
-		initrd_close(gp->initrd);
+	close_inputs(gp);
 
 	if (!supervisor_wait(child, &saved_mask, &wstatus))
-		return LOADER_EXIT_FAILURE;
-	status = exit_status_decide(gp->exit_record, wstatus,
-				    (enum handoff_stage)gp->handoff->stage, msg, sizeof(msg));
+		return policy->wait_error;
+	status = policy->decide(gp->exit_record, wstatus,
+				(enum handoff_stage)gp->handoff->stage, msg, sizeof(msg));
 	if (msg[0])
 		diag_error("%s", msg);
 	return status;
 }
+
+static const struct boot_exit_policy boot_policy = {
+	.decide = exit_status_decide,
+	.start_error = LOADER_EXIT_USAGE,
+	.wait_error = LOADER_EXIT_FAILURE,
+};
 
 int boot_command(int argc, char **argv)
 {
@@ -96,17 +115,10 @@ int boot_command(int argc, char **argv)
 		return LOADER_EXIT_USAGE;
 	}
 
-	gp.exit_record = shared_page();
-	gp.handoff = shared_page();
-	if (!gp.exit_record || !gp.handoff) {
-		diag_error("cannot allocate the exit record: %s", strerror(errno));
-		image_close(&image);
-		return LOADER_EXIT_USAGE;
-	}
 	gp.phys_size = opts.mem_size;
 	gp.cmdline = opts.cmdline;
 	gp.image = &image;
 	gp.initrd = opts.initrd_path ? &initrd : NULL;
 	gp.vdso_clock_gettime = vdso_clock_gettime();
-	return run_guest(&gp);
+	return boot_guest(&gp, &boot_policy);
 }

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "diag.h"
 #include "exit_status.h"
+#include "guest-init/run_status.h"
 
 /* "SIGSEGV", or "signal 40" for those without an abbreviation. */
 static void signal_name(int sig, char *buf, size_t len)
@@ -74,4 +76,19 @@ int exit_status_decide(const struct xlibos_exit_record *rec, int wstatus,
 			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
 	}
 	return LOADER_EXIT_FAILURE;
+}
+
+int exit_status_decide_run(const struct xlibos_exit_record *rec, int wstatus,
+			   enum handoff_stage stage, char *msg, size_t len)
+{
+	bool recorded = rec && rec->magic == XLIBOS_EXIT_MAGIC;
+
+	/* Same diagnosis as boot; only the numbers differ. */
+	exit_status_decide(rec, wstatus, stage, msg, len);
+	if (recorded && (rec->reason == XLIBOS_EXIT_POWEROFF || rec->reason == XLIBOS_EXIT_HALT)) {
+		if (rec->status >= 0 && rec->status <= 255)
+			return rec->status;
+		snprintf(msg, len, "guest reported exit status %d (outside 0-255)", rec->status);
+	}
+	return XLIBOS_RUN_ERROR;
 }

@@ -17,4 +17,12 @@
 int exit_status_decide(const struct xlibos_exit_record *rec, int wstatus,
 		       enum handoff_stage stage, char *msg, size_t len);
 
+/*
+ * The same for "xlibos run": a power-off (or halt) exits with the status
+ * the guest init reported in rec->status; anything else is a failure of
+ * xlibos itself (XLIBOS_RUN_ERROR, 125) with the message as above.
+ */
+int exit_status_decide_run(const struct xlibos_exit_record *rec, int wstatus,
+			   enum handoff_stage stage, char *msg, size_t len);
+
 #endif

@@ -32,6 +32,16 @@ bool initrd_place(uint64_t phys_size, uint64_t image_end, uint64_t size,
 	return true;
 }
 
+uint64_t initrd_min_mem(uint64_t image_end, uint64_t size)
+{
+	const uint64_t mib = UINT64_C(1) << 20;
+	uint64_t want = ((image_end + PAGE_MASK_4K) & ~PAGE_MASK_4K) + XLIBOS_KERNEL_HEADROOM +
+			((size + PAGE_MASK_4K) & ~PAGE_MASK_4K);
+
+	/* Rounded up to what people type. */
+	return (want + mib - 1) / mib * mib;
+}
+
 bool initrd_open(const char *path, uint64_t phys_size, const char *mem_arg,
 		 uint64_t image_end, struct initrd *rd)
 {
@@ -54,13 +64,8 @@ bool initrd_open(const char *path, uint64_t phys_size, const char *mem_arg,
 	rd->size = (uint64_t)st.st_size;
 	if (!initrd_place(phys_size, image_end, rd->size, &rd->phys)) {
 		char need[SIZE_FORMAT_MAX];
-		const uint64_t mib = UINT64_C(1) << 20;
-		/* Inverse of initrd_place(), rounded up to what people type. */
-		uint64_t want = ((image_end + PAGE_MASK_4K) & ~PAGE_MASK_4K) +
-				XLIBOS_KERNEL_HEADROOM +
-				((rd->size + PAGE_MASK_4K) & ~PAGE_MASK_4K);
+		uint64_t want = initrd_min_mem(image_end, rd->size);
 
-		want = (want + mib - 1) / mib * mib;
 		diag_error("initrd '%s' (%" PRIu64 " bytes) does not fit in --mem %s next to the kernel (needs at least %s)",
 			   path, rd->size, mem_arg, size_format(want, need, sizeof(need)));
 		goto fail;

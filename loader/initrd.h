@@ -28,6 +28,12 @@ struct initrd {
 bool initrd_place(uint64_t phys_size, uint64_t image_end, uint64_t size,
 		  uint64_t *phys);
 
+/*
+ * The smallest guest memory, rounded up to whole MiB, that holds an image
+ * ending at image_end and an initrd of size bytes (inverse of initrd_place).
+ */
+uint64_t initrd_min_mem(uint64_t image_end, uint64_t size);
+
 /* Open, size and place the initrd; prints a message on failure. */
 bool initrd_open(const char *path, uint64_t phys_size, const char *mem_arg,
 		 uint64_t image_end, struct initrd *rd);

@@ -9,6 +9,8 @@
 
 #include "boot.h"
 #include "diag.h"
+#include "guest-init/run_status.h"
+#include "run.h"
 #include "usage.h"
 
 int main(int argc, char **argv)
@@ -24,6 +26,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "boot") == 0)
 		return boot_command(argc - 1, argv + 1);
+	if (strcmp(argv[1], "run") == 0)
+		return run_command(argc - 1, argv + 1);
 
 	if (argv[1][0] == '-')
 		diag_error("unknown option '%s'", argv[1]);

@@ -87,11 +87,34 @@ bool options_default_image(char *buf, size_t len)
 	return false;
 }
 
-/* Which option an argument names, and where its value is. */
-struct option_spec {
-	const char *name;
-	const char **slot;
-};
+enum options_match_result options_match(int argc, char **argv, int *index,
+					const struct option_spec *specs, size_t nspecs,
+					const struct option_spec **spec, const char **value)
+{
+	const char *arg = argv[*index];
+
+	/* Hand-rolled: getopt_long accepts abbreviations and prints its own errors. */
+	for (size_t s = 0; s < nspecs; s++) {
+		size_t len = strlen(specs[s].name);
+
+		if (strncmp(arg, specs[s].name, len) != 0)
+			continue;
+		if (arg[len] == '=') {
+			*value = arg + len + 1;
+		} else if (arg[len] == '\0') {
+			if (*index + 1 >= argc) {
+				diag_error("option '%s' requires an argument", specs[s].name);
+				return OPTIONS_MATCH_ERROR;
+			}
+			*value = argv[++*index];
+		} else {
+			continue;
+		}
+		*spec = &specs[s];
+		return OPTIONS_MATCH_FOUND;
+	}
+	return OPTIONS_MATCH_NONE;
+}
 
 static enum options_result usage_error(void)
 {
@@ -110,7 +133,6 @@ enum options_result options_parse_boot(int argc, char **argv, uint64_t host_mem,
 		{ "--image", &image },
 	};
 
-	/* Hand-rolled: getopt_long accepts abbreviations and prints its own errors. */
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		const struct option_spec *spec = NULL;
@@ -119,32 +141,18 @@ enum options_result options_parse_boot(int argc, char **argv, uint64_t host_mem,
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
 			return OPTIONS_HELP;
 
-		for (size_t s = 0; s < sizeof(specs) / sizeof(specs[0]); s++) {
-			size_t len = strlen(specs[s].name);
-
-			if (strncmp(arg, specs[s].name, len) != 0)
-				continue;
-			if (arg[len] == '=') {
-				value = arg + len + 1;
-			} else if (arg[len] == '\0') {
-				if (i + 1 >= argc) {
-					diag_error("option '%s' requires an argument", specs[s].name);
-					return usage_error();
-				}
-				value = argv[++i];
-			} else {
-				continue;
-			}
-			spec = &specs[s];
-			break;
-		}
-
-		if (!spec) {
+		switch (options_match(argc, argv, &i, specs, sizeof(specs) / sizeof(specs[0]),
+				      &spec, &value)) {
+		case OPTIONS_MATCH_ERROR:
+			return usage_error();
+		case OPTIONS_MATCH_NONE:
 			if (arg[0] == '-')
 				diag_error("unknown option '%s' for 'boot'", arg);
 			else
 				diag_error("unexpected argument '%s' for 'boot'", arg);
 			return usage_error();
+		case OPTIONS_MATCH_FOUND:
+			break;
 		}
 		/* Repeating an option is almost always a mistake in a script. */
 		if (*spec->slot) {

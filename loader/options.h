@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Command line of "xlibos boot". */
+/* Command line of "xlibos boot", and helpers shared with "xlibos run". */
 #ifndef XLIBOS_LOADER_OPTIONS_H
 #define XLIBOS_LOADER_OPTIONS_H
 
@@ -48,5 +48,26 @@ bool options_default_image(char *buf, size_t len);
 
 /* Same rule applied to an explicit executable path (testable). */
 bool options_image_beside(const char *exe_path, char *buf, size_t len);
+
+/* An option taking a value, and where the value goes. */
+struct option_spec {
+	const char *name;	/* "--mem" */
+	const char **slot;
+};
+
+enum options_match_result {
+	OPTIONS_MATCH_FOUND,	/* *spec and *value set */
+	OPTIONS_MATCH_NONE,	/* argv[*index] is none of specs */
+	OPTIONS_MATCH_ERROR,	/* value missing; message printed */
+};
+
+/*
+ * Match argv[*index] against specs as "--name VALUE" or "--name=VALUE"
+ * (exact names only, no abbreviations).  Advances *index past a separate
+ * value.  Shared by the sub-commands so they parse alike.
+ */
+enum options_match_result options_match(int argc, char **argv, int *index,
+					const struct option_spec *specs, size_t nspecs,
+					const struct option_spec **spec, const char **value);
 
 #endif

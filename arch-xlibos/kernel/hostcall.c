@@ -11,6 +11,20 @@
 #include <asm/setup.h>
 #include <asm/xlibos.h>
 
+/*
+ * Every host system call the hypercall layer makes.  The loader reads this
+ * table from the image to build the host seccomp allow-list, so a new
+ * hypercall must be added here.
+ */
+const int xlibos_hypercall_list[] __used = {
+	__NR_write, __NR_mmap, __NR_mprotect, __NR_munmap,
+	__NR_rt_sigaction, __NR_rt_sigprocmask, __NR_rt_sigreturn,
+	__NR_sched_yield, __NR_getpid, __NR_clone, __NR_exit,
+	__NR_sigaltstack, __NR_arch_prctl, __NR_gettid, __NR_futex,
+	__NR_clock_gettime, __NR_exit_group, __NR_tgkill,
+	-1
+};
+
 long xlibos_futex_wait(u32 *word, u32 val, const struct __kernel_timespec *abs)
 {
 	/* Shared (not PRIVATE): words live in memory shared across processes. */

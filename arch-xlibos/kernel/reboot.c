@@ -53,7 +53,6 @@ void machine_restart(char *cmd)
 }
 
 void (*pm_power_off)(void);
-EXPORT_SYMBOL(pm_power_off);
 
 static int xlibos_panic_event(struct notifier_block *nb, unsigned long ev,
 			      void *msg)

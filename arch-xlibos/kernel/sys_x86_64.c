@@ -39,7 +39,7 @@ SYSCALL_DEFINE2(arch_prctl, int, option, unsigned long, arg2)
 	}
 }
 
-/* No I/O ports and no LDT: what x86-64 Linux says to unprivileged code. */
+/* No I/O ports: what x86-64 Linux says to unprivileged code. */
 SYSCALL_DEFINE1(iopl, unsigned int, level)
 {
 	return -EPERM;
@@ -48,10 +48,4 @@ SYSCALL_DEFINE1(iopl, unsigned int, level)
 SYSCALL_DEFINE3(ioperm, unsigned long, from, unsigned long, num, int, on)
 {
 	return -EPERM;
-}
-
-SYSCALL_DEFINE3(modify_ldt, int, func, void __user *, ptr,
-		unsigned long, bytecount)
-{
-	return -ENOSYS;
 }

@@ -15,9 +15,9 @@
 #include <asm/syscalls_64.h>
 #undef __SYSCALL
 
-#define __SYSCALL(nr, sym) [nr] = sym,
+/* syscalls_64.h lists every number in order, gaps as sys_ni_syscall. */
+#define __SYSCALL(nr, sym) sym,
 
 const sys_call_ptr_t sys_call_table[] ____cacheline_aligned = {
-	[0 ... __NR_syscalls - 1] = sys_ni_syscall,
 #include <asm/syscalls_64.h>
 };

@@ -82,8 +82,6 @@ static bool map_kernel_page(unsigned long addr)
 	return ret == (long)(addr & PAGE_MASK);
 }
 
-extern char xlibos_nofault_insn[], xlibos_nofault_fixup[];
-extern char xlibos_nofault_clear_insn[], xlibos_nofault_clear_fixup[];
 
 static const struct {
 	const char *insn, *fixup;

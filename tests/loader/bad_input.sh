@@ -8,8 +8,8 @@ if [ $# -ne 1 ] || [ ! -x "$1" ]; then
 	exit 2
 fi
 xlibos=$1
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 # Hand-made broken ELF files, derived from a host binary.
 host_elf=/bin/true
@@ -56,8 +56,11 @@ expect_one_line "missing image: one line"
 expect "XLIBOS_IMAGE is used" 2 "/nonexistent/from-env" env XLIBOS_IMAGE=/nonexistent/from-env "$xlibos" boot
 expect "--image beats XLIBOS_IMAGE" 2 "/nonexistent/from-arg" \
 	env XLIBOS_IMAGE=/nonexistent/from-env "$xlibos" boot --image /nonexistent/from-arg
-expect "default image is ../xlibos.img" 2 "$(cd "$(dirname "$xlibos")/.." && pwd -P)/xlibos.img" \
-	env -u XLIBOS_IMAGE "$xlibos" boot
+# A copy of the loader in an empty tree: its default image is missing.
+mkdir -p "$scratch/tree/bin"
+cp "$xlibos" "$scratch/tree/bin/xlibos"
+expect "default image is ../xlibos.img" 2 "$(cd "$scratch/tree" && pwd -P)/xlibos.img" \
+	env -u XLIBOS_IMAGE "$scratch/tree/bin/xlibos" boot
 expect "image is a directory" 2 "not a regular file" "$xlibos" boot --image /
 expect "empty image" 2 "not an ELF file" "$xlibos" boot --image "$scratch/empty"
 expect "non-ELF image" 2 "'/etc/passwd': not an ELF file" "$xlibos" boot --image /etc/passwd

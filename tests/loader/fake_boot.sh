@@ -12,8 +12,8 @@ fi
 xlibos=$1
 dir=$2
 fake=$dir/fake.img
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 # Relayed signals must start out at their defaults: a non-interactive shell
 # ignores SIGINT in background jobs, and the loader honours an inherited SIG_IGN.

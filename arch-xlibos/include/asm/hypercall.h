@@ -2,39 +2,23 @@
 /*
  * The hypercall layer: the whole interface between the LibOS and the host
  * kernel.  Only code in the .hypercall.text section (hypercall.S) executes
- * the syscall instruction; XLIBOS_HYPERCALLS lists every host system call
- * it is used for, which is what the host seccomp allow-list is built from.
+ * the syscall instruction.  xlibos_hypercall_list (hostcall.c) names every
+ * host system call it is used for; the host seccomp allow-list is built
+ * from that table.
  */
 #ifndef _ASM_XLIBOS_HYPERCALL_H
 #define _ASM_XLIBOS_HYPERCALL_H
 
 #include <asm/unistd.h>
 
-#define XLIBOS_HYPERCALLS(X)		\
-	X(write)			\
-	X(mmap)				\
-	X(mprotect)			\
-	X(munmap)			\
-	X(rt_sigaction)			\
-	X(rt_sigprocmask)		\
-	X(rt_sigreturn)			\
-	X(sched_yield)			\
-	X(getpid)			\
-	X(clone)			\
-	X(exit)				\
-	X(sigaltstack)			\
-	X(arch_prctl)			\
-	X(gettid)			\
-	X(futex)			\
-	X(clock_gettime)		\
-	X(exit_group)			\
-	X(tgkill)
-
 #ifndef __ASSEMBLY__
 
 #include <linux/types.h>
 
 struct __kernel_timespec;
+
+/* Host system call numbers the LibOS uses, ended by -1. */
+extern const int xlibos_hypercall_list[];
 
 /* Host signal that stands for "an interrupt line was raised". */
 #define XLIBOS_SIGIRQ		10	/* SIGUSR1 */

@@ -30,7 +30,7 @@ struct thread_struct {
 	u32 run_token;
 	int host_tid;
 	/* Kernel thread entry (copy_thread) */
-	int (*kfn)(void *);
+	int (*kfn)(void *arg);
 	void *kfn_arg;
 	/* Host alternate signal stack of this task's host thread. */
 	void *altstack;

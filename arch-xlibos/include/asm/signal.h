@@ -24,7 +24,6 @@ typedef struct {
 #include_next <asm/signal.h>
 
 #ifndef __ASSEMBLY__
-#define __ARCH_HAS_SA_RESTORER
 #include <asm/sigcontext.h>
 #endif /* __ASSEMBLY__ */
 

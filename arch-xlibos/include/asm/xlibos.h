@@ -34,6 +34,10 @@ void xlibos_irq_host_init(void);
 /* process.c: per host thread set-up (GS base, alternate signal stack) */
 void xlibos_host_thread_init(struct task_struct *t);
 
+/* uaccess.S: the faulting instructions and where they resume */
+extern char xlibos_nofault_insn[], xlibos_nofault_fixup[];
+extern char xlibos_nofault_clear_insn[], xlibos_nofault_clear_fixup[];
+
 /* traps.c */
 void xlibos_traps_host_init(void);
 void xlibos_install_host_handler(int sig, void *handler);

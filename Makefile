@@ -1,0 +1,80 @@
+# xlibos: Linux 6.1 as a library OS in a host process.
+#
+#   make            build the LibOS image (build/xlibos.img) and the loader
+#                   (build/bin/xlibos)
+#   make run        build, then boot the image once (demo: boots, powers off)
+#   make check      build the KUnit image and run every test
+#   make bench      boot-time and memory benchmark
+#
+# Kernel builds happen in build/kernel (and build/kernel-kunit) out of the
+# tree build/linux, which is Debian's linux-source-6.1 plus linux-patches/
+# plus arch-xlibos/ linked in as arch/xlibos.
+
+KERNEL_TARBALL ?= /usr/src/linux-source-6.1.tar.xz
+BUILD      := $(CURDIR)/build
+SRC        := $(BUILD)/linux
+KOBJ       := $(BUILD)/kernel
+KOBJ_KUNIT := $(BUILD)/kernel-kunit
+IMAGE      := $(BUILD)/xlibos.img
+IMAGE_KUNIT := $(BUILD)/xlibos-kunit.img
+LOADER     := $(BUILD)/bin/xlibos
+JOBS       ?= $(shell nproc)
+CCACHE     := $(shell command -v ccache 2>/dev/null)
+KMAKE       = $(MAKE) --no-print-directory -C $(SRC) ARCH=xlibos \
+	      $(if $(CCACHE),CC="ccache gcc") -j$(JOBS)
+
+PATCHES    := linux-patches/series $(wildcard linux-patches/*.patch)
+
+.PHONY: all kernel kernel-kunit loader run check bench bench-boot deps \
+	checkpatch clean distclean FORCE
+
+all: kernel loader
+
+deps:
+	@scripts/install-deps.sh
+
+$(SRC)/.xlibos-prepared: $(PATCHES) scripts/prepare-kernel.sh | deps
+	@scripts/prepare-kernel.sh $(KERNEL_TARBALL) $(SRC) $(CURDIR)/linux-patches \
+		$(CURDIR)/arch-xlibos
+
+$(KOBJ)/.config: $(SRC)/.xlibos-prepared arch-xlibos/configs/xlibos_defconfig
+	@mkdir -p $(KOBJ)
+	@$(KMAKE) O=$(KOBJ) xlibos_defconfig >/dev/null
+
+$(KOBJ_KUNIT)/.config: $(SRC)/.xlibos-prepared arch-xlibos/configs/xlibos_defconfig \
+		arch-xlibos/configs/kunit.config
+	@mkdir -p $(KOBJ_KUNIT)
+	@$(KMAKE) O=$(KOBJ_KUNIT) xlibos_defconfig kunit.config >/dev/null
+
+# Kbuild decides what is out of date; the image is refreshed only if the
+# kernel changed.
+kernel: $(KOBJ)/.config
+	@$(KMAKE) O=$(KOBJ) vmlinux
+	@cmp -s $(KOBJ)/vmlinux $(IMAGE) || cp $(KOBJ)/vmlinux $(IMAGE)
+
+kernel-kunit: $(KOBJ_KUNIT)/.config
+	@$(KMAKE) O=$(KOBJ_KUNIT) vmlinux
+	@cmp -s $(KOBJ_KUNIT)/vmlinux $(IMAGE_KUNIT) || \
+		cp $(KOBJ_KUNIT)/vmlinux $(IMAGE_KUNIT)
+
+loader: | deps
+	@$(MAKE) --no-print-directory -C loader
+
+run: all
+	$(LOADER) boot --mem 128M --cmdline "kunit_shutdown=poweroff"
+
+check: all kernel-kunit
+	@tests/run-all.sh
+
+bench bench-boot: all
+	@scripts/bench-boot.sh $(LOADER) $(IMAGE)
+
+checkpatch: $(SRC)/.xlibos-prepared
+	@scripts/checkpatch.sh $(SRC)
+
+clean:
+	rm -rf $(KOBJ) $(KOBJ_KUNIT) $(IMAGE) $(IMAGE_KUNIT) $(BUILD)/bin \
+		$(BUILD)/loader $(BUILD)/tests
+
+distclean:
+	rm -rf $(BUILD)

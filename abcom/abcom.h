@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * abcom: find `syscall` instructions in x86-64 code and plan rewriting them
+ * into jumps into the LibOS.
+ *
+ * The core (this header) is pure: bytes in, sites and plans out.  It does no
+ * I/O and calls no libc function except memcpy/memset; memory comes from the
+ * allocator hooks below, so the same code can be linked into the freestanding
+ * LibOS.  The ELF front end (abcom_elf.h) is the hosted part.
+ *
+ * Decoding uses Capstone from known instruction boundaries (region start,
+ * symbol starts, the ELF entry) with a linear sweep; it never byte-scans for
+ * `0f 05`.
+ *
+ * The rewrite (gVisor-style, red-zone safe): the first 7 bytes of a site's
+ * window become `ff 24 25 <slot_addr>` = `jmp *slot_addr`, an indirect jump
+ * through a 64-bit pointer at an absolute address below 2 GiB.  Each site
+ * gets its own slot and trampoline.  Nothing is pushed: the 128-byte red zone
+ * below %rsp stays intact (a `call` would clobber it).
+ *
+ * Trampoline contract (built by the LibOS from struct abcom_patch):
+ *
+ *   tramp + 0                 the displaced bytes, verbatim: every instruction
+ *                             of the window before the `syscall` (they are
+ *                             checked to be position independent), so that
+ *                             offset b of the window is offset b of the
+ *                             trampoline;
+ *   tramp + syscall_off       the syscall entry: rcx = resume_addr (what the
+ *                             real instruction leaves in rcx), r11 = rflags,
+ *                             number taken from rax as the displaced code
+ *                             left it; returns to resume_addr.
+ *
+ * Because the displaced code is replayed, the number needs no special
+ * handling: for ABCOM_GO_STACK the replayed `mov 0x8(%rsp),%rax` loads it,
+ * and the jmp does not move %rsp.  site->nr is metadata (the LibOS may
+ * specialise rt_sigreturn, vfork, clone, ...).
+ *
+ * Traps: a thread can resume at an original instruction boundary b inside
+ * the rewritten bytes (0 < b < 7): it was preempted there, or the kernel
+ * restarted a syscall with rip -= 2 onto the old `syscall`.  abcom_plan()
+ * insists that the new byte at every such b is an opcode that is invalid in
+ * 64-bit mode, so the thread takes #UD (SIGILL, si_addr = site + b) instead
+ * of running garbage; the LibOS then resumes it at tramp + b (for the old
+ * syscall position that is the entry, with the restart number in rax, which
+ * also handles restart_syscall).  Slot addresses from
+ * abcom_slot_region_base() always satisfy this.
+ */
+#ifndef ABCOM_H
+#define ABCOM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* --- results and errors ------------------------------------------------ */
+
+#define ABCOM_OK             0
+#define ABCOM_ENOMEM        -1  /* allocator returned NULL */
+#define ABCOM_EDECODER      -2  /* Capstone could not be opened */
+#define ABCOM_EINVAL        -3  /* bad argument */
+#define ABCOM_ENOTPATCHABLE -4  /* abcom_plan() on an unpatchable site */
+#define ABCOM_ESLOT         -5  /* slot address unusable for this site */
+
+const char *abcom_strerror(int err);
+
+/* --- memory ------------------------------------------------------------ */
+
+/*
+ * All allocations of the core go through these hooks.  The hosted library
+ * defaults to malloc/realloc/free (alloc_libc.c); a freestanding user links
+ * its own `abcom_default_allocator` or calls abcom_set_allocator() first.
+ * Capstone has its own hook (cs_option(0, CS_OPT_MEM, ...)), set separately.
+ */
+struct abcom_allocator {
+	void *(*realloc)(void *ctx, void *ptr, size_t size); /* size 0: free */
+	void *ctx;
+};
+
+extern const struct abcom_allocator abcom_default_allocator;
+void abcom_set_allocator(const struct abcom_allocator *a);
+void abcom_free(void *ptr);     /* frees arrays returned by abcom_scan() */
+
+/* --- scanning ---------------------------------------------------------- */
+
+enum abcom_class {
+	ABCOM_ADJ_MOV_EAX,   /* b8 imm32 0f 05                           7 bytes */
+	ABCOM_ADJ_MOV_RAX,   /* 48 c7 c0 imm32 0f 05 (__restore_rt)      9 bytes */
+	ABCOM_EARLIER_IMM,   /* mov $imm,%eax/%rax a few insns earlier          */
+	ABCOM_GO_STACK,      /* 48 8b 44 24 08 0f 05 (Go: mov 0x8(%rsp),%rax)   */
+	ABCOM_REG_NUMBER,    /* number moved from another register              */
+	ABCOM_OTHER,         /* memory, xor, computed, unknown                  */
+	ABCOM_NCLASSES
+};
+
+/* Where the syscall number comes from. */
+enum abcom_nr_kind {
+	ABCOM_NR_UNKNOWN,
+	ABCOM_NR_IMM,        /* site->nr holds the value rax has at the syscall */
+	ABCOM_NR_STACK8,     /* loaded from 8(%rsp) just before (Go)            */
+	ABCOM_NR_REG,        /* copied from another register                    */
+};
+
+/* Why a site stays on the slow path. */
+enum abcom_reason {
+	ABCOM_R_NONE,            /* patchable */
+	ABCOM_R_NUMBER_UNKNOWN,  /* class REG_NUMBER / OTHER */
+	ABCOM_R_BRANCH_TARGET,   /* a branch target or symbol inside the window */
+	ABCOM_R_DECODE_CONFLICT, /* another decoding overlaps the window */
+	ABCOM_R_TOO_SHORT,       /* window shorter than the 7-byte jmp */
+	ABCOM_R_RIP_RELATIVE,    /* a displaced instruction is rip-relative */
+	ABCOM_NREASONS
+};
+
+#define ABCOM_JMP_LEN      7   /* ff 24 25 disp32 */
+#define ABCOM_MAX_WINDOW  40   /* 32 bytes back + a syscall with prefixes */
+#define ABCOM_MAX_BOUNDS   8
+
+/*
+ * The window is [start, addr + syscall_len): for patchable classes it runs
+ * from the instruction that sets the number through the syscall; otherwise
+ * it is the syscall alone.
+ */
+struct abcom_site {
+	uint64_t addr;            /* the syscall instruction */
+	uint64_t start;           /* first byte a patch would replace */
+	int64_t nr;               /* valid when nr_kind == ABCOM_NR_IMM */
+	enum abcom_class cls;
+	enum abcom_nr_kind nr_kind;
+	enum abcom_reason reason; /* ABCOM_R_NONE iff patchable */
+	bool patchable;
+	bool hidden;              /* seen only when decoding from a branch target
+				     inside another instruction (not by the sweep) */
+	uint8_t window_len;
+	uint8_t patch_len;        /* bytes rewritten: ABCOM_JMP_LEN, or 0 */
+	uint8_t syscall_off;      /* addr - start */
+	uint8_t syscall_len;
+	uint8_t n_bounds;         /* original instruction starts, as offsets */
+	uint8_t bounds[ABCOM_MAX_BOUNDS];
+	uint8_t bytes[ABCOM_MAX_WINDOW]; /* original bytes of the window */
+};
+
+struct abcom_hints {
+	const uint64_t *addrs;    /* known instruction starts: symbols, entry */
+	size_t n_addrs;           /* (also treated as possible branch targets) */
+};
+
+struct abcom_stats {
+	size_t insns;             /* instructions decoded by the sweep */
+	size_t bad_bytes;         /* bytes skipped because nothing decoded */
+	size_t hint_cuts;         /* instructions cut short by a hint address */
+	size_t branch_targets;    /* distinct direct targets inside the region */
+	size_t misaligned_targets;/* ... that fall inside a swept instruction */
+	size_t hidden_sites;
+};
+
+/*
+ * Scan code[0..len) mapped at vaddr.  On success *sites is an array of *n
+ * sites in address order (free it with abcom_free; NULL when *n == 0).
+ * hints and stats may be NULL.
+ */
+int abcom_scan(const uint8_t *code, size_t len, uint64_t vaddr,
+	       const struct abcom_hints *hints,
+	       struct abcom_site **sites, size_t *n);
+int abcom_scan_stats(const uint8_t *code, size_t len, uint64_t vaddr,
+		     const struct abcom_hints *hints,
+		     struct abcom_site **sites, size_t *n,
+		     struct abcom_stats *stats);
+
+const char *abcom_class_name(enum abcom_class cls);
+const char *abcom_reason_text(enum abcom_reason reason);
+
+/* --- planning ---------------------------------------------------------- */
+
+/*
+ * One store.  [site + off, site + off + len) always lies inside one naturally
+ * aligned 8-byte word (given the site's address), so it can be done with a
+ * single `lock cmpxchg` on that word; plain byte stores are also correct as
+ * long as the steps stay in order, since each step only touches bytes that
+ * no thread can execute until a later step (see plan.c).
+ */
+struct abcom_write_step {
+	uint8_t off;
+	uint8_t len;
+	uint8_t bytes[8];
+};
+
+#define ABCOM_MAX_STEPS 4
+
+/* The byte written first at the site start: invalid in 64-bit mode (#UD
+ * with rip = the site, unlike int3 which reports rip + 1). */
+#define ABCOM_TRAP_BYTE 0x06
+
+struct abcom_patch {
+	uint64_t addr;                     /* == site->start */
+	uint64_t resume_addr;              /* end of the syscall */
+	uint32_t slot_addr;
+	uint8_t len;                       /* ABCOM_JMP_LEN */
+	uint8_t old_bytes[ABCOM_JMP_LEN];
+	uint8_t new_bytes[ABCOM_JMP_LEN];
+	uint8_t displaced_len;             /* == site->syscall_off */
+	uint8_t displaced[ABCOM_MAX_WINDOW];
+	uint8_t n_steps;
+	struct abcom_write_step steps[ABCOM_MAX_STEPS];
+};
+
+int abcom_plan(const struct abcom_site *site, uint32_t slot_addr,
+	       struct abcom_patch *out);
+
+/* --- slot addresses ---------------------------------------------------- */
+
+/* True if `b` as the first byte of an instruction raises #UD in 64-bit mode. */
+bool abcom_byte_is_invalid_opcode(uint8_t b);
+
+/*
+ * True if the jmp through slot_addr can be written over this site: slot
+ * below 2 GiB, 8-byte aligned, and every original instruction boundary
+ * inside the 7 rewritten bytes lands on an invalid opcode.
+ */
+bool abcom_slot_ok(const struct abcom_site *site, uint32_t slot_addr);
+
+/*
+ * Base of the i-th 64 KiB region (8192 slots) whose addresses have invalid
+ * opcodes in both bits 16-23 and 24-31, so every slot in it suits every
+ * site.  Returns 0 when i >= abcom_slot_region_count().
+ */
+uint32_t abcom_slot_region_base(unsigned i);
+unsigned abcom_slot_region_count(void);
+
+#endif /* ABCOM_H */

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internal interfaces of the abcom core (not installed). */
+#ifndef ABCOM_INTERNAL_H
+#define ABCOM_INTERNAL_H
+
+#include <capstone/capstone.h>
+#include "abcom.h"
+
+/* --- alloc.c ----------------------------------------------------------- */
+void *abcom_realloc(void *ptr, size_t size);
+
+/* --- bitmap.c: one bit per byte of the region -------------------------- */
+struct bitmap {
+	uint64_t *words;
+	size_t nbits;
+};
+int bitmap_init(struct bitmap *bm, size_t nbits);
+void bitmap_release(struct bitmap *bm);
+static inline void bitmap_set(struct bitmap *bm, size_t i)
+{
+	bm->words[i / 64] |= (uint64_t)1 << (i % 64);
+}
+static inline bool bitmap_test(const struct bitmap *bm, size_t i)
+{
+	return (bm->words[i / 64] >> (i % 64)) & 1;
+}
+/* First set bit in [from, to), or `to` if none. */
+size_t bitmap_next(const struct bitmap *bm, size_t from, size_t to);
+
+/* --- decode.c: what the scanner needs to know about one instruction ---- */
+
+/* How an instruction affects rax (and its parts eax, ax, al, ah). */
+enum rax_effect {
+	RAX_NONE,        /* provably leaves rax alone */
+	RAX_IMM,         /* mov $imm,%eax / %rax: value known */
+	RAX_REG,         /* mov %reg,%eax / %rax (or movslq) */
+	RAX_OTHER,       /* writes it otherwise, or might (not on our list) */
+};
+
+struct insn_facts {
+	bool control;        /* may not fall through to the next instruction */
+	bool is_syscall;
+	bool has_target;     /* direct jmp/jcc/call/loop: target below */
+	bool rip_relative;   /* uses a rip-relative memory operand */
+	uint64_t target;
+	enum rax_effect rax;
+	int64_t imm;         /* value rax gets, for RAX_IMM */
+};
+
+/* Fill facts for a decoded instruction (needs CS_OPT_DETAIL). */
+void decode_facts(csh cs, const cs_insn *insn, struct insn_facts *f);
+/* Only the parts needed on every instruction of the sweep (cheap). */
+void decode_flow(const cs_insn *insn, struct insn_facts *f);
+
+/* --- history.c: the last instructions of the current straight run ------ */
+#define HISTORY_MAX 16
+struct history {
+	uint64_t addr[HISTORY_MAX];   /* ring, oldest first from `head` */
+	uint8_t size[HISTORY_MAX];
+	bool control[HISTORY_MAX];
+	unsigned head, count;
+};
+static inline void history_reset(struct history *h) { h->head = h->count = 0; }
+void history_push(struct history *h, uint64_t addr, uint8_t size, bool control);
+/* k = 1 is the most recent instruction; returns false if not remembered. */
+bool history_get(const struct history *h, unsigned k, uint64_t *addr,
+		 uint8_t *size, bool *control);
+
+/* --- classify.c -------------------------------------------------------- */
+struct region {
+	const uint8_t *code;
+	size_t len;
+	uint64_t vaddr;
+};
+/*
+ * Fill class, number, window and bounds of a site for the syscall `insn`,
+ * looking back over `hist`.  Returns false if the window could not be
+ * recorded (internal limits), in which case the site is OTHER.
+ */
+void classify_site(csh cs, cs_insn *scratch, const struct region *r,
+		   const struct history *hist, const cs_insn *sys,
+		   struct abcom_site *site, bool *rip_relative);
+
+/* --- site vector (scan.c) ---------------------------------------------- */
+struct site_vec {
+	struct abcom_site *v;
+	size_t n, cap;
+	bool *riprel;     /* parallel: window has a rip-relative instruction */
+};
+int site_vec_push(struct site_vec *sv, const struct abcom_site *s, bool riprel);
+
+/* --- sweep.c ----------------------------------------------------------- */
+struct sweep {
+	csh cs;
+	cs_insn *insn;
+	struct region r;
+	struct bitmap starts;    /* instruction starts found by the sweep */
+	struct bitmap targets;   /* direct branch targets */
+	struct bitmap hints;     /* caller's known instruction starts */
+	struct bitmap conflict;  /* bytes decoded two different ways */
+	struct site_vec sites;
+	struct abcom_stats stats;
+};
+int sweep_linear(struct sweep *s);
+int sweep_misaligned_targets(struct sweep *s);
+
+#endif /* ABCOM_INTERNAL_H */

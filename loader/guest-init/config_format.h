@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * /.xlibos/config: what "xlibos run" asks the guest init to start.
+ * Written by the loader (loader/run_config.c) into the initrd, read by
+ * xlibos-init (loader/guest-init/config.c).  Both are built from this tree,
+ * so the format is versioned only to catch a stale init binary.
+ *
+ *   "XLIBOS-CONFIG 1\n"			magic line
+ *   TAG '\0' VALUE '\0'			records, repeated to end of file
+ *
+ * TAG is one of
+ *   "argv"     one argument of the command, in order; at least one record
+ *   "env"      "KEY=VALUE"; applied in order over init's defaults (PATH,
+ *              HOME), a later KEY replaces an earlier one
+ *   "workdir"  absolute directory to run in; at most once; default "/"
+ *
+ * VALUE may hold any byte except NUL (nor can argv or environment strings),
+ * so newlines, spaces and non-UTF-8 bytes need no quoting.  The file ends
+ * right after the last record's NUL; anything else is an error.
+ */
+#ifndef XLIBOS_GUEST_CONFIG_FORMAT_H
+#define XLIBOS_GUEST_CONFIG_FORMAT_H
+
+/* Guest files the loader adds to the rootfs, without the leading '/'. */
+#define XLIBOS_GUEST_DIR	".xlibos"
+#define XLIBOS_GUEST_INIT	".xlibos/init"
+#define XLIBOS_GUEST_CONFIG	".xlibos/config"
+
+#define XLIBOS_CONFIG_MAGIC	"XLIBOS-CONFIG 1\n"
+
+#define XLIBOS_CONFIG_ARGV	"argv"
+#define XLIBOS_CONFIG_ENV	"env"
+#define XLIBOS_CONFIG_WORKDIR	"workdir"
+
+#endif

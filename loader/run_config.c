@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "guest-init/config_format.h"
+#include "run_config.h"
+
+/* TAG '\0' VALUE '\0' */
+static void put_record(FILE *out, const char *tag, const char *value)
+{
+	fwrite(tag, 1, strlen(tag) + 1, out);
+	fwrite(value, 1, strlen(value) + 1, out);
+}
+
+bool run_config_encode(const struct run_config *cfg, char **data, size_t *size)
+{
+	FILE *out = open_memstream(data, size);
+
+	if (!out) {
+		diag_error("cannot build the guest config: %s", strerror(errno));
+		return false;
+	}
+	fputs(XLIBOS_CONFIG_MAGIC, out);
+	for (size_t i = 0; i < cfg->argc; i++)
+		put_record(out, XLIBOS_CONFIG_ARGV, cfg->argv[i]);
+	for (size_t i = 0; i < cfg->nenv; i++)
+		put_record(out, XLIBOS_CONFIG_ENV, cfg->env[i]);
+	if (cfg->workdir)
+		put_record(out, XLIBOS_CONFIG_WORKDIR, cfg->workdir);
+	/* Memory streams fail only on allocation. */
+	int failed = ferror(out);
+
+	if (fclose(out) != 0 || failed) {
+		diag_error("cannot build the guest config: out of memory");
+		free(*data);
+		*data = NULL;
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Encode /.xlibos/config (guest-init/config_format.h) for "xlibos run". */
+#ifndef XLIBOS_LOADER_RUN_CONFIG_H
+#define XLIBOS_LOADER_RUN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct run_config {
+	char *const *argv;	/* the command and its arguments */
+	size_t argc;		/* at least 1 */
+	const char *const *env;	/* "KEY=VALUE" strings */
+	size_t nenv;
+	const char *workdir;	/* NULL: the init's default, "/" */
+};
+
+/* malloc'd encoding in *data / *size; false (message printed) on ENOMEM. */
+bool run_config_encode(const struct run_config *cfg, char **data, size_t *size);
+
+#endif

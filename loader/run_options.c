@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <asm/xlibos_boot.h>
+
+#include "diag.h"
+#include "run_options.h"
+
+/* --env KEY=VALUE: the guest init applies it verbatim, so check it here. */
+static bool check_env(const char *value)
+{
+	const char *eq = strchr(value, '=');
+
+	if (!eq) {
+		diag_error("invalid --env '%s': expected KEY=VALUE", value);
+		return false;
+	}
+	if (eq == value) {
+		diag_error("invalid --env '%s': empty variable name", value);
+		return false;
+	}
+	return true;
+}
+
+static bool check_values(const struct run_options *o, const char *image)
+{
+	char cmdline[XLIBOS_CMDLINE_MAX];
+
+	if (o->workdir && o->workdir[0] != '/') {
+		diag_error("--workdir '%s' must be an absolute path", o->workdir);
+		return false;
+	}
+	if (o->rootfs_path && !*o->rootfs_path) {
+		diag_error("option '--rootfs' needs a directory name");
+		return false;
+	}
+	if (image && !*image) {
+		diag_error("option '--image' needs a file name");
+		return false;
+	}
+	if (!run_kernel_cmdline(o->extra_cmdline, cmdline, sizeof(cmdline))) {
+		diag_error("--cmdline is %zu bytes long (maximum %zu)", strlen(o->extra_cmdline),
+			   sizeof(cmdline) - sizeof(RUN_CMDLINE_PREFIX) - 1);
+		return false;
+	}
+	return true;
+}
+
+enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
+				      struct run_options *opts)
+{
+	const char *mem_arg = NULL, *cmdline = NULL, *image = NULL, *rootfs = NULL,
+		   *workdir = NULL, *env = NULL;
+	const struct option_spec specs[] = {
+		{ "--rootfs", &rootfs },
+		{ "--mem", &mem_arg },
+		{ "--env", &env },
+		{ "--workdir", &workdir },
+		{ "--image", &image },
+		{ "--cmdline", &cmdline },
+	};
+	bool have_separator = false;
+	int i;
+
+	*opts = (struct run_options){ 0 };
+	/* At most one --env per argument: argc entries always suffice. */
+	opts->env = calloc((size_t)argc, sizeof(*opts->env));
+	if (!opts->env) {
+		diag_error("out of memory");
+		return OPTIONS_ERROR;
+	}
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		const struct option_spec *spec = NULL;
+		const char *value = NULL;
+
+		if (strcmp(arg, "--") == 0) {
+			have_separator = true;
+			i++;
+			break;
+		}
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+			goto help;
+
+		switch (options_match(argc, argv, &i, specs, sizeof(specs) / sizeof(specs[0]),
+				      &spec, &value)) {
+		case OPTIONS_MATCH_ERROR:
+			goto usage;
+		case OPTIONS_MATCH_NONE:
+			if (arg[0] == '-')
+				diag_error("unknown option '%s' for 'run'", arg);
+			else
+				diag_error("unexpected argument '%s' for 'run' (put the command after '--')",
+					   arg);
+			goto usage;
+		case OPTIONS_MATCH_FOUND:
+			break;
+		}
+		if (spec->slot == &env) {
+			if (!check_env(value))
+				goto usage;
+			opts->env[opts->nenv++] = value;
+			env = NULL;
+			continue;
+		}
+		/* Repeating an option is almost always a mistake in a script. */
+		if (*spec->slot) {
+			diag_error("option '%s' given more than once", spec->name);
+			goto usage;
+		}
+		*spec->slot = value;
+	}
+
+	if (!have_separator || i >= argc) {
+		diag_error(have_separator ? "missing command after '--'"
+					  : "missing '-- COMMAND [ARGS...]'");
+		goto usage;
+	}
+	opts->cmd = argv + i;
+	opts->ncmd = (size_t)(argc - i);
+
+	if (!image) {
+		const char *from_env = getenv("XLIBOS_IMAGE");
+
+		if (from_env && *from_env)
+			image = from_env;
+	}
+	opts->extra_cmdline = cmdline;
+	opts->rootfs_path = rootfs;
+	opts->workdir = workdir;
+	if (!check_values(opts, image))
+		goto usage;
+	opts->image_path = image;
+
+	if (!mem_arg)
+		mem_arg = XLIBOS_DEFAULT_MEM_ARG;
+	if (!options_check_mem(mem_arg, host_mem, &opts->mem_size))
+		goto error;
+	opts->mem_arg = mem_arg;
+	return OPTIONS_OK;
+
+help:
+	run_options_free(opts);
+	return OPTIONS_HELP;
+usage:
+	diag_try_help();
+error:
+	run_options_free(opts);
+	return OPTIONS_ERROR;
+}
+
+void run_options_free(struct run_options *opts)
+{
+	free(opts->env);
+	opts->env = NULL;
+	opts->nenv = 0;
+}
+
+bool run_kernel_cmdline(const char *extra, char *buf, size_t len)
+{
+	int n;
+
+	if (extra && *extra)
+		n = snprintf(buf, len, "%s %s", RUN_CMDLINE_PREFIX, extra);
+	else
+		n = snprintf(buf, len, "%s", RUN_CMDLINE_PREFIX);
+	return n >= 0 && (size_t)n < len;
+}
+
+/* dir_of(path) + "/" + name; "name" alone if path has no directory. */
+static bool beside(const char *path, const char *name, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	int n;
+
+	if (!slash)
+		n = snprintf(buf, len, "%s", name);
+	else
+		n = snprintf(buf, len, "%.*s/%s", (int)(slash - path), path, name);
+	return n > 0 && (size_t)n < len;
+}
+
+bool run_default_rootfs(const char *image_path, char *buf, size_t len)
+{
+	return beside(image_path, "rootfs", buf, len);
+}
+
+bool run_init_beside(const char *exe_path, char *buf, size_t len)
+{
+	return strchr(exe_path, '/') && beside(exe_path, "xlibos-init", buf, len);
+}
+
+bool run_locate_init(char *buf, size_t len)
+{
+	const char *from_env = getenv("XLIBOS_INIT");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (from_env && *from_env) {
+		if (snprintf(buf, len, "%s", from_env) < (int)len)
+			return true;
+		diag_error("XLIBOS_INIT is too long");
+		return false;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if (run_init_beside(exe, buf, len))
+			return true;
+	}
+	diag_error("cannot locate xlibos-init next to this program; set XLIBOS_INIT");
+	return false;
+}

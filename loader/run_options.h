@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command line of "xlibos run". */
+#ifndef XLIBOS_LOADER_RUN_OPTIONS_H
+#define XLIBOS_LOADER_RUN_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "guest-init/config_format.h"
+#include "options.h"
+
+/* Start of the kernel command line of every run; --cmdline is appended. */
+#define RUN_CMDLINE_PREFIX "rdinit=/" XLIBOS_GUEST_INIT " quiet"
+
+struct run_options {
+	uint64_t mem_size;	/* bytes, page aligned, validated */
+	const char *mem_arg;	/* --mem as typed, for messages */
+	const char *extra_cmdline; /* --cmdline, or NULL */
+	const char *image_path;	/* --image, else $XLIBOS_IMAGE, else NULL */
+	const char *rootfs_path; /* --rootfs, else NULL (beside the image) */
+	const char *workdir;	/* --workdir (absolute), else NULL */
+	const char **env;	/* --env values, in order (malloc'd array) */
+	size_t nenv;
+	char **cmd;		/* after "--"; cmd[0] exists */
+	size_t ncmd;
+};
+
+/*
+ * Parse the arguments after "run" (argv[0] is "run").  host_mem bounds
+ * --mem as for boot.  On OPTIONS_OK free opts->env with run_options_free().
+ */
+enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
+				      struct run_options *opts);
+
+void run_options_free(struct run_options *opts);
+
+/* RUN_CMDLINE_PREFIX plus " extra" if extra is non-empty.  False if too long. */
+bool run_kernel_cmdline(const char *extra, char *buf, size_t len);
+
+/* Default rootfs: the directory "rootfs" beside the image. */
+bool run_default_rootfs(const char *image_path, char *buf, size_t len);
+
+/* xlibos-init beside the executable exe_path (testable). */
+bool run_init_beside(const char *exe_path, char *buf, size_t len);
+
+/*
+ * The guest init binary: $XLIBOS_INIT, else xlibos-init beside this
+ * program.  Prints a message and returns false if neither can be named.
+ */
+bool run_locate_init(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Install what building and testing xlibos needs (Debian 12).  Idempotent
+# and quiet when everything is already present.
+set -eu
+
+PACKAGES="linux-source-6.1 build-essential flex bison bc cpio kmod \
+libelf-dev libssl-dev libcapstone-dev pkg-config musl-tools busybox-static \
+python3 xz-utils patch time"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
