@@ -83,6 +83,84 @@ SYM_FUNC_START(xlibos_host_sigreturn)
 	ud2
 SYM_FUNC_END(xlibos_host_sigreturn)
 
+/*
+ * Host process creation, stack switching and the
+ * way into user mode (a host rt_sigreturn on a frame the LibOS built).
+ */
+
+/* long xlibos_host_clone(flags, stack_top, fn, arg) */
+SYM_FUNC_START(xlibos_host_clone)
+	pushq	%r12
+	pushq	%r13
+	movq	%rcx, %r12		/* arg */
+	movq	%rdx, %r13		/* fn */
+	xorl	%edx, %edx
+	xorl	%r10d, %r10d
+	xorl	%r8d, %r8d
+	movl	$__NR_clone, %eax
+	syscall
+	testq	%rax, %rax
+	jz	1f
+	popq	%r13
+	popq	%r12
+	ret
+1:	xorl	%ebp, %ebp
+	andq	$-16, %rsp
+	movq	%r12, %rdi
+	call	*%r13
+	ud2
+SYM_FUNC_END(xlibos_host_clone)
+
+/*
+ * void xlibos_host_clone_exit(flags, stack_top, fn, arg): start fn(arg) in a
+ * new host thread or process on stack_top, then end the calling host thread.
+ * After the clone the caller touches no memory: the new one may be running
+ * on the same stack.  A failed clone is fatal for the LibOS.
+ */
+SYM_FUNC_START(xlibos_host_clone_exit)
+	movq	%rdi, %r14		/* flags */
+	movq	%rsi, %r15		/* stack */
+	movq	%rcx, %r12		/* arg */
+	movq	%rdx, %r13		/* fn */
+	movl	$__NR_rt_sigprocmask, %eax
+	movl	$HOST_SIG_BLOCK, %edi
+	leaq	all_host_signals(%rip), %rsi
+	xorl	%edx, %edx
+	movl	$8, %r10d
+	syscall
+	movq	%r14, %rdi
+	movq	%r15, %rsi
+	xorl	%edx, %edx
+	xorl	%r10d, %r10d
+	xorl	%r8d, %r8d
+	movl	$__NR_clone, %eax
+	syscall
+	testq	%rax, %rax
+	jz	1f
+	js	2f
+	movl	$__NR_exit, %eax
+	xorl	%edi, %edi
+	syscall
+	ud2
+1:	xorl	%ebp, %ebp
+	andq	$-16, %rsp
+	movq	%r12, %rdi
+	call	*%r13
+	ud2
+2:	movl	$__NR_exit_group, %eax
+	movl	$2, %edi
+	syscall
+	ud2
+SYM_FUNC_END(xlibos_host_clone_exit)
+
+/* void xlibos_host_sigreturn_to(struct ucontext *uc): never returns */
+SYM_FUNC_START(xlibos_host_sigreturn_to)
+	movq	%rdi, %rsp
+	movl	$__NR_rt_sigreturn, %eax
+	syscall
+	ud2
+SYM_FUNC_END(xlibos_host_sigreturn_to)
+
 	.section .rodata
 	.balign 8
 all_host_signals:

@@ -32,7 +32,7 @@ void xlibos_raise_irq(unsigned int irq)
 	if (__atomic_load_n(&xlibos_vcpu.idle, __ATOMIC_SEQ_CST))
 		xlibos_futex_wake(&xlibos_irq.pending, 1);
 	else
-		hc3(tgkill, xlibos_host_pid,
+		hc3(tgkill, __atomic_load_n(&xlibos_vcpu.owner_pid, __ATOMIC_RELAXED),
 		    __atomic_load_n(&xlibos_vcpu.owner_tid, __ATOMIC_RELAXED),
 		    XLIBOS_SIGIRQ);
 }
@@ -52,23 +52,30 @@ static void handle_pending_lines(void)
 	}
 }
 
-/* Runs the pending interrupt lines as one hardware interrupt would. */
-void xlibos_do_irqs(struct pt_regs *regs)
+/* Runs the pending lines as one hardware interrupt; the flag is clear. */
+void xlibos_run_pending_irqs(struct pt_regs *regs)
 {
 	struct pt_regs *old_regs = set_irq_regs(regs);
 
-	do {
-		WRITE_ONCE(xlibos_irq.enabled, ARCH_IRQ_DISABLED);
-		barrier();
+	while (__atomic_load_n(&xlibos_irq.pending, __ATOMIC_SEQ_CST)) {
 		irq_enter();
 		handle_pending_lines();
 		irq_exit();
+	}
+	set_irq_regs(old_regs);
+}
+
+/* An interrupt that arrived in kernel code with interrupts enabled. */
+void xlibos_do_irqs(struct pt_regs *regs)
+{
+	do {
+		WRITE_ONCE(xlibos_irq.enabled, ARCH_IRQ_DISABLED);
+		barrier();
+		xlibos_run_pending_irqs(regs);
 		barrier();
 		WRITE_ONCE(xlibos_irq.enabled, ARCH_IRQ_ENABLED);
 		/* A line raised while the flag was clear only left a bit. */
 	} while (__atomic_load_n(&xlibos_irq.pending, __ATOMIC_SEQ_CST));
-
-	set_irq_regs(old_regs);
 }
 
 /* Called when interrupts are re-enabled with lines pending. */
@@ -92,6 +99,10 @@ static void sigirq_handler(int sig, struct siginfo *si, void *ucv)
 	if (READ_ONCE(xlibos_vcpu.owner) != current ||
 	    READ_ONCE(xlibos_irq.enabled) == ARCH_IRQ_DISABLED)
 		return;
+	if (xlibos_from_user(uc)) {
+		xlibos_user_entry(sig, si, uc);
+		return;
+	}
 
 	regs.ip = uc->uc_mcontext.ip;
 	regs.sp = uc->uc_mcontext.sp;

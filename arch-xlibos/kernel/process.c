@@ -15,7 +15,9 @@
 #include <linux/mm.h>
 #include <linux/ptrace.h>
 #include <linux/kallsyms.h>
+#include <linux/entry-common.h>
 #include <asm/prctl.h>
+#include <asm/ucontext.h>
 #include <asm/hypercall.h>
 #include <asm/signal.h>
 #include <asm/xlibos.h>
@@ -26,8 +28,11 @@
 #define RUN_ABORT	2	/* fork failed before the task ever ran */
 #define RUN_ABORTED	3	/* the host thread acknowledged RUN_ABORT */
 
-#define ALTSTACK_ORDER	3
-#define ALTSTACK_SIZE	(PAGE_SIZE << ALTSTACK_ORDER)
+#define ALTSTACK_ORDER	XLIBOS_ALTSTACK_ORDER
+#define ALTSTACK_SIZE	XLIBOS_ALTSTACK_SIZE
+
+/* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM */
+#define HOST_THREAD_FLAGS	0x50f00UL
 
 /* Host stack_t (struct sigaltstack); x86-64 layout. */
 struct host_stack {
@@ -43,10 +48,14 @@ static unsigned long init_altstack[ALTSTACK_SIZE / sizeof(long)]
 void xlibos_host_thread_init(struct task_struct *t)
 {
 	struct host_stack ss = {
-		.ss_sp = t == &init_task ? (void *)init_altstack :
-					   t->thread.altstack,
+		.ss_sp = t->thread.altstack,
+		.ss_flags = SS_AUTODISARM,
 		.ss_size = ALTSTACK_SIZE,
 	};
+
+	if (t == &init_task)
+		t->thread.altstack = init_altstack;
+	ss.ss_sp = t->thread.altstack;
 
 	hc2(arch_prctl, ARCH_SET_GS, &t->thread.self);
 	hc2(sigaltstack, &ss, NULL);
@@ -58,23 +67,54 @@ static void wait_for_vcpu(struct thread_struct *t)
 		xlibos_futex_wait(&t->run_token, RUN_PARKED, NULL);
 }
 
+/* A new task's host thread: wait to be scheduled for the first time. */
+void xlibos_task_first_run(struct task_struct *p)
+{
+	wait_for_vcpu(&p->thread);
+	if (p->thread.run_token == RUN_ABORT)
+		xlibos_host_thread_exit_wake(&p->thread.run_token, RUN_ABORTED);
+	schedule_tail(xlibos_vcpu.last);
+}
+
 static void __noreturn xlibos_thread_start(void *arg)
 {
 	struct task_struct *p = arg;
 
 	xlibos_host_thread_init(p);
-	wait_for_vcpu(&p->thread);
-	if (p->thread.run_token == RUN_ABORT)
-		xlibos_host_thread_exit_wake(&p->thread.run_token, RUN_ABORTED);
+	xlibos_task_first_run(p);
+	if (p->thread.kfn) {
+		p->thread.kfn(p->thread.kfn_arg);
+		/* A user-mode thread whose function returned has exec'ed. */
+	}
+	xlibos_task_start_user(p);
+}
 
-	schedule_tail(xlibos_vcpu.last);
-	p->thread.kfn(p->thread.kfn_arg);
-	/*
-	 * A user-mode thread whose function returned has exec'ed a program;
-	 * entering user mode comes with guest user support.
-	 */
-	panic("xlibos: %s returned to user mode, which is not supported yet",
-	      p->comm);
+/* A new task's first way to user mode (x86's ret_from_fork). */
+void __noreturn xlibos_task_start_user(struct task_struct *p)
+{
+	struct pt_regs *regs = task_pt_regs(p);
+
+	syscall_exit_to_user_mode(regs);
+	xlibos_prepare_user_return(regs);
+	xlibos_enter_user(regs, p->thread.fpstate_copy);
+}
+
+static void copy_fpstate_for_child(struct thread_struct *t)
+{
+	struct ucontext *uc = current->thread.host_uc;
+	const struct _fpstate_64 *fp;
+	size_t size;
+
+	t->fpstate_copy = NULL;
+	if (!uc)
+		return;
+	fp = (const struct _fpstate_64 *)uc->uc_mcontext.fpstate;
+	size = xlibos_fpstate_size(fp);
+	/* The child's alternate stack is unused until it runs user code. */
+	if (!size || size > ALTSTACK_SIZE / 2)
+		return;
+	memcpy(t->altstack, fp, size);
+	t->fpstate_copy = t->altstack;
 }
 
 int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
@@ -83,27 +123,45 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 	struct pt_regs *childregs = task_pt_regs(p);
 	long tid;
 
-	if (!args->fn)
-		return -EOPNOTSUPP;	/* user processes: not yet */
+	unsigned long fsbase = current->thread.fsbase;
+	unsigned long gsbase = current->thread.gsbase;
 
 	memset(t, 0, sizeof(*t));
-	memset(childregs, 0, sizeof(*childregs));
 	t->self = p;
-	t->kfn = args->fn;
-	t->kfn_arg = args->fn_arg;
-
 	t->altstack = (void *)__get_free_pages(GFP_KERNEL, ALTSTACK_ORDER);
 	if (!t->altstack)
 		return -ENOMEM;
 
-	tid = xlibos_host_thread((unsigned long)childregs & ~15UL,
-				 xlibos_thread_start, p);
+	if (args->fn) {
+		memset(childregs, 0, sizeof(*childregs));
+		t->kfn = args->fn;
+		t->kfn_arg = args->fn_arg;
+	} else {
+		*childregs = *current_pt_regs();
+		childregs->ax = 0;
+		if (args->stack)
+			childregs->sp = args->stack;
+		t->fsbase = (args->flags & CLONE_SETTLS) ? args->tls : fsbase;
+		t->gsbase = gsbase;
+		copy_fpstate_for_child(t);
+	}
+
+	if (args->fn || (args->flags & CLONE_VM)) {
+		/* A kernel thread, or a task sharing this host process's mm. */
+		tid = xlibos_host_clone(HOST_THREAD_FLAGS,
+					(unsigned long)childregs & ~15UL,
+					xlibos_thread_start, p);
+		t->host_pid = current->thread.host_pid;
+		t->host_tid = tid;
+	} else {
+		tid = xlibos_fork_host_process(p);
+	}
 	if (tid < 0) {
 		free_pages((unsigned long)t->altstack, ALTSTACK_ORDER);
 		t->altstack = NULL;
+		t->host_tid = 0;
 		return -EAGAIN;
 	}
-	t->host_tid = tid;
 	return 0;
 }
 
@@ -136,6 +194,7 @@ struct task_struct *__switch_to(struct task_struct *prev,
 
 	xlibos_vcpu.last = prev;
 	WRITE_ONCE(xlibos_vcpu.owner, next);
+	WRITE_ONCE(xlibos_vcpu.owner_pid, n->host_pid);
 	WRITE_ONCE(xlibos_vcpu.owner_tid, n->host_tid);
 
 	/* A dead task's stack is freed by next: leave without touching it. */
@@ -162,6 +221,8 @@ void arch_cpu_idle(void)
 
 void start_thread(struct pt_regs *regs, unsigned long pc, unsigned long sp)
 {
+	/* x86-64 programs start with zeroed registers (ELF_PLAT_INIT). */
+	memset(regs, 0, sizeof(*regs));
 	regs->ip = pc;
 	regs->sp = sp;
 	regs->cs = XLIBOS_USER_CS;
@@ -169,8 +230,12 @@ void start_thread(struct pt_regs *regs, unsigned long pc, unsigned long sp)
 	regs->flags = 0x200;	/* X86_EFLAGS_IF, as on x86-64 */
 }
 
+/* exec: the new program starts with a clean FPU and no TLS. */
 void flush_thread(void)
 {
+	current->thread.fpu_reset = 1;
+	current->thread.fsbase = 0;
+	current->thread.gsbase = 0;
 }
 
 unsigned long __get_wchan(struct task_struct *p)

@@ -48,6 +48,8 @@ asmlinkage void __init xlibos_start_kernel(struct xlibos_boot_info *bi)
 	xlibos_host_pid = hc0(getpid);
 	xlibos_vcpu.owner = &init_task;
 	xlibos_vcpu.owner_tid = hc0(gettid);
+	xlibos_vcpu.owner_pid = xlibos_host_pid;
+	init_task.thread.host_pid = xlibos_host_pid;
 	init_task.thread.host_tid = xlibos_vcpu.owner_tid;
 	xlibos_traps_host_init();
 	xlibos_irq_host_init();

@@ -5,6 +5,7 @@
 #include <linux/mman.h>
 #include <linux/sched.h>
 #include <asm/prctl.h>
+#include <asm/hypercall.h>
 
 SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len,
 		unsigned long, prot, unsigned long, flags,
@@ -24,6 +25,8 @@ SYSCALL_DEFINE2(arch_prctl, int, option, unsigned long, arg2)
 		if (arg2 >= TASK_SIZE)
 			return -EPERM;
 		t->fsbase = arg2;
+		/* This task's own host thread: the guest's TLS is the host FS. */
+		hc2(arch_prctl, ARCH_SET_FS, arg2);
 		return 0;
 	case ARCH_SET_GS:
 		if (arg2 >= TASK_SIZE)

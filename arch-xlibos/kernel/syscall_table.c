@@ -21,3 +21,5 @@
 const sys_call_ptr_t sys_call_table[] ____cacheline_aligned = {
 #include <asm/syscalls_64.h>
 };
+
+const unsigned long xlibos_nr_syscalls = ARRAY_SIZE(sys_call_table);

@@ -32,8 +32,9 @@ void xlibos_install_host_handler(int sig, void *handler)
 {
 	struct host_sigaction sa = {
 		.handler = handler,
+		/* NODEFER: a fault while handling a fault must be delivered. */
 		.flags = HOST_SA_SIGINFO | HOST_SA_ONSTACK | HOST_SA_RESTART |
-			 HOST_SA_RESTORER,
+			 HOST_SA_RESTORER | HOST_SA_NODEFER,
 		.restorer = xlibos_host_sigreturn,
 		.mask = 0,
 	};
@@ -98,6 +99,10 @@ static void kernel_fault(int sig, struct siginfo *si, struct ucontext *uc)
 
 	if ((sig == SIGSEGV || sig == SIGBUS) && map_kernel_page(addr))
 		return;
+	/* copy_{to,from}_user on a user page not mirrored (yet) */
+	if ((sig == SIGSEGV || sig == SIGBUS) && addr < TASK_SIZE &&
+	    xlibos_kernel_user_fault(addr, uc->uc_mcontext.err))
+		return;
 
 	/* A faulting user (or nofault) copy returns the bytes left. */
 	for (i = 0; i < ARRAY_SIZE(nofault_sites); i++) {
@@ -138,7 +143,34 @@ static void kernel_fault(int sig, struct siginfo *si, struct ucontext *uc)
 
 static void trap_handler(int sig, struct siginfo *si, void *ucv)
 {
-	kernel_fault(sig, si, ucv);
+	if (xlibos_from_user(ucv))
+		xlibos_user_entry(sig, si, ucv);
+	else
+		kernel_fault(sig, si, ucv);
+}
+
+/*
+ * A host system call from outside the hypercall section.  From user mode
+ * it is a guest system call.  In LibOS context only the host vDSO's
+ * fallback can do it: run that one call for it.
+ */
+static void sigsys_handler(int sig, struct siginfo *si, void *ucv)
+{
+	struct ucontext *uc = ucv;
+	struct sigcontext_64 *sc = &uc->uc_mcontext;
+
+	if (xlibos_from_user(uc)) {
+		xlibos_user_entry(sig, si, uc);
+		return;
+	}
+	if (sc->ax == __NR_clock_gettime || sc->ax == __NR_gettimeofday ||
+	    sc->ax == __NR_time || sc->ax == __NR_getcpu) {
+		sc->ax = xlibos_host_syscall(sc->ax, sc->di, sc->si, sc->dx,
+					     0, 0, 0);
+		return;
+	}
+	panic("xlibos: LibOS code made host system call %llu at %pS",
+	      sc->ax, (void *)sc->ip);
 }
 
 void __init xlibos_traps_host_init(void)
@@ -148,6 +180,7 @@ void __init xlibos_traps_host_init(void)
 	xlibos_install_host_handler(SIGILL, trap_handler);
 	xlibos_install_host_handler(SIGFPE, trap_handler);
 	xlibos_install_host_handler(SIGTRAP, trap_handler);
+	xlibos_install_host_handler(SIGSYS, sigsys_handler);
 }
 
 void flush_tlb_kernel_range(unsigned long start, unsigned long end)

@@ -39,6 +39,18 @@ void __noreturn xlibos_host_thread_exit_wake(u32 *futex_word, u32 val);
 /* The sa_restorer every LibOS host signal handler returns through. */
 void xlibos_host_sigreturn(void);
 
+/* Host rt_sigreturn on a frame whose uc is at @uc: enters user mode. */
+void __noreturn xlibos_host_sigreturn_to(void *uc);
+
+/* Start fn(arg) on @stack_top in a clone(@flags) child; returns its id. */
+long xlibos_host_clone(unsigned long flags, unsigned long stack_top,
+		       void (*fn)(void *), void *arg);
+
+/* Same, then end the calling host thread without touching its stack. */
+void __noreturn xlibos_host_clone_exit(unsigned long flags,
+				       unsigned long stack_top,
+				       void (*fn)(void *), void *arg);
+
 #define hc0(nr)			xlibos_host_syscall(__NR_##nr, 0, 0, 0, 0, 0, 0)
 #define hc1(nr, a)		xlibos_host_syscall(__NR_##nr, (long)(a), \
 						    0, 0, 0, 0, 0)

@@ -13,6 +13,15 @@ static inline void switch_mm(struct mm_struct *prev, struct mm_struct *next,
 {
 }
 
+#define init_new_context init_new_context
+static inline int init_new_context(struct task_struct *tsk,
+				   struct mm_struct *mm)
+{
+	mm->context.host_pid = 0;
+	mm->context.stale = 0;
+	return 0;
+}
+
 #include <asm-generic/mm_hooks.h>
 #include <asm-generic/mmu_context.h>
 

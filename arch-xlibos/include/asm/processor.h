@@ -24,18 +24,32 @@ struct task_struct;
  * Per-task state of the host thread that backs the task.  The host
  * thread's GS base points at @self, so %gs:0 is always "current".
  */
+struct ucontext;
+
 struct thread_struct {
 	struct task_struct *self;
 	/* Futex word: non-zero when this task owns the vCPU. */
 	u32 run_token;
+	/* Host process and thread that back this task. */
+	int host_pid;
 	int host_tid;
 	/* Kernel thread entry (copy_thread) */
 	int (*kfn)(void *arg);
 	void *kfn_arg;
 	/* Host alternate signal stack of this task's host thread. */
 	void *altstack;
-	/* Where the host thread starts: top of the kernel stack. */
-	unsigned long host_sp;
+	/* Host signal frame of the entry from user mode being handled. */
+	struct ucontext *host_uc;
+	/* FPU state for a new user thread (in its altstack), or none. */
+	void *fpstate_copy;
+	/* Return to user mode with the initial FPU state. */
+	u8 fpu_reset;
+	/* The host process being created comes from the first one. */
+	u8 created_in_first;
+	/* x86-64 fault details for signal frames */
+	unsigned long trap_nr;
+	unsigned long error_code;
+	unsigned long cr2;
 	unsigned long fsbase;
 	unsigned long gsbase;
 };
@@ -56,6 +70,12 @@ static inline void cpu_relax(void)
 unsigned long __get_wchan(struct task_struct *p);
 
 void start_thread(struct pt_regs *regs, unsigned long pc, unsigned long sp);
+
+/* Entry work runs on the task's kernel stack (or its host signal stack). */
+static __always_inline bool on_thread_stack(void)
+{
+	return true;
+}
 
 static inline void prefetch(const void *x) { }
 static inline void prefetchw(const void *x) { }

@@ -42,6 +42,12 @@ struct pt_regs {
 #define profile_pc(regs)	instruction_pointer(regs)
 #define current_pt_regs()	task_pt_regs(current)
 
+/* x86's EFLAGS.IF: user mode always runs with interrupts enabled. */
+static inline int regs_irqs_disabled(struct pt_regs *regs)
+{
+	return !(regs->flags & 0x200);
+}
+
 static inline unsigned long regs_return_value(struct pt_regs *regs)
 {
 	return regs->ax;

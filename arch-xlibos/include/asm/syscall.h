@@ -54,6 +54,12 @@ static inline void syscall_get_arguments(struct task_struct *task,
 	args[5] = regs->r9;
 }
 
+/* No vDSO yet, so no sigreturn trampoline in it. */
+static inline bool arch_syscall_is_vdso_sigreturn(struct pt_regs *regs)
+{
+	return false;
+}
+
 static inline int syscall_get_arch(struct task_struct *task)
 {
 	return AUDIT_ARCH_X86_64;

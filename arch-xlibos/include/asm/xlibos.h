@@ -18,6 +18,7 @@ extern int xlibos_host_pid;
 struct xlibos_vcpu {
 	struct task_struct *owner;	/* task whose host thread runs */
 	struct task_struct *last;	/* prev of the latest switch */
+	int owner_pid;			/* host process of owner's thread */
 	int owner_tid;			/* host tid of owner's thread */
 	u32 idle;			/* owner waits for an interrupt */
 };
@@ -37,6 +38,46 @@ void xlibos_host_thread_init(struct task_struct *t);
 /* uaccess.S: the faulting instructions and where they resume */
 extern char xlibos_nofault_insn[], xlibos_nofault_fixup[];
 extern char xlibos_nofault_clear_insn[], xlibos_nofault_clear_fixup[];
+
+/* Host stack_t and the alternate stack each task's host thread uses. */
+#define XLIBOS_ALTSTACK_ORDER	3
+#define XLIBOS_ALTSTACK_SIZE	(PAGE_SIZE << XLIBOS_ALTSTACK_ORDER)
+
+struct ucontext;
+struct siginfo;
+struct _fpstate_64;
+struct mm_struct;
+
+/* entry.c: user mode */
+extern const unsigned long xlibos_nr_syscalls;
+void xlibos_user_entry(int sig, struct siginfo *si, struct ucontext *uc);
+bool xlibos_from_user(const struct ucontext *uc);
+void xlibos_prepare_user_return(struct pt_regs *regs);
+void xlibos_uc_to_regs(const struct ucontext *uc, struct pt_regs *regs);
+void xlibos_regs_to_uc(const struct pt_regs *regs, struct ucontext *uc);
+void xlibos_call_on_stack(void (*fn)(void *), void *arg, unsigned long sp);
+
+/* irq.c */
+void xlibos_run_pending_irqs(struct pt_regs *regs);
+
+/* fpu.c */
+size_t xlibos_fpstate_size(const struct _fpstate_64 *fp);
+void xlibos_fpu_fixup(struct ucontext *uc);
+void __noreturn xlibos_enter_user(struct pt_regs *regs,
+				  const struct _fpstate_64 *fpstate);
+
+/* hostproc.c: one host process per guest mm */
+long xlibos_fork_host_process(struct task_struct *p);
+void xlibos_mm_sync_host(struct pt_regs *regs);
+
+/* process.c */
+void xlibos_task_first_run(struct task_struct *p);
+void __noreturn xlibos_task_start_user(struct task_struct *p);
+
+/* mm/fault.c */
+void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
+			    unsigned long err, int sig, int si_code);
+bool xlibos_kernel_user_fault(unsigned long addr, unsigned long err);
 
 /* traps.c */
 void xlibos_traps_host_init(void);

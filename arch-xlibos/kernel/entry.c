@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest user mode.  A task in user mode is its host thread running guest
+ * code in the host process of the task's mm.  Control comes back to the
+ * LibOS only through host signals, which arrive on the thread's alternate
+ * stack (armed with SS_AUTODISARM, so nested signals stack up below):
+ *
+ *   SIGSYS            a system call trapped by the host seccomp filter
+ *   SIGSEGV, SIGBUS   a page fault
+ *   SIGILL, SIGFPE, SIGTRAP  a CPU exception
+ *   XLIBOS_SIGIRQ     an interrupt
+ *
+ * The handler copies the user registers from the host ucontext into
+ * task_pt_regs(), does the work on the task's kernel stack through the
+ * generic entry code, and returns to user mode by letting the host restore
+ * the (possibly changed) ucontext.
+ */
+#include <linux/entry-common.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/signal.h>
+#include <linux/syscalls.h>
+#include <asm/hypercall.h>
+#include <asm/syscall.h>
+#include <asm/ucontext.h>
+#include <asm/xlibos.h>
+
+void xlibos_uc_to_regs(const struct ucontext *uc, struct pt_regs *regs)
+{
+	const struct sigcontext_64 *sc = &uc->uc_mcontext;
+
+	regs->r15 = sc->r15;
+	regs->r14 = sc->r14;
+	regs->r13 = sc->r13;
+	regs->r12 = sc->r12;
+	regs->bp = sc->bp;
+	regs->bx = sc->bx;
+	regs->r11 = sc->r11;
+	regs->r10 = sc->r10;
+	regs->r9 = sc->r9;
+	regs->r8 = sc->r8;
+	regs->ax = sc->ax;
+	regs->cx = sc->cx;
+	regs->dx = sc->dx;
+	regs->si = sc->si;
+	regs->di = sc->di;
+	regs->ip = sc->ip;
+	regs->sp = sc->sp;
+	regs->flags = sc->flags;
+	regs->cs = XLIBOS_USER_CS;
+	regs->ss = XLIBOS_USER_DS;
+}
+
+void xlibos_regs_to_uc(const struct pt_regs *regs, struct ucontext *uc)
+{
+	struct sigcontext_64 *sc = &uc->uc_mcontext;
+
+	sc->r15 = regs->r15;
+	sc->r14 = regs->r14;
+	sc->r13 = regs->r13;
+	sc->r12 = regs->r12;
+	sc->bp = regs->bp;
+	sc->bx = regs->bx;
+	sc->r11 = regs->r11;
+	sc->r10 = regs->r10;
+	sc->r9 = regs->r9;
+	sc->r8 = regs->r8;
+	sc->ax = regs->ax;
+	sc->cx = regs->cx;
+	sc->dx = regs->dx;
+	sc->si = regs->si;
+	sc->di = regs->di;
+	sc->ip = regs->ip;
+	sc->sp = regs->sp;
+	sc->flags = regs->flags;
+	sc->cs = XLIBOS_USER_CS;
+	sc->ss = XLIBOS_USER_DS;
+}
+
+static void user_syscall(struct pt_regs *regs)
+{
+	long nr = regs->ax;
+
+	regs->orig_ax = nr;
+	regs->ax = -ENOSYS;
+	nr = syscall_enter_from_user_mode(regs, nr);
+	if (likely((unsigned long)nr < xlibos_nr_syscalls))
+		regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx,
+					      regs->r10, regs->r8, regs->r9);
+	syscall_exit_to_user_mode(regs);
+}
+
+static void user_interrupt(struct pt_regs *regs)
+{
+	irqentry_enter_from_user_mode(regs);
+	xlibos_run_pending_irqs(regs);
+	irqentry_exit_to_user_mode(regs);
+}
+
+static void user_exception(struct pt_regs *regs, int sig,
+			   struct siginfo *si, struct ucontext *uc)
+{
+	struct thread_struct *t = &current->thread;
+
+	irqentry_enter_from_user_mode(regs);
+	t->trap_nr = uc->uc_mcontext.trapno;
+	t->error_code = uc->uc_mcontext.err;
+	t->cr2 = (unsigned long)si->si_addr;
+	local_irq_enable();
+	if (sig == SIGSEGV || sig == SIGBUS)
+		xlibos_user_page_fault(regs, (unsigned long)si->si_addr,
+				       uc->uc_mcontext.err, sig, si->si_code);
+	else
+		force_sig_fault(sig, si->si_code, si->si_addr);
+	local_irq_disable();
+	irqentry_exit_to_user_mode(regs);
+}
+
+/*
+ * Last steps before user code runs again: make sure this host process
+ * mirrors the task's mm, then set the interrupt flag, serving anything
+ * that was raised while it was clear.
+ */
+void xlibos_prepare_user_return(struct pt_regs *regs)
+{
+	for (;;) {
+		xlibos_mm_sync_host(regs);
+		WRITE_ONCE(xlibos_irq.enabled, ARCH_IRQ_ENABLED);
+		if (!__atomic_load_n(&xlibos_irq.pending, __ATOMIC_SEQ_CST))
+			return;
+		WRITE_ONCE(xlibos_irq.enabled, ARCH_IRQ_DISABLED);
+		user_interrupt(regs);
+	}
+}
+
+struct user_entry_args {
+	struct pt_regs *regs;
+	int sig;
+	struct siginfo *si;
+	struct ucontext *uc;
+};
+
+static void user_entry_on_kstack(void *arg)
+{
+	struct user_entry_args *a = arg;
+
+	/* Entering the kernel from user mode masks interrupts. */
+	WRITE_ONCE(xlibos_irq.enabled, ARCH_IRQ_DISABLED);
+	if (a->sig == SIGSYS)
+		user_syscall(a->regs);
+	else if (a->sig == XLIBOS_SIGIRQ)
+		user_interrupt(a->regs);
+	else
+		user_exception(a->regs, a->sig, a->si, a->uc);
+	xlibos_prepare_user_return(a->regs);
+}
+
+/* Called by the host signal handlers for a signal taken in user mode. */
+void xlibos_user_entry(int sig, struct siginfo *si, struct ucontext *uc)
+{
+	struct task_struct *tsk = current;
+	struct user_entry_args a = {
+		.regs = task_pt_regs(tsk),
+		.sig = sig,
+		.si = si,
+		.uc = uc,
+	};
+
+	xlibos_uc_to_regs(uc, a.regs);
+	tsk->thread.host_uc = uc;
+	xlibos_call_on_stack(user_entry_on_kstack, &a,
+			     (unsigned long)a.regs & ~15UL);
+	xlibos_regs_to_uc(a.regs, uc);
+	xlibos_fpu_fixup(uc);
+	tsk->thread.host_uc = NULL;
+}
+
+bool xlibos_from_user(const struct ucontext *uc)
+{
+	return uc->uc_mcontext.ip < TASK_SIZE;
+}

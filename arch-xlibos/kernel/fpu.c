@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest FPU/SSE/AVX state lives in the registers of the task's host thread.
+ * While the LibOS handles a host signal the host keeps it in the signal
+ * frame (uc_mcontext.fpstate, the XSAVE layout x86-64 Linux also uses in
+ * guest signal frames), so it is saved, copied and restored by memcpy.
+ */
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/string.h>
+#include <asm/hypercall.h>
+#include <asm/prctl.h>
+#include <asm/ucontext.h>
+#include <asm/xlibos.h>
+
+#define XSAVE_HEADER_OFFSET	512
+#define FCW_DEFAULT		0x037f
+#define MXCSR_DEFAULT		0x1f80
+
+size_t xlibos_fpstate_size(const struct _fpstate_64 *fp)
+{
+	if (!fp)
+		return 0;
+	if (fp->sw_reserved.magic1 == FP_XSTATE_MAGIC1)
+		return fp->sw_reserved.extended_size;
+	return sizeof(*fp);
+}
+
+/* The FPU state a new program or a signal handler starts with. */
+static void fpstate_reset(struct _fpstate_64 *fp)
+{
+	size_t size = xlibos_fpstate_size(fp);
+
+	fp->cwd = FCW_DEFAULT;
+	fp->swd = 0;
+	fp->twd = 0;
+	fp->fop = 0;
+	fp->rip = 0;
+	fp->rdp = 0;
+	fp->mxcsr = MXCSR_DEFAULT;
+	memset(fp->st_space, 0, sizeof(fp->st_space));
+	memset(fp->xmm_space, 0, sizeof(fp->xmm_space));
+	/* XSTATE_BV = 0: every extended component in its initial state */
+	if (size > XSAVE_HEADER_OFFSET + sizeof(u64))
+		*(u64 *)((u8 *)fp + XSAVE_HEADER_OFFSET) = 0;
+}
+
+/* Applied to the host frame on the way back to user mode. */
+void xlibos_fpu_fixup(struct ucontext *uc)
+{
+	struct thread_struct *t = &current->thread;
+
+	if (t->fpu_reset && uc->uc_mcontext.fpstate)
+		fpstate_reset((struct _fpstate_64 *)uc->uc_mcontext.fpstate);
+	t->fpu_reset = 0;
+}
+
+/* Host rt_sigframe, as the host kernel reads it on rt_sigreturn. */
+struct host_rt_sigframe {
+	u64 pretcode;
+	struct ucontext uc;
+	struct siginfo info;
+};
+
+#define FPSTATE_MAX	(16 * 1024)
+
+/*
+ * Enter user mode with @regs: build a host signal frame on the kernel stack
+ * and let the host's rt_sigreturn load every register at once.  @fpstate
+ * (or the initial state when NULL) becomes the user's FPU state.
+ */
+void __noreturn xlibos_enter_user(struct pt_regs *regs,
+				  const struct _fpstate_64 *fpstate)
+{
+	struct thread_struct *t = &current->thread;
+	unsigned long sp = (unsigned long)regs;
+	struct host_rt_sigframe *f;
+	void *fp = NULL;
+	size_t size = xlibos_fpstate_size(fpstate);
+
+	if (size) {
+		sp = (sp - min_t(size_t, size, FPSTATE_MAX)) & ~63UL;
+		fp = (void *)sp;
+		memcpy(fp, fpstate, min_t(size_t, size, FPSTATE_MAX));
+	}
+	sp = ((sp - sizeof(*f)) & ~15UL) - 8;
+	f = (struct host_rt_sigframe *)sp;
+	memset(f, 0, sizeof(*f));
+
+	f->uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS |
+			 (fp ? UC_FP_XSTATE : 0);
+	f->uc.uc_stack.ss_sp = t->altstack;
+	f->uc.uc_stack.ss_size = XLIBOS_ALTSTACK_SIZE;
+	f->uc.uc_stack.ss_flags = SS_AUTODISARM;
+	xlibos_regs_to_uc(regs, &f->uc);
+	f->uc.uc_mcontext.fpstate = (unsigned long)fp;
+	t->fpu_reset = 0;
+
+	hc2(arch_prctl, ARCH_SET_FS, t->fsbase);
+	xlibos_host_sigreturn_to(&f->uc);
+}

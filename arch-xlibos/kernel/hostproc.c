@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host processes.  Every guest mm is mirrored by exactly one host process;
+ * all of them map the LibOS image and guest physical memory MAP_SHARED at
+ * the same addresses, so the LibOS is one program spread over them.
+ *
+ * A fork gets a new host process made with clone(CLONE_PARENT): the
+ * supervising loader is the parent of all of them and reaps them.  An exec
+ * (from a kernel thread, a vfork child or any process) moves the task to a
+ * fresh host process: the old host thread starts the new process on the
+ * task's kernel stack and exits without touching that stack again.
+ */
+#include <linux/filter.h>
+#include <linux/mm.h>
+#include <linux/prctl.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/seccomp.h>
+#include <linux/audit.h>
+#include <asm/hypercall.h>
+#include <asm/sections.h>
+#include <asm/xlibos.h>
+
+#define HOST_SIGCHLD		17
+#define HOST_CLONE_PARENT	0x00008000UL
+#define NEW_HOST_PROCESS	(HOST_CLONE_PARENT | HOST_SIGCHLD)
+
+/* Every guest syscall traps; only the hypercall section may call the host. */
+static void install_host_seccomp(void)
+{
+	unsigned long start = (unsigned long)__hypercall_text_start;
+	unsigned long end = (unsigned long)__hypercall_text_end;
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, instruction_pointer) + 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, upper_32_bits(start), 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, instruction_pointer)),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lower_32_bits(start), 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lower_32_bits(end), 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {
+		.len = ARRAY_SIZE(filter),
+		.filter = filter,
+	};
+	long err;
+
+	BUILD_BUG_ON(ARRAY_SIZE(filter) != 10);
+	/* The range test below compares the low halves only. */
+	BUG_ON(upper_32_bits(start) != upper_32_bits(end - 1));
+	err = hc2(prctl, PR_SET_NO_NEW_PRIVS, 1);
+	if (!err)
+		err = hc3(seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+	if (err)
+		panic("xlibos: cannot install the host seccomp filter (%ld)", err);
+}
+
+/* First steps of a new host process, on the task's kernel stack. */
+static void host_process_init(struct task_struct *p, bool from_first)
+{
+	xlibos_host_thread_init(p);
+	hc2(prctl, PR_SET_PDEATHSIG, SIGKILL);
+	/* Drop the user mappings inherited from the creating process. */
+	hc2(munmap, 0, TASK_SIZE);
+	if (from_first)
+		install_host_seccomp();
+}
+
+static void __noreturn forked_process_start(void *arg)
+{
+	struct task_struct *p = arg;
+
+	host_process_init(p, p->thread.created_in_first);
+	xlibos_task_first_run(p);
+	xlibos_task_start_user(p);
+}
+
+/* copy_thread() of a fork: a new host process for the child's new mm. */
+long xlibos_fork_host_process(struct task_struct *p)
+{
+	long pid;
+
+	p->thread.created_in_first = current->thread.host_pid == xlibos_host_pid;
+	pid = xlibos_host_clone(NEW_HOST_PROCESS,
+				(unsigned long)task_pt_regs(p) & ~15UL,
+				forked_process_start, p);
+	if (pid < 0)
+		return pid;
+	p->thread.host_pid = pid;
+	p->thread.host_tid = pid;
+	p->mm->context.host_pid = pid;
+	return 0;
+}
+
+static void __noreturn migrated_start(void *arg)
+{
+	struct task_struct *tsk = arg;
+	struct pt_regs *regs = task_pt_regs(tsk);
+	int pid;
+
+	host_process_init(tsk, tsk->thread.created_in_first);
+	pid = hc0(getpid);
+	tsk->thread.host_pid = pid;
+	tsk->thread.host_tid = pid;
+	tsk->thread.host_uc = NULL;
+	tsk->mm->context.host_pid = pid;
+	tsk->mm->context.stale = 0;
+	WRITE_ONCE(xlibos_vcpu.owner_pid, pid);
+	WRITE_ONCE(xlibos_vcpu.owner_tid, pid);
+
+	xlibos_prepare_user_return(regs);
+	/* Only exec gets here: the program starts with a clean FPU. */
+	xlibos_enter_user(regs, NULL);
+}
+
+/*
+ * Make sure the calling host process mirrors current->mm before user code
+ * runs: drop stale mappings, or move to a new host process if this one
+ * belongs to another mm (the task has just exec'ed).
+ */
+void xlibos_mm_sync_host(struct pt_regs *regs)
+{
+	struct task_struct *tsk = current;
+	struct mm_struct *mm = tsk->mm;
+
+	if (mm->context.host_pid == tsk->thread.host_pid) {
+		if (READ_ONCE(mm->context.stale)) {
+			WRITE_ONCE(mm->context.stale, 0);
+			hc2(munmap, 0, TASK_SIZE);
+		}
+		return;
+	}
+	tsk->thread.created_in_first = tsk->thread.host_pid == xlibos_host_pid;
+	xlibos_host_clone_exit(NEW_HOST_PROCESS, (unsigned long)regs & ~15UL,
+			       migrated_start, tsk);
+}
