@@ -16,6 +16,7 @@ SRC        := $(BUILD)/linux
 KOBJ       := $(BUILD)/kernel
 KOBJ_KUNIT := $(BUILD)/kernel-kunit
 IMAGE      := $(BUILD)/xlibos.img
+ROOTFS     := $(BUILD)/rootfs
 IMAGE_KUNIT := $(BUILD)/xlibos-kunit.img
 LOADER     := $(BUILD)/bin/xlibos
 JOBS       ?= $(shell nproc)
@@ -25,7 +26,7 @@ KMAKE       = $(MAKE) --no-print-directory -C $(SRC) ARCH=xlibos \
 
 PATCHES    := linux-patches/series $(wildcard linux-patches/*.patch)
 
-.PHONY: all kernel kernel-kunit loader run check bench bench-boot deps \
+.PHONY: all kernel kernel-kunit loader rootfs run check bench bench-boot deps \
 	checkpatch clean distclean FORCE
 
 all: kernel loader
@@ -59,11 +60,19 @@ kernel-kunit: $(KOBJ_KUNIT)/.config
 
 loader: | deps
 	@$(MAKE) --no-print-directory -C loader
+	@$(MAKE) --no-print-directory -C abcom
 
-run: all
-	$(LOADER) boot --mem 128M --cmdline "kunit_shutdown=poweroff"
+$(ROOTFS)/bin/busybox: scripts/make-demo-rootfs.sh | deps
+	@scripts/make-demo-rootfs.sh $(ROOTFS)
 
-check: all kernel-kunit
+rootfs: $(ROOTFS)/bin/busybox
+
+# The demo container: Debian's busybox-static as the rootfs.
+run: all rootfs
+	$(LOADER) run --rootfs $(ROOTFS) --mem 128M -- /bin/sh -c \
+		'cat /etc/motd; uname -a; echo "pid $$$$ in $$(pwd), $$(ls / | wc -l) entries in /"'
+
+check: all kernel-kunit rootfs
 	@tests/run-all.sh
 
 bench bench-boot: all

@@ -82,12 +82,20 @@ void abcom_free(void *ptr);     /* frees arrays returned by abcom_scan() */
 
 /* --- scanning ---------------------------------------------------------- */
 
+/*
+ * A site's class is the shape of the straight-line code before the syscall
+ * (classify.c walks back up to 16 instructions, stopping at a control
+ * transfer).  Patchability is decided separately (enum abcom_reason):
+ * branch targets, decode conflicts and distance limits make a site of a
+ * patchable class stay on the slow path without changing its class, so the
+ * counts describe the code and the verdict describes what abcom dares.
+ */
 enum abcom_class {
 	ABCOM_ADJ_MOV_EAX,   /* b8 imm32 0f 05                           7 bytes */
 	ABCOM_ADJ_MOV_RAX,   /* 48 c7 c0 imm32 0f 05 (__restore_rt)      9 bytes */
-	ABCOM_EARLIER_IMM,   /* mov $imm,%eax/%rax a few insns earlier          */
+	ABCOM_EARLIER_IMM,   /* mov $imm,%eax/%rax earlier in the block         */
 	ABCOM_GO_STACK,      /* 48 8b 44 24 08 0f 05 (Go: mov 0x8(%rsp),%rax)   */
-	ABCOM_REG_NUMBER,    /* number moved from another register              */
+	ABCOM_REG_NUMBER,    /* mov %reg,%eax/%rax earlier in the block         */
 	ABCOM_OTHER,         /* memory, xor, computed, unknown                  */
 	ABCOM_NCLASSES
 };
@@ -104,21 +112,26 @@ enum abcom_nr_kind {
 enum abcom_reason {
 	ABCOM_R_NONE,            /* patchable */
 	ABCOM_R_NUMBER_UNKNOWN,  /* class REG_NUMBER / OTHER */
-	ABCOM_R_BRANCH_TARGET,   /* a branch target or symbol inside the window */
-	ABCOM_R_DECODE_CONFLICT, /* another decoding overlaps the window */
+	ABCOM_R_BRANCH_TARGET,   /* a branch target or symbol inside the 7
+				    rewritten bytes (not at their first) */
+	ABCOM_R_DECODE_CONFLICT, /* another decoding overlaps the window, or a
+				    target lands inside one of its insns */
 	ABCOM_R_TOO_SHORT,       /* window shorter than the 7-byte jmp */
 	ABCOM_R_RIP_RELATIVE,    /* a displaced instruction is rip-relative */
+	ABCOM_R_TOO_FAR,         /* the mov $imm is > 4 insns / 32 bytes back */
 	ABCOM_NREASONS
 };
 
 #define ABCOM_JMP_LEN      7   /* ff 24 25 disp32 */
-#define ABCOM_MAX_WINDOW  40   /* 32 bytes back + a syscall with prefixes */
+#define ABCOM_MAX_WINDOW  48   /* 32 bytes back + a syscall (<= 15 bytes) */
 #define ABCOM_MAX_BOUNDS   8
 
 /*
  * The window is [start, addr + syscall_len): for patchable classes it runs
- * from the instruction that sets the number through the syscall; otherwise
- * it is the syscall alone.
+ * from the instruction that sets the number through the syscall (these are
+ * the instructions the trampoline replays); otherwise, and for
+ * ABCOM_R_TOO_FAR, it is the syscall alone.  A patch rewrites
+ * [start, start + patch_len).
  */
 struct abcom_site {
 	uint64_t addr;            /* the syscall instruction */
@@ -146,6 +159,8 @@ struct abcom_hints {
 
 struct abcom_stats {
 	size_t insns;             /* instructions decoded by the sweep */
+	size_t length_only;       /* insns Capstone 4 cannot decode, stepped
+				     over by length (length_fallback.c) */
 	size_t bad_bytes;         /* bytes skipped because nothing decoded */
 	size_t hint_cuts;         /* instructions cut short by a hint address */
 	size_t branch_targets;    /* distinct direct targets inside the region */

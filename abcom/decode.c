@@ -87,12 +87,29 @@ static bool writes_are_explicit(unsigned id)
 	}
 }
 
+/* SIMD instructions write general registers only through explicit
+ * operands (movd, movq, pextrw, movmskps, cvtsd2si, ...), checked below. */
+static bool is_simd(const cs_insn *insn)
+{
+	static const uint8_t groups[] = {
+		X86_GRP_SSE1, X86_GRP_SSE2, X86_GRP_SSE3, X86_GRP_SSSE3,
+		X86_GRP_SSE41, X86_GRP_SSE42, X86_GRP_SSE4A, X86_GRP_AVX,
+		X86_GRP_AVX2, X86_GRP_AVX512, X86_GRP_MMX, X86_GRP_AES,
+		X86_GRP_PCLMUL, X86_GRP_SHA, X86_GRP_F16C, X86_GRP_FMA,
+	};
+
+	for (unsigned i = 0; i < sizeof(groups); i++)
+		if (in_group(insn, groups[i]))
+			return true;
+	return false;
+}
+
 static enum rax_effect rax_effect(const cs_insn *insn, int64_t *imm)
 {
 	const cs_x86 *x = &insn->detail->x86;
 	bool writes = false;
 
-	if (!writes_are_explicit(insn->id))
+	if (!writes_are_explicit(insn->id) && !is_simd(insn))
 		return RAX_OTHER;
 	for (uint8_t i = 0; i < x->op_count; i++) {
 		const cs_x86_op *op = &x->operands[i];
@@ -128,11 +145,10 @@ static enum rax_effect rax_effect(const cs_insn *insn, int64_t *imm)
 	return RAX_OTHER;
 }
 
-void decode_facts(csh cs, const cs_insn *insn, struct insn_facts *f)
+void decode_facts(const cs_insn *insn, struct insn_facts *f)
 {
 	const cs_x86 *x = &insn->detail->x86;
 
-	(void)cs;
 	decode_flow(insn, f);
 	f->rip_relative = false;
 	for (uint8_t i = 0; i < x->op_count; i++)

@@ -48,9 +48,13 @@ struct insn_facts {
 };
 
 /* Fill facts for a decoded instruction (needs CS_OPT_DETAIL). */
-void decode_facts(csh cs, const cs_insn *insn, struct insn_facts *f);
+void decode_facts(const cs_insn *insn, struct insn_facts *f);
 /* Only the parts needed on every instruction of the sweep (cheap). */
 void decode_flow(const cs_insn *insn, struct insn_facts *f);
+
+/* --- length_fallback.c ------------------------------------------------ */
+/* Length of an instruction Capstone 4 does not know, or 0. */
+size_t fallback_length(const uint8_t *p, size_t left);
 
 /* --- history.c: the last instructions of the current straight run ------ */
 #define HISTORY_MAX 16
@@ -73,26 +77,29 @@ struct region {
 	uint64_t vaddr;
 };
 /*
- * Fill class, number, window and bounds of a site for the syscall `insn`,
- * looking back over `hist`.  Returns false if the window could not be
- * recorded (internal limits), in which case the site is OTHER.
+ * Fill class, number, window and bounds of a site for the syscall `sys`,
+ * looking back over `hist` (the instructions right before it), and set
+ * CLASSIFY_* flags for scan.c to judge patchability.
  */
+#define CLASSIFY_RIPREL  1u   /* a displaced instruction is rip-relative */
+#define CLASSIFY_TOO_FAR 2u   /* the mov $imm is too far back to displace */
 void classify_site(csh cs, cs_insn *scratch, const struct region *r,
 		   const struct history *hist, const cs_insn *sys,
-		   struct abcom_site *site, bool *rip_relative);
+		   struct abcom_site *site, unsigned *flags);
 
 /* --- site vector (scan.c) ---------------------------------------------- */
 struct site_vec {
 	struct abcom_site *v;
 	size_t n, cap;
-	bool *riprel;     /* parallel: window has a rip-relative instruction */
+	uint8_t *flags;   /* parallel: CLASSIFY_* */
 };
-int site_vec_push(struct site_vec *sv, const struct abcom_site *s, bool riprel);
+int site_vec_push(struct site_vec *sv, const struct abcom_site *s, unsigned flags);
 
 /* --- sweep.c ----------------------------------------------------------- */
 struct sweep {
 	csh cs;
-	cs_insn *insn;
+	cs_insn *insn;           /* the instruction being swept */
+	cs_insn *scratch;        /* for looking back at earlier ones */
 	struct region r;
 	struct bitmap starts;    /* instruction starts found by the sweep */
 	struct bitmap targets;   /* direct branch targets */

@@ -9,7 +9,6 @@
 
 #include "boot.h"
 #include "diag.h"
-#include "guest-init/run_status.h"
 #include "run.h"
 #include "usage.h"
 

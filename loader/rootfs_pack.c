@@ -255,6 +255,32 @@ static bool walk_tree(struct pack_state *s)
 	return ok;
 }
 
+static void report_bad_init(const char *init_path, int err)
+{
+	if (err == ENOENT || err == ENOTDIR)
+		diag_error("guest init '%s' not found (build it with 'make -C loader', or set XLIBOS_INIT)",
+			   init_path);
+	else if (err == 0)
+		diag_error("guest init '%s' is not a regular file", init_path);
+	else
+		diag_error("guest init '%s': %s", init_path, strerror(err));
+}
+
+bool rootfs_check_init(const char *init_path)
+{
+	struct stat st;
+
+	if (stat(init_path, &st) != 0) {
+		report_bad_init(init_path, errno);
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		report_bad_init(init_path, 0);
+		return false;
+	}
+	return true;
+}
+
 static bool add_init(struct cpio_writer *w, const char *init_path)
 {
 	struct stat st;
@@ -263,11 +289,7 @@ static bool add_init(struct cpio_writer *w, const char *init_path)
 	bool ok;
 
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		if (fd >= 0 || errno == ENOENT)
-			diag_error("guest init '%s' not found (build it with 'make -C loader', or set XLIBOS_INIT)",
-				   init_path);
-		else
-			diag_error("guest init '%s': %s", init_path, strerror(errno));
+		report_bad_init(init_path, fd < 0 ? errno : 0);
 		if (fd >= 0)
 			close(fd);
 		return false;

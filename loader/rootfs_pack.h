@@ -25,6 +25,9 @@ struct rootfs_pack_input {
 /* Prints "rootfs 'DIR' not found" / "... is not a directory" if unusable. */
 bool rootfs_check_dir(const char *dir);
 
+/* Prints "guest init 'PATH' not found ..." unless path is a regular file. */
+bool rootfs_check_init(const char *init_path);
+
 /*
  * Pack into a new memfd (O_CLOEXEC), returned in *fd with the archive's
  * size in *size.  If *size > in->limit the fd holds no usable archive.

@@ -86,7 +86,8 @@ static int run_with(const struct run_options *o)
 		return XLIBOS_RUN_ERROR;
 	}
 	/* Cheap checks first: a missing rootfs should not wait for the image. */
-	if (!rootfs_check_dir(rootfs) || !run_locate_init(init_path, sizeof(init_path)))
+	if (!rootfs_check_dir(rootfs) || !run_locate_init(init_path, sizeof(init_path)) ||
+	    !rootfs_check_init(init_path))
 		return XLIBOS_RUN_ERROR;
 	/* Length was checked while parsing options. */
 	run_kernel_cmdline(o->extra_cmdline, cmdline, sizeof(cmdline));

@@ -11,7 +11,8 @@
 #include "options.h"
 
 /* Start of the kernel command line of every run; --cmdline is appended. */
-#define RUN_CMDLINE_PREFIX "rdinit=/" XLIBOS_GUEST_INIT " quiet"
+/* loglevel=0: only a panic reaches stderr, which is the program's own. */
+#define RUN_CMDLINE_PREFIX "rdinit=/" XLIBOS_GUEST_INIT " loglevel=0"
 
 struct run_options {
 	uint64_t mem_size;	/* bytes, page aligned, validated */

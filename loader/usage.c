@@ -22,7 +22,7 @@ void usage_print(FILE *out)
 "                    (K/M/G/T suffixes are powers of 1024; default 128M,\n"
 "                    minimum 32M, maximum twice the host's RAM)\n"
 "  --cmdline STR     kernel command line (at most 2047 bytes); for run it is\n"
-"                    appended to \"rdinit=/.xlibos/init quiet\"\n"
+"                    appended to \"rdinit=/.xlibos/init loglevel=0\"\n"
 "  --image FILE      kernel image (default: $XLIBOS_IMAGE, else xlibos.img\n"
 "                    in the directory above this program's)\n"
 "  -h, --help        show this help\n"

@@ -6,12 +6,19 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build
 loader=$build/bin/xlibos
 
-make --no-print-directory -s -C "$root/loader" test-build >/dev/null || exit 1
+make --no-print-directory -s -C "$root/loader" test-build run-test-build >/dev/null || exit 1
 
 exec sh "$root/tests/run_suites.sh" \
 	"$build/tests/loader/test_loader_options" \
 	"sh $root/tests/loader/bad_input.sh $loader" \
 	"sh $root/tests/loader/fake_boot.sh $loader $build/tests/loader" \
+	"$build/tests/loader/test_run" \
+	"sh $root/tests/run/options.sh $loader" \
+	"sh $root/tests/run/pack.sh $loader $build/tests/loader/fake.img" \
+	"sh $root/tests/run/fake_run.sh $loader $build/tests/loader/fake.img" \
+	"sh $root/tests/run/init.sh $loader $build/tests/loader/fake.img" \
+	"make --no-print-directory -s -C $root/abcom test" \
 	"sh $root/tests/boot/boot_tests.sh $loader $build/xlibos.img" \
+	"sh $root/tests/guest/run_guest_tests.sh $loader $build/rootfs" \
 	"python3 $root/tests/kunit/run_kunit.py --loader $loader --image $build/xlibos-kunit.img --expected $root/tests/kunit/expected-suites.txt --log $build/tests/kunit.log" \
 	"sh $root/scripts/checkpatch.sh $build/linux"

@@ -65,19 +65,32 @@ struct host_rt_sigframe {
 
 #define FPSTATE_MAX	(16 * 1024)
 
+/* Host stack_t */
+struct host_stack {
+	void *ss_sp;
+	int ss_flags;
+	size_t ss_size;
+};
+
 /*
- * Enter user mode with @regs: build a host signal frame on the kernel stack
- * and let the host's rt_sigreturn load every register at once.  @fpstate
- * (or the initial state when NULL) becomes the user's FPU state.
+ * Enter user mode with @regs: build a host signal frame and let the host's
+ * rt_sigreturn load every register at once.  @fpstate (or the initial state
+ * when NULL) becomes the user's FPU state.  The frame goes at the top of
+ * the task's alternate signal stack, which is switched off meanwhile (the
+ * frame re-arms it), because the kernel stack is still in use below
+ * task_pt_regs() and @fpstate may sit at the bottom of the alternate stack.
  */
 void __noreturn xlibos_enter_user(struct pt_regs *regs,
 				  const struct _fpstate_64 *fpstate)
 {
 	struct thread_struct *t = &current->thread;
-	unsigned long sp = (unsigned long)regs;
+	unsigned long sp = (unsigned long)t->altstack + XLIBOS_ALTSTACK_SIZE;
+	struct host_stack off = { .ss_flags = SS_DISABLE };
 	struct host_rt_sigframe *f;
 	void *fp = NULL;
 	size_t size = xlibos_fpstate_size(fpstate);
+
+	hc2(sigaltstack, &off, NULL);
 
 	if (size) {
 		sp = (sp - min_t(size_t, size, FPSTATE_MAX)) & ~63UL;

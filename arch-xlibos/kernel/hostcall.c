@@ -22,7 +22,7 @@ const int xlibos_hypercall_list[] __used = {
 	__NR_sched_yield, __NR_getpid, __NR_clone, __NR_exit,
 	__NR_sigaltstack, __NR_arch_prctl, __NR_gettid, __NR_futex,
 	__NR_clock_gettime, __NR_exit_group, __NR_tgkill,
-	__NR_prctl, __NR_seccomp, __NR_read,
+	__NR_prctl, __NR_seccomp, __NR_read, __NR_kill,
 	-1
 };
 

@@ -4,8 +4,10 @@
  * all of them map the LibOS image and guest physical memory MAP_SHARED at
  * the same addresses, so the LibOS is one program spread over them.
  *
- * A fork gets a new host process made with clone(CLONE_PARENT): the
- * supervising loader is the parent of all of them and reaps them.  An exec
+ * A fork gets a new host process, a child of the creating one; SIGCHLD is
+ * ignored everywhere so the host reaps them, and an orphan goes to the
+ * first host process (the loader runs it as init of a PID namespace, so
+ * its end is everyone's end).  An exec
  * (from a kernel thread, a vfork child or any process) moves the task to a
  * fresh host process: the old host thread starts the new process on the
  * task's kernel stack and exits without touching that stack again.
@@ -22,8 +24,7 @@
 #include <asm/xlibos.h>
 
 #define HOST_SIGCHLD		17
-#define HOST_CLONE_PARENT	0x00008000UL
-#define NEW_HOST_PROCESS	(HOST_CLONE_PARENT | HOST_SIGCHLD)
+#define NEW_HOST_PROCESS	HOST_SIGCHLD
 
 /* Every guest syscall traps; only the hypercall section may call the host. */
 static void install_host_seccomp(void)
@@ -65,7 +66,6 @@ static void install_host_seccomp(void)
 static void host_process_init(struct task_struct *p, bool from_first)
 {
 	xlibos_host_thread_init(p);
-	hc2(prctl, PR_SET_PDEATHSIG, SIGKILL);
 	/* Drop the user mappings inherited from the creating process. */
 	hc2(munmap, 0, TASK_SIZE);
 	if (from_first)

@@ -10,12 +10,35 @@
 #include <linux/pm.h>
 #include <linux/reboot.h>
 #include <linux/string.h>
+#include <linux/sched/signal.h>
 #include <asm/hypercall.h>
 #include <asm/xlibos.h>
 
 static struct xlibos_exit_record *exit_record(void)
 {
 	return (struct xlibos_exit_record *)xlibos_boot.exit_record;
+}
+
+/*
+ * The LibOS ends as a whole: every other host process is killed, and the
+ * first one (whose exit status the loader waits for) is asked to exit.
+ */
+static void __noreturn end_all_host_processes(int code)
+{
+	int self = hc0(getpid);
+	struct task_struct *p;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		int pid = READ_ONCE(p->thread.host_pid);
+
+		if (pid && pid != self && pid != xlibos_host_pid)
+			hc2(kill, pid, SIGKILL);
+	}
+	rcu_read_unlock();
+	if (self != xlibos_host_pid)
+		xlibos_request_shutdown(code);
+	xlibos_host_exit_process(code);
 }
 
 static void __noreturn xlibos_exit(u32 reason, int code)
@@ -25,16 +48,14 @@ static void __noreturn xlibos_exit(u32 reason, int code)
 	if (rec) {
 		/* A panic that ends in a restart stays a panic. */
 		if (READ_ONCE(rec->magic) != XLIBOS_EXIT_MAGIC ||
-		    rec->reason != XLIBOS_EXIT_PANIC) {
+		    rec->reason != XLIBOS_EXIT_PANIC)
 			rec->reason = reason;
-			rec->status = code;
-		}
 		__atomic_store_n(&rec->magic, XLIBOS_EXIT_MAGIC,
 				 __ATOMIC_RELEASE);
 		if (rec->reason == XLIBOS_EXIT_PANIC)
 			code = 2;
 	}
-	xlibos_host_exit_process(code);
+	end_all_host_processes(code);
 }
 
 void machine_power_off(void)
@@ -52,7 +73,13 @@ void machine_restart(char *cmd)
 	xlibos_exit(XLIBOS_EXIT_RESTART, 0);
 }
 
-void (*pm_power_off)(void);
+static void xlibos_pm_power_off(void)
+{
+	xlibos_exit(XLIBOS_EXIT_POWEROFF, 0);
+}
+
+/* Set, so that reboot(RB_POWER_OFF) is a power-off and not a halt. */
+void (*pm_power_off)(void) = xlibos_pm_power_off;
 
 static int xlibos_panic_event(struct notifier_block *nb, unsigned long ev,
 			      void *msg)

@@ -97,12 +97,13 @@ void __init setup_arch(char **cmdline_p)
 			COMMAND_LINE_SIZE);
 	*cmdline_p = boot_command_line;
 
+	/* "quiet" and "loglevel=" must rule before the log is replayed. */
+	parse_early_param();
 	xlibos_console_init();
 	xlibos_panic_init();
 	pr_info("xlibos: %llu MiB guest memory, host process %d\n",
 		xlibos_boot.phys_size >> 20, xlibos_host_pid);
 
-	parse_early_param();
 	setup_memory();
 	setup_initial_init_mm(_stext, _etext, _edata, _end);
 	paging_init();

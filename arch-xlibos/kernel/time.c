@@ -30,6 +30,18 @@ static u32 timer_seq;
 static unsigned long timer_thread_stack[TIMER_THREAD_STACK / sizeof(long)]
 	__aligned(16);
 
+/* Set by a host process other than the first to make the first one exit. */
+static u32 shutdown_requested;
+static int shutdown_code;
+
+void xlibos_request_shutdown(int code)
+{
+	shutdown_code = code;
+	__atomic_store_n(&shutdown_requested, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&timer_seq, 1, __ATOMIC_ACQ_REL);
+	xlibos_futex_wake(&timer_seq, 1);
+}
+
 static u64 xlibos_clock_ns(void)
 {
 	return xlibos_host_monotonic_ns() - boot_ns;
@@ -64,6 +76,8 @@ static void __noreturn timer_thread(void *unused)
 		u64 deadline = __atomic_load_n(&timer_deadline, __ATOMIC_ACQUIRE);
 		struct __kernel_timespec abs;
 
+		if (__atomic_load_n(&shutdown_requested, __ATOMIC_ACQUIRE))
+			xlibos_host_exit_process(shutdown_code);
 		if (deadline != NO_DEADLINE &&
 		    xlibos_host_monotonic_ns() >= deadline) {
 			if (__atomic_compare_exchange_n(&timer_deadline,

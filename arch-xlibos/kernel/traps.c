@@ -27,6 +27,7 @@ struct host_sigaction {
 #define HOST_SA_RESTART		0x10000000UL
 #define HOST_SA_RESTORER	0x04000000UL
 #define HOST_SA_NODEFER		0x40000000UL
+#define HOST_SIG_IGN		((void *)1)
 
 void xlibos_install_host_handler(int sig, void *handler)
 {
@@ -181,6 +182,10 @@ void __init xlibos_traps_host_init(void)
 	xlibos_install_host_handler(SIGFPE, trap_handler);
 	xlibos_install_host_handler(SIGTRAP, trap_handler);
 	xlibos_install_host_handler(SIGSYS, sigsys_handler);
+	/* A closed host stdout must be an EPIPE for the guest, not our death. */
+	xlibos_install_host_handler(SIGPIPE, HOST_SIG_IGN);
+	/* Host processes of exited guest processes are reaped by the host. */
+	xlibos_install_host_handler(SIGCHLD, HOST_SIG_IGN);
 }
 
 void flush_tlb_kernel_range(unsigned long start, unsigned long end)

@@ -14,6 +14,12 @@
  *   check mem=N                  verify the boot info and memory, power off
  *   initrd size=N                verify the initrd the test made, power off
  *   sleep | sleep-ignint         print "fake: sleeping pid=N", wait for signals
+ *   rdinit=/.xlibos/init quiet   "xlibos run": verify the initrd is a newc
+ *                                archive with /.xlibos/{init,config}, then
+ *                                obey the words after it: fake_dump (copy the
+ *                                initrd to fd 1), fake_panic, fake_exit7 (no
+ *                                record), fake_status=N (power off with
+ *                                status N; default 0)
  *
  * Checks that fail end in a PANIC record naming the check, so the test sees
  * "guest kernel panic: fake check failed: ...".
@@ -179,18 +185,24 @@ static void console(const char *s)
 	sys3(NR_write, boot_info->console_fd, (long)s, (long)str_len(s));
 }
 
-__attribute__((noreturn)) static void finish(uint32_t reason, const char *message)
+__attribute__((noreturn)) static void finish_status(uint32_t reason, const char *message,
+						     int32_t status)
 {
 	struct xlibos_exit_record *rec = (void *)(uintptr_t)boot_info->exit_record;
 	char *end = rec->message + sizeof(rec->message);
 
 	rec->reason = reason;
-	rec->status = 0;
+	rec->status = status;
 	append(rec->message, end, message ? message : "");
 	/* The supervisor trusts the record once magic is set: set it last. */
 	__asm__ volatile("" ::: "memory");
 	rec->magic = XLIBOS_EXIT_MAGIC;
 	exit_group(0);
+}
+
+__attribute__((noreturn)) static void finish(uint32_t reason, const char *message)
+{
+	finish_status(reason, message, 0);
 }
 
 __attribute__((noreturn)) static void check_failed(const char *what)
@@ -204,6 +216,58 @@ __attribute__((noreturn)) static void check_failed(const char *what)
 #define CHECK(cond) do { if (!(cond)) check_failed(#cond); } while (0)
 
 /* ---- the behaviours ---- */
+
+#define RUN_PREFIX "rdinit=/.xlibos/init quiet"
+
+static int has_word(const char *cmdline, const char *word)
+{
+	size_t len = str_len(word);
+
+	for (const char *p = cmdline; *p; p++)
+		if ((p == cmdline || p[-1] == ' ') && starts_with(p, word) &&
+		    (p[len] == ' ' || p[len] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* Does the NUL-terminated needle occur in the len bytes at hay? */
+static int contains(const char *hay, uint64_t len, const char *needle)
+{
+	size_t n = str_len(needle) + 1;	/* names in the archive end in NUL */
+
+	for (uint64_t i = 0; i + n <= len; i++)
+		if (memcmp(hay + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+__attribute__((noreturn)) static void run_mode(void)
+{
+	struct xlibos_boot_info *bi = boot_info;
+	const char *rd = (const char *)(uintptr_t)(XLIBOS_PHYS_VIRT + bi->initrd_phys);
+	uint64_t size = bi->initrd_size, status = 0, tail;
+
+	CHECK(bi->initrd_phys != 0 && size > 128);
+	CHECK(memcmp(rd, "070701", 6) == 0);
+	CHECK(contains(rd, size, ".xlibos/init"));
+	CHECK(contains(rd, size, ".xlibos/config"));
+	tail = size - 128;
+	CHECK(contains(rd + tail, 128, "TRAILER!!!"));
+	if (has_word(bi->cmdline, "fake_dump")) {
+		for (uint64_t done = 0; done < size;) {
+			long n = sys3(NR_write, 1, (long)(rd + done), (long)(size - done));
+
+			CHECK(n > 0);
+			done += (uint64_t)n;
+		}
+	}
+	if (has_word(bi->cmdline, "fake_panic"))
+		finish(XLIBOS_EXIT_PANIC, "fake panic: init died");
+	if (has_word(bi->cmdline, "fake_exit7"))
+		exit_group(7);
+	find_number(bi->cmdline, "fake_status", &status);
+	finish_status(XLIBOS_EXIT_POWEROFF, NULL, (int32_t)status);
+}
 
 static volatile int data_word = 42;	/* in .data: must be loaded and writable */
 #ifdef BIG_BSS
@@ -306,6 +370,8 @@ void fake_entry(struct xlibos_boot_info *bi)
 		      line + sizeof(line), cmd), line + sizeof(line), "'\n");
 	console(line);
 
+	if (starts_with(cmd, RUN_PREFIX))
+		run_mode();
 	if (starts_with(cmd, "poweroff"))
 		finish(XLIBOS_EXIT_POWEROFF, NULL);
 	if (starts_with(cmd, "halt"))

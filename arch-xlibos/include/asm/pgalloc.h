@@ -34,7 +34,11 @@ static inline void p4d_populate(struct mm_struct *mm, p4d_t *p4d, pud_t *pud)
 pgd_t *pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm, pgd_t *pgd);
 
-#define __pte_free_tlb(tlb, pte, addr)	tlb_remove_page((tlb), (pte))
+#define __pte_free_tlb(tlb, pte, addr)			\
+do {							\
+	pgtable_pte_page_dtor(pte);			\
+	tlb_remove_page((tlb), (pte));			\
+} while (0)
 #define __pmd_free_tlb(tlb, pmd, addr)	pmd_free((tlb)->mm, (pmd))
 #define __pud_free_tlb(tlb, pud, addr)	pud_free((tlb)->mm, (pud))
 

@@ -84,6 +84,7 @@ void xlibos_traps_host_init(void);
 void xlibos_install_host_handler(int sig, void *handler);
 
 /* time.c */
+void xlibos_request_shutdown(int code);
 void xlibos_time_early_init(void);
 
 /* reboot.c */

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Classify one syscall site by the straight-line code before it: walk back
+ * over the instructions of the current run until something writes rax, a
+ * control transfer ends the block, or the history (HISTORY_MAX = 16
+ * instructions) runs out.
+ *
+ * The class describes the fall-through path only.  Whether a branch lands
+ * inside the window (so that the number is not known on every path, or a
+ * patch would cut an instruction someone jumps to) is decided afterwards in
+ * scan.c, once every branch target of the region is known.
+ */
+#include <string.h>
+#include "internal.h"
+
+/* A patchable EARLIER_IMM window: the mov is one of the 4 instructions
+ * before the syscall and starts at most 32 bytes before it.  Further back
+ * the site keeps its class and number but is not patched. */
+#define EARLIER_MAX_INSNS 4
+#define EARLIER_MAX_BYTES 32
+
+static const uint8_t go_stack_load[] = { 0x48, 0x8b, 0x44, 0x24, 0x08 };
+
+static const uint8_t *at(const struct region *r, uint64_t addr)
+{
+	return r->code + (addr - r->vaddr);
+}
+
+static bool decode_one(csh cs, cs_insn *scratch, const struct region *r,
+		       uint64_t addr, uint8_t size)
+{
+	const uint8_t *p = at(r, addr);
+	size_t left = size;
+	uint64_t a = addr;
+
+	return cs_disasm_iter(cs, &p, &left, &a, scratch) && scratch->size == size;
+}
+
+/* Record the window [start, end of syscall) with its instruction starts. */
+static void set_window(const struct region *r, const struct history *hist,
+		       unsigned back, uint64_t start, struct abcom_site *site)
+{
+	site->start = start;
+	site->syscall_off = (uint8_t)(site->addr - start);
+	site->window_len = (uint8_t)(site->syscall_off + site->syscall_len);
+	memcpy(site->bytes, at(r, start), site->window_len);
+	site->n_bounds = 0;
+	for (unsigned k = back; k >= 1; k--) {
+		uint64_t a;
+		uint8_t sz;
+		bool ctl;
+
+		history_get(hist, k, &a, &sz, &ctl);
+		site->bounds[site->n_bounds++] = (uint8_t)(a - start);
+	}
+	site->bounds[site->n_bounds++] = site->syscall_off;
+}
+
+void classify_site(csh cs, cs_insn *scratch, const struct region *r,
+		   const struct history *hist, const cs_insn *sys,
+		   struct abcom_site *site, unsigned *flags)
+{
+	struct insn_facts f;
+	uint64_t a = 0;
+	uint8_t sz = 0;
+	bool ctl, found = false, riprel = false;
+	unsigned k;
+
+	memset(site, 0, sizeof(*site));
+	site->addr = sys->address;
+	site->syscall_len = sys->size;
+	site->cls = ABCOM_OTHER;
+	site->nr_kind = ABCOM_NR_UNKNOWN;
+	set_window(r, hist, 0, sys->address, site);
+	*flags = 0;
+
+	/* walk back to the instruction that last wrote rax in this block */
+	for (k = 1; history_get(hist, k, &a, &sz, &ctl); k++) {
+		if (ctl || !decode_one(cs, scratch, r, a, sz))
+			return;
+		decode_facts(scratch, &f);
+		if (f.rax != RAX_NONE) {
+			found = true;
+			break;
+		}
+		riprel |= f.rip_relative;
+	}
+	if (!found)
+		return;
+
+	bool plain_syscall = sys->size == 2;
+	const uint8_t *p = at(r, a);
+
+	switch (f.rax) {
+	case RAX_IMM:
+		site->nr_kind = ABCOM_NR_IMM;
+		site->nr = f.imm;
+		if (k == 1 && plain_syscall && sz == 5 && p[0] == 0xb8)
+			site->cls = ABCOM_ADJ_MOV_EAX;
+		else if (k == 1 && plain_syscall && sz == 7 && p[0] == 0x48 &&
+			 p[1] == 0xc7 && p[2] == 0xc0)
+			site->cls = ABCOM_ADJ_MOV_RAX;
+		else
+			site->cls = ABCOM_EARLIER_IMM;
+		/* The class says where the number comes from; displacing the
+		 * instructions in between is only attempted over a short run. */
+		if (k > EARLIER_MAX_INSNS || sys->address - a > EARLIER_MAX_BYTES) {
+			*flags |= CLASSIFY_TOO_FAR;
+			return;
+		}
+		set_window(r, hist, k, a, site);
+		if (riprel || f.rip_relative)
+			*flags |= CLASSIFY_RIPREL;
+		return;
+	case RAX_OTHER:
+		if (k == 1 && plain_syscall && sz == sizeof(go_stack_load) &&
+		    memcmp(p, go_stack_load, sz) == 0) {
+			site->cls = ABCOM_GO_STACK;
+			site->nr_kind = ABCOM_NR_STACK8;
+			set_window(r, hist, 1, a, site);
+		}
+		return;
+	case RAX_REG:
+		site->cls = ABCOM_REG_NUMBER;
+		site->nr_kind = ABCOM_NR_REG;
+		return;
+	default:
+		return;
+	}
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Reading /.xlibos/config (format: config_format.h). */
+#ifndef XLIBOS_INIT_CONFIG_H
+#define XLIBOS_INIT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Environment every command starts from; --env entries override it. */
+#define INIT_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define INIT_DEFAULT_HOME "/root"
+
+struct init_config {
+	char **argv;		/* NULL-terminated, argv[0] present */
+	size_t argc;
+	char **envp;		/* NULL-terminated: defaults, then the records */
+	size_t nenv;
+	const char *workdir;	/* absolute; "/" by default */
+	char *data;		/* the file; the strings point into it */
+};
+
+/*
+ * Parse len bytes of data (modified in place, must stay allocated: the
+ * result points into it).  On error returns false with a reason in err.
+ */
+bool config_parse(char *data, size_t len, struct init_config *cfg, char *err, size_t errlen);
+
+/* Read and parse path; prints "xlibos: PATH: reason" on failure. */
+bool config_load(const char *path, struct init_config *cfg);
+
+/* Value of KEY in envp (NULL-terminated), or NULL. */
+const char *config_getenv(char *const *envp, const char *key);
+
+void config_free(struct init_config *cfg);
+
+#endif

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xlibos-init: PID 1 of an "xlibos run" guest, at /.xlibos/init in the
+ * initramfs the loader packs.  Sets up the usual mounts and the host's
+ * stdio, runs the one command described by /.xlibos/config, stays init
+ * (forwarding signals, reaping orphans) until it ends, then reports its
+ * status to the LibOS and powers the guest off.
+ *
+ * Exit statuses (guest-init/run_status.h): the command's own, 128+N for
+ * signal N, 126 cannot execute, 127 not found, 125 if the config cannot
+ * be read, the working directory cannot be entered or fork fails.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "config_format.h"
+#include "mounts.h"
+#include "run_status.h"
+#include "shutdown.h"
+#include "status.h"
+#include "std_fds.h"
+#include "supervise.h"
+#include "workdir.h"
+
+static int run(const struct init_config *cfg)
+{
+	char message[64];
+	int wstatus;
+
+	if (!workdir_enter(cfg->workdir))
+		return XLIBOS_RUN_ERROR;
+	wstatus = supervise_command(cfg);
+	if (wstatus < 0)
+		return XLIBOS_RUN_ERROR;
+	if (status_signal_message(wstatus, message, sizeof(message)))
+		fprintf(stderr, "%s\n", message);
+	return status_from_wait(wstatus);
+}
+
+int main(void)
+{
+	struct init_config cfg;
+	int status = XLIBOS_RUN_ERROR;
+
+	/* Files the guest creates get the modes they ask for, as under docker. */
+	umask(022);
+	mounts_setup();
+	std_fds_setup();
+	if (config_load("/" XLIBOS_GUEST_CONFIG, &cfg)) {
+		status = run(&cfg);
+		config_free(&cfg);
+	}
+	shutdown_with_status(status);
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "mounts.h"
+
+struct mount_spec {
+	const char *fstype;
+	const char *target;
+	const char *parent;	/* to tell whether something is mounted on target */
+	unsigned long flags;
+	const char *data;
+	mode_t dir_mode;	/* for a missing mount point */
+	bool optional;		/* no warning if it fails */
+};
+
+/* Order matters: /dev before what lives under it. */
+static const struct mount_spec mounts[] = {
+	{ "proc", "/proc", "/", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, false },
+	{ "sysfs", "/sys", "/", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, false },
+	{ "devtmpfs", "/dev", "/", MS_NOSUID, "mode=0755", 0755, false },
+	{ "tmpfs", "/tmp", "/", MS_NOSUID | MS_NODEV, "mode=1777", 01777, false },
+	{ "devpts", "/dev/pts", "/dev", MS_NOSUID | MS_NOEXEC,
+	  "newinstance,ptmxmode=0666,mode=0620,gid=5", 0755, true },
+	{ "tmpfs", "/dev/shm", "/dev", MS_NOSUID | MS_NODEV, "mode=1777", 01777, true },
+};
+
+/* A mount point sits on another device than its parent directory. */
+static bool is_mounted(const struct stat *target, const char *parent)
+{
+	struct stat st;
+
+	return stat(parent, &st) == 0 && st.st_dev != target->st_dev;
+}
+
+static void mount_one(const struct mount_spec *m)
+{
+	struct stat st;
+
+	if (stat(m->target, &st) != 0) {
+		/* mkdir applies the umask; chmod sets the mode (sticky bit too) exactly. */
+		if (mkdir(m->target, m->dir_mode) != 0 || chmod(m->target, m->dir_mode) != 0 ||
+		    stat(m->target, &st) != 0) {
+			if (!m->optional)
+				fprintf(stderr, "xlibos: warning: cannot create %s: %s\n",
+					m->target, strerror(errno));
+			return;
+		}
+	} else if (!S_ISDIR(st.st_mode)) {
+		if (!m->optional)
+			fprintf(stderr, "xlibos: warning: %s is not a directory, not mounting %s there\n",
+				m->target, m->fstype);
+		return;
+	} else if (is_mounted(&st, m->parent)) {
+		return;
+	}
+	if (mount(m->fstype, m->target, m->fstype, m->flags, m->data) != 0 && !m->optional)
+		fprintf(stderr, "xlibos: warning: cannot mount %s on %s: %s\n",
+			m->fstype, m->target, strerror(errno));
+}
+
+void mounts_setup(void)
+{
+	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++)
+		mount_one(&mounts[i]);
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hand-assembled code: every class, branch targets inside and at the edge
+ * of a window, numbers that no kernel accepts, and `0f 05` bytes that are
+ * not a syscall instruction.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "tap.h"
+#include "tests.h"
+
+#define VA 0x401000ull
+
+struct scan {
+	struct abcom_site *sites;
+	size_t n;
+	int err;
+};
+
+static struct scan scan_hinted(const uint8_t *code, size_t len,
+			       const uint64_t *hints, size_t n_hints)
+{
+	struct abcom_hints h = { hints, n_hints };
+	struct scan s;
+
+	s.err = abcom_scan(code, len, VA, &h, &s.sites, &s.n);
+	return s;
+}
+
+#define SCAN(...) ({ static const uint8_t c_[] = { __VA_ARGS__ }; \
+		     scan_hinted(c_, sizeof(c_), NULL, 0); })
+
+static void show(const struct scan *s)
+{
+	if (s->err)
+		diag("abcom_scan: %s", abcom_strerror(s->err));
+	for (size_t i = 0; i < s->n; i++)
+		diag("site %#llx class %s nr %lld start %#llx len %u %s%s",
+		     (unsigned long long)s->sites[i].addr,
+		     abcom_class_name(s->sites[i].cls), (long long)s->sites[i].nr,
+		     (unsigned long long)s->sites[i].start, s->sites[i].window_len,
+		     abcom_reason_text(s->sites[i].reason),
+		     s->sites[i].hidden ? " hidden" : "");
+}
+
+/* One site expected at offset `at`; check class, number, window, verdict. */
+static void expect_one(const char *desc, struct scan s, unsigned at,
+		       enum abcom_class cls, long long nr, unsigned start,
+		       unsigned window, enum abcom_reason reason)
+{
+	const struct abcom_site *x = s.n == 1 ? &s.sites[0] : NULL;
+	bool ok = !s.err && x && x->addr == VA + at && x->cls == cls &&
+		  x->start == VA + start && x->window_len == window &&
+		  x->reason == reason && x->patchable == (reason == ABCOM_R_NONE) &&
+		  (nr == -999 || (x->nr_kind == ABCOM_NR_IMM && x->nr == nr));
+
+	if (!check(ok, "%s", desc))
+		show(&s);
+	abcom_free(s.sites);
+}
+
+static void expect_none(const char *desc, struct scan s)
+{
+	if (!check(!s.err && s.n == 0, "%s", desc))
+		show(&s);
+	abcom_free(s.sites);
+}
+
+static void classes(void)
+{
+	expect_one("ADJ_MOV_EAX: mov $39,%eax; syscall",
+		   SCAN(0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0xc3),
+		   5, ABCOM_ADJ_MOV_EAX, 39, 0, 7, ABCOM_R_NONE);
+	expect_one("ADJ_MOV_RAX: mov $15,%rax; syscall (__restore_rt)",
+		   SCAN(0x48, 0xc7, 0xc0, 15, 0, 0, 0, 0x0f, 0x05, 0x90),
+		   7, ABCOM_ADJ_MOV_RAX, 15, 0, 9, ABCOM_R_NONE);
+	expect_one("EARLIER_IMM: mov $231,%eax; xor %edi,%edi; mov %rcx,%r10; syscall",
+		   SCAN(0xb8, 231, 0, 0, 0, 0x31, 0xff, 0x49, 0x89, 0xca, 0x0f, 0x05),
+		   10, ABCOM_EARLIER_IMM, 231, 0, 12, ABCOM_R_NONE);
+	{
+		struct scan s = SCAN(0x48, 0x8b, 0x44, 0x24, 0x08, 0x0f, 0x05);
+		bool ok = s.n == 1 && s.sites[0].nr_kind == ABCOM_NR_STACK8;
+
+		check(ok, "GO_STACK: the number is [rsp+8], read at run time");
+		expect_one("GO_STACK: mov 0x8(%rsp),%rax; syscall", s,
+			   5, ABCOM_GO_STACK, -999, 0, 7, ABCOM_R_NONE);
+	}
+	expect_one("REG_NUMBER: mov %rdi,%rax; syscall (unpatchable)",
+		   SCAN(0x48, 0x89, 0xf8, 0x0f, 0x05),
+		   3, ABCOM_REG_NUMBER, -999, 3, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_one("REG_NUMBER: mov %edi,%eax further back",
+		   SCAN(0x89, 0xf8, 0x48, 0x89, 0xf7, 0x0f, 0x05),
+		   5, ABCOM_REG_NUMBER, -999, 5, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_one("OTHER: mov (%rdi),%eax; syscall",
+		   SCAN(0x8b, 0x07, 0x0f, 0x05),
+		   2, ABCOM_OTHER, -999, 2, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_one("OTHER: xor %eax,%eax; syscall",
+		   SCAN(0x31, 0xc0, 0x0f, 0x05),
+		   2, ABCOM_OTHER, -999, 2, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_one("OTHER: syscall first in the region (nothing known)",
+		   SCAN(0x0f, 0x05, 0xc3),
+		   0, ABCOM_OTHER, -999, 0, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_one("OTHER: mov $1,%al only sets the low byte",
+		   SCAN(0xb0, 1, 0x0f, 0x05),
+		   2, ABCOM_OTHER, -999, 2, 2, ABCOM_R_NUMBER_UNKNOWN);
+}
+
+static void dataflow(void)
+{
+	expect_one("an intervening mov %edi,%eax overrides the immediate",
+		   SCAN(0xb8, 39, 0, 0, 0, 0x89, 0xf8, 0x0f, 0x05),
+		   7, ABCOM_REG_NUMBER, -999, 7, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_one("lock cmpxchg between (implicit eax write) hides the number",
+		   SCAN(0xb8, 39, 0, 0, 0, 0xf0, 0x48, 0x0f, 0xb1, 0x0f, 0x0f, 0x05),
+		   10, ABCOM_OTHER, -999, 10, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_one("cltq between (implicit rax write) hides the number",
+		   SCAN(0xb8, 39, 0, 0, 0, 0x48, 0x98, 0x0f, 0x05),
+		   7, ABCOM_OTHER, -999, 7, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_one("a conditional jump between ends the block",
+		   SCAN(0xb8, 39, 0, 0, 0, 0x74, 0x00, 0x0f, 0x05),
+		   7, ABCOM_OTHER, -999, 7, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_one("test %eax,%eax between only reads eax",
+		   SCAN(0xb8, 39, 0, 0, 0, 0x85, 0xc0, 0x0f, 0x05),
+		   7, ABCOM_EARLIER_IMM, 39, 0, 9, ABCOM_R_NONE);
+	expect_one("EARLIER_IMM with a rip-relative load between: not displaced",
+		   SCAN(0xb8, 231, 0, 0, 0, 0x48, 0x8b, 0x3d, 0, 0, 0, 0, 0x0f, 0x05),
+		   12, ABCOM_EARLIER_IMM, 231, 0, 14, ABCOM_R_RIP_RELATIVE);
+	expect_one("EARLIER_IMM with 5 instructions between: number kept, too far to patch",
+		   SCAN(0xb8, 1, 0, 0, 0, 0x31, 0xff, 0x31, 0xf6, 0x31, 0xd2,
+			0x45, 0x31, 0xd2, 0x45, 0x31, 0xc0, 0x0f, 0x05),
+		   17, ABCOM_EARLIER_IMM, 1, 17, 2, ABCOM_R_TOO_FAR);
+	expect_one("EARLIER_IMM 4 instructions back (3 between): patchable",
+		   SCAN(0xb8, 1, 0, 0, 0, 0x31, 0xff, 0x31, 0xf6, 0x31, 0xd2,
+			0x0f, 0x05),
+		   11, ABCOM_EARLIER_IMM, 1, 0, 13, ABCOM_R_NONE);
+	expect_one("mov $imm,%eax in the c7 c0 encoding, adjacent: EARLIER_IMM",
+		   SCAN(0xc7, 0xc0, 39, 0, 0, 0, 0x0f, 0x05),
+		   6, ABCOM_EARLIER_IMM, 39, 0, 8, ABCOM_R_NONE);
+}
+
+static void numbers(void)
+{
+	expect_one("x32 number (0x40000000 | 39) recorded as is",
+		   SCAN(0xb8, 39, 0, 0, 0x40, 0x0f, 0x05),
+		   5, ABCOM_ADJ_MOV_EAX, 0x40000027, 0, 7, ABCOM_R_NONE);
+	expect_one("out-of-range number 1000 recorded",
+		   SCAN(0xb8, 0xe8, 0x03, 0, 0, 0x0f, 0x05),
+		   5, ABCOM_ADJ_MOV_EAX, 1000, 0, 7, ABCOM_R_NONE);
+	expect_one("mov $0xffffffff,%eax zero-extends: 4294967295",
+		   SCAN(0xb8, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x05),
+		   5, ABCOM_ADJ_MOV_EAX, 4294967295LL, 0, 7, ABCOM_R_NONE);
+	expect_one("mov $-1,%rax sign-extends: -1",
+		   SCAN(0x48, 0xc7, 0xc0, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x05),
+		   7, ABCOM_ADJ_MOV_RAX, -1, 0, 9, ABCOM_R_NONE);
+}
+
+static void branch_targets(void)
+{
+	/* je +5 lands on the syscall at 7, inside the 7 patched bytes */
+	expect_one("syscall that is a branch target inside the patch: unpatchable",
+		   SCAN(0x74, 0x05, 0xb8, 39, 0, 0, 0, 0x0f, 0x05),
+		   7, ABCOM_ADJ_MOV_EAX, 39, 2, 7, ABCOM_R_BRANCH_TARGET);
+	expect_one("branch target at the window start: patchable",
+		   SCAN(0x74, 0x00, 0xb8, 39, 0, 0, 0, 0x0f, 0x05),
+		   7, ABCOM_ADJ_MOV_EAX, 39, 2, 7, ABCOM_R_NONE);
+	expect_one("a later jump back to the syscall: unpatchable",
+		   SCAN(0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xfc),
+		   5, ABCOM_ADJ_MOV_EAX, 39, 0, 7, ABCOM_R_BRANCH_TARGET);
+	/* __restore_rt shape: the syscall at +7 is not rewritten, so a jump
+	 * there runs the real instruction (slow path) */
+	expect_one("ADJ_MOV_RAX whose syscall is a target: patch does not cover it",
+		   SCAN(0x74, 0x07, 0x48, 0xc7, 0xc0, 15, 0, 0, 0, 0x0f, 0x05),
+		   9, ABCOM_ADJ_MOV_RAX, 15, 2, 9, ABCOM_R_NONE);
+	expect_one("EARLIER_IMM with a target on an instruction inside the patch",
+		   SCAN(0x74, 0x05, 0xb8, 231, 0, 0, 0, 0x31, 0xff, 0x49, 0x89, 0xca,
+			0x0f, 0x05),
+		   12, ABCOM_EARLIER_IMM, 231, 2, 12, ABCOM_R_BRANCH_TARGET);
+	expect_one("EARLIER_IMM with a target past the 7 patched bytes: patchable",
+		   SCAN(0x74, 0x07, 0xb8, 231, 0, 0, 0, 0x31, 0xff, 0x49, 0x89, 0xca,
+			0x0f, 0x05),
+		   12, ABCOM_EARLIER_IMM, 231, 2, 12, ABCOM_R_NONE);
+	expect_one("a jump into the middle of the mov: decode disagreement",
+		   SCAN(0x74, 0x01, 0xb8, 39, 0, 0, 0, 0x0f, 0x05),
+		   7, ABCOM_ADJ_MOV_EAX, 39, 2, 7, ABCOM_R_DECODE_CONFLICT);
+	{
+		static const uint8_t c[] = { 0xb8, 39, 0, 0, 0, 0x0f, 0x05 };
+		uint64_t h = VA + 5;   /* a symbol at the syscall */
+
+		expect_one("a symbol at the syscall counts as a target",
+			   scan_hinted(c, sizeof(c), &h, 1), 5, ABCOM_ADJ_MOV_EAX,
+			   39, 0, 7, ABCOM_R_BRANCH_TARGET);
+	}
+}
+
+static void false_positives(void)
+{
+	expect_none("0f 05 inside a call rel32 displacement is not a syscall",
+		    SCAN(0xe8, 0x0f, 0x05, 0, 0, 0xc3));
+	expect_none("0f 05 inside a mov imm32 is not a syscall",
+		    SCAN(0xb8, 0x0f, 0x05, 0, 0, 0xc3));
+	expect_none("0f 05 inside a jbe rel32 is not a syscall",
+		    SCAN(0x0f, 0x86, 0x0f, 0x05, 0, 0, 0xc3));
+	expect_none("0f 05 as SIB + disp8 of a lea is not a syscall",
+		    SCAN(0x48, 0x8d, 0x44, 0x0f, 0x05, 0xc3));
+	expect_none("0f 05 inside a movabs imm64 is not a syscall",
+		    SCAN(0x48, 0xb8, 0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0x90, 0xc3));
+	expect_none("a syscall cut by the region end is not reported",
+		    SCAN(0x90, 0x0f));
+	expect_none("0f 05 after an EVEX instruction Capstone 4 lacks",
+		    SCAN(0x62, 0xf3, 0x7d, 0x20, 0x3f, 0x0f, 0x05, 0xc3));
+}
+
+static void resync(void)
+{
+	static const uint8_t c[] = { 0x48, 0xb8, 0xb8, 39, 0, 0, 0, 0x0f, 0x05,
+				     0x90, 0xc3 };
+	uint64_t h = VA + 2;
+
+	expect_one("a symbol inside a movabs: found from the symbol, not patched",
+		   scan_hinted(c, sizeof(c), &h, 1), 7, ABCOM_ADJ_MOV_EAX, 39, 2, 7,
+		   ABCOM_R_DECODE_CONFLICT);
+	expect_one("undecodable bytes are skipped and the sweep resynchronises",
+		   SCAN(0x06, 0x06, 0xb8, 39, 0, 0, 0, 0x0f, 0x05),
+		   7, ABCOM_ADJ_MOV_EAX, 39, 2, 7, ABCOM_R_NONE);
+	{
+		/* jmp +1 over the b8 into "nop; syscall" hidden in the imm32 */
+		struct scan s = SCAN(0xeb, 0x01, 0xb8, 0x90, 0x0f, 0x05, 0x90, 0xc3);
+		bool ok = !s.err && s.n == 1 && s.sites[0].hidden &&
+			  s.sites[0].addr == VA + 4 && !s.sites[0].patchable &&
+			  s.sites[0].reason == ABCOM_R_DECODE_CONFLICT;
+
+		if (!check(ok, "a syscall reachable only through a misaligned jump "
+			   "is reported as hidden and unpatchable"))
+			show(&s);
+		abcom_free(s.sites);
+	}
+	{
+		struct abcom_stats st;
+		struct abcom_site *sites;
+		size_t n;
+		static const uint8_t c2[] = { 0xc5, 0xfb, 0x93, 0xc0, 0xb8, 39, 0, 0,
+					      0, 0x0f, 0x05 };
+		int err = abcom_scan_stats(c2, sizeof(c2), VA, NULL, &sites, &n, &st);
+
+		check(!err && n == 1 && sites[0].addr == VA + 9 &&
+		      sites[0].cls == ABCOM_ADJ_MOV_EAX && st.length_only == 1 &&
+		      st.bad_bytes == 0,
+		      "kmovd (unknown to Capstone 4) is stepped over by length");
+		abcom_free(sites);
+	}
+	{
+		struct abcom_site *sites = (void *)1;
+		size_t n = 1;
+
+		check(abcom_scan(NULL, 0, VA, NULL, &sites, &n) == ABCOM_OK &&
+		      n == 0 && sites == NULL, "an empty region has no sites");
+	}
+}
+
+void test_synthetic(void)
+{
+	classes();
+	dataflow();
+	numbers();
+	branch_targets();
+	false_positives();
+	resync();
+}
