@@ -20,6 +20,7 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/proc_fs.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
@@ -245,10 +246,43 @@ static const struct proc_ops exit_status_ops = {
 	.proc_lseek = noop_llseek,
 };
 
+/*
+ * SIGINT, SIGTERM and SIGHUP sent to the LibOS from the host (the loader
+ * relays ^C and kill(1)) go to the container's init, as docker does.
+ */
+static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGTERM };
+static u32 host_signals_pending;
+
+static void host_signal_handler(int sig, struct siginfo *si, void *uc)
+{
+	__atomic_fetch_or(&host_signals_pending, 1U << sig, __ATOMIC_SEQ_CST);
+	xlibos_raise_irq(XLIBOS_HOSTSIG_IRQ);
+}
+
+static irqreturn_t hostsig_interrupt(int irq, void *dev)
+{
+	u32 sigs = __atomic_exchange_n(&host_signals_pending, 0,
+				       __ATOMIC_ACQ_REL);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
+		if (sigs & (1U << forwarded_signals[i]))
+			kill_pid(find_vpid(1), forwarded_signals[i], 1);
+	return IRQ_HANDLED;
+}
+
 static int __init hostio_init(void)
 {
 	struct proc_dir_entry *dir;
 	int i, err;
+
+	err = request_irq(XLIBOS_HOSTSIG_IRQ, hostsig_interrupt, 0, "hostsig",
+			  NULL);
+	if (err)
+		return err;
+	for (i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
+		xlibos_install_host_handler(forwarded_signals[i],
+					    host_signal_handler);
 
 	err = request_irq(XLIBOS_HOSTIO_IRQ, hostio_interrupt, 0, "hostio",
 			  NULL);

@@ -5,6 +5,7 @@
 /* Interrupt lines raised by host threads (timer) or devices. */
 #define XLIBOS_TIMER_IRQ	0
 #define XLIBOS_HOSTIO_IRQ	1
+#define XLIBOS_HOSTSIG_IRQ	2
 #define XLIBOS_NR_IRQS		32
 #define NR_IRQS			XLIBOS_NR_IRQS
 
