@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "boot.h"
+#include "pidns.h"
 #include "diag.h"
 #include "exit_status.h"
 #include "guest.h"
@@ -56,6 +57,8 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 
 	gp->supervisor = getpid();
 	gp->signal_mask = &saved_mask;
+	/* Best effort: without it, PDEATHSIG still ends the first process. */
+	gp->in_pidns = pidns_prepare_for_child();
 	child = fork();
 	if (child < 0) {
 		diag_error("cannot start the LibOS process: fork: %s", strerror(errno));

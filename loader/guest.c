@@ -24,8 +24,11 @@ static void become_libos_process(const struct guest_params *p)
 	/* The LibOS must never outlive its supervisor... */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
 		diag_error("warning: cannot set parent-death signal: %s", strerror(errno));
-	/* ...which may already have died before prctl took effect. */
-	if (getppid() != p->supervisor)
+	/*
+	 * ...which may already have died before prctl took effect.  As init
+	 * of a new PID namespace our parent is outside it and reads as 0.
+	 */
+	if (getppid() != (p->in_pidns ? 0 : p->supervisor))
 		_exit(LOADER_EXIT_FAILURE);
 
 	/* A crashing guest would otherwise drop a core the size of its RAM. */

@@ -7,6 +7,7 @@
 #define XLIBOS_LOADER_GUEST_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 #include <sys/types.h>
@@ -19,6 +20,7 @@
 
 struct guest_params {
 	pid_t supervisor;		/* must stay our parent */
+	bool in_pidns;			/* we are init of a new PID namespace */
 	const sigset_t *signal_mask;	/* mask to restore before booting */
 	uint64_t phys_size;
 	const char *cmdline;

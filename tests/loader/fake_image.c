@@ -14,7 +14,7 @@
  *   check mem=N                  verify the boot info and memory, power off
  *   initrd size=N                verify the initrd the test made, power off
  *   sleep | sleep-ignint         print "fake: sleeping pid=N", wait for signals
- *   rdinit=/.xlibos/init quiet   "xlibos run": verify the initrd is a newc
+ *   rdinit=/.xlibos/init loglevel=0   "xlibos run": verify the initrd is a newc
  *                                archive with /.xlibos/{init,config}, then
  *                                obey the words after it: fake_dump (copy the
  *                                initrd to fd 1), fake_panic, fake_exit7 (no
@@ -217,7 +217,7 @@ __attribute__((noreturn)) static void check_failed(const char *what)
 
 /* ---- the behaviours ---- */
 
-#define RUN_PREFIX "rdinit=/.xlibos/init quiet"
+#define RUN_PREFIX "rdinit=/.xlibos/init loglevel=0"
 
 static int has_word(const char *cmdline, const char *word)
 {

@@ -174,11 +174,11 @@ static void test_paths(void)
 	char buf[256];
 
 	check(run_kernel_cmdline(NULL, buf, sizeof(buf)) &&
-	      strcmp(buf, "rdinit=/.xlibos/init quiet") == 0, "kernel command line without --cmdline");
+	      strcmp(buf, "rdinit=/.xlibos/init loglevel=0") == 0, "kernel command line without --cmdline");
 	check(run_kernel_cmdline("", buf, sizeof(buf)) &&
-	      strcmp(buf, "rdinit=/.xlibos/init quiet") == 0, "empty --cmdline adds nothing");
+	      strcmp(buf, "rdinit=/.xlibos/init loglevel=0") == 0, "empty --cmdline adds nothing");
 	check(run_kernel_cmdline("loglevel=8 x", buf, sizeof(buf)) &&
-	      strcmp(buf, "rdinit=/.xlibos/init quiet loglevel=8 x") == 0, "--cmdline appended");
+	      strcmp(buf, "rdinit=/.xlibos/init loglevel=0 loglevel=8 x") == 0, "--cmdline appended");
 	check(!run_kernel_cmdline("x", buf, 10), "too small a buffer");
 
 	check(run_default_rootfs("/w/build/xlibos.img", buf, sizeof(buf)) &&

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Processes: fork and wait statuses, pipes between parent and child,
+ * execve of this program again (through /proc/self/exe), a child killed,
+ * stopped and continued, getppid, sessions and process groups, and
+ * exit_group with threads still running.  (vfork and posix_spawn: vfork.c)
+ */
+#include "guest_test.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+extern char **environ;
+
+static void *sleeper(void *p)
+{
+	(void)p;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int child_mode(int argc, char **argv)
+{
+	if (!strcmp(argv[1], "child-echo")) {
+		for (int i = 2; i < argc; i++)
+			printf("child arg %d: %s\n", i - 2, argv[i]);
+		printf("child env GT_VAR=%s\n", getenv("GT_VAR") ? getenv("GT_VAR") : "(unset)");
+		return 7;
+	}
+	if (!strcmp(argv[1], "child-threads")) {
+		pthread_t t[3];
+
+		for (int i = 0; i < 3; i++)
+			pthread_create(&t[i], NULL, sleeper, NULL);
+		exit(5);	/* exit_group while the threads sleep */
+	}
+	return 99;
+}
+
+int main(int argc, char **argv)
+{
+	int status, fds[2];
+	pid_t pid, me = getpid();
+	char buf[256];
+	ssize_t n;
+
+	if (argc > 1)
+		return child_mode(argc, argv);
+
+	/* fork + exit status */
+	pid = fork();
+	if (pid == 0)
+		_exit(42);
+	check("fork", pid > 0);
+	check("waitpid returns the child", waitpid(pid, &status, 0) == pid);
+	check("child exit status 42", WIFEXITED(status) && WEXITSTATUS(status) == 42);
+	errno = 0;
+	check("waitpid with no children fails ECHILD", waitpid(-1, &status, 0) < 0 && errno == ECHILD);
+
+	/* the child sees us as its parent */
+	pid = fork();
+	if (pid == 0)
+		_exit(getppid() == me ? 0 : 1);
+	waitpid(pid, &status, 0);
+	check("child's getppid is the parent's pid", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* a pipe from child to parent */
+	check("pipe", pipe(fds) == 0);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		for (int i = 0; i < 100; i++)
+			if (write(fds[1], "0123456789", 10) != 10)
+				_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	{
+		size_t total = 0;
+
+		while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+			total += n;
+		checkf("1000 bytes through a pipe, then EOF", total == 1000 && n == 0, "total=%zu", total);
+	}
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+
+	/* exec of ourselves with arguments, environment and stdout on a pipe */
+	pipe(fds);
+	pid = fork();
+	if (pid == 0) {
+		char *args[] = { argv[0], "child-echo", "one", "two words", NULL };
+		char *env[] = { "GT_VAR=hello", NULL };
+
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execve("/proc/self/exe", args, env);
+		_exit(127);
+	}
+	close(fds[1]);
+	n = 0;
+	{
+		ssize_t r;
+
+		while ((r = read(fds[0], buf + n, sizeof(buf) - 1 - n)) > 0)
+			n += r;
+	}
+	buf[n] = 0;
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	check("execve: the new program's exit status", WIFEXITED(status) && WEXITSTATUS(status) == 7);
+	checkf("execve: argv and envp passed",
+	       !strcmp(buf, "child arg 0: one\nchild arg 1: two words\nchild env GT_VAR=hello\n"),
+	       "got %zd bytes", n);
+
+	/* exec failures */
+	pid = fork();
+	if (pid == 0) {
+		char *args[] = { "x", NULL };
+
+		execve("/nonexistent/program", args, environ);
+		_exit(errno == ENOENT ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	check("execve of a missing file fails ENOENT", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* killed by a signal */
+	pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+	check("child killed by SIGTERM", WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+
+	/* stopped and continued */
+	pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	kill(pid, SIGSTOP);
+	waitpid(pid, &status, WUNTRACED);
+	check("WUNTRACED sees SIGSTOP", WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+	kill(pid, SIGCONT);
+	waitpid(pid, &status, WCONTINUED);
+	check("WCONTINUED sees SIGCONT", WIFCONTINUED(status));
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	check("SIGKILL", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+	/* exit_group with sleeping threads */
+	pid = fork();
+	if (pid == 0) {
+		char *args[] = { argv[0], "child-threads", NULL };
+
+		execve("/proc/self/exe", args, environ);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	check("exit() with 3 sleeping threads ends the process, status 5",
+	      WIFEXITED(status) && WEXITSTATUS(status) == 5);
+
+	/* many short-lived children */
+	{
+		int ok = 1;
+
+		for (int i = 0; i < 50; i++) {
+			pid = fork();
+			if (pid == 0)
+				_exit(i);
+			if (waitpid(pid, &status, 0) != pid || WEXITSTATUS(status) != i)
+				ok = 0;
+		}
+		check("50 fork/wait rounds", ok);
+	}
+
+	/* sessions and process groups */
+	pid = fork();
+	if (pid == 0) {
+		pid_t sid = setsid();
+
+		_exit(sid == getpid() && getpgid(0) == getpid() ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	check("setsid in a child makes it a session and group leader",
+	      WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* a normally started program is in a real process group and session */
+	checkf("our process group and session ids are nonzero", getpgrp() > 0 && getsid(0) > 0,
+	       "pgrp %s, sid %s", getpgrp() > 0 ? ">0" : "0", getsid(0) > 0 ? ">0" : "0");
+	return gt_done();
+}
