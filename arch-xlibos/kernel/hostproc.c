@@ -119,6 +119,16 @@ static void __noreturn migrated_start(void *arg)
 	xlibos_enter_user(regs, NULL);
 }
 
+/* Drop every user mapping of this host process if @mm changed elsewhere. */
+void xlibos_mm_drop_stale(struct mm_struct *mm)
+{
+	if (mm && READ_ONCE(mm->context.stale) &&
+	    mm->context.host_pid == current->thread.host_pid) {
+		WRITE_ONCE(mm->context.stale, 0);
+		hc2(munmap, 0, TASK_SIZE);
+	}
+}
+
 /*
  * Make sure the calling host process mirrors current->mm before user code
  * runs: drop stale mappings, or move to a new host process if this one
@@ -130,10 +140,7 @@ void xlibos_mm_sync_host(struct pt_regs *regs)
 	struct mm_struct *mm = tsk->mm;
 
 	if (mm->context.host_pid == tsk->thread.host_pid) {
-		if (READ_ONCE(mm->context.stale)) {
-			WRITE_ONCE(mm->context.stale, 0);
-			hc2(munmap, 0, TASK_SIZE);
-		}
+		xlibos_mm_drop_stale(mm);
 		return;
 	}
 	tsk->thread.created_in_first = tsk->thread.host_pid == xlibos_host_pid;

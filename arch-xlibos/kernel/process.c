@@ -206,6 +206,12 @@ struct task_struct *__switch_to(struct task_struct *prev,
 	xlibos_futex_wake(&n->run_token, 1);
 	wait_for_vcpu(p);
 
+	/*
+	 * Pages this process still maps may have been unmapped and freed
+	 * while it slept: drop them before even kernel code touches user
+	 * memory again.
+	 */
+	xlibos_mm_drop_stale(prev->mm);
 	return xlibos_vcpu.last;
 }
 

@@ -69,6 +69,7 @@ void __noreturn xlibos_enter_user(struct pt_regs *regs,
 /* hostproc.c: one host process per guest mm */
 long xlibos_fork_host_process(struct task_struct *p);
 void xlibos_mm_sync_host(struct pt_regs *regs);
+void xlibos_mm_drop_stale(struct mm_struct *mm);
 
 /* process.c */
 void xlibos_task_first_run(struct task_struct *p);
