@@ -20,6 +20,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/signal.h>
 #include <linux/syscalls.h>
+#include <uapi/linux/audit.h>
 #include <asm/hypercall.h>
 #include <asm/syscall.h>
 #include <asm/ucontext.h>
@@ -90,6 +91,14 @@ static void user_syscall(struct pt_regs *regs)
 	syscall_exit_to_user_mode(regs);
 }
 
+/* int $0x80 and friends: no 32-bit system calls here, as without IA32. */
+static void user_foreign_syscall(struct pt_regs *regs)
+{
+	irqentry_enter_from_user_mode(regs);
+	regs->ax = -ENOSYS;
+	irqentry_exit_to_user_mode(regs);
+}
+
 static void user_interrupt(struct pt_regs *regs)
 {
 	irqentry_enter_from_user_mode(regs);
@@ -146,7 +155,9 @@ static void user_entry_on_kstack(void *arg)
 
 	/* Entering the kernel from user mode masks interrupts. */
 	WRITE_ONCE(xlibos_irq.enabled, ARCH_IRQ_DISABLED);
-	if (a->sig == SIGSYS)
+	if (a->sig == SIGSYS && a->si->si_arch != AUDIT_ARCH_X86_64)
+		user_foreign_syscall(a->regs);
+	else if (a->sig == SIGSYS)
 		user_syscall(a->regs);
 	else if (a->sig == XLIBOS_SIGIRQ)
 		user_interrupt(a->regs);

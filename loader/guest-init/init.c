@@ -53,6 +53,10 @@ int main(void)
 	mounts_setup();
 	std_fds_setup();
 	if (config_load("/" XLIBOS_GUEST_CONFIG, &cfg)) {
+		/* The container's root should hold only the image's files. */
+		unlink("/" XLIBOS_GUEST_CONFIG);
+		unlink("/" XLIBOS_GUEST_INIT);
+		rmdir("/" XLIBOS_GUEST_DIR);
 		status = run(&cfg);
 		config_free(&cfg);
 	}
