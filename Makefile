@@ -4,7 +4,7 @@
 #                   (build/bin/xlibos)
 #   make run        build, then boot the image once (demo: boots, powers off)
 #   make check      build the KUnit image and run every test
-#   make bench      boot-time and memory benchmark
+#   make bench      boot time, memory, and system call cost against native
 #
 # Kernel builds happen in build/kernel (and build/kernel-kunit) out of the
 # tree build/linux, which is Debian's linux-source-6.1 plus linux-patches/
@@ -26,7 +26,7 @@ KMAKE       = $(MAKE) --no-print-directory -C $(SRC) ARCH=xlibos \
 
 PATCHES    := linux-patches/series $(wildcard linux-patches/*.patch)
 
-.PHONY: all kernel kernel-kunit loader rootfs run check bench bench-boot deps \
+.PHONY: all kernel kernel-kunit loader rootfs run check bench bench-boot bench-syscall deps \
 	checkpatch clean distclean FORCE
 
 all: kernel loader
@@ -75,8 +75,14 @@ run: all rootfs
 check: all kernel-kunit rootfs
 	@tests/run-all.sh
 
-bench bench-boot: all
+bench: bench-boot bench-syscall
+
+bench-boot: all
 	@scripts/bench-boot.sh $(LOADER) $(IMAGE)
+
+# getppid and a UnixBench-style mix, natively and on the trap path, as ratios
+bench-syscall: all rootfs
+	@scripts/bench-syscall.sh $(LOADER) $(ROOTFS)
 
 checkpatch: $(SRC)/.xlibos-prepared
 	@scripts/checkpatch.sh $(SRC)

@@ -200,8 +200,17 @@ static bool add_walked(struct pack_state *s, FTS *fts, FTSENT *ent)
 		break;
 	}
 
-	if (ent->fts_level == 0)
-		return true;	/* the root itself: the guest's "/" stays root-owned */
+	if (ent->fts_level == 0) {
+		/*
+		 * The root itself, as ".": the kernel's unpacker applies its mode
+		 * and mtime to the guest's "/", which stays root-owned.
+		 */
+		struct stat root = *ent->fts_statp;
+
+		root.st_uid = 0;
+		root.st_gid = 0;
+		return add_metadata_only(s->w, ".", &root);
+	}
 	if (ent->fts_level == 1 && strcmp(ent->fts_name, XLIBOS_GUEST_DIR) == 0) {
 		/* Ours: replaced by the loader's copy, never merged. */
 		fts_set(fts, ent, FTS_SKIP);

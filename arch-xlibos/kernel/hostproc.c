@@ -62,14 +62,19 @@ static void install_host_seccomp(void)
 		panic("xlibos: cannot install the host seccomp filter (%ld)", err);
 }
 
+/* A new host process: no user mappings of its creator, the filter. */
+static void host_process_mirror_nothing(bool from_first)
+{
+	hc2(munmap, 0, TASK_SIZE);
+	if (from_first)
+		install_host_seccomp();
+}
+
 /* First steps of a new host process, on the task's kernel stack. */
 static void host_process_init(struct task_struct *p, bool from_first)
 {
 	xlibos_host_thread_init(p);
-	/* Drop the user mappings inherited from the creating process. */
-	hc2(munmap, 0, TASK_SIZE);
-	if (from_first)
-		install_host_seccomp();
+	host_process_mirror_nothing(from_first);
 }
 
 static void __noreturn forked_process_start(void *arg)
@@ -117,6 +122,47 @@ static void __noreturn migrated_start(void *arg)
 	xlibos_prepare_user_return(regs);
 	/* Only exec gets here: the program starts with a clean FPU. */
 	xlibos_enter_user(regs, NULL);
+}
+
+/*
+ * exec has switched current to a new mm.  Its host process mirrors the old
+ * one (shared with a vfork parent, or the first host process), and exec is
+ * about to write the new program's memory (bss tail, stack) through host
+ * mappings: so move the task to a new host process right here.  The old
+ * host thread ends inside the fork; the task goes on in the new process.
+ */
+void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
+{
+	struct task_struct *tsk = current;
+	bool from_first = tsk->thread.host_pid == xlibos_host_pid;
+	u64 none = 0;
+	long ret;
+	int pid;
+
+	if (next->context.host_pid)
+		return;
+	ret = xlibos_host_fork_here(NEW_HOST_PROCESS);
+	if (ret < 0) {
+		/* Keep going in this process; the return path tries again. */
+		pr_warn_once("xlibos: exec cannot start a host process (%ld)\n",
+			     ret);
+		return;
+	}
+	/*
+	 * In the new host process.  GS and the alternate stack settings came
+	 * with the fork; the stack must stay as it is, since the host signal
+	 * frame this exec returns through may be on it.
+	 */
+	host_process_mirror_nothing(from_first);
+	pid = hc0(getpid);
+	tsk->thread.host_pid = pid;
+	tsk->thread.host_tid = pid;
+	tsk->thread.host_uc = NULL;
+	next->context.host_pid = pid;
+	next->context.stale = 0;
+	WRITE_ONCE(xlibos_vcpu.owner_pid, pid);
+	WRITE_ONCE(xlibos_vcpu.owner_tid, pid);
+	hc4(rt_sigprocmask, 2 /* SIG_SETMASK */, &none, NULL, sizeof(none));
 }
 
 /* Drop every user mapping of this host process if @mm changed elsewhere. */

@@ -153,6 +153,50 @@ SYM_FUNC_START(xlibos_host_clone_exit)
 	ud2
 SYM_FUNC_END(xlibos_host_clone_exit)
 
+/*
+ * long xlibos_host_fork_here(flags): clone(flags) a new host process that
+ * returns 0 from this call on the same stack, while the calling host
+ * thread exits at once without touching that stack again.  Host signals
+ * stay blocked in the new process; the caller unblocks them.  Returns
+ * -errno (in the caller) if the clone fails.
+ */
+SYM_FUNC_START(xlibos_host_fork_here)
+	movq	%rdi, %r8		/* flags */
+	movl	$__NR_rt_sigprocmask, %eax
+	movl	$HOST_SIG_BLOCK, %edi
+	leaq	all_host_signals(%rip), %rsi
+	leaq	-8(%rsp), %rdx		/* old mask, below the stack pointer */
+	movl	$8, %r10d
+	syscall
+	movq	-8(%rsp), %r9		/* keep the old mask in a register */
+	movq	%r8, %rdi
+	xorl	%esi, %esi		/* same stack */
+	xorl	%edx, %edx
+	xorl	%r10d, %r10d
+	xorl	%r8d, %r8d
+	movl	$__NR_clone, %eax
+	syscall
+	testq	%rax, %rax
+	jz	1f
+	js	2f
+	movl	$__NR_exit, %eax
+	xorl	%edi, %edi
+	syscall
+	ud2
+1:	ret
+2:	/* no new process: restore the mask and report the error */
+	movq	%rax, %r8
+	movq	%r9, -8(%rsp)
+	movl	$__NR_rt_sigprocmask, %eax
+	movl	$2, %edi		/* SIG_SETMASK */
+	leaq	-8(%rsp), %rsi
+	xorl	%edx, %edx
+	movl	$8, %r10d
+	syscall
+	movq	%r8, %rax
+	ret
+SYM_FUNC_END(xlibos_host_fork_here)
+
 /* void xlibos_host_sigreturn_to(struct ucontext *uc): never returns */
 SYM_FUNC_START(xlibos_host_sigreturn_to)
 	movq	%rdi, %rsp

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -53,10 +55,21 @@ int main(void)
 	mounts_setup();
 	std_fds_setup();
 	if (config_load("/" XLIBOS_GUEST_CONFIG, &cfg)) {
-		/* The container's root should hold only the image's files. */
+		/*
+		 * The container's root should hold only the image's files, with
+		 * the root's own times as the image has them.
+		 */
+		struct stat root;
+		bool have_root = stat("/", &root) == 0;
+
 		unlink("/" XLIBOS_GUEST_CONFIG);
 		unlink("/" XLIBOS_GUEST_INIT);
 		rmdir("/" XLIBOS_GUEST_DIR);
+		if (have_root) {
+			struct timespec times[2] = { root.st_atim, root.st_mtim };
+
+			utimensat(AT_FDCWD, "/", times, 0);
+		}
 		status = run(&cfg);
 		config_free(&cfg);
 	}

@@ -62,6 +62,8 @@ int supervise_command(const struct init_config *cfg)
 	}
 	if (child == 0) {
 		sigprocmask(SIG_SETMASK, &saved, NULL);
+		/* Its own session and process group, as runc gives it. */
+		setsid();
 		command_exec(cfg->argv, cfg->envp, config_getenv(cfg->envp, "PATH"));
 	}
 

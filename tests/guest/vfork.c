@@ -3,13 +3,17 @@
  * vfork and posix_spawn (CLONE_VM|CLONE_VFORK children that exec): the
  * child shares memory until it execs; after it execs another program
  * (/bin/busybox, present natively and in the rootfs) the parent's memory
- * must be exactly as before: its read-only segments still match its file.
+ * must be exactly as before: its read-only segments still match its file
+ * and its writable segment (data and bss) is unchanged.
+ * usage: vfork [OTHER]: OTHER (default /bin/busybox) is exec'ed as
+ * "OTHER true" and must exit 0; natively any "true" will do.
  */
 #include "guest_test.h"
 
 #include <elf.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 extern char **environ;
@@ -42,6 +46,47 @@ static long text_diff(void)
 	return diff;
 }
 
+/* The writable PT_LOAD segment (data + bss), and a snapshot of it. */
+static unsigned char *rw_start, *rw_copy;
+static size_t rw_len;
+
+static void find_rw(void)
+{
+	static char hdr[4096];
+	int fd = open("/proc/self/exe", O_RDONLY);
+	Elf64_Ehdr *eh = (void *)hdr;
+	Elf64_Phdr *ph;
+
+	if (fd < 0 || read(fd, hdr, sizeof(hdr)) != sizeof(hdr))
+		return;
+	close(fd);
+	ph = (void *)(hdr + eh->e_phoff);
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W)) {
+			rw_start = (unsigned char *)ph[i].p_vaddr;
+			rw_len = ph[i].p_memsz;
+		}
+	rw_copy = mmap(NULL, rw_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static void snapshot(void)
+{
+	memcpy(rw_copy, rw_start, rw_len);
+}
+
+/* Pages of the writable segment that differ from the snapshot. */
+static long rw_pages_changed(void)
+{
+	long pages = 0;
+
+	for (size_t off = 0; off < rw_len; off += 4096) {
+		size_t len = rw_len - off < 4096 ? rw_len - off : 4096;
+
+		pages += memcmp(rw_start + off, rw_copy + off, len) != 0;
+	}
+	return pages;
+}
+
 static int data_intact(void)
 {
 	for (size_t i = 0; i < sizeof(zeros); i++)
@@ -56,11 +101,15 @@ int main(int argc, char **argv)
 	pid_t pid;
 	long d;
 
-	if (argc > 1)
-		return 7;	/* the posix_spawn'ed copy of ourselves */
+	const char *other = argc > 1 ? argv[1] : "/bin/busybox";
+
+	if (argc > 1 && !strcmp(argv[1], "child"))
+		return 7;	/* the exec'ed copy of ourselves */
 
 	d = text_diff();
 	checkf("read-only segments match the file at start", d == 0, "%ld bytes differ", d);
+	find_rw();
+	check("found the writable segment", rw_start && rw_len && rw_copy != MAP_FAILED);
 
 	/* vfork + _exit: shared memory, parent resumes after the child */
 	{
@@ -77,6 +126,7 @@ int main(int argc, char **argv)
 	}
 
 	/* vfork + exec of ourselves */
+	snapshot();
 	pid = vfork();
 	if (pid == 0) {
 		char *args[] = { argv[0], "child", NULL };
@@ -85,18 +135,25 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	waitpid(pid, &status, 0);
+	d = rw_pages_changed();
 	check("vfork + execve of ourselves: status 7", WIFEXITED(status) && WEXITSTATUS(status) == 7);
+	checkf("parent's data and bss unchanged by vfork + exec of itself", d == 0, "%ld pages changed", d);
 	d = text_diff();
 	checkf("parent's read-only segments intact after vfork + exec of itself", d == 0, "%ld bytes differ", d);
 
 	/* vfork + exec of another program */
+	snapshot();
 	pid = vfork();
 	if (pid == 0) {
-		execl("/bin/busybox", "busybox", "true", (char *)NULL);
+		execl(other, other, "true", (char *)NULL);
 		_exit(127);
 	}
 	waitpid(pid, &status, 0);
-	check("vfork + execve of /bin/busybox true: status 0", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	d = rw_pages_changed();
+	check("vfork + execve of another program (busybox true): status 0",
+	      WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	checkf("parent's data and bss unchanged by vfork + exec of another program", d == 0,
+	       "%ld pages changed", d);
 	d = text_diff();
 	checkf("parent's read-only segments intact after vfork + exec of another program", d == 0,
 	       "%ld bytes differ", d);
@@ -106,8 +163,14 @@ int main(int argc, char **argv)
 	{
 		char *args[] = { argv[0], "child", NULL };
 
-		check("posix_spawn of ourselves", posix_spawn(&pid, "/proc/self/exe", NULL, NULL, args, environ) == 0);
+		int rc;
+
+		snapshot();
+		rc = posix_spawn(&pid, "/proc/self/exe", NULL, NULL, args, environ);
 		waitpid(pid, &status, 0);
+		d = rw_pages_changed();
+		check("posix_spawn of ourselves", rc == 0);
+		checkf("parent's data and bss unchanged by posix_spawn", d == 0, "%ld pages changed", d);
 		checkf("posix_spawn child exits 7", WIFEXITED(status) && WEXITSTATUS(status) == 7,
 		       "%s %d", WIFEXITED(status) ? "exit" : "signal",
 		       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
@@ -115,11 +178,17 @@ int main(int argc, char **argv)
 		checkf("parent's read-only segments intact after posix_spawn", d == 0, "%ld bytes differ", d);
 	}
 	{
-		char *args[] = { "busybox", "true", NULL };
+		char *args[] = { (char *)other, "true", NULL };
 
-		check("posix_spawn of /bin/busybox true",
-		      posix_spawn(&pid, "/bin/busybox", NULL, NULL, args, environ) == 0);
+		int rc;
+
+		snapshot();
+		rc = posix_spawn(&pid, other, NULL, NULL, args, environ);
 		waitpid(pid, &status, 0);
+		d = rw_pages_changed();
+		check("posix_spawn of another program (busybox true)", rc == 0);
+		checkf("parent's data and bss unchanged by posix_spawn of another program", d == 0,
+		       "%ld pages changed", d);
 		check("posix_spawn of busybox exits 0", WIFEXITED(status) && WEXITSTATUS(status) == 0);
 		d = text_diff();
 		checkf("parent's read-only segments intact after posix_spawn of another program", d == 0,

@@ -46,6 +46,9 @@ void __noreturn xlibos_host_sigreturn_to(void *uc);
 long xlibos_host_clone(unsigned long flags, unsigned long stack_top,
 		       void (*fn)(void *), void *arg);
 
+/* A new host process continues from here (returns 0); the caller exits. */
+long xlibos_host_fork_here(unsigned long flags);
+
 /* Same, then end the calling host thread without touching its stack. */
 void __noreturn xlibos_host_clone_exit(unsigned long flags,
 				       unsigned long stack_top,

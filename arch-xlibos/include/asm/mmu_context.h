@@ -22,6 +22,15 @@ static inline int init_new_context(struct task_struct *tsk,
 	return 0;
 }
 
+void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next);
+
+/* exec: from here on the task's user memory is @next's, in a new host process */
+#define activate_mm activate_mm
+static inline void activate_mm(struct mm_struct *prev, struct mm_struct *next)
+{
+	xlibos_activate_mm(prev, next);
+}
+
 #include <asm-generic/mm_hooks.h>
 #include <asm-generic/mmu_context.h>
 
