@@ -92,7 +92,7 @@ static void start_reader(void)
 	if (in.started)
 		return;
 	in.started = 1;
-	tid = xlibos_host_clone(0x50f00 /* a host thread */,
+	tid = xlibos_host_clone(XLIBOS_HOST_THREAD_FLAGS,
 				(unsigned long)reader_stack +
 				sizeof(reader_stack), stdin_reader, NULL);
 	if (tid < 0) {

@@ -7,8 +7,6 @@
 #include <linux/linkage.h>
 #include <asm/unistd.h>
 
-/* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM */
-#define HOST_THREAD_CLONE_FLAGS	0x50f00
 #define HOST_SIG_BLOCK		0
 
 	.section .hypercall.text, "ax"
@@ -25,30 +23,6 @@ SYM_FUNC_START(xlibos_host_syscall)
 	syscall
 	ret
 SYM_FUNC_END(xlibos_host_syscall)
-
-/* long xlibos_host_thread(stack_top, fn, arg) */
-SYM_FUNC_START(xlibos_host_thread)
-	pushq	%r12
-	movq	%rdx, %r12		/* arg survives clone in both threads */
-	movq	%rsi, %r9		/* fn */
-	movq	%rdi, %rsi		/* child stack */
-	movl	$HOST_THREAD_CLONE_FLAGS, %edi
-	xorl	%edx, %edx
-	xorl	%r10d, %r10d
-	xorl	%r8d, %r8d
-	movl	$__NR_clone, %eax
-	syscall
-	testq	%rax, %rax
-	jz	1f
-	popq	%r12
-	ret
-1:	/* new host thread, on its own stack */
-	xorl	%ebp, %ebp
-	andq	$-16, %rsp
-	movq	%r12, %rdi
-	call	*%r9
-	ud2
-SYM_FUNC_END(xlibos_host_thread)
 
 /*
  * void xlibos_host_thread_exit_wake(u32 *futex_word, u32 val)

@@ -31,8 +31,6 @@
 #define ALTSTACK_ORDER	XLIBOS_ALTSTACK_ORDER
 #define ALTSTACK_SIZE	XLIBOS_ALTSTACK_SIZE
 
-/* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM */
-#define HOST_THREAD_FLAGS	0x50f00UL
 
 /* Host stack_t (struct sigaltstack); x86-64 layout. */
 struct host_stack {
@@ -148,7 +146,7 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 
 	if (args->fn || (args->flags & CLONE_VM)) {
 		/* A kernel thread, or a task sharing this host process's mm. */
-		tid = xlibos_host_clone(HOST_THREAD_FLAGS,
+		tid = xlibos_host_clone(XLIBOS_HOST_THREAD_FLAGS,
 					(unsigned long)childregs & ~15UL,
 					xlibos_thread_start, p);
 		t->host_pid = current->thread.host_pid;

@@ -158,9 +158,9 @@ void __init time_init(void)
 	/* __delay() counts nanoseconds, so a jiffy is NSEC_PER_SEC / HZ loops */
 	lpj_fine = NSEC_PER_SEC / HZ;
 
-	tid = xlibos_host_thread((unsigned long)timer_thread_stack +
-				 sizeof(timer_thread_stack), timer_thread,
-				 NULL);
+	tid = xlibos_host_clone(XLIBOS_HOST_THREAD_FLAGS,
+				(unsigned long)timer_thread_stack +
+				sizeof(timer_thread_stack), timer_thread, NULL);
 	if (tid < 0)
 		panic("xlibos: cannot start the host timer thread (%ld)", tid);
 

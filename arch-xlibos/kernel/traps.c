@@ -52,26 +52,14 @@ void xlibos_install_host_handler(int sig, void *handler)
 /* Mirror one page of the kernel's vmalloc area from init_mm's tables. */
 static bool map_kernel_page(unsigned long addr)
 {
-	pgd_t *pgd;
-	p4d_t *p4d;
-	pud_t *pud;
-	pmd_t *pmd;
 	pte_t *ptep, pte;
 	long ret;
 
 	if (addr < VMALLOC_START || addr >= VMALLOC_END)
 		return false;
-	pgd = pgd_offset_k(addr);
-	p4d = p4d_offset(pgd, addr);
-	if (p4d_none(*p4d))
+	ptep = xlibos_lookup_pte(&init_mm, addr);
+	if (!ptep)
 		return false;
-	pud = pud_offset(p4d, addr);
-	if (pud_none(*pud))
-		return false;
-	pmd = pmd_offset(pud, addr);
-	if (pmd_none(*pmd))
-		return false;
-	ptep = pte_offset_kernel(pmd, addr);
 	pte = READ_ONCE(*ptep);
 	if (!(pte_val(pte) & _PAGE_PRESENT))
 		return false;

@@ -19,7 +19,8 @@
 #define PF_WRITE	0x2
 #define PF_INSTR	0x10
 
-static pte_t *user_pte(struct mm_struct *mm, unsigned long addr)
+/* The pte for @addr in @mm's tables (init_mm for the kernel), or NULL. */
+pte_t *xlibos_lookup_pte(struct mm_struct *mm, unsigned long addr)
 {
 	pgd_t *pgd = pgd_offset(mm, addr);
 	p4d_t *p4d;
@@ -45,7 +46,7 @@ static pte_t *user_pte(struct mm_struct *mm, unsigned long addr)
 static bool mirror_user_page(struct mm_struct *mm, unsigned long addr,
 			     unsigned long err)
 {
-	pte_t *ptep = user_pte(mm, addr);
+	pte_t *ptep = xlibos_lookup_pte(mm, addr);
 	unsigned long prot = PROT_READ;
 	pte_t pte;
 

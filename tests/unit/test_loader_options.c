@@ -20,6 +20,7 @@
 #include <asm/xlibos_boot.h>
 
 #include "diag.h"
+#include "tap.h"
 #include "exit_status.h"
 #include "hostmem.h"
 #include "initrd.h"
@@ -27,23 +28,6 @@
 #include "size.h"
 #include "vdso.h"
 
-static int passed, failed;
-
-static void check(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", passed + failed + 1);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (cond)
-		passed++;
-	else
-		failed++;
-}
 
 /* ---- capturing diagnostics ---- */
 
@@ -460,6 +444,5 @@ int main(void)
 	test_vdso();
 	free(captured);
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_summary();
 }

@@ -22,29 +22,13 @@
 #include "config.h"
 #include "cpio.h"
 #include "diag.h"
+#include "tap.h"
 #include "exit_status.h"
 #include "guest-init/config_format.h"
 #include "guest-init/run_status.h"
 #include "run_config.h"
 #include "run_options.h"
 
-static int passed, failed;
-
-static void check(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", passed + failed + 1);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (cond)
-		passed++;
-	else
-		failed++;
-}
 
 static bool contains(const char *haystack, const char *needle)
 {
@@ -433,6 +417,5 @@ int main(void)
 	test_exit_status_run();
 	free(captured);
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_summary();
 }

@@ -26,12 +26,8 @@ extern const int xlibos_hypercall_list[];
 long xlibos_host_syscall(long nr, long a1, long a2, long a3, long a4,
 			 long a5, long a6);
 
-/*
- * Start a host thread in this host process on @stack_top that calls
- * @fn(@arg); @fn must never return.  Returns the host tid or -errno.
- */
-long xlibos_host_thread(unsigned long stack_top, void (*fn)(void *),
-			void *arg);
+/* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM */
+#define XLIBOS_HOST_THREAD_FLAGS	0x50f00UL
 
 /* Block all host signals, store @val in @futex_word, wake it, exit. */
 void __noreturn xlibos_host_thread_exit_wake(u32 *futex_word, u32 val);

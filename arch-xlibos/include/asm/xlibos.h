@@ -5,6 +5,7 @@
 
 #include <linux/types.h>
 #include <asm/xlibos_boot.h>
+#include <asm/page.h>
 
 struct task_struct;
 struct pt_regs;
@@ -76,6 +77,7 @@ void xlibos_task_first_run(struct task_struct *p);
 void __noreturn xlibos_task_start_user(struct task_struct *p);
 
 /* mm/fault.c */
+pte_t *xlibos_lookup_pte(struct mm_struct *mm, unsigned long addr);
 void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 			    unsigned long err, int sig, int si_code);
 bool xlibos_kernel_user_fault(unsigned long addr, unsigned long err);

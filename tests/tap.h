@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Minimal TAP-style reporting shared by the abcom tests. */
-#ifndef ABCOM_TEST_TAP_H
-#define ABCOM_TEST_TAP_H
+/* Minimal TAP-style reporting shared by the C test programs. */
+#ifndef XLIBOS_TEST_TAP_H
+#define XLIBOS_TEST_TAP_H
 
 #include <stdbool.h>
 
