@@ -367,4 +367,23 @@ rm -rf "$scratch/bigroot"
 bad "guest kernel panic: 125 and a panic message" 125 "panic" \
 	run --rootfs "$copy" --cmdline "rdinit=/nonexistent init=/nonexistent" -- /bin/true
 
+
+# A SIGTERM sent to the loader reaches the container's command.
+"$loader" run --rootfs "$rootfs" -- /bin/sh -c \
+	'trap "echo got TERM; exit 3" TERM; echo ready; while true; do sleep 1; done' \
+	>"$scratch/term.out" 2>&1 &
+term_pid=$!
+for _ in $(seq 100); do
+	grep -q ready "$scratch/term.out" 2>/dev/null && break
+	sleep 0.1
+done
+kill -TERM "$term_pid"
+wait "$term_pid"
+term_rc=$?
+if [ "$term_rc" -eq 3 ] && grep -q "got TERM" "$scratch/term.out"; then
+	ok "SIGTERM to the loader reaches the command's trap"
+else
+	not_ok "SIGTERM to the loader reaches the command's trap" "exit $term_rc: $(cat "$scratch/term.out")"
+fi
+
 summary
