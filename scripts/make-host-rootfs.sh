@@ -51,10 +51,11 @@ for p in $OPTIONAL; do
 	installed "$p" && packages="$packages $p"
 done
 
-# What the rootfs is built from: this script and every package's version.
+# What the rootfs is built from: this script and every package's version
+# (and the C library's, which every program loads).
 want_stamp=$(
 	sha256sum <"$me" | cut -d' ' -f1
-	for p in $packages; do
+	for p in $packages libc6; do
 		dpkg-query -W -f='${Package} ${Version}\n' "$p"
 	done
 )

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "mounts.h"
 
@@ -64,8 +65,28 @@ static void mount_one(const struct mount_spec *m)
 			m->fstype, m->target, strerror(errno));
 }
 
+/* The /dev links runc and udev provide; bash's <(...) needs /dev/fd. */
+static const struct {
+	const char *target, *link;
+} dev_links[] = {
+	{ "/proc/self/fd", "/dev/fd" },
+	{ "/proc/self/fd/0", "/dev/stdin" },
+	{ "/proc/self/fd/1", "/dev/stdout" },
+	{ "/proc/self/fd/2", "/dev/stderr" },
+	{ "pts/ptmx", "/dev/ptmx" },
+};
+
+static void dev_links_setup(void)
+{
+	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+		if (symlink(dev_links[i].target, dev_links[i].link) != 0 && errno != EEXIST)
+			fprintf(stderr, "xlibos: warning: cannot create %s: %s\n",
+				dev_links[i].link, strerror(errno));
+}
+
 void mounts_setup(void)
 {
 	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++)
 		mount_one(&mounts[i]);
+	dev_links_setup();
 }

@@ -141,8 +141,8 @@ if ! start idle; then
 	summary
 	exit 1
 fi
-set -- $(count)
-base_procs=$1 base_threads=$2
+counts=$(count)
+base_procs=${counts% *} base_threads=${counts#* }
 finish idle
 if [ "$run_rc" -eq 0 ] && [ "$base_procs" -gt 0 ]; then
 	ok "an idle run: $base_procs host processes, $base_threads threads while it sleeps"
@@ -171,8 +171,8 @@ if ! start run; then
 	summary
 	exit 1
 fi
-set -- $(count)
-procs=$1 threads=$2
+counts=$(count)
+procs=${counts% *} threads=${counts#* }
 ps_list >"$scratch/ps"
 finish run
 

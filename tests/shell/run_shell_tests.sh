@@ -79,6 +79,7 @@ why_busybox=
 # new mount and PID namespace whose PID 1 is a host sh that mounts what the
 # guest's init mounts and then waits, as the guest's init does.
 native() {
+	# shellcheck disable=SC2016
 	timeout "$RUN_TIMEOUT" unshare --mount --pid --fork sh -c '
 		copy=$1; shift
 		mount -t proc proc "$copy/proc" &&
