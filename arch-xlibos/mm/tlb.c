@@ -11,9 +11,51 @@
 #include <asm/tlbflush.h>
 #include <asm/xlibos.h>
 
+/* Ranges closer than this are merged: one host munmap covers both. */
+#define MERGE_GAP	(64 * PAGE_SIZE)
+
+static void note_downgrade(mm_context_t *ctx, unsigned long addr)
+{
+	unsigned long end = addr + PAGE_SIZE;
+	int i, n = ctx->nr_downgraded;
+
+	if (n < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (addr + MERGE_GAP >= ctx->downgraded[i].start &&
+		    addr <= ctx->downgraded[i].end + MERGE_GAP) {
+			ctx->downgraded[i].start = min(ctx->downgraded[i].start, addr);
+			ctx->downgraded[i].end = max(ctx->downgraded[i].end, end);
+			return;
+		}
+	}
+	if (n == XLIBOS_MM_RANGES) {
+		ctx->nr_downgraded = -1;
+		return;
+	}
+	ctx->downgraded[n].start = addr;
+	ctx->downgraded[n].end = end;
+	ctx->nr_downgraded = n + 1;
+}
+
+/*
+ * Every pte change of a user mm passes here.  The host mirror never holds
+ * more rights than the pte had (see mm/fault.c), so only a change that
+ * takes rights away needs the mirror to drop the page at the next flush.
+ */
 void xlibos_pte_changed(struct mm_struct *mm, unsigned long addr,
 			pte_t old, pte_t new)
 {
+	if (!mm || mm == &init_mm || addr >= TASK_SIZE ||
+	    !(pte_val(old) & _PAGE_PRESENT))
+		return;
+	if ((pte_val(new) & _PAGE_PRESENT) && pte_pfn(new) == pte_pfn(old) &&
+	    (pte_write(new) || !pte_write(old)) &&
+	    (pte_dirty(new) || !pte_dirty(old)) &&
+	    (pte_young(new) || !pte_young(old)) &&
+	    (pte_exec(new) || !pte_exec(old)))
+		return;
+	note_downgrade(&mm->context, addr & PAGE_MASK);
 }
 
 static bool mirrored_here(struct mm_struct *mm)
@@ -44,9 +86,23 @@ void flush_tlb_all(void)
 		flush_user_range(current->mm, 0, TASK_SIZE);
 }
 
+/* A whole-mm flush drops only what lost rights (fork's COW, exit, ...). */
 void flush_tlb_mm(struct mm_struct *mm)
 {
-	flush_user_range(mm, 0, TASK_SIZE);
+	mm_context_t *ctx;
+	int i;
+
+	if (!mm)
+		return;
+	ctx = &mm->context;
+	if (ctx->nr_downgraded < 0 || !mirrored_here(mm)) {
+		flush_user_range(mm, 0, TASK_SIZE);
+	} else {
+		for (i = 0; i < ctx->nr_downgraded; i++)
+			flush_user_range(mm, ctx->downgraded[i].start,
+					 ctx->downgraded[i].end);
+	}
+	ctx->nr_downgraded = 0;
 }
 
 void flush_tlb_range(struct vm_area_struct *vma, unsigned long start,

@@ -2,11 +2,22 @@
 #ifndef _ASM_XLIBOS_MMU_H
 #define _ASM_XLIBOS_MMU_H
 
+#define XLIBOS_MM_RANGES	16
+
 typedef struct {
 	/* Host process (tgid) whose address space mirrors this mm, or 0. */
 	int host_pid;
 	/* Changed while not mirrored here: drop all host user mappings. */
 	int stale;
+	/*
+	 * User ranges whose ptes lost rights (unmapped, moved, write- or
+	 * access-protected, cleaned) since the last full flush: what a
+	 * flush_tlb_mm() must drop from the host mirror.  -1: too many.
+	 */
+	int nr_downgraded;
+	struct {
+		unsigned long start, end;
+	} downgraded[XLIBOS_MM_RANGES];
 } mm_context_t;
 
 #endif /* _ASM_XLIBOS_MMU_H */

@@ -1,0 +1,432 @@
+#!/bin/sh
+# Linux 6.1 kselftests inside xlibos.
+#
+# usage: scripts/kselftest.sh [--record] [--no-native] [--no-build]
+#                             [--jobs N] [SUITE | SUITE/PROG]...
+#
+#   1. Builds the selftests of the suites below from build/linux, statically
+#      (gcc, glibc), out of tree into build/kselftest/: uapi headers with
+#      "make headers_install ARCH=x86" (its own O=, so build/kernel and
+#      build/kernel-kunit are untouched), then the selftests' own Makefiles
+#      with USERLDFLAGS=-static.  Two suites need care:
+#        timers: only TEST_GEN_PROGS (the non-destructive tests); the
+#          destructive TEST_GEN_PROGS_EXTENDED are not built (valid-adjtimex
+#          does not even link statically).
+#        exec: load_address.static.0x* are -static-pie already (adding
+#          -static breaks their link) and load_address.0x* are dynamic PIEs
+#          by definition (they check for a PT_INTERP header), so those are
+#          built as the Makefile says and the exec rootfs gets the host's
+#          dynamic linker and libc.  Everything else is plain -static.
+#   2. Runs every test program the suite's Makefile lists (lib.mk
+#      "emit_tests": TEST_GEN_PROGS, TEST_CUSTOM_PROGS, TEST_PROGS) once in
+#      its own "xlibos run --mem 256M" (workdir /kselftest/SUITE, as the
+#      kselftest runner does), and once natively for reference (inside
+#      "unshare -m -i" when possible, so mounts and mqueue sysctls stay
+#      private).  Each suite gets its own rootfs, build/rootfs plus
+#      /kselftest/SUITE/ (the exec suite alone is 115 MB, and the rootfs is
+#      unpacked into guest memory).  Timeout 120 s per test (150 s for
+#      timers/raw_skew, which sleeps 120 s by design).  Tests run N at a
+#      time (--jobs, default 2 x nproc); most of the time is timers sleeping.
+#   3. Status per test: pass (exit 0), skip (exit 4, KSFT_SKIP), timeout,
+#      fail (anything else).  An exit 0 whose TAP output has a "not ok" or
+#      fewer results than its "1..N" plan counts as fail, too.  A script
+#      whose interpreter is missing from the rootfs (exec/binfmt_script.py
+#      needs python3) is a skip.
+#   4. Compares with tests/kselftest/expected.txt ("suite/prog: status").
+#      A regression is a test now failing or timing out that was expected
+#      to pass or skip (or is new); a test expected to fail that passes is
+#      "improved".  --record rewrites expected.txt from this run (only the
+#      lines of the tests that ran when SUITE arguments are given).
+#
+# Output: "suite/prog: status" per test, "#" lines on regressions, changes
+# and the reasons for each non-pass, then exactly
+# "N passed, N failed, N skipped" (failed = regressions only).  Exits 1 on
+# regressions, 2 on usage or build errors.
+# Logs: build/kselftest/logs/{xlibos,native}/SUITE/PROG.{out,err,rc}; the
+# results: build/kselftest/{results,native,details}.txt.
+set -u
+
+SUITES="futex/functional timers exec clone3 pidfd sigaltstack kcmp membarrier
+mqueue proc splice size"
+# Built through the top-level selftests Makefile (TARGETS=...); futex builds
+# futex/functional.  timers and exec are built with their own Makefiles.
+MAIN_TARGETS="futex clone3 pidfd sigaltstack kcmp membarrier mqueue proc splice size"
+TIMEOUT=120
+MEM=256M
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build
+kst=$build/kselftest
+src=$build/linux
+sel=$src/tools/testing/selftests
+obj=$kst/obj
+inst=$kst/install
+logs=$kst/logs
+expected=$root/tests/kselftest/expected.txt
+loader=${XLIBOS:-$build/bin/xlibos}
+base_rootfs=${ROOTFS:-$build/rootfs}
+
+# --------------------------------------------------------------- one test
+# Internal: "kselftest.sh --run-one MODE SUITE PROG", started by xargs -P.
+# Writes logs/MODE/SUITE/PROG.{out,err,rc}; rc is the exit status, or
+# "timeout", or "skip:REASON".
+if [ "${1:-}" = --run-one ]; then
+	mode=$2 suite=$3 prog=$4
+	d=$logs/$mode/$suite
+	mkdir -p "$d"
+	to=$TIMEOUT
+	[ "$suite/$prog" = timers/raw_skew ] && to=150
+	if [ "$mode" = xlibos ]; then
+		rfs=$kst/rootfs/$(echo "$suite" | tr / _)
+		[ -d "$rfs@$prog" ] && rfs=$rfs@$prog
+		f=$rfs/kselftest/$suite/$prog
+		if [ ! -e "$f" ]; then
+			echo "fail:not built" >"$d/$prog.rc"
+			exit 0
+		fi
+		# A script whose interpreter the rootfs lacks cannot run there.
+		if [ "$(head -c 2 "$f")" = "#!" ]; then
+			set -- $(head -n 1 "$f" | cut -c3-)
+			interp=$1
+			if [ "$interp" = /usr/bin/env ]; then
+				interp=$2
+				found=
+				for p in /bin /usr/bin /sbin /usr/sbin; do
+					[ -e "$rfs$p/$interp" ] || [ -L "$rfs$p/$interp" ] && found=1
+				done
+			else
+				found=
+				[ -e "$rfs$interp" ] || [ -L "$rfs$interp" ] && found=1
+			fi
+			if [ -z "$found" ]; then
+				: >"$d/$prog.out"
+				: >"$d/$prog.err"
+				echo "skip:needs $interp, which the rootfs lacks" >"$d/$prog.rc"
+				exit 0
+			fi
+		fi
+		timeout -k 10 "$to" "$loader" run --rootfs "$rfs" --mem "$MEM" \
+			--workdir "/kselftest/$suite" -- "/kselftest/$suite/$prog" \
+			</dev/null >"$d/$prog.out" 2>"$d/$prog.err"
+		rc=$?
+	else
+		cd "$kst/native/$suite" || exit 0
+		if [ ! -e "$prog" ]; then
+			echo "fail:not built" >"$d/$prog.rc"
+			exit 0
+		fi
+		# shellcheck disable=SC2086
+		PATH=$kst/native-bin:$PATH timeout -k 10 "$to" $NATIVE_WRAP "./$prog" \
+			</dev/null >"$d/$prog.out" 2>"$d/$prog.err"
+		rc=$?
+	fi
+	case $rc in
+	124 | 137) echo timeout ;;
+	*) echo "$rc" ;;
+	esac >"$d/$prog.rc"
+	exit 0
+fi
+
+# ---------------------------------------------------------------- options
+record=
+native=1
+do_build=1
+jobs=$(($(nproc) * 2))
+only=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--record) record=1 ;;
+	--no-native) native= ;;
+	--no-build) do_build= ;;
+	--jobs) jobs=${2:?}; shift ;;
+	--jobs=*) jobs=${1#--jobs=} ;;
+	-h | --help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	-*) echo "kselftest: unknown option $1" >&2; exit 2 ;;
+	*) only="$only $1" ;;
+	esac
+	shift
+done
+
+die() {
+	echo "kselftest: $*" >&2
+	exit 2
+}
+
+[ -d "$sel" ] || die "no $sel (run make first)"
+[ -x "$loader" ] || die "no $loader (run make first)"
+[ -x "$base_rootfs/bin/busybox" ] || die "no $base_rootfs (run make rootfs)"
+for t in gcc make rsync timeout xargs; do
+	command -v $t >/dev/null 2>&1 || die "$t not found"
+done
+
+# ------------------------------------------------------------------ build
+mkdir -p "$obj" "$inst" "$logs"
+blog=$kst/build.log
+if [ -n "$do_build" ]; then
+	echo "kselftest: building the selftests (log: $blog)"
+	: >"$blog"
+	for lib in cap popt; do
+		[ -e "/usr/lib/x86_64-linux-gnu/lib$lib.a" ] ||
+			echo "kselftest: warning: no static lib$lib (install lib$lib-dev)" >&2
+	done
+	# uapi headers for x86, in their own object directory.
+	if [ ! -f "$obj/.headers-stamp" ] || [ "$src/Makefile" -nt "$obj/.headers-stamp" ] ||
+	   [ -n "$(find "$src/include/uapi" "$src/arch/x86/include/uapi" -newer "$obj/.headers-stamp" -print -quit)" ]; then
+		make -s -C "$src" ARCH=x86 O="$obj" INSTALL_HDR_PATH="$obj/usr" \
+			headers_install >>"$blog" 2>&1 || die "headers_install failed, see $blog"
+		touch "$obj/.headers-stamp"
+	fi
+	khdr="-isystem $obj/usr/include"
+	ko=$obj/kselftest
+	make -C "$sel" TARGETS="$MAIN_TARGETS" O="$obj" USERLDFLAGS=-static \
+		KSFT_INSTALL_PATH="$inst" install >>"$blog" 2>&1 ||
+		echo "kselftest: warning: selftests build had errors, see $blog" >&2
+	mkdir -p "$ko/timers" "$ko/exec"
+	make -C "$sel/timers" OUTPUT="$ko/timers" KHDR_INCLUDES="$khdr" \
+		USERLDFLAGS=-static TEST_GEN_PROGS_EXTENDED= \
+		INSTALL_PATH="$inst/timers" install >>"$blog" 2>&1 ||
+		echo "kselftest: warning: timers build had errors, see $blog" >&2
+	static=
+	for p in execveat non-regular recursion-depth null-argv execveat.symlink \
+		 execveat.denatured script subdir; do
+		static="$static $ko/exec/$p"
+	done
+	# shellcheck disable=SC2086
+	{ make -C "$sel/exec" OUTPUT="$ko/exec" USERLDFLAGS=-static $static &&
+	  make -C "$sel/exec" OUTPUT="$ko/exec" INSTALL_PATH="$inst/exec" install
+	} >>"$blog" 2>&1 || echo "kselftest: warning: exec build had errors, see $blog" >&2
+fi
+
+# ------------------------------------------------------------- test list
+list=$kst/list.txt
+: >"$list"
+for s in $SUITES; do
+	if [ -n "$only" ]; then
+		want=
+		for o in $only; do
+			case $o in "$s" | "$s"/*) want=1 ;; esac
+		done
+		[ -n "$want" ] || continue
+	fi
+	make -s --no-print-directory -C "$sel/$s" OUTPUT="$obj/kselftest/$s" \
+		TEST_GEN_PROGS_EXTENDED= COLLECTION="$s" emit_tests 2>/dev/null |
+	while IFS=: read -r suite prog; do
+		if [ -n "$only" ]; then
+			want=
+			for o in $only; do
+				case $o in "$suite" | "$suite/$prog") want=1 ;; esac
+			done
+			[ -n "$want" ] || continue
+		fi
+		echo "$suite $prog"
+	done >>"$list"
+done
+ntests=$(wc -l <"$list")
+[ "$ntests" -gt 0 ] || die "no tests selected"
+
+# ---------------------------------------------------------------- rootfs
+# One rootfs per suite: build/rootfs plus /kselftest/SUITE/.
+rm -rf "$kst/rootfs" "$kst/native" "$logs"
+mkdir -p "$kst/rootfs" "$kst/native" "$kst/native-bin" "$logs"
+for s in $(cut -d' ' -f1 "$list" | sort -u); do
+	r=$kst/rootfs/$(echo "$s" | tr / _)
+	cp -a "$base_rootfs" "$r"
+	mkdir -p "$r/kselftest/$s" "$kst/native/$s"
+	if [ -d "$inst/$s" ]; then
+		cp -a "$inst/$s/." "$r/kselftest/$s/"
+		cp -a "$inst/$s/." "$kst/native/$s/"
+	fi
+	# The dynamic PIEs of exec need the dynamic linker and libc.
+	if [ "$s" = exec ] && [ -e "$inst/exec/load_address.0x1000" ]; then
+		ldd "$inst/exec/load_address.0x1000" | grep -o '/[^ ]*' | sort -u |
+		while read -r lib; do
+			mkdir -p "$r$(dirname "$lib")"
+			cp -L "$lib" "$r$lib"
+		done
+	fi
+	# A test program over 16 MB (exec's load_address.*0x1000000 are 50 MB
+	# of alignment padding each) gets a rootfs of its own, hard-linked from
+	# the suite's but without the other big programs: the rootfs is
+	# unpacked into the 256M of guest memory.
+	big=$(grep "^$s " "$list" | while read -r _ p; do
+		[ -f "$r/kselftest/$s/$p" ] && [ "$(stat -c %s "$r/kselftest/$s/$p")" -gt 16777216 ] &&
+			echo "$p"
+	done)
+	for p in $big; do
+		mv "$r/kselftest/$s/$p" "$kst/rootfs/$p.big"
+	done
+	for p in $big; do
+		cp -al "$r" "$r@$p"
+		ln "$kst/rootfs/$p.big" "$r@$p/kselftest/$s/$p"
+	done
+	for p in $big; do
+		rm "$kst/rootfs/$p.big"
+	done
+done
+# Natively, short_splice_read.sh would "modprobe test_module" on the host.
+printf '#!/bin/sh\necho "modprobe: disabled by kselftest.sh" >&2\nexit 1\n' \
+	>"$kst/native-bin/modprobe"
+chmod +x "$kst/native-bin/modprobe"
+NATIVE_WRAP=
+if unshare -m -i --propagation private true 2>/dev/null; then
+	NATIVE_WRAP="unshare -m -i --propagation private"
+fi
+export NATIVE_WRAP
+
+# ------------------------------------------------------------------- run
+modes=xlibos
+[ -n "$native" ] && modes="xlibos native"
+echo "kselftest: running $ntests tests in xlibos${native:+ and natively}, $jobs at a time"
+# The long timers tests first, so that they overlap everything else.
+{
+	for m in $modes; do grep '^timers ' "$list" | sed "s/^/$m /"; done
+	for m in $modes; do grep -v '^timers ' "$list" | sed "s/^/$m /"; done
+} | xargs -P "$jobs" -n 3 sh "$0" --run-one
+
+# --------------------------------------------------------------- results
+# status MODE SUITE PROG: prints "STATUS REASON".
+status() {
+	d=$logs/$1/$2
+	rc=$(cat "$d/$3.rc" 2>/dev/null || echo "fail:no result")
+	out=$d/$3.out err=$d/$3.err
+	last=$(cat "$out" "$err" 2>/dev/null | grep -v '^[[:space:]]*$' | tail -n 1 | cut -c1-150)
+	# The first failed TAP result, and the first assertion or FAIL line.
+	firstbad=$(grep -m 1 '^not ok' "$out" 2>/dev/null | cut -c1-120)
+	why=$(cat "$err" "$out" 2>/dev/null | grep -m 1 -E \
+		'^# [^ ]+\.[ch]:[0-9]+:|Assertion|FAIL|[Ff]ailed|[Ee]rror|not supported|not permitted|ENOSYS' |
+		cut -c1-150)
+	[ -n "$why" ] && [ "$why" != "$firstbad" ] && firstbad="${firstbad:+$firstbad | }$why"
+	case $rc in
+	skip:* | fail:*) echo "${rc%%:*} ${rc#*:}" ;;
+	timeout) echo "timeout timed out; last output: $last" ;;
+	0)
+		# Trust the kselftest "# Totals:" line when there is one (some
+		# tests print PASS/FAIL, not ok/not ok), else count the results.
+		tap=$(awk '
+			/^1\.\.[0-9]+/ && plan == "" { plan = substr($1, 4) + 0 }
+			/^ok [0-9]/ { n++ }
+			/^not ok [0-9]/ { n++; if (tolower($0) !~ /# *skip/) bad++ }
+			/^# Planned tests != run tests/ { mismatch = $0 }
+			/^# Totals: / {
+				totals = 1
+				for (i = 3; i <= NF; i++) {
+					split($i, kv, ":")
+					if (kv[1] == "fail" || kv[1] == "error") tfail += kv[2]
+				}
+			}
+			END {
+				if (totals && tfail > 0)
+					printf "exit 0 but %d failed results", tfail
+				else if (mismatch != "")
+					printf "exit 0 but %s", substr(mismatch, 3)
+				else if (!totals && plan != "" && (bad > 0 || n < plan))
+					printf "exit 0 but TAP has %d of %d results, %d not ok", n, plan, bad
+			}' "$out" 2>/dev/null)
+		if [ -n "$tap" ]; then
+			echo "fail $tap; ${firstbad:-last output: $last}"
+		else
+			echo "pass"
+		fi
+		;;
+	4) echo "skip exit 4 (KSFT_SKIP): $last" ;;
+	*)
+		case $rc in
+		125) why="xlibos error (125)" ;;
+		12[6-7]) why="exit $rc (cannot run)" ;;
+		1[3-9][0-9]) why="killed by signal $((rc - 128))" ;;
+		*) why="exit $rc" ;;
+		esac
+		echo "fail $why; ${firstbad:-last output: $last}"
+		;;
+	esac
+}
+
+results=$kst/results.txt
+nresults=$kst/native.txt
+details=$kst/details.txt
+: >"$results"
+: >"$nresults"
+: >"$details"
+while read -r suite prog; do
+	set -- $(status xlibos "$suite" "$prog")
+	st=$1
+	shift
+	echo "$suite/$prog: $st" >>"$results"
+	[ "$st" = pass ] || echo "$suite/$prog: $st - $*" >>"$details"
+	if [ -n "$native" ]; then
+		set -- $(status native "$suite" "$prog")
+		echo "$suite/$prog: $1" >>"$nresults"
+		st_n=$1
+		shift
+		[ "$st_n" = pass ] || echo "native $suite/$prog: $st_n - $*" >>"$details"
+	fi
+done <"$list"
+
+cat "$results"
+
+# expected status of a test, or nothing.
+expect_of() {
+	[ -f "$expected" ] && sed -n "s|^$1: \([a-z]*\)\$|\\1|p" "$expected" | tail -n 1
+}
+
+passed=0 failed=0 skipped=0 badknown=0
+while IFS= read -r line; do
+	t=${line%: *} st=${line##*: }
+	exp=$(expect_of "$t")
+	case $st in
+	pass) passed=$((passed + 1)) ;;
+	skip) skipped=$((skipped + 1)) ;;
+	esac
+	case $st in
+	fail | timeout)
+		case $exp in
+		fail | timeout) badknown=$((badknown + 1)) ;;
+		*)
+			failed=$((failed + 1))
+			echo "# REGRESSION $t: expected ${exp:-nothing (new test)}, got $st"
+			;;
+		esac
+		;;
+	*)
+		if [ -z "$exp" ]; then
+			echo "# new $t: $st (not in expected.txt)"
+		elif [ "$exp" != "$st" ]; then
+			case $exp in
+			fail | timeout) echo "# improved $t: expected $exp, got $st" ;;
+			*) echo "# changed $t: expected $exp, got $st" ;;
+			esac
+		fi
+		;;
+	esac
+done <"$results"
+
+if [ -n "$native" ]; then
+	echo "# native (host $(uname -r)): $(cut -d' ' -f2 "$nresults" | sort | uniq -c |
+		awk '{ printf "%s%d %s", (NR > 1 ? ", " : ""), $1, $2 }'); differs from xlibos:"
+	paste -d' ' "$results" "$nresults" | awk '$2 != $4 { printf "#   %s native %s, xlibos %s\n", substr($1, 1, length($1) - 1), $4, $2 }'
+fi
+if [ -s "$details" ]; then
+	echo "# not passing, with reasons ($details):"
+	sed 's/^/#   /' "$details"
+fi
+echo "# $badknown known failures or timeouts (expected in tests/kselftest/expected.txt)"
+
+if [ -n "$record" ]; then
+	tmp=$expected.tmp
+	mkdir -p "$(dirname "$expected")"
+	{
+		echo "# Expected kselftest results inside xlibos: \"suite/prog: pass|fail|skip|timeout\"."
+		echo "# Written by scripts/kselftest.sh --record; compared by make kselftest."
+		# The old lines, updated from this run, then the tests new to it.
+		{ [ -f "$expected" ] && grep -v '^#' "$expected"; } |
+		awk -v res="$results" '
+			BEGIN { while ((getline l < res) > 0) { t = l; sub(/: [a-z]*$/, "", t); r[t] = l; o[++n] = t } }
+			{ t = $0; sub(/: [a-z]*$/, "", t); if (t in r) { print r[t]; done[t] = 1 } else if ($0 != "") print }
+			END { for (i = 1; i <= n; i++) if (!(o[i] in done)) print r[o[i]] }'
+	} >"$tmp"
+	mv "$tmp" "$expected"
+	echo "# recorded $(grep -vc '^#' "$expected") results in $expected"
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
