@@ -26,7 +26,8 @@
 #      /kselftest/SUITE/ (the exec suite alone is 115 MB, and the rootfs is
 #      unpacked into guest memory).  Timeout 120 s per test (150 s for
 #      timers/raw_skew, which sleeps 120 s by design).  Tests run N at a
-#      time (--jobs, default 2 x nproc); most of the time is timers sleeping.
+#      time, longest first (--jobs, default 4 x nproc, at most 8): most of
+#      the time is timers tests sleeping.
 #   3. Status per test: pass (exit 0), skip (exit 4, KSFT_SKIP), timeout,
 #      fail (anything else).  An exit 0 whose TAP output has a "not ok" or
 #      fewer results than its "1..N" plan counts as fail, too.  A script
@@ -36,7 +37,9 @@
 #      A regression is a test now failing or timing out that was expected
 #      to pass or skip (or is new); a test expected to fail that passes is
 #      "improved".  --record rewrites expected.txt from this run (only the
-#      lines of the tests that ran when SUITE arguments are given).
+#      lines of the tests that ran when SUITE arguments are given); the
+#      differences from the old file are shown and the run then counts no
+#      failures.
 #
 # Output: "suite/prog: status" per test, "#" lines on regressions, changes
 # and the reasons for each non-pass, then exactly
@@ -72,6 +75,7 @@ base_rootfs=${ROOTFS:-$build/rootfs}
 # "timeout", or "skip:REASON".
 if [ "${1:-}" = --run-one ]; then
 	mode=$2 suite=$3 prog=$4
+	start=$(date +%s)
 	d=$logs/$mode/$suite
 	mkdir -p "$d"
 	to=$TIMEOUT
@@ -86,10 +90,9 @@ if [ "${1:-}" = --run-one ]; then
 		fi
 		# A script whose interpreter the rootfs lacks cannot run there.
 		if [ "$(head -c 2 "$f")" = "#!" ]; then
-			set -- $(head -n 1 "$f" | cut -c3-)
-			interp=$1
+			interp=$(head -n 1 "$f" | cut -c3- | awk '{ print $1 }')
 			if [ "$interp" = /usr/bin/env ]; then
-				interp=$2
+				interp=$(head -n 1 "$f" | awk '{ print $2 }')
 				found=
 				for p in /bin /usr/bin /sbin /usr/sbin; do
 					[ -e "$rfs$p/$interp" ] || [ -L "$rfs$p/$interp" ] && found=1
@@ -120,10 +123,14 @@ if [ "${1:-}" = --run-one ]; then
 			</dev/null >"$d/$prog.out" 2>"$d/$prog.err"
 		rc=$?
 	fi
+	secs=$(($(date +%s) - start))
+	# 124: timed out; 137: still there 10 s after, killed (or a SIGKILL).
 	case $rc in
-	124 | 137) echo timeout ;;
+	124) echo timeout ;;
+	137) if [ "$secs" -ge "$to" ]; then echo timeout; else echo 137; fi ;;
 	*) echo "$rc" ;;
 	esac >"$d/$prog.rc"
+	echo "$secs" >"$d/$prog.secs"
 	exit 0
 fi
 
@@ -131,7 +138,7 @@ fi
 record=
 native=1
 do_build=1
-jobs=$(($(nproc) * 2))
+jobs=$(($(nproc) * 4)); [ "$jobs" -gt 8 ] && jobs=8
 only=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -164,14 +171,16 @@ mkdir -p "$obj" "$inst" "$logs"
 blog=$kst/build.log
 if [ -n "$do_build" ]; then
 	echo "kselftest: building the selftests (log: $blog)"
+	build_start=$(date +%s)
 	: >"$blog"
 	for lib in cap popt; do
 		[ -e "/usr/lib/x86_64-linux-gnu/lib$lib.a" ] ||
 			echo "kselftest: warning: no static lib$lib (install lib$lib-dev)" >&2
 	done
 	# uapi headers for x86, in their own object directory.
-	if [ ! -f "$obj/.headers-stamp" ] || [ "$src/Makefile" -nt "$obj/.headers-stamp" ] ||
-	   [ -n "$(find "$src/include/uapi" "$src/arch/x86/include/uapi" -newer "$obj/.headers-stamp" -print -quit)" ]; then
+	if [ ! -f "$obj/.headers-stamp" ] ||
+	   [ -n "$(find "$src/Makefile" "$src/include/uapi" "$src/arch/x86/include/uapi" \
+		-newer "$obj/.headers-stamp" -print -quit)" ]; then
 		make -s -C "$src" ARCH=x86 O="$obj" INSTALL_HDR_PATH="$obj/usr" \
 			headers_install >>"$blog" 2>&1 || die "headers_install failed, see $blog"
 		touch "$obj/.headers-stamp"
@@ -195,6 +204,7 @@ if [ -n "$do_build" ]; then
 	{ make -C "$sel/exec" OUTPUT="$ko/exec" USERLDFLAGS=-static $static &&
 	  make -C "$sel/exec" OUTPUT="$ko/exec" INSTALL_PATH="$inst/exec" install
 	} >>"$blog" 2>&1 || echo "kselftest: warning: exec build had errors, see $blog" >&2
+	echo "kselftest: built in $(($(date +%s) - build_start)) s"
 fi
 
 # ------------------------------------------------------------- test list
@@ -205,6 +215,7 @@ for s in $SUITES; do
 		want=
 		for o in $only; do
 			case $o in "$s" | "$s"/*) want=1 ;; esac
+			case $s in "$o"/*) want=1 ;; esac
 		done
 		[ -n "$want" ] || continue
 	fi
@@ -215,6 +226,7 @@ for s in $SUITES; do
 			want=
 			for o in $only; do
 				case $o in "$suite" | "$suite/$prog") want=1 ;; esac
+				case $suite in "$o"/*) want=1 ;; esac
 			done
 			[ -n "$want" ] || continue
 		fi
@@ -228,7 +240,7 @@ ntests=$(wc -l <"$list")
 # One rootfs per suite: build/rootfs plus /kselftest/SUITE/.
 rm -rf "$kst/rootfs" "$kst/native" "$logs"
 mkdir -p "$kst/rootfs" "$kst/native" "$kst/native-bin" "$logs"
-for s in $(cut -d' ' -f1 "$list" | sort -u); do
+cut -d' ' -f1 "$list" | sort -u | while read -r s; do
 	r=$kst/rootfs/$(echo "$s" | tr / _)
 	cp -a "$base_rootfs" "$r"
 	mkdir -p "$r/kselftest/$s" "$kst/native/$s"
@@ -244,14 +256,11 @@ for s in $(cut -d' ' -f1 "$list" | sort -u); do
 			cp -L "$lib" "$r$lib"
 		done
 	fi
-	# A test program over 16 MB (exec's load_address.*0x1000000 are 50 MB
+	# A file over 16 MB (exec's load_address.*0x1000000 are 50 MB
 	# of alignment padding each) gets a rootfs of its own, hard-linked from
 	# the suite's but without the other big programs: the rootfs is
 	# unpacked into the 256M of guest memory.
-	big=$(grep "^$s " "$list" | while read -r _ p; do
-		[ -f "$r/kselftest/$s/$p" ] && [ "$(stat -c %s "$r/kselftest/$s/$p")" -gt 16777216 ] &&
-			echo "$p"
-	done)
+	big=$(cd "$r/kselftest/$s" && find . -maxdepth 1 -type f -size +16M | cut -c3-)
 	for p in $big; do
 		mv "$r/kselftest/$s/$p" "$kst/rootfs/$p.big"
 	done
@@ -277,11 +286,42 @@ export NATIVE_WRAP
 modes=xlibos
 [ -n "$native" ] && modes="xlibos native"
 echo "kselftest: running $ntests tests in xlibos${native:+ and natively}, $jobs at a time"
-# The long timers tests first, so that they overlap everything else.
-{
-	for m in $modes; do grep '^timers ' "$list" | sed "s/^/$m /"; done
-	for m in $modes; do grep -v '^timers ' "$list" | sed "s/^/$m /"; done
-} | xargs -P "$jobs" -n 3 sh "$0" --run-one
+# Longest first, by the durations of the last run (or typical ones), so
+# that the long sleepers overlap everything else; but the tests that keep
+# a CPU busy for their whole run go last, because timing-sensitive tests
+# (futex_requeue, the timers latency tests) fail on a loaded host.
+durations=$kst/durations.txt
+[ -f "$durations" ] || : >"$durations"
+run_start=$(date +%s)
+for m in $modes; do
+	sed "s/^/$m /" "$list"
+done | awk -v dur="$durations" '
+	BEGIN { while ((getline l < dur) > 0) { split(l, f, " "); d[f[1] " " f[2] " " f[3]] = f[4] } }
+	BEGIN {
+		split("timers/raw_skew 120 timers/nsleep-lat 85 timers/set-timer-lat 80 " \
+		      "pidfd/pidfd_test 30 timers/posix_timers 12 timers/mqueue-lat 10 " \
+		      "timers/nanosleep 9 futex/functional/run.sh 10", f, " ")
+		for (i = 1; i in f; i += 2) typical[f[i]] = f[i + 1]
+		heavy["timers/inconsistency-check"] = heavy["timers/threadtest"] = 1
+	}
+	{
+		k = $0; t = $2 "/" $3
+		s = (t in heavy) ? -1 : (k in d) ? d[k] : (t in typical) ? typical[t] : 0
+		print s, NR, $0
+	}' |
+	sort -k1,1nr -k2,2n | cut -d' ' -f3- |
+	xargs -P "$jobs" -n 3 sh "$0" --run-one
+echo "kselftest: ran in $(($(date +%s) - run_start)) s"
+for m in $modes; do
+	while read -r suite prog; do
+		echo "$m $suite $prog $(cat "$logs/$m/$suite/$prog.secs" 2>/dev/null || echo 0)"
+	done <"$list"
+done >"$durations.new"
+# Keep the durations of tests that did not run this time.
+awk 'NR == FNR { seen[$1 " " $2 " " $3] = 1; print; next } !(($1 " " $2 " " $3) in seen)' \
+	"$durations.new" "$durations" >"$durations.tmp"
+mv "$durations.tmp" "$durations"
+rm -f "$durations.new"
 
 # --------------------------------------------------------------- results
 # status MODE SUITE PROG: prints "STATUS REASON".
@@ -290,15 +330,16 @@ status() {
 	rc=$(cat "$d/$3.rc" 2>/dev/null || echo "fail:no result")
 	out=$d/$3.out err=$d/$3.err
 	last=$(cat "$out" "$err" 2>/dev/null | grep -v '^[[:space:]]*$' | tail -n 1 | cut -c1-150)
-	# The first failed TAP result, and the first assertion or FAIL line.
-	firstbad=$(grep -m 1 '^not ok' "$out" 2>/dev/null | cut -c1-120)
-	why=$(cat "$err" "$out" 2>/dev/null | grep -m 1 -E \
-		'^# [^ ]+\.[ch]:[0-9]+:|Assertion|FAIL|[Ff]ailed|[Ee]rror|not supported|not permitted|ENOSYS' |
+	# The first "Bail out!" or failed TAP result, and the first line that
+	# looks like an error (TAP "ok" lines aside).
+	firstbad=$(grep -m 1 -E '^(Bail out!|not ok)' "$out" 2>/dev/null | cut -c1-120)
+	why=$(cat "$err" "$out" 2>/dev/null | grep -v -E '^(ok|not ok|Bail out!) ' | grep -m 1 -E \
+		'^# [^ ]+\.[ch]:[0-9]+:|Assertion|FAIL|[Ff]ailed|[Ee]rror|not supported|not permitted|not implemented|ENOSYS|panic' |
 		cut -c1-150)
 	[ -n "$why" ] && [ "$why" != "$firstbad" ] && firstbad="${firstbad:+$firstbad | }$why"
 	case $rc in
-	skip:* | fail:*) echo "${rc%%:*} ${rc#*:}" ;;
-	timeout) echo "timeout timed out; last output: $last" ;;
+	skip:* | fail:*) printf '%s\n' "${rc%%:*} ${rc#*:}" ;;
+	timeout) printf '%s\n' "timeout timed out; last output: $last" ;;
 	0)
 		# Trust the kselftest "# Totals:" line when there is one (some
 		# tests print PASS/FAIL, not ok/not ok), else count the results.
@@ -306,7 +347,10 @@ status() {
 			/^1\.\.[0-9]+/ && plan == "" { plan = substr($1, 4) + 0 }
 			/^ok [0-9]/ { n++ }
 			/^not ok [0-9]/ { n++; if (tolower($0) !~ /# *skip/) bad++ }
-			/^# Planned tests != run tests/ { mismatch = $0 }
+			/^# Planned tests != run tests \([0-9]+ != [0-9]+\)/ {
+				split($0, nums, /[()]/); split(nums[2], pr, " != ")
+				if (pr[1] + 0 > pr[2] + 0) mismatch = $0
+			}
 			/^# Totals: / {
 				totals = 1
 				for (i = 3; i <= NF; i++) {
@@ -323,12 +367,12 @@ status() {
 					printf "exit 0 but TAP has %d of %d results, %d not ok", n, plan, bad
 			}' "$out" 2>/dev/null)
 		if [ -n "$tap" ]; then
-			echo "fail $tap; ${firstbad:-last output: $last}"
+			printf '%s\n' "fail $tap; ${firstbad:-last output: $last}"
 		else
 			echo "pass"
 		fi
 		;;
-	4) echo "skip exit 4 (KSFT_SKIP): $last" ;;
+	4) printf '%s\n' "skip exit 4 (KSFT_SKIP): $last" ;;
 	*)
 		case $rc in
 		125) why="xlibos error (125)" ;;
@@ -336,7 +380,7 @@ status() {
 		1[3-9][0-9]) why="killed by signal $((rc - 128))" ;;
 		*) why="exit $rc" ;;
 		esac
-		echo "fail $why; ${firstbad:-last output: $last}"
+		printf '%s\n' "fail $why; ${firstbad:-last output: $last}"
 		;;
 	esac
 }
@@ -348,17 +392,15 @@ details=$kst/details.txt
 : >"$nresults"
 : >"$details"
 while read -r suite prog; do
-	set -- $(status xlibos "$suite" "$prog")
-	st=$1
-	shift
+	r=$(status xlibos "$suite" "$prog")
+	st=${r%% *}
 	echo "$suite/$prog: $st" >>"$results"
-	[ "$st" = pass ] || echo "$suite/$prog: $st - $*" >>"$details"
+	[ "$st" = pass ] || printf '%s\n' "$suite/$prog: $st - ${r#* }" >>"$details"
 	if [ -n "$native" ]; then
-		set -- $(status native "$suite" "$prog")
-		echo "$suite/$prog: $1" >>"$nresults"
-		st_n=$1
-		shift
-		[ "$st_n" = pass ] || echo "native $suite/$prog: $st_n - $*" >>"$details"
+		r=$(status native "$suite" "$prog")
+		st=${r%% *}
+		echo "$suite/$prog: $st" >>"$nresults"
+		[ "$st" = pass ] || printf '%s\n' "native $suite/$prog: $st - ${r#* }" >>"$details"
 	fi
 done <"$list"
 
@@ -426,6 +468,7 @@ if [ -n "$record" ]; then
 	} >"$tmp"
 	mv "$tmp" "$expected"
 	echo "# recorded $(grep -vc '^#' "$expected") results in $expected"
+	failed=0
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -177,6 +177,19 @@ void exit_thread(struct task_struct *tsk)
 	t->host_tid = 0;
 }
 
+/*
+ * A new task_struct starts as a copy of its parent's; its thread state must
+ * not, or a fork that fails before copy_thread() would free the parent's
+ * alternate stack when the half-made child is released.
+ */
+int arch_dup_task_struct(struct task_struct *dst, struct task_struct *src)
+{
+	*dst = *src;
+	memset(&dst->thread, 0, sizeof(dst->thread));
+	dst->thread.self = dst;
+	return 0;
+}
+
 void arch_release_task_struct(struct task_struct *tsk)
 {
 	if (tsk->thread.altstack)
