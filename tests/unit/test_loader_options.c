@@ -21,6 +21,7 @@
 
 #include "diag.h"
 #include "tap.h"
+#include "capture.h"
 #include "exit_status.h"
 #include "hostmem.h"
 #include "initrd.h"
@@ -29,27 +30,6 @@
 #include "vdso.h"
 
 
-/* ---- capturing diagnostics ---- */
-
-static char *captured;
-static size_t captured_len;
-static FILE *capture_stream;
-
-static void capture_start(void)
-{
-	free(captured);
-	captured = NULL;
-	capture_stream = open_memstream(&captured, &captured_len);
-	diag_set_stream(capture_stream);
-}
-
-/* Returns what was printed since capture_start(). */
-static const char *capture_end(void)
-{
-	fclose(capture_stream);
-	diag_set_stream(NULL);
-	return captured ? captured : "";
-}
 
 static bool contains(const char *haystack, const char *needle)
 {

@@ -23,6 +23,7 @@
 #include "cpio.h"
 #include "diag.h"
 #include "tap.h"
+#include "capture.h"
 #include "exit_status.h"
 #include "guest-init/config_format.h"
 #include "guest-init/run_status.h"
@@ -35,26 +36,6 @@ static bool contains(const char *haystack, const char *needle)
 	return strstr(haystack, needle) != NULL;
 }
 
-/* ---- capturing diagnostics ---- */
-
-static char *captured;
-static size_t captured_len;
-static FILE *capture_stream;
-
-static void capture_start(void)
-{
-	free(captured);
-	captured = NULL;
-	capture_stream = open_memstream(&captured, &captured_len);
-	diag_set_stream(capture_stream);
-}
-
-static const char *capture_end(void)
-{
-	fclose(capture_stream);
-	diag_set_stream(NULL);
-	return captured ? captured : "";
-}
 
 /* ---- option parsing ---- */
 
