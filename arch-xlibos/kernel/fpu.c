@@ -65,13 +65,6 @@ struct host_rt_sigframe {
 
 #define FPSTATE_MAX	(16 * 1024)
 
-/* Host stack_t */
-struct host_stack {
-	void *ss_sp;
-	int ss_flags;
-	size_t ss_size;
-};
-
 /*
  * Enter user mode with @regs: build a host signal frame and let the host's
  * rt_sigreturn load every register at once.  @fpstate (or the initial state

@@ -32,13 +32,6 @@
 #define ALTSTACK_SIZE	XLIBOS_ALTSTACK_SIZE
 
 
-/* Host stack_t (struct sigaltstack); x86-64 layout. */
-struct host_stack {
-	void *ss_sp;
-	int ss_flags;
-	size_t ss_size;
-};
-
 static unsigned long init_altstack[ALTSTACK_SIZE / sizeof(long)]
 	__aligned(PAGE_SIZE);
 

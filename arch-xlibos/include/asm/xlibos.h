@@ -44,6 +44,13 @@ extern char xlibos_nofault_clear_insn[], xlibos_nofault_clear_fixup[];
 #define XLIBOS_ALTSTACK_ORDER	3
 #define XLIBOS_ALTSTACK_SIZE	(PAGE_SIZE << XLIBOS_ALTSTACK_ORDER)
 
+/* Host stack_t (struct sigaltstack), x86-64 layout */
+struct host_stack {
+	void *ss_sp;
+	int ss_flags;
+	size_t ss_size;
+};
+
 struct ucontext;
 struct siginfo;
 struct _fpstate_64;
