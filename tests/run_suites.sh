@@ -8,7 +8,8 @@ total_passed=0
 total_failed=0
 total_skipped=0
 log=$(mktemp "${TMPDIR:-/tmp}/xlibos-suite.XXXXXX")
-trap 'rm -f "$log"' EXIT
+failures=$(mktemp "${TMPDIR:-/tmp}/xlibos-failures.XXXXXX")
+trap 'rm -f "$log" "$failures"' EXIT
 summary_re='^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed\(, \([0-9][0-9]*\) skipped\)\{0,1\}$'
 
 for suite in "$@"; do
@@ -27,10 +28,19 @@ for suite in "$@"; do
 		echo "not ok - suite exited with status $rc"
 		f=1
 	fi
+	# CI shows only the tail of a long log: keep the failures for a recap.
+	if [ "$f" -ne 0 ]; then
+		echo "# in: $suite" >>"$failures"
+		grep '^not ok' "$log" >>"$failures"
+	fi
 	total_passed=$((total_passed + p))
 	total_failed=$((total_failed + f))
 	total_skipped=$((total_skipped + ${s:-0}))
 done
 
+if [ -s "$failures" ]; then
+	echo "# failures:"
+	cat "$failures"
+fi
 echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
 [ "$total_failed" -eq 0 ]
