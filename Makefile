@@ -26,7 +26,7 @@ KMAKE       = $(MAKE) --no-print-directory -C $(SRC) ARCH=xlibos \
 
 PATCHES    := linux-patches/series $(wildcard linux-patches/*.patch)
 
-.PHONY: all kernel kernel-kunit loader rootfs run check kselftest bench bench-boot bench-syscall deps \
+.PHONY: all abcom-kernel-obj kernel kernel-kunit loader rootfs run check kselftest bench bench-boot bench-syscall deps \
 	checkpatch clean distclean FORCE
 
 all: kernel loader
@@ -49,11 +49,15 @@ $(KOBJ_KUNIT)/.config: $(SRC)/.xlibos-prepared arch-xlibos/configs/xlibos_defcon
 
 # Kbuild decides what is out of date; the image is refreshed only if the
 # kernel changed.
-kernel: $(KOBJ)/.config
+# The LibOS links the abcom library (with Capstone) as one object.
+abcom-kernel-obj: | deps
+	@$(MAKE) --no-print-directory -s -C abcom kernel-obj
+
+kernel: $(KOBJ)/.config abcom-kernel-obj
 	@$(KMAKE) O=$(KOBJ) vmlinux
 	@cmp -s $(KOBJ)/vmlinux $(IMAGE) || cp $(KOBJ)/vmlinux $(IMAGE)
 
-kernel-kunit: $(KOBJ_KUNIT)/.config
+kernel-kunit: $(KOBJ_KUNIT)/.config abcom-kernel-obj
 	@$(KMAKE) O=$(KOBJ_KUNIT) vmlinux
 	@cmp -s $(KOBJ_KUNIT)/vmlinux $(IMAGE_KUNIT) || \
 		cp $(KOBJ_KUNIT)/vmlinux $(IMAGE_KUNIT)

@@ -36,21 +36,27 @@
  * specialise rt_sigreturn, vfork, clone, ...).
  *
  * Traps: a thread can resume at an original instruction boundary b inside
- * the rewritten bytes (0 < b < 7): it was preempted there, or the kernel
- * restarted a syscall with rip -= 2 onto the old `syscall`.  abcom_plan()
- * insists that the new byte at every such b is an opcode that is invalid in
- * 64-bit mode, so the thread takes #UD (SIGILL, si_addr = site + b) instead
- * of running garbage; the LibOS then resumes it at tramp + b (for the old
- * syscall position that is the entry, with the restart number in rax, which
- * also handles restart_syscall).  Slot addresses from
- * abcom_slot_region_base() always satisfy this.
+ * the rewritten bytes (0 < b < 7).  When the kernel restarts a syscall with
+ * rip -= 2 onto the old `syscall` (b = 5 or 6), abcom_plan() makes sure
+ * the new byte there is an opcode invalid in 64-bit mode, so the thread
+ * takes #UD (SIGILL, si_addr = site + b) instead of running garbage; the
+ * LibOS then resumes it at tramp + b: the entry, with the restart number in
+ * rax (which also handles restart_syscall).  Slot addresses from
+ * abcom_slot_region_base() always satisfy this.  A thread stopped at any
+ * other boundary (preempted between two displaced instructions, or with
+ * that address in a signal frame) is the LibOS's to move to tramp + b when
+ * it patches, and on rt_sigreturn.
  */
 #ifndef ABCOM_H
 #define ABCOM_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>	/* the LibOS build (arch-xlibos/kernel) */
+#else
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 /* --- results and errors ------------------------------------------------ */
 

@@ -56,9 +56,59 @@ static void set_window(const struct region *r, const struct history *hist,
 	site->bounds[site->n_bounds++] = site->syscall_off;
 }
 
+/*
+ * Whatever sets the number, the trampoline replays the displaced
+ * instructions verbatim, so a site needs no known number to be rewritten:
+ * it needs a window of whole, straight-line, position independent
+ * instructions ending in the syscall and at least 7 bytes long.  Take the
+ * shortest such run (at most EARLIER_MAX_INSNS / EARLIER_MAX_BYTES).
+ */
+static bool replay_window(csh cs, cs_insn *scratch, const struct region *r,
+			  const struct history *hist, const cs_insn *sys,
+			  struct abcom_site *site, unsigned *flags)
+{
+	struct insn_facts f;
+	uint64_t a;
+	uint8_t sz;
+	bool ctl, riprel = false;
+
+	for (unsigned k = 1; history_get(hist, k, &a, &sz, &ctl); k++) {
+		if (ctl || k > EARLIER_MAX_INSNS ||
+		    sys->address - a > EARLIER_MAX_BYTES ||
+		    !decode_one(cs, scratch, r, a, sz))
+			return false;
+		decode_facts(scratch, &f);
+		riprel |= f.rip_relative;
+		if (sys->address + sys->size - a >= ABCOM_JMP_LEN) {
+			set_window(r, hist, k, a, site);
+			*flags = CLASSIFY_REPLAY | (riprel ? CLASSIFY_RIPREL : 0);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void classify_number(csh cs, cs_insn *scratch, const struct region *r,
+			    const struct history *hist, const cs_insn *sys,
+			    struct abcom_site *site, unsigned *flags);
+
 void classify_site(csh cs, cs_insn *scratch, const struct region *r,
 		   const struct history *hist, const cs_insn *sys,
 		   struct abcom_site *site, unsigned *flags)
+{
+	classify_number(cs, scratch, r, hist, sys, site, flags);
+	/* the number's own window, when it is a short one, is the patch */
+	if ((site->cls == ABCOM_ADJ_MOV_EAX || site->cls == ABCOM_ADJ_MOV_RAX ||
+	     site->cls == ABCOM_EARLIER_IMM || site->cls == ABCOM_GO_STACK) &&
+	    !(*flags & CLASSIFY_TOO_FAR) && site->window_len >= ABCOM_JMP_LEN)
+		return;
+	if (!replay_window(cs, scratch, r, hist, sys, site, flags))
+		set_window(r, hist, 0, sys->address, site);
+}
+
+static void classify_number(csh cs, cs_insn *scratch, const struct region *r,
+			    const struct history *hist, const cs_insn *sys,
+			    struct abcom_site *site, unsigned *flags)
 {
 	struct insn_facts f;
 	uint64_t a = 0;

@@ -52,10 +52,12 @@ static enum abcom_reason judge(const struct sweep *s, const struct abcom_site *s
 
 	if (site->hidden)
 		return ABCOM_R_DECODE_CONFLICT;
-	if (!class_patchable(site->cls))
-		return ABCOM_R_NUMBER_UNKNOWN;
-	if (flags & CLASSIFY_TOO_FAR)
-		return ABCOM_R_TOO_FAR;
+	if (!(flags & CLASSIFY_REPLAY)) {
+		if (!class_patchable(site->cls))
+			return ABCOM_R_NUMBER_UNKNOWN;
+		if (flags & CLASSIFY_TOO_FAR)
+			return ABCOM_R_TOO_FAR;
+	}
 	if (bitmap_next(&s->conflict, start, end) < end)
 		return ABCOM_R_DECODE_CONFLICT;
 	for (size_t i = start + 1; i < covered; i++) {

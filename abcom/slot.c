@@ -4,12 +4,12 @@
  *
  * The 7 new bytes are ff 24 25 s0 s1 s2 s3 (slot little-endian).  A thread
  * can resume at an original instruction start inside them: preempted
- * between the mov and the syscall, or sent back onto the old `syscall` by
- * a restart (rip -= 2).  For the windows abcom patches, such starts can
- * only be at offsets 5 and 6 (the first instruction is at least 5 bytes
- * long), i.e. at s2 and s3.  Making those bytes opcodes that are invalid in
- * 64-bit mode turns "running the middle of the jmp" into a clean #UD that
- * the LibOS can resolve.
+ * between two displaced instructions, or sent back onto the old `syscall`
+ * by a restart (rip -= 2).  The old `syscall` is at offset 5 or 6 when it
+ * is inside the 7 bytes (a window ends with it and is at least 7 bytes
+ * long), i.e. at s2 or s3.  Making those bytes opcodes that are invalid in
+ * 64-bit mode turns "restart onto the middle of the jmp" into a clean #UD
+ * that the LibOS can resolve.  Stopped threads the LibOS can see and move.
  */
 #include "abcom.h"
 
@@ -41,10 +41,16 @@ bool abcom_slot_ok(const struct abcom_site *site, uint32_t slot_addr)
 	for (unsigned i = 0; i < site->n_bounds; i++) {
 		unsigned b = site->bounds[i];
 
-		/* offsets 3..6 hold the slot address, byte b - 3 of it */
-		if (b == 0 || b >= ABCOM_JMP_LEN)
+		/*
+		 * Offsets 3..6 hold the slot address, byte b - 3 of it.  Only
+		 * offsets 5 and 6 can be where a restart sends a thread (the
+		 * old `syscall`: a window is at least 7 bytes and ends with
+		 * it); a thread stopped at an earlier boundary (preempted, or
+		 * in a signal frame) is moved by the LibOS (abcom.h).
+		 */
+		if (b < 5 || b >= ABCOM_JMP_LEN)
 			continue;
-		if (b < 3 || !abcom_byte_is_invalid_opcode(
+		if (!abcom_byte_is_invalid_opcode(
 				(uint8_t)(slot_addr >> (8 * (b - 3)))))
 			return false;
 	}

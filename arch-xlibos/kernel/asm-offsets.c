@@ -3,6 +3,7 @@
 #include <linux/kbuild.h>
 #include <linux/sched.h>
 #include <asm/ptrace.h>
+#include <asm/irqflags.h>
 
 int main(void)
 {
@@ -11,5 +12,11 @@ int main(void)
 	OFFSET(PT_REGS_IP, pt_regs, ip);
 	OFFSET(PT_REGS_SP, pt_regs, sp);
 	OFFSET(PT_REGS_AX, pt_regs, ax);
+	OFFSET(THREAD_FAST_KSTACK, thread_struct, fast_kstack);
+	OFFSET(THREAD_FAST_RET, thread_struct, fast_ret);
+	OFFSET(XLIBOS_IRQ_ENABLED, xlibos_vcpu_irq, enabled);
+	DEFINE(ASM_XLIBOS_USER_CS, XLIBOS_USER_CS);
+	DEFINE(ASM_XLIBOS_USER_DS, XLIBOS_USER_DS);
+	DEFINE(ASM_ARCH_IRQ_DISABLED, ARCH_IRQ_DISABLED);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include <linux/signal.h>
 #include <linux/syscalls.h>
 #include <uapi/linux/audit.h>
+#include <asm/abcom.h>
 #include <asm/hypercall.h>
 #include <asm/syscall.h>
 #include <asm/ucontext.h>
@@ -78,13 +79,19 @@ void xlibos_regs_to_uc(const struct pt_regs *regs, struct ucontext *uc)
 	sc->ss = XLIBOS_USER_DS;
 }
 
-static void user_syscall(struct pt_regs *regs)
+/* @trapped: the `syscall` instruction at regs->ip - 2 trapped. */
+static void user_syscall(struct pt_regs *regs, bool trapped)
 {
 	long nr = regs->ax;
 
 	regs->orig_ax = nr;
 	regs->ax = -ENOSYS;
 	nr = syscall_enter_from_user_mode(regs, nr);
+	if (trapped) {
+		xlibos_abcom_stats.slow_calls++;
+		if (xlibos_abcom_mode != XLIBOS_ABCOM_OFF)
+			xlibos_abcom_online(regs);
+	}
 	if (likely((unsigned long)nr < xlibos_nr_syscalls))
 		regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx,
 					      regs->r10, regs->r8, regs->r9);
@@ -119,6 +126,8 @@ static void user_exception(struct pt_regs *regs, int sig,
 	if (sig == SIGSEGV || sig == SIGBUS)
 		xlibos_user_page_fault(regs, (unsigned long)si->si_addr,
 				       uc->uc_mcontext.err, sig, si->si_code);
+	else if (sig == SIGILL && xlibos_abcom_resume(regs))
+		;	/* stopped inside a rewritten site */
 	else
 		force_sig_fault(sig, si->si_code, si->si_addr);
 	local_irq_disable();
@@ -145,6 +154,7 @@ void xlibos_prepare_user_return(struct pt_regs *regs)
 struct user_entry_args {
 	struct pt_regs *regs;
 	int sig;
+	u8 fast_defer;
 	struct siginfo *si;
 	struct ucontext *uc;
 };
@@ -155,14 +165,20 @@ static void user_entry_on_kstack(void *arg)
 
 	/* Entering the kernel from user mode masks interrupts. */
 	WRITE_ONCE(xlibos_irq.enabled, ARCH_IRQ_DISABLED);
-	if (a->sig == SIGSYS && a->si->si_arch != AUDIT_ARCH_X86_64)
+	if (a->fast_defer == XLIBOS_FAST_DEFER_SYSCALL) {
+		a->regs->ax = a->regs->orig_ax;
+		user_syscall(a->regs, false);
+	} else if (a->fast_defer == XLIBOS_FAST_DEFER_EXIT) {
+		syscall_exit_to_user_mode(a->regs);
+	} else if (a->sig == SIGSYS && a->si->si_arch != AUDIT_ARCH_X86_64) {
 		user_foreign_syscall(a->regs);
-	else if (a->sig == SIGSYS)
-		user_syscall(a->regs);
-	else if (a->sig == XLIBOS_SIGIRQ)
+	} else if (a->sig == SIGSYS) {
+		user_syscall(a->regs, true);
+	} else if (a->sig == XLIBOS_SIGIRQ) {
 		user_interrupt(a->regs);
-	else
+	} else {
 		user_exception(a->regs, a->sig, a->si, a->uc);
+	}
 	xlibos_prepare_user_return(a->regs);
 }
 
@@ -177,7 +193,26 @@ void xlibos_user_entry(int sig, struct siginfo *si, struct ucontext *uc)
 		.uc = uc,
 	};
 
-	xlibos_uc_to_regs(uc, a.regs);
+	/*
+	 * The fast path's trapped return: pt_regs are already the user's,
+	 * the host frame is only wanted for its FPU state.
+	 */
+	if (sig == SIGSYS &&
+	    uc->uc_mcontext.ip == (unsigned long)xlibos_fast_trap_end) {
+		a.fast_defer = tsk->thread.fast_defer;
+		tsk->thread.fast_defer = XLIBOS_FAST_DEFER_NONE;
+	} else {
+		xlibos_uc_to_regs(uc, a.regs);
+	}
+	/*
+	 * A trapped call whose number looks like -ERESTARTSYS & co was
+	 * "restarted" by the host as it delivered SIGSYS: undo that.
+	 */
+	if (sig == SIGSYS && !a.fast_defer) {
+		a.regs->ip = (unsigned long)si->si_call_addr;
+		if ((int)a.regs->ax != si->si_syscall)
+			a.regs->ax = si->si_syscall;
+	}
 	tsk->thread.host_uc = uc;
 	xlibos_call_on_stack(user_entry_on_kstack, &a,
 			     (unsigned long)a.regs & ~15UL);
@@ -188,5 +223,6 @@ void xlibos_user_entry(int sig, struct siginfo *si, struct ucontext *uc)
 
 bool xlibos_from_user(const struct ucontext *uc)
 {
-	return uc->uc_mcontext.ip < TASK_SIZE;
+	return uc->uc_mcontext.ip < TASK_SIZE ||
+	       uc->uc_mcontext.ip == (unsigned long)xlibos_fast_trap_end;
 }

@@ -12,6 +12,7 @@
 #include <linux/irq.h>
 #include <linux/hardirq.h>
 #include <linux/sched.h>
+#include <asm/abcom.h>
 #include <asm/irq_regs.h>
 #include <asm/hypercall.h>
 #include <asm/sigcontext.h>
@@ -97,7 +98,8 @@ static void sigirq_handler(int sig, struct siginfo *si, void *ucv)
 
 	/* Parked threads and masked interrupts: the bits stay pending. */
 	if (READ_ONCE(xlibos_vcpu.owner) != current ||
-	    READ_ONCE(xlibos_irq.enabled) == ARCH_IRQ_DISABLED)
+	    READ_ONCE(xlibos_irq.enabled) == ARCH_IRQ_DISABLED ||
+	    xlibos_fast_signal_fixup(uc))
 		return;
 	if (xlibos_from_user(uc)) {
 		xlibos_user_entry(sig, si, uc);

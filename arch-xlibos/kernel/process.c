@@ -119,6 +119,7 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 
 	memset(t, 0, sizeof(*t));
 	t->self = p;
+	t->fast_kstack = (unsigned long)(childregs + 1);
 	t->altstack = (void *)__get_free_pages(GFP_KERNEL, ALTSTACK_ORDER);
 	if (!t->altstack)
 		return -ENOMEM;

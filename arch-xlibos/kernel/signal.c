@@ -11,6 +11,7 @@
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
 #include <asm/syscall.h>
+#include <asm/abcom.h>
 #include <asm/ucontext.h>
 #include <asm/xlibos.h>
 
@@ -184,6 +185,8 @@ SYSCALL_DEFINE0(rt_sigreturn)
 	regs->ip = sc.ip;
 	regs->flags = (regs->flags & ~FIX_EFLAGS) | (sc.flags & FIX_EFLAGS);
 	regs->orig_ax = -1;	/* no system call restart from here */
+	/* interrupted inside a site rewritten since: same place, new code */
+	xlibos_abcom_resume(regs);
 
 	if (restore_altstack(&frame->uc.uc_stack))
 		goto badframe;

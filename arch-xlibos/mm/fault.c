@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/perf_event.h>
+#include <asm/abcom.h>
 #include <asm/hypercall.h>
 #include <asm/xlibos.h>
 
@@ -145,6 +146,8 @@ void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 	ret = handle_user_fault(regs, addr, err, true, &code);
 	if (ret)
 		force_sig_fault(ret, code, (void __user *)addr);
+	else if (xlibos_abcom_mode == XLIBOS_ABCOM_FULL)
+		xlibos_abcom_load(addr);	/* before any of its code runs */
 }
 
 /* A fault on a user address in LibOS code (copy_{to,from}_user). */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * abcom_plan on hand-made sites: every class at every alignment, the slot
- * address rules, and the refusals.
+ * abcom_plan on hand-made sites: every class and replay windows at every
+ * alignment, the slot address rules, and the refusals.
  */
 #include <capstone/capstone.h>
 #include <stdio.h>
@@ -67,12 +67,47 @@ static void plans(void)
 					   0x49, 0x89, 0xca, 0x0f, 0x05 };
 	/* a 1-byte instruction between puts a boundary at offset 6 too */
 	static const uint8_t tight[] = { 0xb8, 231, 0, 0, 0, 0x56, 0x0f, 0x05 };
+	/* replay windows: mov %rsi,%rdx; mov %edi,%eax; syscall (bounds 0 3 5)
+	 * and mov $1,%edi; xor %eax,%eax; syscall (bounds 0 5 7) */
+	static const uint8_t reg[] = { 0x48, 0x89, 0xf2, 0x89, 0xf8, 0x0f, 0x05 };
+	static const uint8_t other[] = { 0xbf, 1, 0, 0, 0, 0x31, 0xc0, 0x0f, 0x05 };
 
 	every_alignment("ADJ_MOV_EAX", eax, sizeof(eax));
 	every_alignment("ADJ_MOV_RAX", rax, sizeof(rax));
 	every_alignment("GO_STACK", go, sizeof(go));
 	every_alignment("EARLIER_IMM", earlier, sizeof(earlier));
 	every_alignment("EARLIER_IMM with boundaries at 5 and 6", tight, sizeof(tight));
+	every_alignment("REG_NUMBER replay window (boundaries at 3 and 5)", reg,
+			sizeof(reg));
+	every_alignment("OTHER replay window (xor %eax,%eax)", other, sizeof(other));
+}
+
+/*
+ * Only offsets 5 and 6 (where a restart finds the old syscall) must trap;
+ * a thread stopped at offsets 1..4 is moved by the LibOS.  The first slot
+ * region's base has byte 0 = 00 (add, valid) at offset 3 and byte 2 = 06
+ * at offset 5.
+ */
+static void replay_slots(void)
+{
+	/* mov %rsi,%rdx; mov %edi,%eax; syscall: boundaries 0, 3, 5 */
+	static const uint8_t reg[] = { 0x48, 0x89, 0xf2, 0x89, 0xf8, 0x0f, 0x05 };
+	uint32_t base = abcom_slot_region_base(0);
+	const char *err;
+	unsigned steps;
+	int perr = -1;
+
+	err = plan_at(reg, sizeof(reg), 0, base, &steps, &perr);
+	if (err)
+		diag("%s", err);
+	check(!err && perr == ABCOM_OK &&
+	      !abcom_byte_is_invalid_opcode((uint8_t)base),
+	      "replay window with boundaries at 3 and 5: planned with slot %#x "
+	      "(valid opcode at offset 3)", base);
+	perr = 0;
+	plan_at(reg, sizeof(reg), 0, 0x00100000, &steps, &perr);
+	check(perr == ABCOM_ESLOT,
+	      "replay window refuses a slot whose byte at offset 5 is a valid opcode");
 }
 
 static void refusals(void)
@@ -95,7 +130,8 @@ static void refusals(void)
 	plan_at(eax, sizeof(eax), 0, abcom_slot_region_base(0) + 4, &steps, &perr);
 	check(perr == ABCOM_ESLOT, "an unaligned slot is refused");
 	plan_at(reg, sizeof(reg), 0, abcom_slot_region_base(0), &steps, &perr);
-	check(perr == ABCOM_ENOTPATCHABLE, "an unpatchable site is refused");
+	check(perr == ABCOM_ENOTPATCHABLE,
+	      "an unpatchable site (too short to replay) is refused");
 }
 
 static void slot_rules(void)
@@ -139,6 +175,7 @@ static void slot_rules(void)
 void test_plans(void)
 {
 	plans();
+	replay_slots();
 	refusals();
 	slot_rules();
 }

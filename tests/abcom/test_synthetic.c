@@ -1,8 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Hand-assembled code: every class, branch targets inside and at the edge
- * of a window, numbers that no kernel accepts, and `0f 05` bytes that are
- * not a syscall instruction.
+ * Hand-assembled code: every class, replay windows (patchable whatever the
+ * class), branch targets inside and at the edge of a window, numbers that
+ * no kernel accepts, and `0f 05` bytes that are not a syscall instruction.
+ *
+ * A site without a window of its number (REG_NUMBER, OTHER, an EARLIER_IMM
+ * whose mov is too far back) is patched through a replay window: the
+ * shortest run of whole, straight-line, position independent instructions
+ * ending with the syscall and at least 7 bytes long, at most 4 instructions
+ * / 32 bytes back.  The class and number still say where rax comes from.
+ * When no such run exists (a control transfer or the region start comes
+ * first) the window is the syscall alone and the verdict is the number's:
+ * unknown for REG_NUMBER / OTHER, too far for EARLIER_IMM.
  */
 #include <stdio.h>
 #include <string.h>
@@ -85,38 +94,48 @@ static void classes(void)
 		expect_one("GO_STACK: mov 0x8(%rsp),%rax; syscall", s,
 			   5, ABCOM_GO_STACK, -999, 0, 7, ABCOM_R_NONE);
 	}
-	expect_one("REG_NUMBER: mov %rdi,%rax; syscall (unpatchable)",
+	/* the region start limits these windows to < 7 bytes */
+	expect_one("REG_NUMBER: mov %rdi,%rax; syscall at the region start: "
+		   "too short to replay, unpatchable",
 		   SCAN(0x48, 0x89, 0xf8, 0x0f, 0x05),
 		   3, ABCOM_REG_NUMBER, -999, 3, 2, ABCOM_R_NUMBER_UNKNOWN);
-	expect_one("REG_NUMBER: mov %edi,%eax further back",
+	expect_one("REG_NUMBER: mov %edi,%eax further back: replayed, patchable",
 		   SCAN(0x89, 0xf8, 0x48, 0x89, 0xf7, 0x0f, 0x05),
-		   5, ABCOM_REG_NUMBER, -999, 5, 2, ABCOM_R_NUMBER_UNKNOWN);
-	expect_one("OTHER: mov (%rdi),%eax; syscall",
+		   5, ABCOM_REG_NUMBER, -999, 0, 7, ABCOM_R_NONE);
+	expect_one("OTHER: mov (%rdi),%eax; syscall: too short to replay, unpatchable",
 		   SCAN(0x8b, 0x07, 0x0f, 0x05),
 		   2, ABCOM_OTHER, -999, 2, 2, ABCOM_R_NUMBER_UNKNOWN);
-	expect_one("OTHER: xor %eax,%eax; syscall",
+	expect_one("OTHER: xor %eax,%eax; syscall: too short to replay, unpatchable",
 		   SCAN(0x31, 0xc0, 0x0f, 0x05),
 		   2, ABCOM_OTHER, -999, 2, 2, ABCOM_R_NUMBER_UNKNOWN);
-	expect_one("OTHER: syscall first in the region (nothing known)",
+	expect_one("OTHER: syscall first in the region (nothing known, nothing "
+		   "to replay)",
 		   SCAN(0x0f, 0x05, 0xc3),
 		   0, ABCOM_OTHER, -999, 0, 2, ABCOM_R_NUMBER_UNKNOWN);
-	expect_one("OTHER: mov $1,%al only sets the low byte",
+	expect_one("OTHER: mov $1,%al only sets the low byte (too short to replay)",
 		   SCAN(0xb0, 1, 0x0f, 0x05),
 		   2, ABCOM_OTHER, -999, 2, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_one("OTHER: mov $1,%al after a 5-byte mov: replayed, patchable",
+		   SCAN(0xbf, 1, 0, 0, 0, 0xb0, 1, 0x0f, 0x05),
+		   7, ABCOM_OTHER, -999, 0, 9, ABCOM_R_NONE);
 }
 
 static void dataflow(void)
 {
-	expect_one("an intervening mov %edi,%eax overrides the immediate",
+	expect_one("an intervening mov %edi,%eax overrides the immediate "
+		   "(REG_NUMBER; replayed from the mov $39: patchable)",
 		   SCAN(0xb8, 39, 0, 0, 0, 0x89, 0xf8, 0x0f, 0x05),
-		   7, ABCOM_REG_NUMBER, -999, 7, 2, ABCOM_R_NUMBER_UNKNOWN);
-	expect_one("lock cmpxchg between (implicit eax write) hides the number",
+		   7, ABCOM_REG_NUMBER, -999, 0, 9, ABCOM_R_NONE);
+	expect_one("lock cmpxchg between (implicit eax write) hides the number "
+		   "(OTHER; the 5-byte cmpxchg replayed: patchable)",
 		   SCAN(0xb8, 39, 0, 0, 0, 0xf0, 0x48, 0x0f, 0xb1, 0x0f, 0x0f, 0x05),
-		   10, ABCOM_OTHER, -999, 10, 2, ABCOM_R_NUMBER_UNKNOWN);
-	expect_one("cltq between (implicit rax write) hides the number",
+		   10, ABCOM_OTHER, -999, 5, 7, ABCOM_R_NONE);
+	expect_one("cltq between (implicit rax write) hides the number "
+		   "(OTHER; replayed from the mov $39: patchable)",
 		   SCAN(0xb8, 39, 0, 0, 0, 0x48, 0x98, 0x0f, 0x05),
-		   7, ABCOM_OTHER, -999, 7, 2, ABCOM_R_NUMBER_UNKNOWN);
-	expect_one("a conditional jump between ends the block",
+		   7, ABCOM_OTHER, -999, 0, 9, ABCOM_R_NONE);
+	expect_one("a conditional jump between ends the block (nothing to "
+		   "replay: unpatchable)",
 		   SCAN(0xb8, 39, 0, 0, 0, 0x74, 0x00, 0x0f, 0x05),
 		   7, ABCOM_OTHER, -999, 7, 2, ABCOM_R_NUMBER_UNKNOWN);
 	expect_one("test %eax,%eax between only reads eax",
@@ -125,10 +144,16 @@ static void dataflow(void)
 	expect_one("EARLIER_IMM with a rip-relative load between: not displaced",
 		   SCAN(0xb8, 231, 0, 0, 0, 0x48, 0x8b, 0x3d, 0, 0, 0, 0, 0x0f, 0x05),
 		   12, ABCOM_EARLIER_IMM, 231, 0, 14, ABCOM_R_RIP_RELATIVE);
-	expect_one("EARLIER_IMM with 5 instructions between: number kept, too far to patch",
+	expect_one("EARLIER_IMM with 5 instructions between: number kept, mov "
+		   "too far back, the last 2 replayed: patchable",
 		   SCAN(0xb8, 1, 0, 0, 0, 0x31, 0xff, 0x31, 0xf6, 0x31, 0xd2,
 			0x45, 0x31, 0xd2, 0x45, 0x31, 0xc0, 0x0f, 0x05),
-		   17, ABCOM_EARLIER_IMM, 1, 17, 2, ABCOM_R_TOO_FAR);
+		   17, ABCOM_EARLIER_IMM, 1, 11, 8, ABCOM_R_NONE);
+	/* 4 one-byte pushes + the syscall are 6 bytes: no replay window */
+	expect_one("EARLIER_IMM 5 back over 4 one-byte insns: too far, nothing "
+		   "to replay within 4 insns",
+		   SCAN(0xb8, 1, 0, 0, 0, 0x56, 0x57, 0x52, 0x51, 0x0f, 0x05),
+		   9, ABCOM_EARLIER_IMM, 1, 9, 2, ABCOM_R_TOO_FAR);
 	expect_one("EARLIER_IMM 4 instructions back (3 between): patchable",
 		   SCAN(0xb8, 1, 0, 0, 0, 0x31, 0xff, 0x31, 0xf6, 0x31, 0xd2,
 			0x0f, 0x05),
@@ -136,6 +161,55 @@ static void dataflow(void)
 	expect_one("mov $imm,%eax in the c7 c0 encoding, adjacent: EARLIER_IMM",
 		   SCAN(0xc7, 0xc0, 39, 0, 0, 0, 0x0f, 0x05),
 		   6, ABCOM_EARLIER_IMM, 39, 0, 8, ABCOM_R_NONE);
+}
+
+static void replay(void)
+{
+	expect_one("xor %eax,%eax; syscall right after a branch: too short to "
+		   "replay, unpatchable",
+		   SCAN(0x48, 0x85, 0xff, 0x74, 0x00, 0x31, 0xc0, 0x0f, 0x05),
+		   7, ABCOM_OTHER, -999, 7, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_one("mov $1,%edi; xor %eax,%eax; syscall: 9-byte replay window, "
+		   "patchable",
+		   SCAN(0xbf, 1, 0, 0, 0, 0x31, 0xc0, 0x0f, 0x05),
+		   7, ABCOM_OTHER, -999, 0, 9, ABCOM_R_NONE);
+	expect_one("the replay window may start at a branch target: patchable",
+		   SCAN(0x74, 0x00, 0xbf, 1, 0, 0, 0, 0x31, 0xc0, 0x0f, 0x05),
+		   9, ABCOM_OTHER, -999, 2, 9, ABCOM_R_NONE);
+	/* jmp back onto the xor at offset 5 (glibc's _exit loop shape) */
+	expect_one("replay window with a branch target inside its first 7 "
+		   "bytes: unpatchable",
+		   SCAN(0xbf, 1, 0, 0, 0, 0x31, 0xc0, 0x0f, 0x05, 0xeb, 0xfa),
+		   7, ABCOM_OTHER, -999, 0, 9, ABCOM_R_BRANCH_TARGET);
+	/* boundaries 0, 5, 7, 9; jmp back onto the xor at offset 7 */
+	expect_one("replay window with a branch target past its first 7 bytes: "
+		   "patchable",
+		   SCAN(0xbf, 1, 0, 0, 0, 0x89, 0xf2, 0x31, 0xc0, 0x0f, 0x05,
+			0xeb, 0xfa),
+		   9, ABCOM_OTHER, -999, 0, 11, ABCOM_R_NONE);
+	expect_one("replay window displacing a rip-relative lea: unpatchable",
+		   SCAN(0x48, 0x8d, 0x3d, 0, 0, 0, 0, 0x89, 0xd0, 0x0f, 0x05),
+		   9, ABCOM_REG_NUMBER, -999, 0, 11, ABCOM_R_RIP_RELATIVE);
+	expect_one("a rip-relative lea before the shortest replay window does "
+		   "not matter",
+		   SCAN(0x48, 0x8d, 0x3d, 0, 0, 0, 0, 0xba, 60, 0, 0, 0, 0x89, 0xd0,
+			0x0f, 0x05),
+		   14, ABCOM_REG_NUMBER, -999, 7, 9, ABCOM_R_NONE);
+	/* mov %edi,%eax then 4 one-byte pushes: 6 bytes in 4 insns */
+	expect_one("REG_NUMBER needing a 5th instruction to reach 7 bytes: "
+		   "unpatchable",
+		   SCAN(0x89, 0xf8, 0x56, 0x57, 0x52, 0x51, 0x0f, 0x05),
+		   6, ABCOM_REG_NUMBER, -999, 6, 2, ABCOM_R_NUMBER_UNKNOWN);
+	{
+		static const uint8_t c[] = { 0xbf, 1, 0, 0, 0, 0x31, 0xc0,
+					     0x0f, 0x05 };
+		uint64_t h = VA + 5;   /* a symbol at the xor */
+
+		expect_one("a symbol inside the first 7 bytes of a replay "
+			   "window counts as a target",
+			   scan_hinted(c, sizeof(c), &h, 1), 7, ABCOM_OTHER,
+			   -999, 0, 9, ABCOM_R_BRANCH_TARGET);
+	}
 }
 
 static void numbers(void)
@@ -261,6 +335,7 @@ void test_synthetic(void)
 {
 	classes();
 	dataflow();
+	replay();
 	numbers();
 	branch_targets();
 	false_positives();

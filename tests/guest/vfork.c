@@ -3,8 +3,8 @@
  * vfork and posix_spawn (CLONE_VM|CLONE_VFORK children that exec): the
  * child shares memory until it execs; after it execs another program
  * (/bin/busybox, present natively and in the rootfs) the parent's memory
- * must be exactly as before: its read-only segments still match its file
- * and its writable segment (data and bss) is unchanged.
+ * must be exactly as before: its read-only segments are as they were at
+ * start and its writable segment (data and bss) is unchanged.
  * usage: vfork [OTHER]: OTHER (default /bin/busybox) is exec'ed as
  * "OTHER true" and must exit 0; natively any "true" will do.
  */
@@ -21,27 +21,58 @@ extern char **environ;
 static char zeros[65536];
 static char pattern[8192] = { 1, 2, 3, 4, 5, 6, 7, 8, [8191] = 9 };
 
-/* Bytes of our read-only PT_LOAD segments that differ from /proc/self/exe. */
-static long text_diff(void)
-{
-	static char file[8 << 20];
-	int fd = open("/proc/self/exe", O_RDONLY);
-	ssize_t n, len = 0;
-	Elf64_Ehdr *eh = (void *)file;
-	Elf64_Phdr *ph;
-	long diff = 0;
+/*
+ * Our read-only PT_LOAD segments, and a copy taken at start.  Not the
+ * file: under xlibos, abcom may rewrite system call sites in our private
+ * copy of the code, at load time or when one first traps.  A rewritten
+ * site starts with `ff 24 25` (jmp *abs32) and is 7 bytes long; changes
+ * of that shape are abcom's and not counted, anything else is.
+ */
+static struct { unsigned char *addr, *copy; size_t len; } ro[8];
+static int n_ro;
 
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, file + len, sizeof(file) - len)) > 0)
-		len += n;
+static void find_ro(void)
+{
+	static char hdr[4096];
+	int fd = open("/proc/self/exe", O_RDONLY);
+	Elf64_Ehdr *eh = (void *)hdr;
+	Elf64_Phdr *ph;
+
+	if (fd < 0 || read(fd, hdr, sizeof(hdr)) != sizeof(hdr))
+		return;
 	close(fd);
-	ph = (void *)(file + eh->e_phoff);
-	for (int i = 0; i < eh->e_phnum; i++) {
+	ph = (void *)(hdr + eh->e_phoff);
+	for (int i = 0; i < eh->e_phnum && n_ro < 8; i++) {
 		if (ph[i].p_type != PT_LOAD || (ph[i].p_flags & PF_W))
 			continue;
-		for (size_t j = 0; j < ph[i].p_filesz; j++)
-			diff += ((volatile char *)ph[i].p_vaddr)[j] != file[ph[i].p_offset + j];
+		ro[n_ro].addr = (unsigned char *)ph[i].p_vaddr;
+		ro[n_ro].len = ph[i].p_filesz;
+		ro[n_ro].copy = mmap(NULL, ph[i].p_filesz, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		memcpy(ro[n_ro].copy, ro[n_ro].addr, ro[n_ro].len);
+		n_ro++;
+	}
+}
+
+/* Bytes of the read-only segments that changed, other than rewritten sites. */
+static long text_diff(void)
+{
+	long diff = 0;
+
+	for (int i = 0; i < n_ro; i++) {
+		const volatile unsigned char *now = ro[i].addr;
+		const unsigned char *was = ro[i].copy;
+
+		for (size_t j = 0; j < ro[i].len; j++) {
+			if (now[j] == was[j])
+				continue;
+			if (j + 7 <= ro[i].len && now[j] == 0xff &&
+			    now[j + 1] == 0x24 && now[j + 2] == 0x25) {
+				j += 6;		/* a site rewritten since */
+				continue;
+			}
+			diff++;
+		}
 	}
 	return diff;
 }
@@ -106,8 +137,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "child"))
 		return 7;	/* the exec'ed copy of ourselves */
 
-	d = text_diff();
-	checkf("read-only segments match the file at start", d == 0, "%ld bytes differ", d);
+	find_ro();
+	check("found the read-only segments", n_ro > 0);
 	find_rw();
 	check("found the writable segment", rw_start && rw_len && rw_copy != MAP_FAILED);
 

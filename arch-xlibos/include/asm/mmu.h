@@ -4,6 +4,8 @@
 
 #define XLIBOS_MM_RANGES	16
 
+struct xlibos_abcom_mm;
+
 typedef struct {
 	/* Host process (tgid) whose address space mirrors this mm, or 0. */
 	int host_pid;
@@ -18,6 +20,8 @@ typedef struct {
 	struct {
 		unsigned long start, end;
 	} downgraded[XLIBOS_MM_RANGES];
+	/* Rewritten system call sites (kernel/abcom_patch.c), or NULL. */
+	struct xlibos_abcom_mm *abcom;
 } mm_context_t;
 
 #endif /* _ASM_XLIBOS_MMU_H */

@@ -20,7 +20,39 @@ static inline int init_new_context(struct task_struct *tsk,
 	mm->context.host_pid = 0;
 	mm->context.stale = 0;
 	mm->context.nr_downgraded = 0;
+	mm->context.abcom = NULL;
 	return 0;
+}
+
+int xlibos_abcom_dup_mm(struct mm_struct *oldmm, struct mm_struct *mm);
+void xlibos_abcom_free_mm(struct mm_struct *mm);
+
+#define destroy_context destroy_context
+static inline void destroy_context(struct mm_struct *mm)
+{
+	xlibos_abcom_free_mm(mm);
+}
+
+/* fork copies the patched pages, so the child inherits the patch records */
+static inline int arch_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
+{
+	return xlibos_abcom_dup_mm(oldmm, mm);
+}
+
+static inline void arch_exit_mmap(struct mm_struct *mm)
+{
+}
+
+static inline void arch_unmap(struct mm_struct *mm,
+			      unsigned long start, unsigned long end)
+{
+}
+
+static inline bool arch_vma_access_permitted(struct vm_area_struct *vma,
+					     bool write, bool execute,
+					     bool foreign)
+{
+	return true;
 }
 
 void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next);
@@ -32,7 +64,6 @@ static inline void activate_mm(struct mm_struct *prev, struct mm_struct *next)
 	xlibos_activate_mm(prev, next);
 }
 
-#include <asm-generic/mm_hooks.h>
 #include <asm-generic/mmu_context.h>
 
 #endif /* _ASM_XLIBOS_MMU_CONTEXT_H */

@@ -28,6 +28,14 @@ struct ucontext;
 
 struct thread_struct {
 	struct task_struct *self;
+	/*
+	 * abcom fast path (fast_entry.S reads these at %gs:offset): where
+	 * pt_regs end on the kernel stack, and where the return jumps to.
+	 */
+	unsigned long fast_kstack;
+	unsigned long fast_ret;
+	/* XLIBOS_FAST_DEFER_*: what the slow path finishes for the fast one */
+	u8 fast_defer;
 	/* Futex word: non-zero when this task owns the vCPU. */
 	u32 run_token;
 	/* Host process and thread that back this task. */

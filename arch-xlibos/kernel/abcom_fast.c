@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The C half of the abcom fast path (fast_entry.S): the system call runs
+ * through the same table and generic entry code as on the slow path.  What
+ * the fast path cannot do without a host signal frame (deliver a signal:
+ * the frame needs the FPU state; fork, exec, rt_sigreturn: they need the
+ * frame itself) it leaves to the slow path by returning through
+ * xlibos_fast_trap, with thread.fast_defer saying what is left to do.
+ */
+#include <linux/entry-common.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/syscalls.h>
+#include <asm/abcom.h>
+#include <asm/syscall.h>
+#include <asm/ucontext.h>
+#include <asm/xlibos.h>
+
+static bool needs_host_frame(unsigned long nr)
+{
+	switch (nr) {
+	case __NR_rt_sigreturn:
+	case __NR_clone:
+	case __NR_clone3:
+	case __NR_fork:
+	case __NR_vfork:
+	case __NR_execve:
+	case __NR_execveat:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static unsigned long defer(u8 what)
+{
+	current->thread.fast_defer = what;
+	xlibos_abcom_stats.deferred++;
+	return (unsigned long)xlibos_fast_trap;
+}
+
+/* Anything the return to user mode would have to do besides returning. */
+static bool exit_work_pending(struct task_struct *tsk)
+{
+	struct mm_struct *mm = tsk->mm;
+
+	return (READ_ONCE(current_thread_info()->flags) &
+		EXIT_TO_USER_MODE_WORK) ||
+	       (READ_ONCE(current_thread_info()->syscall_work) &
+		SYSCALL_WORK_EXIT) ||
+	       __atomic_load_n(&xlibos_irq.pending, __ATOMIC_SEQ_CST) ||
+	       mm->context.host_pid != tsk->thread.host_pid ||
+	       mm->context.stale;
+}
+
+/* From xlibos_fast_entry, on the kernel stack; returns where to go on. */
+unsigned long xlibos_fast_syscall(struct pt_regs *regs)
+{
+	struct task_struct *tsk = current;
+	long nr = regs->orig_ax;
+
+	xlibos_abcom_stats.fast_calls++;
+	if (unlikely(needs_host_frame(nr)))
+		return defer(XLIBOS_FAST_DEFER_SYSCALL);
+
+	nr = syscall_enter_from_user_mode(regs, nr);
+	if (likely((unsigned long)nr < xlibos_nr_syscalls))
+		regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx,
+					      regs->r10, regs->r8, regs->r9);
+	local_irq_disable();
+	if (unlikely(exit_work_pending(tsk)))
+		return defer(XLIBOS_FAST_DEFER_EXIT);
+	syscall_exit_to_user_mode(regs);
+	WRITE_ONCE(xlibos_irq.enabled, ARCH_IRQ_ENABLED);
+	return regs->ip;
+}
+
+/*
+ * A host signal that arrived in fast_entry.S itself.  Returns true if it
+ * must stay pending: interrupts are not off yet, but will be checked
+ * before the return.  On the way out, the return is completed in @uc
+ * (everything is still in pt_regs), so the signal is taken in user mode.
+ */
+bool xlibos_fast_signal_fixup(struct ucontext *uc)
+{
+	unsigned long ip = uc->uc_mcontext.ip;
+
+	if (ip == (unsigned long)xlibos_fast_entry)
+		return true;
+	if (ip >= (unsigned long)xlibos_fast_exit &&
+	    ip <= (unsigned long)xlibos_fast_exit_jmp) {
+		xlibos_regs_to_uc(task_pt_regs(current), uc);
+		uc->uc_mcontext.ip = current->thread.fast_ret;
+	}
+	return false;
+}

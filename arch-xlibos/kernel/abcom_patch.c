@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rewriting system call sites in a process (the plan and its safety
+ * argument are abcom/plan.c's).  Both modes patch only what the file's
+ * site table (abcom_sites.c) proves:
+ *
+ *   online  a `syscall` that trapped is patched, if it is a known site;
+ *   full    also, when a page of an executable file mapping is faulted in,
+ *           every site starting in it is patched before its code runs.
+ *
+ * The new bytes go into the process's private copy of the page (a forced
+ * write, as a debugger's breakpoint: file pages are never changed).  Each
+ * patched site gets a slot and a trampoline in the process's abcom area.
+ * Writes are ordered as abcom_plan() says; with one vCPU no other thread
+ * runs while they are made, but one may be stopped inside the window: it
+ * takes #UD on the trap bytes and xlibos_abcom_resume() moves it to the
+ * same place in the trampoline.
+ */
+#include <linux/file.h>
+#include <linux/init.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/proc_fs.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+#include <asm/abcom.h>
+#include <asm/unaligned.h>
+#include <abcom.h>
+
+enum xlibos_abcom_mode xlibos_abcom_mode = XLIBOS_ABCOM_FULL;
+struct xlibos_abcom_stats xlibos_abcom_stats;
+
+static int __init abcom_mode_setup(char *s)
+{
+	if (!strcmp(s, "off"))
+		xlibos_abcom_mode = XLIBOS_ABCOM_OFF;
+	else if (!strcmp(s, "online"))
+		xlibos_abcom_mode = XLIBOS_ABCOM_ONLINE;
+	else if (!strcmp(s, "full"))
+		xlibos_abcom_mode = XLIBOS_ABCOM_FULL;
+	else
+		return 0;
+	return 1;
+}
+__setup("xlibos.abcom=", abcom_mode_setup);
+
+/* What a process has patched (mm->context.abcom). */
+struct xlibos_abcom_mm {
+	struct mutex lock;
+	unsigned int next_slot;		/* 0: no area mapped yet */
+	bool no_area;			/* its address was taken: never patch */
+	struct xarray sites;		/* window start -> trampoline */
+};
+
+static struct xlibos_abcom_mm *abcom_mm_alloc(void)
+{
+	struct xlibos_abcom_mm *am = kzalloc(sizeof(*am), GFP_KERNEL);
+
+	if (am) {
+		mutex_init(&am->lock);
+		xa_init(&am->sites);
+	}
+	return am;
+}
+
+static struct xlibos_abcom_mm *abcom_mm(struct mm_struct *mm)
+{
+	struct xlibos_abcom_mm *am = READ_ONCE(mm->context.abcom);
+
+	if (am)
+		return am;
+	am = abcom_mm_alloc();
+	if (am && cmpxchg(&mm->context.abcom, NULL, am)) {
+		kfree(am);
+		am = mm->context.abcom;
+	}
+	return am;
+}
+
+/* fork: the child has the parent's patched pages, so it has its sites. */
+int xlibos_abcom_dup_mm(struct mm_struct *oldmm, struct mm_struct *mm)
+{
+	struct xlibos_abcom_mm *old = oldmm->context.abcom, *am;
+	unsigned long start;
+	void *entry;
+
+	mm->context.abcom = NULL;
+	if (!old)
+		return 0;
+	am = abcom_mm_alloc();
+	if (!am)
+		return -ENOMEM;
+	mutex_lock(&old->lock);
+	am->next_slot = old->next_slot;
+	am->no_area = old->no_area;
+	xa_for_each(&old->sites, start, entry) {
+		if (xa_err(xa_store(&am->sites, start, entry, GFP_KERNEL))) {
+			mutex_unlock(&old->lock);
+			xa_destroy(&am->sites);
+			kfree(am);
+			return -ENOMEM;
+		}
+	}
+	mutex_unlock(&old->lock);
+	mm->context.abcom = am;
+	return 0;
+}
+
+void xlibos_abcom_free_mm(struct mm_struct *mm)
+{
+	struct xlibos_abcom_mm *am = mm->context.abcom;
+
+	if (am) {
+		xa_destroy(&am->sites);
+		kfree(am);
+		mm->context.abcom = NULL;
+	}
+}
+
+static bool write_user(struct mm_struct *mm, unsigned long addr,
+		       const void *buf, int len)
+{
+	return access_remote_vm(mm, addr, (void *)buf, len,
+				FOLL_FORCE | FOLL_WRITE) == len;
+}
+
+/* The area, mapped in the current process (whose mm @mm is). */
+static bool map_area(struct mm_struct *mm, struct xlibos_abcom_mm *am)
+{
+	u64 entry = (unsigned long)xlibos_fast_entry;
+	unsigned long addr;
+
+	if (am->no_area)
+		return false;
+	addr = vm_mmap(NULL, XLIBOS_ABCOM_AREA, XLIBOS_ABCOM_AREA_SIZE,
+		       PROT_READ | PROT_EXEC,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, 0);
+	if (addr != XLIBOS_ABCOM_AREA || !write_user(mm, addr, &entry, 8)) {
+		if (!IS_ERR_VALUE(addr) && addr == XLIBOS_ABCOM_AREA)
+			vm_munmap(addr, XLIBOS_ABCOM_AREA_SIZE);
+		am->no_area = true;
+		return false;
+	}
+	am->next_slot = 1;
+	return true;
+}
+
+/*
+ * The trampoline: the displaced instructions, then what the rest of the
+ * `syscall` instruction means for the fast entry: %rcx = the address after
+ * it, and a jump through slot 0.
+ */
+static int build_trampoline(const struct abcom_patch *p, u8 *t)
+{
+	int n = p->displaced_len;
+
+	if (n + 10 + ABCOM_JMP_LEN > XLIBOS_ABCOM_TRAMP_SIZE)
+		return -E2BIG;
+	memcpy(t, p->displaced, n);
+	t[n++] = 0x48;				/* movabs $resume, %rcx */
+	t[n++] = 0xb9;
+	put_unaligned_le64(p->resume_addr, t + n);
+	n += 8;
+	t[n++] = 0xff;				/* jmp *slot 0 */
+	t[n++] = 0x24;
+	t[n++] = 0x25;
+	put_unaligned_le32((u32)XLIBOS_ABCOM_AREA, t + n);
+	return n + 4;
+}
+
+/*
+ * Tasks of @mm stopped (in the LibOS: on one vCPU no other runs) at an
+ * instruction boundary inside the rewritten bytes resume at the same
+ * place in the trampoline: the new bytes there are no instruction.
+ */
+static void move_stopped_tasks(struct mm_struct *mm, unsigned long start,
+			       unsigned long tramp)
+{
+	struct task_struct *p, *t;
+
+	rcu_read_lock();
+	for_each_process_thread(p, t) {
+		struct pt_regs *regs = task_pt_regs(t);
+
+		if (t->mm == mm && regs->ip > start &&
+		    regs->ip < start + ABCOM_JMP_LEN) {
+			regs->ip = tramp + (regs->ip - start);
+			xlibos_abcom_stats.resumed++;
+		}
+	}
+	rcu_read_unlock();
+}
+
+/* Patch one site, given in file offsets, of the current process. */
+static void patch_site(struct mm_struct *mm, struct xlibos_abcom_mm *am,
+		       const struct abcom_site *fsite, unsigned long delta,
+		       u64 *counter)
+{
+	u8 cur[ABCOM_MAX_WINDOW], tramp[XLIBOS_ABCOM_TRAMP_SIZE];
+	struct abcom_site s = *fsite;
+	struct abcom_patch p;
+	unsigned long slot, taddr;
+	u64 target;
+	int i, len;
+
+	s.addr += delta;
+	s.start += delta;
+	mutex_lock(&am->lock);
+	if (xa_load(&am->sites, s.start))
+		goto out;
+	/* Only code that is still what the file says. */
+	if (access_remote_vm(mm, s.start, cur, s.window_len, FOLL_FORCE) !=
+	    s.window_len || memcmp(cur, s.bytes, s.window_len))
+		goto out;
+	if (!am->next_slot && !map_area(mm, am))
+		goto out;
+	if (am->next_slot >= XLIBOS_ABCOM_NR_SLOTS)
+		goto out;
+	slot = XLIBOS_ABCOM_AREA + 8UL * am->next_slot;
+	taddr = XLIBOS_ABCOM_TRAMP + XLIBOS_ABCOM_TRAMP_SIZE * am->next_slot;
+	if (abcom_plan(&s, slot, &p) != ABCOM_OK)
+		goto out;
+	len = build_trampoline(&p, tramp);
+	target = taddr;
+	if (len < 0 || !write_user(mm, taddr, tramp, len) ||
+	    !write_user(mm, slot, &target, 8))
+		goto out;
+	if (xa_err(xa_store(&am->sites, s.start, xa_mk_value(taddr),
+			    GFP_KERNEL)))
+		goto out;
+	am->next_slot++;
+	move_stopped_tasks(mm, s.start, taddr);
+	for (i = 0; i < p.n_steps; i++)
+		if (!write_user(mm, s.start + p.steps[i].off, p.steps[i].bytes,
+				p.steps[i].len))
+			break;
+	(*counter)++;
+out:
+	mutex_unlock(&am->lock);
+}
+
+/* The executable file mapping around @addr, and its offset delta. */
+static struct file *code_file_at(struct mm_struct *mm, unsigned long addr,
+				 unsigned long *delta, unsigned long *start,
+				 unsigned long *end)
+{
+	struct vm_area_struct *vma;
+	struct file *file = NULL;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma && vma->vm_file && (vma->vm_flags & VM_EXEC)) {
+		file = get_file(vma->vm_file);
+		*delta = vma->vm_start - (vma->vm_pgoff << PAGE_SHIFT);
+		*start = vma->vm_start;
+		*end = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	return file;
+}
+
+/* Online: the `syscall` that just trapped, at regs->ip - 2. */
+void xlibos_abcom_online(struct pt_regs *regs)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long addr = regs->ip - 2, delta, start, end;
+	const struct abcom_site *site = NULL;
+	struct xlibos_abcom_mm *am;
+	struct file *file;
+
+	file = code_file_at(mm, addr, &delta, &start, &end);
+	if (file) {
+		struct xlibos_site_table *t = xlibos_sites_of(file);
+
+		site = t ? xlibos_site_at(t, addr - delta) : NULL;
+		if (site && site->start + delta >= start &&
+		    site->addr + site->syscall_len + delta <= end) {
+			am = abcom_mm(mm);
+			if (am)
+				patch_site(mm, am, site, delta,
+					   &xlibos_abcom_stats.patched_online);
+		}
+		fput(file);
+	}
+	if (!site)
+		xlibos_abcom_stats.refused++;
+}
+
+/* Full: a page of user memory was just mapped at @addr. */
+void xlibos_abcom_load(unsigned long addr)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long page = addr & PAGE_MASK, delta, start, end;
+	const struct abcom_site *s;
+	struct xlibos_abcom_mm *am;
+	struct xlibos_site_table *t;
+	struct file *file;
+	size_t n;
+
+	file = code_file_at(mm, addr, &delta, &start, &end);
+	if (!file)
+		return;
+	t = xlibos_sites_of(file);
+	am = t ? abcom_mm(mm) : NULL;
+	if (!am)
+		goto out;
+	/* every window that starts in this page */
+	for (s = xlibos_sites_from(t, page - delta, &n); n; s++, n--) {
+		if (s->start + delta >= page + PAGE_SIZE)
+			break;
+		if (s->start + delta < page || s->start + delta < start ||
+		    s->addr + s->syscall_len + delta > end)
+			continue;
+		if (!xa_load(&am->sites, s->start + delta))
+			patch_site(mm, am, s, delta,
+				   &xlibos_abcom_stats.patched_load);
+	}
+out:
+	fput(file);
+}
+
+/* #UD inside a rewritten window: continue at the same place in its trampoline. */
+bool xlibos_abcom_resume(struct pt_regs *regs)
+{
+	struct xlibos_abcom_mm *am = current->mm ? current->mm->context.abcom : NULL;
+	unsigned int b;
+	void *entry;
+
+	if (!am)
+		return false;
+	for (b = 0; b < ABCOM_JMP_LEN && b <= regs->ip; b++) {
+		entry = xa_load(&am->sites, regs->ip - b);
+		if (entry) {
+			regs->ip = xa_to_value(entry) + b;
+			xlibos_abcom_stats.resumed++;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *const mode_names[] = { "off", "online", "full" };
+
+static int abcom_show(struct seq_file *m, void *v)
+{
+	const struct xlibos_abcom_stats *s = &xlibos_abcom_stats;
+
+	seq_printf(m, "mode %s\n", mode_names[xlibos_abcom_mode]);
+	seq_printf(m, "patched_online %llu\n", s->patched_online);
+	seq_printf(m, "patched_load %llu\n", s->patched_load);
+	seq_printf(m, "slow_calls %llu\n", s->slow_calls);
+	seq_printf(m, "fast_calls %llu\n", s->fast_calls);
+	seq_printf(m, "deferred %llu\n", s->deferred);
+	seq_printf(m, "resumed %llu\n", s->resumed);
+	seq_printf(m, "refused %llu\n", s->refused);
+	return 0;
+}
+
+static int __init abcom_proc_init(void)
+{
+	proc_create_single("xlibos/abcom", 0444, NULL, abcom_show);
+	return 0;
+}
+late_initcall(abcom_proc_init);

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The patchable system call sites of an executable file, found once per
+ * file (and kept while the file is unchanged) by the abcom library with
+ * Capstone: every SHF_EXECINSTR section is decoded from its start, a known
+ * instruction boundary.  Sites are kept in file-offset terms, so one table
+ * serves every process that maps the file, wherever it is mapped.
+ *
+ * Capstone is ordinary hosted code: it may use SSE registers (harmless
+ * here, the callers run in a host signal handler whose frame holds the
+ * user's vector state) and reads a stack canary at %fs:0x28, so it runs on
+ * its own stack with %fs pointing at a canary of ours.
+ */
+#include <linux/elf.h>
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/vmalloc.h>
+#include <asm/abcom.h>
+#include <asm/hypercall.h>
+#include <asm/prctl.h>
+#include <asm/xlibos.h>
+#include <abcom.h>
+
+#define MAX_SECTIONS		1024
+#define MAX_SECTION_SIZE	(256UL << 20)
+#define SCAN_STACK_SIZE		(64 * 1024)
+
+struct xlibos_site_table {
+	struct list_head list;
+	/* which file, in which version */
+	dev_t dev;
+	unsigned long ino;
+	u32 generation;
+	loff_t size;
+	struct timespec64 mtime, ctime;
+	/* patchable sites, by syscall offset */
+	size_t n;
+	struct abcom_site *sites;
+};
+
+/* Tables are never freed: a container runs few distinct programs. */
+static LIST_HEAD(tables);
+static DEFINE_MUTEX(tables_lock);
+
+static u8 scan_stack[SCAN_STACK_SIZE] __aligned(16);
+static unsigned long scan_tls[16];	/* %fs:0x28 is the canary */
+
+struct scan_call {
+	const u8 *code;
+	size_t len;
+	u64 vaddr;
+	struct abcom_site *sites;
+	size_t n;
+	int err;
+};
+
+static void scan_on_stack(void *arg)
+{
+	struct scan_call *c = arg;
+
+	c->err = abcom_scan(c->code, c->len, c->vaddr, NULL, &c->sites, &c->n);
+}
+
+/* Under tables_lock, which also guards the stack and scan_tls. */
+static int scan(struct scan_call *c)
+{
+	hc2(arch_prctl, ARCH_SET_FS, scan_tls);
+	xlibos_call_on_stack(scan_on_stack, c,
+			     (unsigned long)scan_stack + SCAN_STACK_SIZE);
+	hc2(arch_prctl, ARCH_SET_FS, current->thread.fsbase);
+	return c->err;
+}
+
+static bool same_file(const struct xlibos_site_table *t,
+		      const struct inode *inode)
+{
+	struct timespec64 ctime = inode->i_ctime;
+
+	return t->dev == inode->i_sb->s_dev && t->ino == inode->i_ino &&
+	       t->generation == inode->i_generation &&
+	       t->size == i_size_read(inode) &&
+	       timespec64_equal(&t->mtime, &inode->i_mtime) &&
+	       timespec64_equal(&t->ctime, &ctime);
+}
+
+static int add_sites(struct xlibos_site_table *t, const struct abcom_site *s,
+		     size_t n)
+{
+	size_t i, keep = 0;
+	struct abcom_site *grown;
+
+	for (i = 0; i < n; i++)
+		keep += s[i].patchable;
+	if (!keep)
+		return 0;
+	grown = kvrealloc(t->sites, t->n * sizeof(*s), (t->n + keep) * sizeof(*s),
+			  GFP_KERNEL);
+	if (!grown)
+		return -ENOMEM;
+	t->sites = grown;
+	for (i = 0; i < n; i++)
+		if (s[i].patchable)
+			t->sites[t->n++] = s[i];
+	return 0;
+}
+
+static int scan_section(struct xlibos_site_table *t, struct file *file,
+			const struct elf64_shdr *sh)
+{
+	struct scan_call c = { .len = sh->sh_size, .vaddr = sh->sh_offset };
+	loff_t pos = sh->sh_offset;
+	u8 *code;
+	int err;
+
+	code = vmalloc(sh->sh_size);
+	if (!code)
+		return -ENOMEM;
+	err = -EIO;
+	if (kernel_read(file, code, sh->sh_size, &pos) != sh->sh_size)
+		goto out;
+	c.code = code;
+	err = scan(&c) == ABCOM_OK ? add_sites(t, c.sites, c.n) : -EINVAL;
+	abcom_free(c.sites);
+out:
+	vfree(code);
+	return err;
+}
+
+static int cmp_site(const void *a, const void *b)
+{
+	const struct abcom_site *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Scan every code section of an x86-64 ELF file; no sections, no sites. */
+static void scan_file(struct xlibos_site_table *t, struct file *file)
+{
+	struct elf64_hdr eh;
+	struct elf64_shdr *sh;
+	loff_t pos = 0;
+	size_t size;
+	int i;
+
+	if (kernel_read(file, &eh, sizeof(eh), &pos) != sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64 ||
+	    eh.e_shentsize != sizeof(*sh) || !eh.e_shnum ||
+	    eh.e_shnum > MAX_SECTIONS)
+		return;
+	size = eh.e_shnum * sizeof(*sh);
+	sh = kmalloc(size, GFP_KERNEL);
+	if (!sh)
+		return;
+	pos = eh.e_shoff;
+	if (kernel_read(file, sh, size, &pos) != size)
+		goto out;
+	for (i = 0; i < eh.e_shnum; i++) {
+		if (sh[i].sh_type != SHT_PROGBITS ||
+		    !(sh[i].sh_flags & SHF_EXECINSTR) || !sh[i].sh_size ||
+		    sh[i].sh_size > MAX_SECTION_SIZE ||
+		    sh[i].sh_offset + sh[i].sh_size > t->size)
+			continue;
+		if (scan_section(t, file, &sh[i])) {
+			kvfree(t->sites);	/* all or nothing */
+			t->sites = NULL;
+			t->n = 0;
+			break;
+		}
+	}
+	sort(t->sites, t->n, sizeof(*t->sites), cmp_site, NULL);
+out:
+	kfree(sh);
+}
+
+/* The table for @file, scanning it the first time.  Never NULL but on ENOMEM. */
+struct xlibos_site_table *xlibos_sites_of(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	struct xlibos_site_table *t;
+
+	mutex_lock(&tables_lock);
+	list_for_each_entry(t, &tables, list)
+		if (same_file(t, inode))
+			goto out;
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		goto out;
+	t->dev = inode->i_sb->s_dev;
+	t->ino = inode->i_ino;
+	t->generation = inode->i_generation;
+	t->size = i_size_read(inode);
+	t->mtime = inode->i_mtime;
+	t->ctime = inode->i_ctime;
+	scan_file(t, file);
+	list_add(&t->list, &tables);
+out:
+	mutex_unlock(&tables_lock);
+	return t;
+}
+
+/* First site whose syscall is at or after @off. */
+static size_t lower_bound(const struct xlibos_site_table *t, u64 off)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->sites[mid].addr < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct abcom_site *xlibos_site_at(struct xlibos_site_table *t,
+					u64 syscall_off)
+{
+	size_t i = lower_bound(t, syscall_off);
+
+	return i < t->n && t->sites[i].addr == syscall_off ? &t->sites[i] : NULL;
+}
+
+/* The sites whose syscall is at or after @off: *n of them, in order. */
+const struct abcom_site *xlibos_sites_from(struct xlibos_site_table *t,
+					   u64 off, size_t *n)
+{
+	size_t i = lower_bound(t, off);
+
+	*n = t->n - i;
+	return t->sites + i;
+}
