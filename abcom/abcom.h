@@ -117,7 +117,8 @@ enum abcom_nr_kind {
 /* Why a site stays on the slow path. */
 enum abcom_reason {
 	ABCOM_R_NONE,            /* patchable */
-	ABCOM_R_NUMBER_UNKNOWN,  /* class REG_NUMBER / OTHER */
+	ABCOM_R_NUMBER_UNKNOWN,  /* class REG_NUMBER / OTHER, and no replay
+				    window either (see below) */
 	ABCOM_R_BRANCH_TARGET,   /* a branch target or symbol inside the 7
 				    rewritten bytes (not at their first) */
 	ABCOM_R_DECODE_CONFLICT, /* another decoding overlaps the window, or a
@@ -133,11 +134,15 @@ enum abcom_reason {
 #define ABCOM_MAX_BOUNDS   8
 
 /*
- * The window is [start, addr + syscall_len): for patchable classes it runs
- * from the instruction that sets the number through the syscall (these are
- * the instructions the trampoline replays); otherwise, and for
- * ABCOM_R_TOO_FAR, it is the syscall alone.  A patch rewrites
- * [start, start + patch_len).
+ * The window is [start, addr + syscall_len): for the immediate and Go
+ * classes it runs from the instruction that sets the number through the
+ * syscall (these are the instructions the trampoline replays).  Any other
+ * site, or one whose mov is too far back, gets a "replay window" when it
+ * can: the shortest run of whole straight-line, position-independent
+ * instructions ending with the syscall that is at least 7 bytes long (at
+ * most 4 instructions / 32 bytes); the number need not be known, since the
+ * trampoline replays them verbatim.  Otherwise the window is the syscall
+ * alone.  A patch rewrites [start, start + patch_len).
  */
 struct abcom_site {
 	uint64_t addr;            /* the syscall instruction */

@@ -15,6 +15,7 @@
 #include "run.h"
 #include "run_config.h"
 #include "run_options.h"
+#include "run_stats.h"
 #include "size.h"
 #include "usage.h"
 #include "vdso.h"
@@ -69,6 +70,7 @@ static int run_with(const struct run_options *o)
 	};
 	struct rootfs_pack_input pack = { 0 };
 	struct guest_params gp = { 0 };
+	int status;
 	struct image image;
 	struct initrd initrd;
 	char *config = NULL;
@@ -90,7 +92,7 @@ static int run_with(const struct run_options *o)
 	    !rootfs_check_init(init_path))
 		return XLIBOS_RUN_ERROR;
 	/* Length was checked while parsing options. */
-	run_kernel_cmdline(o->extra_cmdline, cmdline, sizeof(cmdline));
+	run_kernel_cmdline(o->abcom, o->extra_cmdline, cmdline, sizeof(cmdline));
 
 	if (!image_open(image_path, o->mem_size, o->mem_arg, &image))
 		return XLIBOS_RUN_ERROR;
@@ -112,7 +114,10 @@ static int run_with(const struct run_options *o)
 	gp.image = &image;
 	gp.initrd = &initrd;
 	gp.vdso_clock_gettime = vdso_clock_gettime();
-	return boot_guest(&gp, &run_policy);
+	status = boot_guest(&gp, &run_policy);
+	if (o->stats && gp.exit_record)
+		run_print_stats(gp.exit_record);
+	return status;
 
 fail_image:
 	free(config);

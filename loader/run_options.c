@@ -43,7 +43,12 @@ static bool check_values(const struct run_options *o, const char *image)
 		diag_error("option '--image' needs a file name");
 		return false;
 	}
-	if (!run_kernel_cmdline(o->extra_cmdline, cmdline, sizeof(cmdline))) {
+	if (o->abcom && strcmp(o->abcom, "off") && strcmp(o->abcom, "online") &&
+	    strcmp(o->abcom, "full")) {
+		diag_error("invalid --abcom '%s': expected off, online or full", o->abcom);
+		return false;
+	}
+	if (!run_kernel_cmdline(o->abcom, o->extra_cmdline, cmdline, sizeof(cmdline))) {
 		diag_error("--cmdline is %zu bytes long (maximum %zu)", strlen(o->extra_cmdline),
 			   sizeof(cmdline) - sizeof(RUN_CMDLINE_PREFIX) - 1);
 		return false;
@@ -55,7 +60,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 				      struct run_options *opts)
 {
 	const char *mem_arg = NULL, *cmdline = NULL, *image = NULL, *rootfs = NULL,
-		   *workdir = NULL, *env = NULL;
+		   *workdir = NULL, *env = NULL, *abcom = NULL;
 	const struct option_spec specs[] = {
 		{ "--rootfs", &rootfs },
 		{ "--mem", &mem_arg },
@@ -63,6 +68,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		{ "--workdir", &workdir },
 		{ "--image", &image },
 		{ "--cmdline", &cmdline },
+		{ "--abcom", &abcom },
 	};
 	bool have_separator = false;
 	int i;
@@ -87,6 +93,10 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		}
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
 			goto help;
+		if (strcmp(arg, "--stats") == 0) {
+			opts->stats = true;
+			continue;
+		}
 
 		switch (options_match(argc, argv, &i, specs, sizeof(specs) / sizeof(specs[0]),
 				      &spec, &value)) {
@@ -134,6 +144,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	opts->extra_cmdline = cmdline;
 	opts->rootfs_path = rootfs;
 	opts->workdir = workdir;
+	opts->abcom = abcom;
 	if (!check_values(opts, image))
 		goto usage;
 	opts->image_path = image;
@@ -162,14 +173,12 @@ void run_options_free(struct run_options *opts)
 	opts->nenv = 0;
 }
 
-bool run_kernel_cmdline(const char *extra, char *buf, size_t len)
+bool run_kernel_cmdline(const char *abcom, const char *extra, char *buf, size_t len)
 {
-	int n;
+	int n = snprintf(buf, len, "%s%s%s%s%s", RUN_CMDLINE_PREFIX,
+			 abcom ? " xlibos.abcom=" : "", abcom ? abcom : "",
+			 extra && *extra ? " " : "", extra && *extra ? extra : "");
 
-	if (extra && *extra)
-		n = snprintf(buf, len, "%s %s", RUN_CMDLINE_PREFIX, extra);
-	else
-		n = snprintf(buf, len, "%s", RUN_CMDLINE_PREFIX);
 	return n >= 0 && (size_t)n < len;
 }
 

@@ -21,6 +21,8 @@ struct run_options {
 	const char *image_path;	/* --image, else $XLIBOS_IMAGE, else NULL */
 	const char *rootfs_path; /* --rootfs, else NULL (beside the image) */
 	const char *workdir;	/* --workdir (absolute), else NULL */
+	const char *abcom;	/* --abcom off|online|full, else NULL */
+	bool stats;		/* --stats: print abcom's counters at exit */
 	const char **env;	/* --env values, in order (malloc'd array) */
 	size_t nenv;
 	char **cmd;		/* after "--"; cmd[0] exists */
@@ -36,8 +38,11 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 
 void run_options_free(struct run_options *opts);
 
-/* RUN_CMDLINE_PREFIX plus " extra" if extra is non-empty.  False if too long. */
-bool run_kernel_cmdline(const char *extra, char *buf, size_t len);
+/*
+ * RUN_CMDLINE_PREFIX, then " xlibos.abcom=MODE" if abcom is non-NULL, then
+ * " extra" if extra is non-empty.  False if too long.
+ */
+bool run_kernel_cmdline(const char *abcom, const char *extra, char *buf, size_t len);
 
 /* Default rootfs: the directory "rootfs" beside the image. */
 bool run_default_rootfs(const char *image_path, char *buf, size_t len);

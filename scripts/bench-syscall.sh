@@ -1,9 +1,10 @@
 #!/bin/sh
-# System call cost, native versus inside xlibos (today's trap path: every
-# guest syscall is a host seccomp SIGSYS into the LibOS).  Builds
-# tests/guest/bench_syscall.c statically, runs it natively and in
-# "xlibos run" one after the other, and prints a table:
-#   call  native ns  xlibos trap-path ns  ratio
+# System call cost, native versus inside xlibos on the trap path (abcom
+# off: every guest syscall is a host seccomp SIGSYS into the LibOS) and on
+# the rewritten path (abcom full).  Builds tests/guest/bench_syscall.c
+# statically, runs it natively and in "xlibos run" one after the other,
+# and prints ns per call and the ratios native/rewritten (the speed-up)
+# and rewritten/plain function call.
 # usage: bench-syscall.sh [LOADER [ROOTFS [N]]]
 #   defaults: build/bin/xlibos, build/rootfs, N=200000 iterations
 #   (CC picks the compiler: default musl-gcc if installed, else gcc)
@@ -37,22 +38,32 @@ cp -a "$rootfs" "$scratch/rootfs"
 cp "$bin" "$scratch/rootfs/bench_syscall"
 
 "$bin" "$n" >"$scratch/native"
-if ! timeout 600 "$loader" run --rootfs "$scratch/rootfs" -- /bench_syscall "$n" \
-	>"$scratch/xlibos"; then
-	echo "$0: the benchmark failed inside xlibos" >&2
-	exit 1
-fi
+for mode in off full; do
+	if ! timeout 600 "$loader" run --abcom "$mode" --stats --rootfs "$scratch/rootfs" \
+		-- /bench_syscall "$n" >"$scratch/$mode" 2>"$scratch/$mode.stats"; then
+		echo "$0: the benchmark failed inside xlibos (--abcom $mode)" >&2
+		cat "$scratch/$mode.stats" >&2
+		exit 1
+	fi
+done
 
 echo "syscall cost, ns per call (best of 3 x $n iterations, $(basename "$CC") static)"
+echo "  native: on the host; trap: xlibos --abcom off (every call a host SIGSYS);"
+echo "  rewritten: xlibos --abcom full (sites rewritten into jumps to the LibOS)"
 awk '
-	NR == FNR { native[$1] = $2; order[++n] = $1; next }
-	{ guest[$1] = $2 }
+	FILENAME ~ /native$/ { native[$1] = $2; order[++n] = $1; next }
+	FILENAME ~ /off$/ { trap[$1] = $2; next }
+	{ fast[$1] = $2 }
 	END {
-		printf "%-30s %12s %22s %8s\n", "call", "native ns", "xlibos trap-path ns", "ratio"
+		printf "%-24s %10s %10s %10s %16s %14s\n", "call", "native", "trap",
+		       "rewritten", "native/rewritten", "rewritten/call"
 		for (i = 1; i <= n; i++) {
 			k = order[i]
 			label = (k == "unixbench-mix") ? k " (5 calls)" : k
-			ratio = (native[k] > 0) ? guest[k] / native[k] : 0
-			printf "%-30s %12.1f %22.1f %7.1fx\n", label, native[k], guest[k], ratio
+			printf "%-24s %10.1f %10.1f %10.1f %15.1fx %13.1fx\n", label,
+			       native[k], trap[k], fast[k],
+			       (fast[k] > 0 ? native[k] / fast[k] : 0),
+			       (fast["function-call"] > 0 ? fast[k] / fast["function-call"] : 0)
 		}
-	}' "$scratch/native" "$scratch/xlibos"
+	}' "$scratch/native" "$scratch/off" "$scratch/full"
+sed 's/^xlibos: /  --abcom full: /' "$scratch/full.stats"

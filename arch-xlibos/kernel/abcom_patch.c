@@ -32,7 +32,7 @@
 #include <abcom.h>
 
 enum xlibos_abcom_mode xlibos_abcom_mode = XLIBOS_ABCOM_FULL;
-struct xlibos_abcom_stats xlibos_abcom_stats;
+struct xlibos_abcom_counters xlibos_abcom_stats;
 
 static int __init abcom_mode_setup(char *s)
 {
@@ -347,7 +347,7 @@ static const char *const mode_names[] = { "off", "online", "full" };
 
 static int abcom_show(struct seq_file *m, void *v)
 {
-	const struct xlibos_abcom_stats *s = &xlibos_abcom_stats;
+	const struct xlibos_abcom_counters *s = &xlibos_abcom_stats;
 
 	seq_printf(m, "mode %s\n", mode_names[xlibos_abcom_mode]);
 	seq_printf(m, "patched_online %llu\n", s->patched_online);

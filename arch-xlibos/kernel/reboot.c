@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include <linux/sched/signal.h>
 #include <asm/hypercall.h>
+#include <asm/abcom.h>
 #include <asm/xlibos.h>
 
 static struct xlibos_exit_record *exit_record(void)
@@ -50,6 +51,8 @@ static void __noreturn xlibos_exit(u32 reason, int code)
 		if (READ_ONCE(rec->magic) != XLIBOS_EXIT_MAGIC ||
 		    rec->reason != XLIBOS_EXIT_PANIC)
 			rec->reason = reason;
+		rec->abcom = xlibos_abcom_stats;
+		rec->abcom.mode = xlibos_abcom_mode;
 		__atomic_store_n(&rec->magic, XLIBOS_EXIT_MAGIC,
 				 __ATOMIC_RELEASE);
 		if (rec->reason == XLIBOS_EXIT_PANIC)

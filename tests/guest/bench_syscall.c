@@ -4,7 +4,9 @@
  * getuid and umask, and of one UnixBench "syscall" iteration (all of them:
  * close(dup(0)), getpid(), getuid(), umask(022)), each timed over N
  * iterations with CLOCK_MONOTONIC (best of 3 runs).  Every call is a raw
- * syscall(2), so no libc caching gets in the way.
+ * syscall(2), so no libc caching gets in the way.  "function-call" is the
+ * yardstick for a rewritten site: a plain indirect call of a function
+ * that returns a value.
  * usage: bench_syscall [N]   (default 200000)
  * Prints "NAME NS_PER_CALL" lines (used by scripts/bench-syscall.sh).
  */
@@ -24,14 +26,27 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
-enum { GETPPID, DUPCLOSE, GETPID, GETUID, UMASK, MIX, NTESTS };
+enum { CALL, GETPPID, DUPCLOSE, GETPID, GETUID, UMASK, MIX, NTESTS };
 static const char *const names[NTESTS] = {
-	"getppid", "dup+close", "getpid", "getuid", "umask", "unixbench-mix",
+	"function-call", "getppid", "dup+close", "getpid", "getuid", "umask",
+	"unixbench-mix",
 };
+
+static long __attribute__((noinline)) plain_function(void)
+{
+	return 1;
+}
+
+/* volatile: the compiler may neither inline the call nor drop it */
+static long (*volatile call_target)(void) = plain_function;
 
 static void run(int which, long n)
 {
 	switch (which) {
+	case CALL:
+		for (long i = 0; i < n; i++)
+			call_target();
+		break;
 	case GETPPID:
 		for (long i = 0; i < n; i++)
 			syscall(SYS_getppid);

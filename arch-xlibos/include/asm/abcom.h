@@ -8,6 +8,7 @@
 #define _ASM_XLIBOS_ABCOM_H
 
 #include <linux/types.h>
+#include <asm/xlibos_boot.h>
 
 /*
  * Every process that has a rewritten site gets one private mapping here:
@@ -33,18 +34,9 @@ enum xlibos_abcom_mode {
 	XLIBOS_ABCOM_FULL,	/* also patch code pages as they are mapped */
 };
 
-struct xlibos_abcom_stats {
-	u64 patched_online;	/* sites rewritten when they trapped */
-	u64 patched_load;	/* sites rewritten when their page was mapped */
-	u64 slow_calls;		/* system calls that trapped (slow path) */
-	u64 fast_calls;		/* system calls through a rewritten site */
-	u64 deferred;		/* fast calls finished by the slow path */
-	u64 resumed;		/* threads caught inside a rewritten window */
-	u64 refused;		/* sites abcom could not prove, seen trapping */
-};
 
 extern enum xlibos_abcom_mode xlibos_abcom_mode;
-extern struct xlibos_abcom_stats xlibos_abcom_stats;
+extern struct xlibos_abcom_counters xlibos_abcom_stats;
 
 struct pt_regs;
 struct ucontext;

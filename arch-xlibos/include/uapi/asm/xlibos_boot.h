@@ -60,12 +60,25 @@ enum xlibos_exit_reason {
 #define XLIBOS_EXIT_MSG_MAX	1024
 
 /* One page, MAP_SHARED between the loader and the LibOS process. */
+/* abcom's counters (arch-xlibos/kernel/abcom_*.c), for `xlibos run --stats` */
+struct xlibos_abcom_counters {
+	__u64 mode;		/* 0 off, 1 online, 2 full */
+	__u64 patched_online;	/* sites rewritten when they trapped */
+	__u64 patched_load;	/* sites rewritten when their page was mapped */
+	__u64 slow_calls;	/* system calls that trapped (slow path) */
+	__u64 fast_calls;	/* system calls through a rewritten site */
+	__u64 deferred;		/* fast calls finished by the slow path */
+	__u64 resumed;		/* threads moved out of a rewritten window */
+	__u64 refused;		/* trapped sites abcom could not prove */
+};
+
 struct xlibos_exit_record {
 	__u32 magic;		/* XLIBOS_EXIT_MAGIC once written */
 	__u32 reason;		/* enum xlibos_exit_reason */
 	__s32 status;		/* guest-defined status (later: init's exit) */
 	__u32 reserved;
 	char message[XLIBOS_EXIT_MSG_MAX]; /* panic message, NUL-terminated */
+	struct xlibos_abcom_counters abcom; /* as they were at the end */
 };
 
 #endif /* __ASSEMBLY__ */
