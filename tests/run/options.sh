@@ -40,6 +40,9 @@ expect "--env without =" 125 "invalid --env 'FOO': expected KEY=VALUE" "$xlibos"
 expect_one_line "--env without =: one line plus hint"
 expect "--env with an empty key" 125 "invalid --env '=bar': empty variable name" \
 	"$xlibos" run --env =bar -- true
+expect "unknown --abcom mode" 125 "invalid --abcom 'fast': expected off, online or full" \
+	"$xlibos" run --abcom fast -- true
+expect_one_line "unknown --abcom mode: one line plus hint"
 expect "relative --workdir" 125 "--workdir 'tmp' must be an absolute path" \
 	"$xlibos" run --workdir tmp -- true
 expect "bad --mem" 125 "invalid --mem 'lots'" "$xlibos" run --mem lots -- true

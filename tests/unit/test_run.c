@@ -138,13 +138,16 @@ static void test_paths(void)
 {
 	char buf[256];
 
-	check(run_kernel_cmdline(NULL, buf, sizeof(buf)) &&
+	check(run_kernel_cmdline(NULL, NULL, buf, sizeof(buf)) &&
 	      strcmp(buf, "rdinit=/.xlibos/init loglevel=0") == 0, "kernel command line without --cmdline");
-	check(run_kernel_cmdline("", buf, sizeof(buf)) &&
+	check(run_kernel_cmdline(NULL, "", buf, sizeof(buf)) &&
 	      strcmp(buf, "rdinit=/.xlibos/init loglevel=0") == 0, "empty --cmdline adds nothing");
-	check(run_kernel_cmdline("loglevel=8 x", buf, sizeof(buf)) &&
+	check(run_kernel_cmdline(NULL, "loglevel=8 x", buf, sizeof(buf)) &&
 	      strcmp(buf, "rdinit=/.xlibos/init loglevel=0 loglevel=8 x") == 0, "--cmdline appended");
-	check(!run_kernel_cmdline("x", buf, 10), "too small a buffer");
+	check(run_kernel_cmdline("off", "x", buf, sizeof(buf)) &&
+	      strcmp(buf, "rdinit=/.xlibos/init loglevel=0 xlibos.abcom=off x") == 0,
+	      "--abcom becomes xlibos.abcom=, before --cmdline");
+	check(!run_kernel_cmdline(NULL, "x", buf, 10), "too small a buffer");
 
 	check(run_default_rootfs("/w/build/xlibos.img", buf, sizeof(buf)) &&
 	      strcmp(buf, "/w/build/rootfs") == 0, "rootfs beside the image");
