@@ -20,6 +20,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"make --no-print-directory -s -C $root/abcom test" \
 	"sh $root/tests/boot/boot_tests.sh $loader $build/xlibos.img" \
 	"sh $root/tests/guest/run_guest_tests.sh $loader $build/rootfs" \
+	"sh $root/tests/abcom_guest/run_abcom_tests.sh $loader $build/rootfs" \
 	"sh $root/tests/shell/run_shell_tests.sh $loader" \
 	"sh $root/tests/shell/leaks.sh $loader" \
 	"python3 $root/tests/kunit/run_kunit.py --loader $loader --image $build/xlibos-kunit.img --expected $root/tests/kunit/expected-suites.txt --log $build/tests/kunit.log" \
