@@ -16,36 +16,11 @@
 #ifndef ABCOM_TEST_H
 #define ABCOM_TEST_H
 
-#define _GNU_SOURCE
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "../guest/guest_test.h"
 
-static int at_failures;
-
-/* Unbuffered stdout: nothing is lost when a test crashes, and output from
- * children and threads stays in program order. */
-__attribute__((constructor)) static void at_init(void)
-{
-	setvbuf(stdout, NULL, _IONBF, 0);
-}
-
-/* report(NAME, COND): print "NAME: ok" or "NAME: FAIL". */
-__attribute__((unused)) static int report(const char *name, int cond)
-{
-	printf("%s: %s\n", name, cond ? "ok" : "FAIL");
-	if (!cond)
-		at_failures++;
-	return cond;
-}
-
+/* report(NAME, COND): print "NAME: ok" or "NAME: FAIL (errno ...)". */
+#define report(name, cond) check(name, cond)
 /* The last line: "done", or "FAILED" and exit status 1. */
-__attribute__((unused)) static int at_done(void)
-{
-	printf("%s\n", at_failures ? "FAILED" : "done");
-	return at_failures ? 1 : 0;
-}
+#define at_done() gt_done()
 
 #endif
