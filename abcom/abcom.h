@@ -142,7 +142,14 @@ enum abcom_reason {
  * instructions ending with the syscall that is at least 7 bytes long (at
  * most 4 instructions / 32 bytes); the number need not be known, since the
  * trampoline replays them verbatim.  Otherwise the window is the syscall
- * alone.  A patch rewrites [start, start + patch_len).
+ * alone.  As a last resort a "forward window" also takes the straight-line,
+ * position-independent instructions right after the syscall (post_len
+ * bytes, at most 3 instructions) until it is 7 bytes long: the trampoline
+ * replays them after the call and jumps back to the window's end.  The
+ * LibOS must then return from the call into the trampoline, so that a
+ * restart (rip - 2) lands there too, and move threads stopped at a
+ * boundary inside the 7 bytes (including right after the old syscall).
+ * A patch rewrites [start, start + patch_len).
  */
 struct abcom_site {
 	uint64_t addr;            /* the syscall instruction */
@@ -158,6 +165,8 @@ struct abcom_site {
 	uint8_t patch_len;        /* bytes rewritten: ABCOM_JMP_LEN, or 0 */
 	uint8_t syscall_off;      /* addr - start */
 	uint8_t syscall_len;
+	uint8_t post_len;         /* window bytes after the syscall (a forward
+				     window, see below), usually 0 */
 	uint8_t n_bounds;         /* original instruction starts, as offsets */
 	uint8_t bounds[ABCOM_MAX_BOUNDS];
 	uint8_t bytes[ABCOM_MAX_WINDOW]; /* original bytes of the window */
@@ -225,6 +234,10 @@ struct abcom_patch {
 	uint8_t new_bytes[ABCOM_JMP_LEN];
 	uint8_t displaced_len;             /* == site->syscall_off */
 	uint8_t displaced[ABCOM_MAX_WINDOW];
+	uint8_t post_len;                  /* == site->post_len */
+	uint8_t post[ABCOM_MAX_WINDOW];    /* replayed after the call */
+	uint64_t continue_addr;            /* end of the window: where the
+					      trampoline goes after post */
 	uint8_t n_steps;
 	struct abcom_write_step steps[ABCOM_MAX_STEPS];
 };

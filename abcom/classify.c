@@ -88,6 +88,61 @@ static bool replay_window(csh cs, cs_insn *scratch, const struct region *r,
 	return false;
 }
 
+/*
+ * Last resort: run the window past the syscall, over the straight-line,
+ * position-independent instructions that follow it (at most
+ * FORWARD_MAX_INSNS), after taking every such instruction before it that
+ * replay_window() would.  The LibOS returns from such a call into the
+ * trampoline, which replays them and jumps back to the window's end.
+ */
+#define FORWARD_MAX_INSNS 3
+
+static bool forward_window(csh cs, cs_insn *scratch, const struct region *r,
+			   const struct history *hist, const cs_insn *sys,
+			   struct abcom_site *site, unsigned *flags)
+{
+	uint64_t start = sys->address, end = sys->address + sys->size, a;
+	uint64_t region_end = r->vaddr + r->len;
+	uint8_t post[FORWARD_MAX_INSNS], n_post = 0, sz;
+	struct insn_facts f;
+	unsigned back = 0;
+	bool ctl;
+
+	for (unsigned k = 1; history_get(hist, k, &a, &sz, &ctl); k++) {
+		if (ctl || k > EARLIER_MAX_INSNS ||
+		    sys->address - a > EARLIER_MAX_BYTES ||
+		    !decode_one(cs, scratch, r, a, sz))
+			break;
+		decode_facts(scratch, &f);
+		if (f.rip_relative)
+			break;
+		start = a;
+		back = k;
+	}
+	while (end - start < ABCOM_JMP_LEN) {
+		const uint8_t *p = at(r, end);
+		size_t left = region_end - end;
+		uint64_t pc = end;
+
+		if (n_post == FORWARD_MAX_INSNS || end >= region_end ||
+		    !cs_disasm_iter(cs, &p, &left, &pc, scratch))
+			return false;
+		decode_facts(scratch, &f);
+		if (f.control || f.rip_relative || f.is_syscall)
+			return false;
+		post[n_post++] = (uint8_t)(end - start);
+		end += scratch->size;
+	}
+	set_window(r, hist, back, start, site);
+	site->post_len = (uint8_t)(end - (sys->address + sys->size));
+	site->window_len = (uint8_t)(end - start);
+	memcpy(site->bytes, at(r, start), site->window_len);
+	for (unsigned i = 0; i < n_post; i++)
+		site->bounds[site->n_bounds++] = post[i];
+	*flags = CLASSIFY_REPLAY | CLASSIFY_FORWARD;
+	return true;
+}
+
 static void classify_number(csh cs, cs_insn *scratch, const struct region *r,
 			    const struct history *hist, const cs_insn *sys,
 			    struct abcom_site *site, unsigned *flags);
@@ -102,7 +157,8 @@ void classify_site(csh cs, cs_insn *scratch, const struct region *r,
 	     site->cls == ABCOM_EARLIER_IMM || site->cls == ABCOM_GO_STACK) &&
 	    !(*flags & CLASSIFY_TOO_FAR) && site->window_len >= ABCOM_JMP_LEN)
 		return;
-	if (!replay_window(cs, scratch, r, hist, sys, site, flags))
+	if (!replay_window(cs, scratch, r, hist, sys, site, flags) &&
+	    !forward_window(cs, scratch, r, hist, sys, site, flags))
 		set_window(r, hist, 0, sys->address, site);
 }
 

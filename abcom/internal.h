@@ -84,6 +84,7 @@ struct region {
 #define CLASSIFY_RIPREL  1u   /* a displaced instruction is rip-relative */
 #define CLASSIFY_TOO_FAR 2u   /* the mov $imm is too far back to displace */
 #define CLASSIFY_REPLAY  4u   /* a window replayed without knowing the number */
+#define CLASSIFY_FORWARD 8u   /* ... that runs past the syscall */
 void classify_site(csh cs, cs_insn *scratch, const struct region *r,
 		   const struct history *hist, const cs_insn *sys,
 		   struct abcom_site *site, unsigned *flags);

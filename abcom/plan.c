@@ -92,6 +92,10 @@ int abcom_plan(const struct abcom_site *site, uint32_t slot_addr,
 		out->new_bytes[3 + i] = (uint8_t)(slot_addr >> (8 * i));
 	out->displaced_len = site->syscall_off;
 	memcpy(out->displaced, site->bytes, site->syscall_off);
+	out->post_len = site->post_len;
+	memcpy(out->post, site->bytes + site->syscall_off + site->syscall_len,
+	       site->post_len);
+	out->continue_addr = site->start + site->window_len;
 
 	/* bytes of the jmp that share the aligned word of byte 0 */
 	w1_len = 8 - (unsigned)(site->start % 8);

@@ -88,7 +88,7 @@ bool xlibos_fast_signal_fixup(struct ucontext *uc)
 	if (ip == (unsigned long)xlibos_fast_entry)
 		return true;
 	if (ip >= (unsigned long)xlibos_fast_exit &&
-	    ip <= (unsigned long)xlibos_fast_exit_jmp) {
+	    ip < (unsigned long)xlibos_fast_exit_end) {
 		xlibos_regs_to_uc(task_pt_regs(current), uc);
 		uc->uc_mcontext.ip = current->thread.fast_ret;
 	}

@@ -150,26 +150,93 @@ static bool map_area(struct mm_struct *mm, struct xlibos_abcom_mm *am)
 }
 
 /*
- * The trampoline: the displaced instructions, then what the rest of the
- * `syscall` instruction means for the fast entry: %rcx = the address after
- * it, and a jump through slot 0.
+ * The trampoline at @t (address @taddr):
+ *
+ *   +0        the instructions displaced from before the syscall
+ *   +so       movabs $resume, %rcx    the address after the old syscall
+ *             mov %rcx, %r11          where the call returns (or, for a
+ *             / movabs $tail, %r11    forward window, the tail below)
+ *             jmp *slot 0             the fast entry
+ *   tail - 2  jmp +so                 a restart (ip - 2) calls again
+ *   tail      the instructions displaced from after the syscall
+ *             jmp *0(%rip); .quad continue
+ *
+ * so = the syscall's offset in the window, so that a thread stopped at a
+ * boundary b <= so of the window resumes at trampoline + b.
  */
-static int build_trampoline(const struct abcom_patch *p, u8 *t)
-{
-	int n = p->displaced_len;
+#define TRAMP_CALL_LEN		(10 + 10 + ABCOM_JMP_LEN)
 
-	if (n + 10 + ABCOM_JMP_LEN > XLIBOS_ABCOM_TRAMP_SIZE)
+static unsigned long tramp_tail(unsigned long taddr, unsigned int so)
+{
+	return taddr + so + TRAMP_CALL_LEN + 2;
+}
+
+static int build_trampoline(const struct abcom_patch *p, unsigned long taddr,
+			    u8 *t)
+{
+	bool forward = p->post_len;
+	int n = p->displaced_len;
+	int size = n + TRAMP_CALL_LEN + (forward ? 2 + p->post_len + 14 : 0);
+
+	if (size > XLIBOS_ABCOM_TRAMP_SIZE)
 		return -E2BIG;
 	memcpy(t, p->displaced, n);
 	t[n++] = 0x48;				/* movabs $resume, %rcx */
 	t[n++] = 0xb9;
 	put_unaligned_le64(p->resume_addr, t + n);
 	n += 8;
+	if (forward) {
+		t[n++] = 0x49;			/* movabs $tail, %r11 */
+		t[n++] = 0xbb;
+		put_unaligned_le64(tramp_tail(taddr, p->displaced_len), t + n);
+		n += 8;
+	} else {
+		t[n++] = 0x49;			/* mov %rcx, %r11 */
+		t[n++] = 0x89;
+		t[n++] = 0xcb;
+	}
 	t[n++] = 0xff;				/* jmp *slot 0 */
 	t[n++] = 0x24;
 	t[n++] = 0x25;
 	put_unaligned_le32((u32)XLIBOS_ABCOM_AREA, t + n);
-	return n + 4;
+	n += 4;
+	if (!forward)
+		return n;
+	t[n] = 0xeb;				/* jmp back to the call */
+	t[n + 1] = (u8)(-(TRAMP_CALL_LEN + 2));
+	n += 2;
+	memcpy(t + n, p->post, p->post_len);
+	n += p->post_len;
+	t[n++] = 0xff;				/* jmp *0(%rip) */
+	t[n++] = 0x25;
+	put_unaligned_le32(0, t + n);
+	n += 4;
+	put_unaligned_le64(p->continue_addr, t + n);
+	return n + 8;
+}
+
+/*
+ * What the per-process table keeps for a patched window start: the
+ * trampoline, the syscall's offset and end in the window, and whether the
+ * call returns into the trampoline.
+ */
+static void *site_entry(unsigned long taddr, const struct abcom_site *s)
+{
+	return xa_mk_value(taddr | (unsigned long)s->syscall_off << 32 |
+			   (unsigned long)(s->syscall_off + s->syscall_len) << 40 |
+			   (unsigned long)!!s->post_len << 48);
+}
+
+/* Where in the trampoline a thread at window offset @b continues. */
+static unsigned long tramp_place(void *entry, unsigned int b)
+{
+	unsigned long v = xa_to_value(entry);
+	unsigned long taddr = v & 0xffffffffUL;
+	unsigned int so = (v >> 32) & 0xff, end = (v >> 40) & 0xff;
+
+	if (b <= so || !(v >> 48))
+		return taddr + b;
+	return tramp_tail(taddr, so) + (b - end);
 }
 
 /*
@@ -178,7 +245,7 @@ static int build_trampoline(const struct abcom_patch *p, u8 *t)
  * place in the trampoline: the new bytes there are no instruction.
  */
 static void move_stopped_tasks(struct mm_struct *mm, unsigned long start,
-			       unsigned long tramp)
+			       void *entry)
 {
 	struct task_struct *p, *t;
 
@@ -188,7 +255,7 @@ static void move_stopped_tasks(struct mm_struct *mm, unsigned long start,
 
 		if (t->mm == mm && regs->ip > start &&
 		    regs->ip < start + ABCOM_JMP_LEN) {
-			regs->ip = tramp + (regs->ip - start);
+			regs->ip = tramp_place(entry, regs->ip - start);
 			xlibos_abcom_stats.resumed++;
 		}
 	}
@@ -204,6 +271,7 @@ static void patch_site(struct mm_struct *mm, struct xlibos_abcom_mm *am,
 	struct abcom_site s = *fsite;
 	struct abcom_patch p;
 	unsigned long slot, taddr;
+	void *entry;
 	u64 target;
 	int i, len;
 
@@ -224,16 +292,16 @@ static void patch_site(struct mm_struct *mm, struct xlibos_abcom_mm *am,
 	taddr = XLIBOS_ABCOM_TRAMP + XLIBOS_ABCOM_TRAMP_SIZE * am->next_slot;
 	if (abcom_plan(&s, slot, &p) != ABCOM_OK)
 		goto out;
-	len = build_trampoline(&p, tramp);
+	len = build_trampoline(&p, taddr, tramp);
 	target = taddr;
 	if (len < 0 || !write_user(mm, taddr, tramp, len) ||
 	    !write_user(mm, slot, &target, 8))
 		goto out;
-	if (xa_err(xa_store(&am->sites, s.start, xa_mk_value(taddr),
-			    GFP_KERNEL)))
+	entry = site_entry(taddr, &s);
+	if (xa_err(xa_store(&am->sites, s.start, entry, GFP_KERNEL)))
 		goto out;
 	am->next_slot++;
-	move_stopped_tasks(mm, s.start, taddr);
+	move_stopped_tasks(mm, s.start, entry);
 	for (i = 0; i < p.n_steps; i++)
 		if (!write_user(mm, s.start + p.steps[i].off, p.steps[i].bytes,
 				p.steps[i].len))
@@ -335,7 +403,7 @@ bool xlibos_abcom_resume(struct pt_regs *regs)
 	for (b = 0; b < ABCOM_JMP_LEN && b <= regs->ip; b++) {
 		entry = xa_load(&am->sites, regs->ip - b);
 		if (entry) {
-			regs->ip = xa_to_value(entry) + b;
+			regs->ip = tramp_place(entry, b);
 			xlibos_abcom_stats.resumed++;
 			return true;
 		}

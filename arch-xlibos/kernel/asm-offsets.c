@@ -14,6 +14,8 @@ int main(void)
 	OFFSET(PT_REGS_AX, pt_regs, ax);
 	OFFSET(THREAD_FAST_KSTACK, thread_struct, fast_kstack);
 	OFFSET(THREAD_FAST_RET, thread_struct, fast_ret);
+	OFFSET(THREAD_FAST_USP, thread_struct, fast_usp);
+	OFFSET(PT_REGS_FLAGS, pt_regs, flags);
 	OFFSET(XLIBOS_IRQ_ENABLED, xlibos_vcpu_irq, enabled);
 	DEFINE(ASM_XLIBOS_USER_CS, XLIBOS_USER_CS);
 	DEFINE(ASM_XLIBOS_USER_DS, XLIBOS_USER_DS);

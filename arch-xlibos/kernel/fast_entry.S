@@ -3,18 +3,26 @@
  * The abcom fast path: a rewritten `syscall` site jumps (never calls: the
  * red zone below the user's %rsp is live) to its trampoline, which replays
  * the displaced instructions, loads %rcx with the address after the old
- * syscall and jumps here.  This runs in the task's host thread, in the
- * same host process as the program, without any host trap:
+ * syscall (what the instruction leaves there), %r11 with where the call
+ * returns to (the same address, or the trampoline's tail that replays
+ * instructions displaced from after the syscall) and jumps here.  This
+ * runs in the task's host thread, in the same host process as the
+ * program, without any host trap:
  *
  *   - interrupts off (the software flag), switch to the task's kernel
  *     stack, build pt_regs exactly as the slow path does (r11 = rflags,
- *     cx = ip = the return address, orig_ax = the number);
+ *     cx = the address after the old syscall, ip = the return address,
+ *     orig_ax = the number);
  *   - xlibos_fast_syscall() runs it and says where to go: back to the
  *     program, or to xlibos_fast_trap when the slow path must finish the
  *     job (signal delivery, fork, exec, ...: anything needing the FPU
  *     state that only a host signal frame holds);
  *   - restore every register from pt_regs (a signal or ptrace may have
  *     changed them) and jump via %gs:fast_ret, so no register is lost.
+ *     The flags come back with sahf and an add that sets OF: popfq costs
+ *     more than the rest of the return, and is kept for flags other than
+ *     the arithmetic ones and IF (DF, TF, AC, ...), which are also cleared
+ *     for the LibOS on the way in.
  *
  * Host signals that land between the labels are fixed up in C
  * (xlibos_fast_signal_fixup): before interrupts are off they stay
@@ -23,16 +31,22 @@
 #include <linux/linkage.h>
 #include <asm/asm-offsets.h>
 
+/* CF, bit 1, PF, AF, ZF, SF, IF, OF: what the quick flag restore handles */
+#define PLAIN_FLAGS	0xad7
+
 	.text
 SYM_CODE_START(xlibos_fast_entry)
 	movq	$ASM_ARCH_IRQ_DISABLED, xlibos_irq+XLIBOS_IRQ_ENABLED(%rip)
-	movq	%rsp, %r11
+	movq	%rsp, %gs:THREAD_FAST_USP
 	movq	%gs:THREAD_FAST_KSTACK, %rsp
 	pushq	$ASM_XLIBOS_USER_DS		/* ss */
-	pushq	%r11				/* sp */
+	pushq	%gs:THREAD_FAST_USP		/* sp */
 	pushfq					/* flags */
+	testq	$~PLAIN_FLAGS, (%rsp)
+	jnz	.Lodd_flags_in
+.Lflags_in_done:
 	pushq	$ASM_XLIBOS_USER_CS		/* cs */
-	pushq	%rcx				/* ip */
+	pushq	%r11				/* ip */
 	pushq	%rax				/* orig_ax */
 	pushq	%rdi
 	pushq	%rsi
@@ -55,6 +69,37 @@ SYM_CODE_START(xlibos_fast_entry)
 	addq	$8, %rsp
 	movq	%rax, %gs:THREAD_FAST_RET
 SYM_INNER_LABEL(xlibos_fast_exit, SYM_L_GLOBAL)
+	testq	$~PLAIN_FLAGS, PT_REGS_FLAGS(%rsp)
+	jnz	.Lodd_flags_out
+	movq	PT_REGS_FLAGS(%rsp), %rax
+	movl	%eax, %ecx
+	shrl	$11, %ecx
+	andl	$1, %ecx
+	imull	$0x7f, %ecx, %ecx
+	addb	$1, %cl				/* OF = saved OF */
+	movb	%al, %ah
+	sahf					/* SF ZF AF PF CF */
+	/* from here on nothing may change the flags */
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rax
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+	leaq	4*8(%rsp), %rsp			/* orig_ax, ip, cs, flags */
+	popq	%rsp
+	jmp	*%gs:THREAD_FAST_RET
+
+.Lodd_flags_out:
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -73,8 +118,14 @@ SYM_INNER_LABEL(xlibos_fast_exit, SYM_L_GLOBAL)
 	addq	$3*8, %rsp			/* orig_ax, ip, cs */
 	popfq
 	popq	%rsp
-SYM_INNER_LABEL(xlibos_fast_exit_jmp, SYM_L_GLOBAL)
 	jmp	*%gs:THREAD_FAST_RET
+SYM_INNER_LABEL(xlibos_fast_exit_end, SYM_L_GLOBAL)
+
+	/* DF, AC or TF set by the program: not for the LibOS */
+.Lodd_flags_in:
+	pushq	$0x202
+	popfq
+	jmp	.Lflags_in_done
 SYM_CODE_END(xlibos_fast_entry)
 
 /*

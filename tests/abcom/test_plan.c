@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * abcom_plan on hand-made sites: every class and replay windows at every
- * alignment, the slot address rules, and the refusals.
+ * abcom_plan on hand-made sites: every class, replay and forward windows at
+ * every alignment, the slot address rules, and the refusals.
  */
 #include <capstone/capstone.h>
 #include <stdio.h>
@@ -71,6 +71,13 @@ static void plans(void)
 	 * and mov $1,%edi; xor %eax,%eax; syscall (bounds 0 5 7) */
 	static const uint8_t reg[] = { 0x48, 0x89, 0xf2, 0x89, 0xf8, 0x0f, 0x05 };
 	static const uint8_t other[] = { 0xbf, 1, 0, 0, 0, 0x31, 0xc0, 0x0f, 0x05 };
+	/* forward windows (the jmp keeps the padding out of them):
+	 * xor %eax,%eax; syscall; cmp $-0x1000,%rax (bounds 0 2 4) and
+	 * mov %rdi,%rax; syscall; test %rax,%rax (bounds 0 3 5) */
+	static const uint8_t fwd[] = { 0xeb, 0x00, 0x31, 0xc0, 0x0f, 0x05,
+				       0x48, 0x3d, 0x00, 0xf0, 0xff, 0xff };
+	static const uint8_t fwd5[] = { 0xeb, 0x00, 0x48, 0x89, 0xf8, 0x0f, 0x05,
+					0x48, 0x85, 0xc0 };
 
 	every_alignment("ADJ_MOV_EAX", eax, sizeof(eax));
 	every_alignment("ADJ_MOV_RAX", rax, sizeof(rax));
@@ -80,6 +87,10 @@ static void plans(void)
 	every_alignment("REG_NUMBER replay window (boundaries at 3 and 5)", reg,
 			sizeof(reg));
 	every_alignment("OTHER replay window (xor %eax,%eax)", other, sizeof(other));
+	every_alignment("OTHER forward window (xor %eax,%eax; syscall; cmp)", fwd,
+			sizeof(fwd));
+	every_alignment("REG_NUMBER forward window (boundaries at 3 and 5)", fwd5,
+			sizeof(fwd5));
 }
 
 /*
@@ -114,7 +125,9 @@ static void refusals(void)
 {
 	static const uint8_t eax[] = { 0xb8, 39, 0, 0, 0, 0x0f, 0x05 };
 	static const uint8_t rax[] = { 0x48, 0xc7, 0xc0, 15, 0, 0, 0, 0x0f, 0x05 };
-	static const uint8_t reg[] = { 0x48, 0x89, 0xf8, 0x0f, 0x05 };
+	/* xor %eax,%eax; syscall; ret at the region start: 4 bytes to replay
+	 * and a control transfer right after (neither window) */
+	static const uint8_t none[] = { 0x31, 0xc0, 0x0f, 0x05, 0xc3 };
 	unsigned steps;
 	int perr = 0;
 
@@ -129,9 +142,11 @@ static void refusals(void)
 	check(perr == ABCOM_ESLOT, "a slot at or above 2 GiB is refused");
 	plan_at(eax, sizeof(eax), 0, abcom_slot_region_base(0) + 4, &steps, &perr);
 	check(perr == ABCOM_ESLOT, "an unaligned slot is refused");
-	plan_at(reg, sizeof(reg), 0, abcom_slot_region_base(0), &steps, &perr);
+	perr = 0;
+	plan_at(none, sizeof(none), 0, abcom_slot_region_base(0), &steps, &perr);
 	check(perr == ABCOM_ENOTPATCHABLE,
-	      "an unpatchable site (too short to replay) is refused");
+	      "an unpatchable site (too short to replay, a ret right after) is "
+	      "refused");
 }
 
 static void slot_rules(void)

@@ -10,8 +10,14 @@
  * ending with the syscall and at least 7 bytes long, at most 4 instructions
  * / 32 bytes back.  The class and number still say where rax comes from.
  * When no such run exists (a control transfer or the region start comes
- * first) the window is the syscall alone and the verdict is the number's:
- * unknown for REG_NUMBER / OTHER, too far for EARLIER_IMM.
+ * first) the last resort is a forward window: the instructions before the
+ * syscall that a replay window could take, then up to 3 straight-line,
+ * position independent instructions after it (no control transfer, no
+ * rip-relative operand, no syscall) until it is 7 bytes long (post_len
+ * bytes after the syscall).  When that fails too (a control transfer, a
+ * rip-relative instruction or the region end right after the syscall) the
+ * window is the syscall alone and the verdict is the number's: unknown for
+ * REG_NUMBER / OTHER, too far for EARLIER_IMM.
  */
 #include <stdio.h>
 #include <string.h>
@@ -44,28 +50,37 @@ static void show(const struct scan *s)
 	if (s->err)
 		diag("abcom_scan: %s", abcom_strerror(s->err));
 	for (size_t i = 0; i < s->n; i++)
-		diag("site %#llx class %s nr %lld start %#llx len %u %s%s",
+		diag("site %#llx class %s nr %lld start %#llx len %u post %u %s%s",
 		     (unsigned long long)s->sites[i].addr,
 		     abcom_class_name(s->sites[i].cls), (long long)s->sites[i].nr,
 		     (unsigned long long)s->sites[i].start, s->sites[i].window_len,
-		     abcom_reason_text(s->sites[i].reason),
+		     s->sites[i].post_len, abcom_reason_text(s->sites[i].reason),
 		     s->sites[i].hidden ? " hidden" : "");
 }
 
-/* One site expected at offset `at`; check class, number, window, verdict. */
-static void expect_one(const char *desc, struct scan s, unsigned at,
-		       enum abcom_class cls, long long nr, unsigned start,
-		       unsigned window, enum abcom_reason reason)
+/* One site expected at offset `at`: class, number, window, post, verdict. */
+static void expect_window(const char *desc, struct scan s, unsigned at,
+			  enum abcom_class cls, long long nr, unsigned start,
+			  unsigned window, unsigned post, enum abcom_reason reason)
 {
 	const struct abcom_site *x = s.n == 1 ? &s.sites[0] : NULL;
 	bool ok = !s.err && x && x->addr == VA + at && x->cls == cls &&
 		  x->start == VA + start && x->window_len == window &&
+		  x->post_len == post &&
 		  x->reason == reason && x->patchable == (reason == ABCOM_R_NONE) &&
 		  (nr == -999 || (x->nr_kind == ABCOM_NR_IMM && x->nr == nr));
 
 	if (!check(ok, "%s", desc))
 		show(&s);
 	abcom_free(s.sites);
+}
+
+/* ... whose window ends with the syscall (post_len 0) */
+static void expect_one(const char *desc, struct scan s, unsigned at,
+		       enum abcom_class cls, long long nr, unsigned start,
+		       unsigned window, enum abcom_reason reason)
+{
+	expect_window(desc, s, at, cls, nr, start, window, 0, reason);
 }
 
 static void expect_none(const char *desc, struct scan s)
@@ -94,25 +109,29 @@ static void classes(void)
 		expect_one("GO_STACK: mov 0x8(%rsp),%rax; syscall", s,
 			   5, ABCOM_GO_STACK, -999, 0, 7, ABCOM_R_NONE);
 	}
-	/* the region start limits these windows to < 7 bytes */
+	/* the region start limits these windows to < 7 bytes, and the region
+	 * end right after the syscall rules out a forward window */
 	expect_one("REG_NUMBER: mov %rdi,%rax; syscall at the region start: "
-		   "too short to replay, unpatchable",
+		   "too short to replay, nothing after it, unpatchable",
 		   SCAN(0x48, 0x89, 0xf8, 0x0f, 0x05),
 		   3, ABCOM_REG_NUMBER, -999, 3, 2, ABCOM_R_NUMBER_UNKNOWN);
 	expect_one("REG_NUMBER: mov %edi,%eax further back: replayed, patchable",
 		   SCAN(0x89, 0xf8, 0x48, 0x89, 0xf7, 0x0f, 0x05),
 		   5, ABCOM_REG_NUMBER, -999, 0, 7, ABCOM_R_NONE);
-	expect_one("OTHER: mov (%rdi),%eax; syscall: too short to replay, unpatchable",
+	expect_one("OTHER: mov (%rdi),%eax; syscall: too short to replay, "
+		   "nothing after it, unpatchable",
 		   SCAN(0x8b, 0x07, 0x0f, 0x05),
 		   2, ABCOM_OTHER, -999, 2, 2, ABCOM_R_NUMBER_UNKNOWN);
-	expect_one("OTHER: xor %eax,%eax; syscall: too short to replay, unpatchable",
+	expect_one("OTHER: xor %eax,%eax; syscall: too short to replay, "
+		   "nothing after it, unpatchable",
 		   SCAN(0x31, 0xc0, 0x0f, 0x05),
 		   2, ABCOM_OTHER, -999, 2, 2, ABCOM_R_NUMBER_UNKNOWN);
 	expect_one("OTHER: syscall first in the region (nothing known, nothing "
-		   "to replay)",
+		   "to replay, a ret after it)",
 		   SCAN(0x0f, 0x05, 0xc3),
 		   0, ABCOM_OTHER, -999, 0, 2, ABCOM_R_NUMBER_UNKNOWN);
-	expect_one("OTHER: mov $1,%al only sets the low byte (too short to replay)",
+	expect_one("OTHER: mov $1,%al only sets the low byte (too short to "
+		   "replay, nothing after it)",
 		   SCAN(0xb0, 1, 0x0f, 0x05),
 		   2, ABCOM_OTHER, -999, 2, 2, ABCOM_R_NUMBER_UNKNOWN);
 	expect_one("OTHER: mov $1,%al after a 5-byte mov: replayed, patchable",
@@ -135,7 +154,7 @@ static void dataflow(void)
 		   SCAN(0xb8, 39, 0, 0, 0, 0x48, 0x98, 0x0f, 0x05),
 		   7, ABCOM_OTHER, -999, 0, 9, ABCOM_R_NONE);
 	expect_one("a conditional jump between ends the block (nothing to "
-		   "replay: unpatchable)",
+		   "replay, nothing after it: unpatchable)",
 		   SCAN(0xb8, 39, 0, 0, 0, 0x74, 0x00, 0x0f, 0x05),
 		   7, ABCOM_OTHER, -999, 7, 2, ABCOM_R_NUMBER_UNKNOWN);
 	expect_one("test %eax,%eax between only reads eax",
@@ -149,9 +168,10 @@ static void dataflow(void)
 		   SCAN(0xb8, 1, 0, 0, 0, 0x31, 0xff, 0x31, 0xf6, 0x31, 0xd2,
 			0x45, 0x31, 0xd2, 0x45, 0x31, 0xc0, 0x0f, 0x05),
 		   17, ABCOM_EARLIER_IMM, 1, 11, 8, ABCOM_R_NONE);
-	/* 4 one-byte pushes + the syscall are 6 bytes: no replay window */
+	/* 4 one-byte pushes + the syscall are 6 bytes: no replay window, and
+	 * the region ends after the syscall: no forward window */
 	expect_one("EARLIER_IMM 5 back over 4 one-byte insns: too far, nothing "
-		   "to replay within 4 insns",
+		   "to replay within 4 insns, nothing after it",
 		   SCAN(0xb8, 1, 0, 0, 0, 0x56, 0x57, 0x52, 0x51, 0x0f, 0x05),
 		   9, ABCOM_EARLIER_IMM, 1, 9, 2, ABCOM_R_TOO_FAR);
 	expect_one("EARLIER_IMM 4 instructions back (3 between): patchable",
@@ -166,7 +186,7 @@ static void dataflow(void)
 static void replay(void)
 {
 	expect_one("xor %eax,%eax; syscall right after a branch: too short to "
-		   "replay, unpatchable",
+		   "replay, nothing after it, unpatchable",
 		   SCAN(0x48, 0x85, 0xff, 0x74, 0x00, 0x31, 0xc0, 0x0f, 0x05),
 		   7, ABCOM_OTHER, -999, 7, 2, ABCOM_R_NUMBER_UNKNOWN);
 	expect_one("mov $1,%edi; xor %eax,%eax; syscall: 9-byte replay window, "
@@ -195,7 +215,8 @@ static void replay(void)
 		   SCAN(0x48, 0x8d, 0x3d, 0, 0, 0, 0, 0xba, 60, 0, 0, 0, 0x89, 0xd0,
 			0x0f, 0x05),
 		   14, ABCOM_REG_NUMBER, -999, 7, 9, ABCOM_R_NONE);
-	/* mov %edi,%eax then 4 one-byte pushes: 6 bytes in 4 insns */
+	/* mov %edi,%eax then 4 one-byte pushes: 6 bytes in 4 insns (and
+	 * nothing after the syscall for a forward window) */
 	expect_one("REG_NUMBER needing a 5th instruction to reach 7 bytes: "
 		   "unpatchable",
 		   SCAN(0x89, 0xf8, 0x56, 0x57, 0x52, 0x51, 0x0f, 0x05),
@@ -209,6 +230,114 @@ static void replay(void)
 			   "window counts as a target",
 			   scan_hinted(c, sizeof(c), &h, 1), 7, ABCOM_OTHER,
 			   -999, 0, 9, ABCOM_R_BRANCH_TARGET);
+	}
+}
+
+/*
+ * glibc's read: test %edi,%edi; je L; xor %eax,%eax; syscall;
+ * cmp $-0x1000,%rax; ja L; ret; L: ret.  The je ends the block 4 bytes
+ * before the end of the syscall, so the window runs on over the cmp.
+ */
+static const uint8_t glibc_read[] = {
+	0x85, 0xff, 0x74, 0x0d, 0x31, 0xc0, 0x0f, 0x05,
+	0x48, 0x3d, 0x00, 0xf0, 0xff, 0xff, 0x77, 0x01, 0xc3, 0xc3,
+};
+
+/*
+ * Plan the one site of code[0..len) with `slot` and check the patch
+ * against the code; returns NULL or what is wrong.  *out gets the patch.
+ */
+static const char *plan_one(const uint8_t *code, size_t len, uint32_t slot,
+			    struct abcom_patch *out)
+{
+	uint8_t buf[64];
+	struct abcom_site *sites;
+	const char *err = NULL;
+	size_t n;
+	int perr;
+
+	if (len > sizeof(buf))
+		return "code too long";
+	memcpy(buf, code, len);
+	if (abcom_scan(buf, len, VA, NULL, &sites, &n) || n != 1)
+		return "scan did not find exactly one site";
+	perr = abcom_plan(&sites[0], slot, out);
+	if (perr)
+		err = abcom_strerror(perr);
+	else
+		err = verify_patch(&sites[0], out, buf, len, VA);
+	abcom_free(sites);
+	return err;
+}
+
+static void forward(void)
+{
+	expect_window("glibc's read (je; xor %eax,%eax; syscall; cmp): forward "
+		      "window from the xor, 6 bytes after the syscall, patchable",
+		      scan_hinted(glibc_read, sizeof(glibc_read), NULL, 0),
+		      6, ABCOM_OTHER, -999, 4, 10, 6, ABCOM_R_NONE);
+	{
+		struct abcom_patch p;
+		const char *err = plan_one(glibc_read, sizeof(glibc_read),
+					   abcom_slot_region_base(0) + 0x40, &p);
+		bool ok = !err && p.addr == VA + 4 && p.displaced_len == 2 &&
+			  memcmp(p.displaced, glibc_read + 4, 2) == 0 &&
+			  p.resume_addr == VA + 8 && p.post_len == 6 &&
+			  memcmp(p.post, glibc_read + 8, 6) == 0 &&
+			  p.continue_addr == VA + 14;
+
+		if (err)
+			diag("%s", err);
+		check(ok, "forward window plan: displaced = the xor, post = the "
+		      "cmp, continue at start + 10");
+	}
+	/* test %edi,%edi; je L; xor %eax,%eax; syscall; ret; L: ret */
+	expect_one("xor %eax,%eax; syscall; ret after a branch: a control "
+		   "transfer after the syscall, unpatchable",
+		   SCAN(0x85, 0xff, 0x74, 0x03, 0x31, 0xc0, 0x0f, 0x05, 0xc3, 0xc3),
+		   6, ABCOM_OTHER, -999, 6, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_one("xor %eax,%eax; syscall; mov 0x10(%rip),%rdx: a rip-relative "
+		   "instruction after the syscall, unpatchable",
+		   SCAN(0x31, 0xc0, 0x0f, 0x05, 0x48, 0x8b, 0x15, 0x10, 0, 0, 0,
+			0xc3),
+		   2, ABCOM_OTHER, -999, 2, 2, ABCOM_R_NUMBER_UNKNOWN);
+	/* syscall first; 5 one-byte pushes after it would be needed */
+	expect_one("a forward window needing a 4th instruction after the "
+		   "syscall: unpatchable",
+		   SCAN(0x0f, 0x05, 0x56, 0x57, 0x52, 0x51, 0x50, 0xc3),
+		   0, ABCOM_OTHER, -999, 0, 2, ABCOM_R_NUMBER_UNKNOWN);
+	expect_window("a forward window over 3 one-byte instructions after the "
+		      "syscall: patchable",
+		      SCAN(0x31, 0xc0, 0x0f, 0x05, 0x56, 0x57, 0x52, 0xc3),
+		      2, ABCOM_OTHER, -999, 0, 7, 3, ABCOM_R_NONE);
+	/* test %edi,%edi; jne L; xor %eax,%eax; syscall; L: cmp ...; ret */
+	expect_window("a forward window whose instruction after the syscall is "
+		      "a branch target (inside the first 7 bytes): unpatchable",
+		      SCAN(0x85, 0xff, 0x75, 0x04, 0x31, 0xc0, 0x0f, 0x05,
+			   0x48, 0x3d, 0x00, 0xf0, 0xff, 0xff, 0xc3),
+		      6, ABCOM_OTHER, -999, 4, 10, 6, ABCOM_R_BRANCH_TARGET);
+	{
+		/* test %edi,%edi; je L; mov %rdi,%rax; syscall;
+		 * test %rax,%rax; ret; L: ret: boundaries 0, 3, 5 */
+		static const uint8_t c[] = { 0x85, 0xff, 0x74, 0x09, 0x48, 0x89,
+					     0xf8, 0x0f, 0x05, 0x48, 0x85, 0xc0,
+					     0xc3, 0xc3 };
+		struct abcom_patch p;
+		const char *err;
+
+		expect_window("REG_NUMBER forward window: mov %rdi,%rax; syscall; "
+			      "test %rax,%rax after a je, patchable",
+			      scan_hinted(c, sizeof(c), NULL, 0), 7,
+			      ABCOM_REG_NUMBER, -999, 4, 8, 3, ABCOM_R_NONE);
+		/* slot byte 2 = 0x10 (adc) at offset 5: a replay window would
+		 * refuse it, a forward window never resumes at the old bytes */
+		err = plan_one(c, sizeof(c), 0x00100000, &p);
+		if (err)
+			diag("%s", err);
+		check(!err && p.post_len == 3 && p.continue_addr == VA + 12 &&
+		      !abcom_byte_is_invalid_opcode(p.new_bytes[5]),
+		      "a forward window plans with slot 0x100000 (valid opcode "
+		      "at its boundary 5)");
 	}
 }
 
@@ -336,6 +465,7 @@ void test_synthetic(void)
 	classes();
 	dataflow();
 	replay();
+	forward();
 	numbers();
 	branch_targets();
 	false_positives();

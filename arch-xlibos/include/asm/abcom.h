@@ -13,14 +13,14 @@
 /*
  * Every process that has a rewritten site gets one private mapping here:
  * 8192 eight-byte slots, each holding the address of a trampoline, then
- * the trampolines.  The slots sit in the 64 KiB region whose address bytes
+ * the 128-byte trampolines (1.1 MiB, faulted in as used).  The slots sit in the 64 KiB region whose address bytes
  * 2 and 3 (0x60, 0x61: pusha, popa) are invalid opcodes in 64-bit mode,
  * as the rewrite needs (abcom_slot_ok()).  Slot 0 holds the fast entry.
  */
 #define XLIBOS_ABCOM_AREA	0x61600000UL
 #define XLIBOS_ABCOM_NR_SLOTS	8192
 #define XLIBOS_ABCOM_TRAMP	(XLIBOS_ABCOM_AREA + XLIBOS_ABCOM_NR_SLOTS * 8)
-#define XLIBOS_ABCOM_TRAMP_SIZE	64
+#define XLIBOS_ABCOM_TRAMP_SIZE	128
 #define XLIBOS_ABCOM_AREA_SIZE	(XLIBOS_ABCOM_NR_SLOTS * (8 + XLIBOS_ABCOM_TRAMP_SIZE))
 
 /* thread.fast_defer: what the slow path finishes for the fast path */
@@ -46,7 +46,7 @@ struct file;
 struct abcom_site;
 
 /* fast_entry.S */
-extern char xlibos_fast_entry[], xlibos_fast_exit[], xlibos_fast_exit_jmp[];
+extern char xlibos_fast_entry[], xlibos_fast_exit[], xlibos_fast_exit_end[];
 extern char xlibos_fast_trap[], xlibos_fast_trap_end[];
 
 /* abcom_fast.c */

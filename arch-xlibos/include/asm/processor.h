@@ -34,6 +34,7 @@ struct thread_struct {
 	 */
 	unsigned long fast_kstack;
 	unsigned long fast_ret;
+	unsigned long fast_usp;		/* the user's %rsp while switching */
 	/* XLIBOS_FAST_DEFER_*: what the slow path finishes for the fast one */
 	u8 fast_defer;
 	/* Futex word: non-zero when this task owns the vCPU. */
