@@ -9,6 +9,8 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <asm/abcom.h>
+#include <asm/abcom_libc.h>
 #include <abcom.h>
 
 /* The size lives in a header: realloc() needs it, kvrealloc() wants it. */
@@ -16,14 +18,6 @@ struct alloc_header {
 	size_t size;
 	size_t pad;
 };
-
-void *malloc(size_t size);
-void *calloc(size_t n, size_t size);
-void *realloc(void *ptr, size_t size);
-void free(void *ptr);
-void qsort(void *base, size_t n, size_t size,
-	   int (*cmp)(const void *, const void *));
-void __stack_chk_fail(void);
 
 void *malloc(size_t size)
 {
@@ -94,3 +88,39 @@ static void *abcom_kernel_realloc(void *ctx, void *ptr, size_t size)
 const struct abcom_allocator abcom_default_allocator = {
 	.realloc = abcom_kernel_realloc,
 };
+
+/*
+ * Capstone's CS_OPT_MEM (capstone.h, Capstone 4): its allocator and the
+ * formatter it prints instructions with.  abcom reads only instruction ids
+ * and details, never the text, and formatting costs as much as decoding,
+ * so the formatter writes nothing.
+ */
+struct capstone_mem {
+	void *(*malloc)(size_t size);
+	void *(*calloc)(size_t n, size_t size);
+	void *(*realloc)(void *ptr, size_t size);
+	void (*free)(void *ptr);
+	int (*vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap);
+};
+
+#define CAPSTONE_OPT_MEM	4
+
+static int no_text(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	if (size)
+		buf[0] = '\0';
+	return 0;
+}
+
+void xlibos_capstone_setup(void)
+{
+	static const struct capstone_mem mem = {
+		.malloc = malloc,
+		.calloc = calloc,
+		.realloc = realloc,
+		.free = free,
+		.vsnprintf = no_text,
+	};
+
+	cs_option(0, CAPSTONE_OPT_MEM, (size_t)&mem);
+}

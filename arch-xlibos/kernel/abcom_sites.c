@@ -36,7 +36,7 @@ struct xlibos_site_table {
 	unsigned long ino;
 	u32 generation;
 	loff_t size;
-	struct timespec64 mtime, ctime;
+	struct timespec64 mtime;
 	/* patchable sites, by syscall offset */
 	size_t n;
 	struct abcom_site *sites;
@@ -68,6 +68,12 @@ static void scan_on_stack(void *arg)
 /* Under tables_lock, which also guards the stack and scan_tls. */
 static int scan(struct scan_call *c)
 {
+	static bool capstone_ready;
+
+	if (!capstone_ready) {
+		xlibos_capstone_setup();
+		capstone_ready = true;
+	}
 	hc2(arch_prctl, ARCH_SET_FS, scan_tls);
 	xlibos_call_on_stack(scan_on_stack, c,
 			     (unsigned long)scan_stack + SCAN_STACK_SIZE);
@@ -78,13 +84,11 @@ static int scan(struct scan_call *c)
 static bool same_file(const struct xlibos_site_table *t,
 		      const struct inode *inode)
 {
-	struct timespec64 ctime = inode->i_ctime;
-
+	/* not ctime: unlinking (the guest init does) or chmod changes it */
 	return t->dev == inode->i_sb->s_dev && t->ino == inode->i_ino &&
 	       t->generation == inode->i_generation &&
 	       t->size == i_size_read(inode) &&
-	       timespec64_equal(&t->mtime, &inode->i_mtime) &&
-	       timespec64_equal(&t->ctime, &ctime);
+	       timespec64_equal(&t->mtime, &inode->i_mtime);
 }
 
 static int add_sites(struct xlibos_site_table *t, const struct abcom_site *s,
@@ -195,7 +199,6 @@ struct xlibos_site_table *xlibos_sites_of(struct file *file)
 	t->generation = inode->i_generation;
 	t->size = i_size_read(inode);
 	t->mtime = inode->i_mtime;
-	t->ctime = inode->i_ctime;
 	scan_file(t, file);
 	list_add(&t->list, &tables);
 out:

@@ -60,6 +60,9 @@ bool xlibos_abcom_resume(struct pt_regs *regs);
 int xlibos_abcom_dup_mm(struct mm_struct *oldmm, struct mm_struct *mm);
 void xlibos_abcom_free_mm(struct mm_struct *mm);
 
+/* abcom_libc.c: Capstone's allocator and (silent) formatter */
+void xlibos_capstone_setup(void);
+
 /* abcom_sites.c: the patchable sites of an executable file, by offset */
 struct xlibos_site_table;
 struct xlibos_site_table *xlibos_sites_of(struct file *file);
