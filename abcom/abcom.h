@@ -58,6 +58,13 @@
 #include <stdint.h>
 #endif
 
+/*
+ * Changes whenever the sites abcom finds or accepts may change: site
+ * tables computed by another version (the loader's cache, tables handed
+ * to the LibOS) are not used.
+ */
+#define ABCOM_VERSION 3
+
 /* --- results and errors ------------------------------------------------ */
 
 #define ABCOM_OK             0

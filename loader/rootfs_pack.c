@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "abcom_tables.h"
 #include "cpio.h"
 #include "diag.h"
 #include "guest-init/config_format.h"
@@ -19,6 +20,7 @@
 /* What the walk saw that decides which extra entries are needed. */
 struct pack_state {
 	struct cpio_writer *w;
+	struct abcom_tables *tables;	/* or NULL */
 	const char *root;	/* as given, for messages */
 	size_t root_len;	/* prefix of fts_path to strip */
 	bool have_dev;		/* "dev" exists (any type) */
@@ -220,7 +222,13 @@ static bool add_walked(struct pack_state *s, FTS *fts, FTSENT *ent)
 
 	switch (ent->fts_info) {
 	case FTS_F:
-		return add_regular(s->w, name, ent->fts_accpath, ent->fts_statp);
+		if (!add_regular(s->w, name, ent->fts_accpath, ent->fts_statp))
+			return false;
+		if (s->tables && !abcom_tables_add(s->tables, ent->fts_accpath, ent->fts_statp)) {
+			diag_error("out of memory for the site tables");
+			return false;
+		}
+		return true;
 	case FTS_SL:
 	case FTS_SLNONE:
 		return add_symlink(s->w, name, ent->fts_accpath, ent->fts_statp);
@@ -318,6 +326,28 @@ static bool add_init(struct cpio_writer *w, const char *init_path)
 	return ok;
 }
 
+/* The tables of the tree's programs and of the init, if any have sites. */
+static bool add_tables(struct pack_state *s, const char *init_path, uint32_t now)
+{
+	struct cpio_entry e = {
+		.name = XLIBOS_GUEST_ABCOM_TABLES, .mode = S_IFREG | 0600, .mtime = now,
+	};
+	struct stat st;
+
+	if (stat(init_path, &st) == 0 && !abcom_tables_add(s->tables, init_path, &st)) {
+		diag_error("out of memory for the site tables");
+		return false;
+	}
+	if (!s->tables->len)
+		return true;
+	e.size = s->tables->len;
+	if (!cpio_add(s->w, &e, s->tables->buf)) {
+		report_write_error(s->w);
+		return false;
+	}
+	return true;
+}
+
 /* /.xlibos and what goes in it, plus /dev/console if the tree lacks it. */
 static bool add_guest_files(struct pack_state *s, const struct rootfs_pack_input *in)
 {
@@ -340,6 +370,8 @@ static bool add_guest_files(struct pack_state *s, const struct rootfs_pack_input
 		return false;
 	if (!cpio_add(s->w, &config, in->config))
 		goto write_error;
+	if (s->tables && !add_tables(s, in->init_path, now))
+		return false;
 	if (!s->have_dev && !cpio_add(s->w, &dev, NULL))
 		goto write_error;
 	if ((!s->have_dev || s->dev_is_dir) && !s->have_console && !cpio_add(s->w, &console, NULL))
@@ -353,7 +385,8 @@ write_error:
 bool rootfs_pack(const struct rootfs_pack_input *in, int *fd_out, uint64_t *size)
 {
 	struct cpio_writer *w = malloc(sizeof(*w));
-	struct pack_state s = { .w = w, .root = in->dir, .root_len = strlen(in->dir) };
+	struct pack_state s = { .w = w, .tables = in->tables, .root = in->dir,
+				.root_len = strlen(in->dir) };
 	int fd = memfd_create("xlibos-rootfs", MFD_CLOEXEC);
 	bool ok = false;
 

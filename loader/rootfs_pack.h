@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Turn a host directory into the initrd of "xlibos run": a newc archive
- * of the whole tree plus the guest init and its config under /.xlibos.
+ * of the whole tree plus the guest init, its config and abcom's site
+ * tables of the tree's programs under /.xlibos.
  */
 #ifndef XLIBOS_LOADER_ROOTFS_PACK_H
 #define XLIBOS_LOADER_ROOTFS_PACK_H
@@ -9,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct abcom_tables;
 
 struct rootfs_pack_input {
 	const char *dir;	/* host directory to pack */
@@ -20,6 +23,8 @@ struct rootfs_pack_input {
 	 * tree costs no memory before it is rejected (UINT64_MAX: no limit).
 	 */
 	uint64_t limit;
+	/* If set: collect the site tables of the ELF files packed (abcom) */
+	struct abcom_tables *tables;
 };
 
 /* Prints "rootfs 'DIR' not found" / "... is not a directory" if unusable. */

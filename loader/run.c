@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abcom_tables.h"
 #include "boot.h"
 #include "diag.h"
 #include "exit_status.h"
@@ -70,6 +71,8 @@ static int run_with(const struct run_options *o)
 	};
 	struct rootfs_pack_input pack = { 0 };
 	struct guest_params gp = { 0 };
+	struct abcom_tables tables = { 0 };
+	bool ok;
 	int status;
 	struct image image;
 	struct initrd initrd;
@@ -102,7 +105,14 @@ static int run_with(const struct run_options *o)
 	pack.init_path = init_path;
 	pack.config = config;
 	pack.limit = archive_limit(o->mem_size, image.end_phys);
-	if (!rootfs_pack(&pack, &archive_fd, &archive_size))
+	/* Unless abcom is off: the LibOS gets the tables, not the decoding. */
+	if (!o->abcom || strcmp(o->abcom, "off")) {
+		abcom_tables_init(&tables);
+		pack.tables = &tables;
+	}
+	ok = rootfs_pack(&pack, &archive_fd, &archive_size);
+	abcom_tables_free(&tables);
+	if (!ok)
 		goto fail_image;
 	free(config);
 	config = NULL;

@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="linux-source-6.1 build-essential flex bison bc cpio kmod \
-libelf-dev libssl-dev libcapstone-dev pkg-config musl-tools busybox-static \
+libelf-dev libssl-dev libcapstone-dev libxxhash-dev pkg-config musl-tools busybox-static \
 python3 xz-utils patch time procps gawk libcap-dev libpopt-dev rsync"
 
 missing=""

@@ -6,6 +6,10 @@
  * instruction boundary.  Sites are kept in file-offset terms, so one table
  * serves every process that maps the file, wherever it is mapped.
  *
+ * Usually nothing is decoded here: the loader hands in the tables of the
+ * rootfs's files (XLIBOS_ABCOM_TABLES_FILE, computed by the same library
+ * and cached on the host), which are matched by size and XXH64.
+ *
  * Capstone is ordinary hosted code: it may use SSE registers (harmless
  * here, the callers run in a host signal handler whose frame holds the
  * user's vector state) and reads a stack canary at %fs:0x28, so it runs on
@@ -13,12 +17,15 @@
  */
 #include <linux/elf.h>
 #include <linux/fs.h>
+#include <linux/initrd.h>
+#include <linux/kernel_read_file.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
+#include <linux/xxhash.h>
 #include <asm/abcom.h>
 #include <asm/hypercall.h>
 #include <asm/prctl.h>
@@ -45,6 +52,16 @@ struct xlibos_site_table {
 /* Tables are never freed: a container runs few distinct programs. */
 static LIST_HEAD(tables);
 static DEFINE_MUTEX(tables_lock);
+
+/* The loader's tables, until a file claims one (under tables_lock). */
+struct handed_table {
+	struct list_head list;
+	u64 size, xxh64;
+	size_t n;
+	struct abcom_site *sites;
+};
+
+static LIST_HEAD(handed);
 
 static u8 scan_stack[SCAN_STACK_SIZE] __aligned(16);
 static unsigned long scan_tls[16];	/* %fs:0x28 is the canary */
@@ -181,6 +198,51 @@ out:
 	kfree(sh);
 }
 
+/* XXH64 of the whole file, as the loader computed it. */
+static int hash_file(struct file *file, loff_t size, u64 *hash)
+{
+	struct xxh64_state state;
+	loff_t pos = 0;
+	void *buf = kmalloc(PAGE_SIZE * 16, GFP_KERNEL);
+
+	if (!buf)
+		return -ENOMEM;
+	xxh64_reset(&state, 0);
+	while (pos < size) {
+		ssize_t n = kernel_read(file, buf, min_t(loff_t, size - pos,
+							 PAGE_SIZE * 16), &pos);
+
+		if (n <= 0) {
+			kfree(buf);
+			return -EIO;
+		}
+		xxh64_update(&state, buf, n);
+	}
+	kfree(buf);
+	*hash = xxh64_digest(&state);
+	return 0;
+}
+
+/* Take the loader's table for this file, if it handed one in. */
+static bool take_handed(struct xlibos_site_table *t, struct file *file)
+{
+	struct handed_table *h;
+	u64 hash;
+
+	if (list_empty(&handed) || hash_file(file, t->size, &hash))
+		return false;
+	list_for_each_entry(h, &handed, list) {
+		if (h->size == t->size && h->xxh64 == hash) {
+			t->sites = h->sites;
+			t->n = h->n;
+			list_del(&h->list);
+			kfree(h);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The table for @file, scanning it the first time.  Never NULL but on ENOMEM. */
 struct xlibos_site_table *xlibos_sites_of(struct file *file)
 {
@@ -199,7 +261,8 @@ struct xlibos_site_table *xlibos_sites_of(struct file *file)
 	t->generation = inode->i_generation;
 	t->size = i_size_read(inode);
 	t->mtime = inode->i_mtime;
-	scan_file(t, file);
+	if (!take_handed(t, file))
+		scan_file(t, file);
 	list_add(&t->list, &tables);
 out:
 	mutex_unlock(&tables_lock);
@@ -239,3 +302,57 @@ const struct abcom_site *xlibos_sites_from(struct xlibos_site_table *t,
 	*n = t->n - i;
 	return t->sites + i;
 }
+
+/* One record of the tables file; returns its length, or 0 if it is bad. */
+static size_t parse_handed(const u8 *p, size_t left)
+{
+	const struct xlibos_abcom_table_hdr *hdr = (const void *)p;
+	struct handed_table *h;
+	size_t bytes;
+
+	if (left < sizeof(*hdr) || hdr->magic != XLIBOS_ABCOM_TABLE_MAGIC ||
+	    hdr->site_size != sizeof(struct abcom_site) ||
+	    check_mul_overflow((size_t)hdr->n_sites, sizeof(struct abcom_site),
+			       &bytes) ||
+	    bytes > left - sizeof(*hdr))
+		return 0;
+	if (hdr->abcom_version != ABCOM_VERSION || !hdr->n_sites)
+		return sizeof(*hdr) + bytes;	/* not ours to use */
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return 0;
+	h->sites = kvmalloc(bytes, GFP_KERNEL);
+	if (!h->sites) {
+		kfree(h);
+		return 0;
+	}
+	memcpy(h->sites, p + sizeof(*hdr), bytes);
+	h->n = hdr->n_sites;
+	h->size = hdr->file_size;
+	h->xxh64 = hdr->file_xxh64;
+	list_add_tail(&h->list, &handed);
+	return sizeof(*hdr) + bytes;
+}
+
+/* Before init runs (and removes /.xlibos): read what the loader handed in. */
+static int __init abcom_read_handed_tables(void)
+{
+	void *buf = NULL;
+	ssize_t len;
+	size_t off = 0, used;
+
+	if (xlibos_abcom_mode == XLIBOS_ABCOM_OFF)
+		return 0;
+	wait_for_initramfs();
+	len = kernel_read_file_from_path(XLIBOS_ABCOM_TABLES_FILE, 0, &buf,
+					 INT_MAX, NULL, READING_UNKNOWN);
+	if (len <= 0)
+		return 0;
+	mutex_lock(&tables_lock);
+	while (off < len && (used = parse_handed((u8 *)buf + off, len - off)))
+		off += used;
+	mutex_unlock(&tables_lock);
+	vfree(buf);
+	return 0;
+}
+late_initcall(abcom_read_handed_tables);

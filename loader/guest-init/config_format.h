@@ -25,6 +25,8 @@
 #define XLIBOS_GUEST_DIR	".xlibos"
 #define XLIBOS_GUEST_INIT	".xlibos/init"
 #define XLIBOS_GUEST_CONFIG	".xlibos/config"
+/* abcom's site tables for the LibOS (XLIBOS_ABCOM_TABLES_FILE in the uapi) */
+#define XLIBOS_GUEST_ABCOM_TABLES ".xlibos/abcom-tables"
 
 #define XLIBOS_CONFIG_MAGIC	"XLIBOS-CONFIG 1\n"
 

@@ -64,6 +64,7 @@ int main(void)
 
 		unlink("/" XLIBOS_GUEST_CONFIG);
 		unlink("/" XLIBOS_GUEST_INIT);
+		unlink("/" XLIBOS_GUEST_ABCOM_TABLES);	/* read at boot */
 		rmdir("/" XLIBOS_GUEST_DIR);
 		if (have_root) {
 			struct timespec times[2] = { root.st_atim, root.st_mtim };

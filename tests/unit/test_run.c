@@ -148,6 +148,8 @@ static void test_paths(void)
 	      strcmp(buf, "rdinit=/.xlibos/init loglevel=0 xlibos.abcom=off x") == 0,
 	      "--abcom becomes xlibos.abcom=, before --cmdline");
 	check(!run_kernel_cmdline(NULL, "x", buf, 10), "too small a buffer");
+	check(strcmp("/" XLIBOS_GUEST_ABCOM_TABLES, XLIBOS_ABCOM_TABLES_FILE) == 0,
+	      "the guest init removes the site tables the LibOS reads");
 
 	check(run_default_rootfs("/w/build/xlibos.img", buf, sizeof(buf)) &&
 	      strcmp(buf, "/w/build/rootfs") == 0, "rootfs beside the image");

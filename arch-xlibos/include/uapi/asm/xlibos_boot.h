@@ -72,6 +72,25 @@ struct xlibos_abcom_counters {
 	__u64 refused;		/* trapped sites abcom could not prove */
 };
 
+/*
+ * Site tables the loader computed (with the same abcom library) for the
+ * executable files of the rootfs, so the LibOS need not decode them at
+ * run time: a file in the initrd holding records back to back, each a
+ * header and n_sites struct abcom_site (abcom/abcom.h).  The LibOS reads
+ * it at boot and uses a record for a file with the same size and xxh64.
+ */
+#define XLIBOS_ABCOM_TABLES_FILE	"/.xlibos/abcom-tables"
+#define XLIBOS_ABCOM_TABLE_MAGIC	0x54424158U	/* "XABT" */
+
+struct xlibos_abcom_table_hdr {
+	__u32 magic;		/* XLIBOS_ABCOM_TABLE_MAGIC */
+	__u32 abcom_version;	/* ABCOM_VERSION of the producer */
+	__u32 site_size;	/* sizeof(struct abcom_site) */
+	__u32 n_sites;		/* patchable sites, by syscall file offset */
+	__u64 file_size;
+	__u64 file_xxh64;	/* XXH64 of the whole file, seed 0 */
+};
+
 struct xlibos_exit_record {
 	__u32 magic;		/* XLIBOS_EXIT_MAGIC once written */
 	__u32 reason;		/* enum xlibos_exit_reason */

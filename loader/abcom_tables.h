@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Site tables for the executable files of a rootfs, handed to the LibOS
+ * in the initrd (XLIBOS_ABCOM_TABLES_FILE) so that it need not decode
+ * them itself at run time.
+ */
+#ifndef XLIBOS_LOADER_ABCOM_TABLES_H
+#define XLIBOS_LOADER_ABCOM_TABLES_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+struct abcom_tables {
+	uint8_t *buf;		/* records, back to back (the file's contents) */
+	size_t len, cap;
+	char cache_dir[PATH_MAX]; /* "" when there is no usable cache */
+};
+
+/* Picks the cache directory (creating it); never fails. */
+void abcom_tables_init(struct abcom_tables *t);
+
+/*
+ * Adds the record of the file at @path (which @st describes) if it is an
+ * x86-64 ELF file with patchable sites.  Best effort: a file that cannot
+ * be read or decoded is left to the LibOS.  False only when out of memory.
+ */
+bool abcom_tables_add(struct abcom_tables *t, const char *path, const struct stat *st);
+
+void abcom_tables_free(struct abcom_tables *t);
+
+#endif
