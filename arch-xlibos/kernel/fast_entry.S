@@ -34,6 +34,25 @@
 /* CF, bit 1, PF, AF, ZF, SF, IF, OF: what the quick flag restore handles */
 #define PLAIN_FLAGS	0xad7
 
+/* pt_regs from r15 up to di (pops change no flags) */
+.macro POP_GPRS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rax
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+.endm
+
 	.text
 SYM_CODE_START(xlibos_fast_entry)
 	movq	$ASM_ARCH_IRQ_DISABLED, xlibos_irq+XLIBOS_IRQ_ENABLED(%rip)
@@ -80,41 +99,13 @@ SYM_INNER_LABEL(xlibos_fast_exit, SYM_L_GLOBAL)
 	movb	%al, %ah
 	sahf					/* SF ZF AF PF CF */
 	/* from here on nothing may change the flags */
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
+	POP_GPRS
 	leaq	4*8(%rsp), %rsp			/* orig_ax, ip, cs, flags */
 	popq	%rsp
 	jmp	*%gs:THREAD_FAST_RET
 
 .Lodd_flags_out:
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
+	POP_GPRS
 	addq	$3*8, %rsp			/* orig_ax, ip, cs */
 	popfq
 	popq	%rsp

@@ -61,50 +61,10 @@ copy=$copy_parent/rootfs
 
 # ---------------------------------------------------------------- build
 
-mkdir -p "$build/musl" "$build/glibc"
-
-# newer A B: A was modified after B.
-newer() {
-	[ -n "$(find "$1" -newer "$2" 2>/dev/null)" ]
-}
-
-# build VARIANT PROG: compile tests/abcom_guest/PROG.c unless up to date.
-build() {
-	variant=$1 prog=$2
-	src=$here/$prog.c bin=$build/$variant/$prog
-	if [ -x "$bin" ] && ! newer "$src" "$bin" && ! newer "$here/abcom_test.h" "$bin"; then
-		return 0
-	fi
-	rm -f "$bin"
-	# Into a temporary name first: a concurrent run never sees half a binary.
-	# shellcheck disable=SC2086
-	case $variant in
-	musl)	musl-gcc $CFLAGS -o "$bin.$$" "$src" ;;
-	glibc)	gcc $CFLAGS -o "$bin.$$" "$src" ;;
-	esac && mv -f "$bin.$$" "$bin"
-}
-
-variants=
-why_musl=
-command -v musl-gcc >/dev/null 2>&1 && variants="musl" || why_musl="musl-gcc not installed (apt-get install musl-tools)"
-why_glibc=
-if command -v gcc >/dev/null 2>&1 && [ -e "$(gcc -print-file-name=libc.a)" ]; then
-	variants="$variants glibc"
-else
-	why_glibc="gcc or the static glibc (libc6-dev) not installed"
-fi
-
-build_failed=
-for variant in $variants; do
-	for prog in $PROGS; do
-		if ! build "$variant" "$prog" >"$scratch/build.log" 2>&1; then
-			cp "$scratch/build.log" "$out"
-			not_ok "build $prog ($variant)" "compiler failed"
-			rm -f "$out"
-			build_failed="$build_failed $variant/$prog"
-		fi
-	done
-done
+# shellcheck source-path=SCRIPTDIR source=../static_progs.sh
+. "$here/../static_progs.sh"
+# shellcheck disable=SC2086
+build_progs "$here" "$build" "$here/abcom_test.h" "$CFLAGS" $PROGS
 
 # ---------------------------------------------------------------- rootfs copy
 
