@@ -4,7 +4,8 @@
 #                   (build/bin/xlibos)
 #   make run        build, then boot the image once (demo: boots, powers off)
 #   make check      build the KUnit image and run every test
-#   make bench      boot time, memory, and system call cost against native
+#   make bench      boot time, memory, system call and process costs against
+#                   native (and user-mode-linux)
 #
 # Kernel builds happen in build/kernel (and build/kernel-kunit) out of the
 # tree build/linux, which is Debian's linux-source-6.1 plus linux-patches/
@@ -26,7 +27,7 @@ KMAKE       = $(MAKE) --no-print-directory -C $(SRC) ARCH=xlibos \
 
 PATCHES    := linux-patches/series $(wildcard linux-patches/*.patch)
 
-.PHONY: all abcom-kernel-obj kernel kernel-kunit loader rootfs run check kselftest bench bench-boot bench-syscall deps \
+.PHONY: all abcom-kernel-obj kernel kernel-kunit loader rootfs run check kselftest bench bench-boot bench-syscall bench-process deps \
 	checkpatch clean distclean FORCE
 
 all: kernel loader
@@ -79,7 +80,7 @@ run: all rootfs
 check: all kernel-kunit rootfs
 	@tests/run-all.sh
 
-bench: bench-boot bench-syscall
+bench: bench-boot bench-syscall bench-process
 
 bench-boot: all
 	@scripts/bench-boot.sh $(LOADER) $(IMAGE)
@@ -87,6 +88,11 @@ bench-boot: all
 # getppid and a UnixBench-style mix, natively and on the trap path, as ratios
 bench-syscall: all rootfs
 	@scripts/bench-syscall.sh $(LOADER) $(ROOTFS)
+
+# fork, exec, pipe and thread costs: native, xlibos and user-mode-linux
+bench-process: all rootfs
+	@scripts/install-deps.sh --bench
+	@scripts/bench-process.sh $(LOADER) $(ROOTFS)
 
 # Selftests from the 6.1 tree, built static and run inside xlibos; fails
 # on a regression from tests/kselftest/expected.txt (not in make check yet).

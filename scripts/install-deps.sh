@@ -1,11 +1,16 @@
 #!/bin/sh
 # Install what building and testing xlibos needs (Debian 12).  Idempotent
 # and quiet when everything is already present.
+# usage: install-deps.sh [--bench]
 set -eu
 
 PACKAGES="linux-source-6.1 build-essential flex bison bc cpio kmod \
 libelf-dev libssl-dev libcapstone-dev libxxhash-dev pkg-config musl-tools busybox-static \
 python3 xz-utils patch time procps gawk libcap-dev libpopt-dev rsync"
+# --bench: also what make bench compares with (ptrace UML, 116 MB)
+if [ "${1:-}" = --bench ]; then
+	PACKAGES="$PACKAGES user-mode-linux"
+fi
 
 missing=""
 for p in $PACKAGES; do
