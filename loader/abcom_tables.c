@@ -188,8 +188,7 @@ static bool from_cache(struct abcom_tables *t, const char *cache,
 	bytes = (size_t)hdr.n_sites * sizeof(struct abcom_site);
 	sites = malloc(bytes ? bytes : 1);
 	if (sites && read(fd, sites, bytes) == (ssize_t)bytes)
-		ok = (!hdr.n_sites || append(t, &hdr, sizeof(hdr))) &&
-		     append(t, sites, bytes);
+		ok = append(t, &hdr, sizeof(hdr)) && append(t, sites, bytes);
 	free(sites);
 out:
 	close(fd);
@@ -263,8 +262,8 @@ bool abcom_tables_add(struct abcom_tables *t, const char *path, const struct sta
 	hdr.n_sites = (uint32_t)n;
 	if (cache[0])
 		to_cache(cache, &hdr, sites);
-	if (n)
-		ok = append(t, &hdr, sizeof(hdr)) && append(t, sites, n * sizeof(*sites));
+	/* even with no sites: then the LibOS knows not to decode the file */
+	ok = append(t, &hdr, sizeof(hdr)) && append(t, sites, n * sizeof(*sites));
 	free(sites);
 out:
 	munmap(map, size);

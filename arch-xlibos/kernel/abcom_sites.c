@@ -316,17 +316,20 @@ static size_t parse_handed(const u8 *p, size_t left)
 			       &bytes) ||
 	    bytes > left - sizeof(*hdr))
 		return 0;
-	if (hdr->abcom_version != ABCOM_VERSION || !hdr->n_sites)
+	if (hdr->abcom_version != ABCOM_VERSION)
 		return sizeof(*hdr) + bytes;	/* not ours to use */
 	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return 0;
-	h->sites = kvmalloc(bytes, GFP_KERNEL);
-	if (!h->sites) {
-		kfree(h);
-		return 0;
+	/* a file without sites gets a record too: nothing to decode */
+	if (bytes) {
+		h->sites = kvmalloc(bytes, GFP_KERNEL);
+		if (!h->sites) {
+			kfree(h);
+			return 0;
+		}
+		memcpy(h->sites, p + sizeof(*hdr), bytes);
 	}
-	memcpy(h->sites, p + sizeof(*hdr), bytes);
 	h->n = hdr->n_sites;
 	h->size = hdr->file_size;
 	h->xxh64 = hdr->file_xxh64;
