@@ -10,32 +10,10 @@
 #   (CC picks the compiler: default musl-gcc if installed, else gcc)
 set -eu
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-loader=${1:-$root/build/bin/xlibos}
-rootfs=${2:-$root/build/rootfs}
-n=${3:-2000}
-
-if [ ! -x "$loader" ] || [ ! -d "$rootfs" ]; then
-	echo "usage: $0 [LOADER [ROOTFS [N]]] (build them with make all rootfs)" >&2
-	exit 2
-fi
-if [ -z "${CC:-}" ]; then
-	if command -v musl-gcc >/dev/null 2>&1; then CC=musl-gcc; else CC=gcc; fi
-fi
-
-out=$root/build/tests/guest
-mkdir -p "$out"
-bin=$out/bench_process
-src=$root/tests/guest/bench_process.c
-if [ ! -x "$bin" ] || [ -n "$(find "$src" -newer "$bin")" ]; then
-	$CC -static -O2 -pthread -Wall -o "$bin" "$src"
-fi
-
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/xlibos-bench.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
-trap 'exit 130' INT TERM
-cp -a "$rootfs" "$scratch/rootfs"
-cp "$bin" "$scratch/rootfs/bench_process"
+PROG=bench_process
+DEFAULT_N=2000
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
 "$bin" "$n" >"$scratch/native"
 if ! timeout 600 "$loader" run --rootfs "$scratch/rootfs" -- /bench_process "$n" \
