@@ -54,6 +54,8 @@
 .endm
 
 	.text
+	/* on cache-line boundaries: each half is about one line of code */
+	.p2align 6
 SYM_CODE_START(xlibos_fast_entry)
 	movq	$ASM_ARCH_IRQ_DISABLED, xlibos_irq+XLIBOS_IRQ_ENABLED(%rip)
 	movq	%rsp, %gs:THREAD_FAST_USP
@@ -87,6 +89,7 @@ SYM_CODE_START(xlibos_fast_entry)
 	call	xlibos_fast_syscall
 	addq	$8, %rsp
 	movq	%rax, %gs:THREAD_FAST_RET
+	.p2align 6
 SYM_INNER_LABEL(xlibos_fast_exit, SYM_L_GLOBAL)
 	testq	$~PLAIN_FLAGS, PT_REGS_FLAGS(%rsp)
 	jnz	.Lodd_flags_out
