@@ -76,9 +76,13 @@ static bool access_error(unsigned long err, struct vm_area_struct *vma)
 	return !(vma->vm_flags & (VM_READ | VM_EXEC | VM_WRITE));
 }
 
-/* Returns 0 when the page is now mapped, else the signal to raise. */
+/*
+ * Returns 0 when the page is now mapped, else the signal to raise.
+ * *code_page: the mapping is an executable file's (abcom patches those).
+ */
 static int handle_user_fault(struct pt_regs *regs, unsigned long addr,
-			     unsigned long err, bool user, int *code)
+			     unsigned long err, bool user, int *code,
+			     bool *code_page)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned int flags = FAULT_FLAG_DEFAULT;
@@ -86,6 +90,7 @@ static int handle_user_fault(struct pt_regs *regs, unsigned long addr,
 	vm_fault_t fault;
 
 	*code = SEGV_MAPERR;
+	*code_page = false;
 	if (!mm)
 		return SIGSEGV;
 	if (user)
@@ -104,6 +109,7 @@ retry:
 		*code = SEGV_ACCERR;
 		return SIGSEGV;
 	}
+	*code_page = vma->vm_file && (vma->vm_flags & VM_EXEC);
 
 	fault = handle_mm_fault(vma, addr, flags, regs);
 	if (fault_signal_pending(fault, regs))
@@ -136,6 +142,7 @@ retry:
 void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 			    unsigned long err, int sig, int si_code)
 {
+	bool code_page;
 	int code, ret;
 
 	if (addr >= TASK_SIZE) {
@@ -143,10 +150,10 @@ void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 		return;
 	}
 	/* A host SIGBUS is a mapping past the end of its file: same answer. */
-	ret = handle_user_fault(regs, addr, err, true, &code);
+	ret = handle_user_fault(regs, addr, err, true, &code, &code_page);
 	if (ret)
 		force_sig_fault(ret, code, (void __user *)addr);
-	else if (xlibos_abcom_mode == XLIBOS_ABCOM_FULL)
+	else if (code_page && xlibos_abcom_mode == XLIBOS_ABCOM_FULL)
 		xlibos_abcom_load(addr);	/* before any of its code runs */
 }
 
@@ -155,6 +162,7 @@ bool xlibos_kernel_user_fault(unsigned long addr, unsigned long err)
 {
 	/* Counts as a user access for mmap_lock (no exception tables here). */
 	struct pt_regs regs = { .cs = XLIBOS_USER_CS };
+	bool code_page;
 	int code;
 
 	if (!current->mm)
@@ -166,5 +174,5 @@ bool xlibos_kernel_user_fault(unsigned long addr, unsigned long err)
 	if (faulthandler_disabled())
 		return mirror_user_page(current->mm, addr, err);
 	return handle_user_fault(&regs, addr, err & ~PF_INSTR, false,
-				 &code) == 0;
+				 &code, &code_page) == 0;
 }
