@@ -9,6 +9,26 @@
 
 #define HOST_SIG_BLOCK		0
 
+/*
+ * clone(%rdi flags, %rsi stack) with no tids or TLS.  The calling host
+ * thread ends at once, touching no memory; the new one goes on at 1:
+ * below the macro, a failed clone at 2:.
+ */
+.macro CLONE_THEN_END_CALLER
+	xorl	%edx, %edx
+	xorl	%r10d, %r10d
+	xorl	%r8d, %r8d
+	movl	$__NR_clone, %eax
+	syscall
+	testq	%rax, %rax
+	jz	1f
+	js	2f
+	movl	$__NR_exit, %eax
+	xorl	%edi, %edi
+	syscall
+	ud2
+.endm
+
 	.section .hypercall.text, "ax"
 
 /* long xlibos_host_syscall(nr, a1, a2, a3, a4, a5, a6) */
@@ -104,18 +124,7 @@ SYM_FUNC_START(xlibos_host_clone_exit)
 	syscall
 	movq	%r14, %rdi
 	movq	%r15, %rsi
-	xorl	%edx, %edx
-	xorl	%r10d, %r10d
-	xorl	%r8d, %r8d
-	movl	$__NR_clone, %eax
-	syscall
-	testq	%rax, %rax
-	jz	1f
-	js	2f
-	movl	$__NR_exit, %eax
-	xorl	%edi, %edi
-	syscall
-	ud2
+	CLONE_THEN_END_CALLER
 1:	xorl	%ebp, %ebp
 	andq	$-16, %rsp
 	movq	%r12, %rdi
@@ -145,18 +154,7 @@ SYM_FUNC_START(xlibos_host_fork_here)
 	movq	-8(%rsp), %r9		/* keep the old mask in a register */
 	movq	%r8, %rdi
 	xorl	%esi, %esi		/* same stack */
-	xorl	%edx, %edx
-	xorl	%r10d, %r10d
-	xorl	%r8d, %r8d
-	movl	$__NR_clone, %eax
-	syscall
-	testq	%rax, %rax
-	jz	1f
-	js	2f
-	movl	$__NR_exit, %eax
-	xorl	%edi, %edi
-	syscall
-	ud2
+	CLONE_THEN_END_CALLER
 1:	ret
 2:	/* no new process: restore the mask and report the error */
 	movq	%rax, %r8

@@ -31,18 +31,28 @@ static char pattern[8192] = { 1, 2, 3, 4, 5, 6, 7, 8, [8191] = 9 };
 static struct { unsigned char *addr, *copy; size_t len; } ro[8];
 static int n_ro;
 
-static void find_ro(void)
+/* Our program headers, from /proc/self/exe (*n of them), or NULL. */
+static const Elf64_Phdr *program_headers(int *n)
 {
 	static char hdr[4096];
 	int fd = open("/proc/self/exe", O_RDONLY);
-	Elf64_Ehdr *eh = (void *)hdr;
-	Elf64_Phdr *ph;
+	const Elf64_Ehdr *eh = (void *)hdr;
+	ssize_t got = fd < 0 ? -1 : read(fd, hdr, sizeof(hdr));
 
-	if (fd < 0 || read(fd, hdr, sizeof(hdr)) != sizeof(hdr))
-		return;
-	close(fd);
-	ph = (void *)(hdr + eh->e_phoff);
-	for (int i = 0; i < eh->e_phnum && n_ro < 8; i++) {
+	if (fd >= 0)
+		close(fd);
+	if (got != sizeof(hdr))
+		return NULL;
+	*n = eh->e_phnum;
+	return (const void *)(hdr + eh->e_phoff);
+}
+
+static void find_ro(void)
+{
+	int n;
+	const Elf64_Phdr *ph = program_headers(&n);
+
+	for (int i = 0; ph && i < n && n_ro < 8; i++) {
 		if (ph[i].p_type != PT_LOAD || (ph[i].p_flags & PF_W))
 			continue;
 		ro[n_ro].addr = (unsigned char *)ph[i].p_vaddr;
@@ -83,16 +93,12 @@ static size_t rw_len;
 
 static void find_rw(void)
 {
-	static char hdr[4096];
-	int fd = open("/proc/self/exe", O_RDONLY);
-	Elf64_Ehdr *eh = (void *)hdr;
-	Elf64_Phdr *ph;
+	int n;
+	const Elf64_Phdr *ph = program_headers(&n);
 
-	if (fd < 0 || read(fd, hdr, sizeof(hdr)) != sizeof(hdr))
+	if (!ph)
 		return;
-	close(fd);
-	ph = (void *)(hdr + eh->e_phoff);
-	for (int i = 0; i < eh->e_phnum; i++)
+	for (int i = 0; i < n; i++)
 		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W)) {
 			rw_start = (unsigned char *)ph[i].p_vaddr;
 			rw_len = ph[i].p_memsz;
