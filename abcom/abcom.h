@@ -208,6 +208,16 @@ int abcom_scan_stats(const uint8_t *code, size_t len, uint64_t vaddr,
 		     struct abcom_site **sites, size_t *n,
 		     struct abcom_stats *stats);
 
+/*
+ * The patchable sites of a whole x86-64 ELF file in memory, in file
+ * offsets (addr and start are offsets into the file): every SHF_EXECINSTR
+ * PROGBITS section decoded from its start.  *sites is sorted by addr (free
+ * with abcom_free; NULL when *n == 0).  ABCOM_EINVAL for anything but an
+ * x86-64 ELF file with sane section headers.
+ */
+int abcom_scan_elf_image(const uint8_t *file, size_t size,
+			 struct abcom_site **sites, size_t *n);
+
 const char *abcom_class_name(enum abcom_class cls);
 const char *abcom_reason_text(enum abcom_reason reason);
 

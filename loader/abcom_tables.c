@@ -2,10 +2,9 @@
 /*
  * Site tables of a rootfs's executable files, for the LibOS.
  *
- * Each x86-64 ELF file is decoded the way the LibOS would do it
- * (arch-xlibos/kernel/abcom_sites.c: every SHF_EXECINSTR section from its
- * start, with the abcom library and Capstone) and its patchable sites, in
- * file offsets, become one record.  Decoding a 2 MB program takes a few
+ * Each x86-64 ELF file is decoded with abcom_scan_elf_image(), as the LibOS
+ * would do it itself, and its patchable sites, in file offsets, become one
+ * record.  Decoding a 2 MB program takes a few
  * hundred milliseconds, so records are cached on the host by file size,
  * XXH64 and ABCOM_VERSION in $XLIBOS_CACHE_DIR, else $XDG_CACHE_HOME/xlibos,
  * else ~/.cache/xlibos.  Everything is best effort: a file that cannot be
@@ -15,7 +14,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
+#include <elf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +30,6 @@
 #include "abcom_tables.h"
 
 #define MAX_FILE_SIZE		(512ULL << 20)
-#define MAX_SECTIONS		1024	/* as the LibOS */
-#define MAX_SECTION_SIZE	(256ULL << 20)
 
 static bool append(struct abcom_tables *t, const void *p, size_t n)
 {
@@ -98,7 +95,6 @@ void abcom_tables_init(struct abcom_tables *t)
 	};
 
 	memset(t, 0, sizeof(*t));
-	elf_version(EV_CURRENT);
 	if (!pick_cache_dir(t->cache_dir, sizeof(t->cache_dir)))
 		t->cache_dir[0] = '\0';
 	cs_option(0, CS_OPT_MEM, (size_t)&mem);
@@ -109,63 +105,6 @@ void abcom_tables_free(struct abcom_tables *t)
 	free(t->buf);
 	t->buf = NULL;
 	t->len = t->cap = 0;
-}
-
-static int by_addr(const void *a, const void *b)
-{
-	const struct abcom_site *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* The patchable sites of every code section: *sites (malloc'd), *n. */
-static bool scan_file(const uint8_t *map, size_t size, struct abcom_site **sites, size_t *n)
-{
-	Elf *elf = elf_memory((char *)map, size);
-	Elf_Scn *scn = NULL;
-	size_t shnum;
-	bool ok = false;
-
-	*sites = NULL;
-	*n = 0;
-	if (!elf || elf_getshdrnum(elf, &shnum) || shnum > MAX_SECTIONS)
-		goto out;
-	while ((scn = elf_nextscn(elf, scn))) {
-		struct abcom_site *found, *grown;
-		size_t nfound, keep = 0;
-		GElf_Shdr sh;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
-		    !(sh.sh_flags & SHF_EXECINSTR) || !sh.sh_size ||
-		    sh.sh_size > MAX_SECTION_SIZE || sh.sh_offset + sh.sh_size > size)
-			continue;
-		if (abcom_scan(map + sh.sh_offset, sh.sh_size, sh.sh_offset, NULL,
-			       &found, &nfound) != ABCOM_OK)
-			goto out;
-		for (size_t i = 0; i < nfound; i++)
-			keep += found[i].patchable;
-		grown = keep ? realloc(*sites, (*n + keep) * sizeof(**sites)) : *sites;
-		if (keep && !grown) {
-			abcom_free(found);
-			goto out;
-		}
-		*sites = grown;
-		for (size_t i = 0; i < nfound; i++)
-			if (found[i].patchable)
-				(*sites)[(*n)++] = found[i];
-		abcom_free(found);
-	}
-	qsort(*sites, *n, sizeof(**sites), by_addr);
-	ok = true;
-out:
-	if (elf)
-		elf_end(elf);
-	if (!ok) {
-		free(*sites);
-		*sites = NULL;
-		*n = 0;
-	}
-	return ok;
 }
 
 /* A cached record for this file, appended to t; false if none usable. */
@@ -257,14 +196,14 @@ bool abcom_tables_add(struct abcom_tables *t, const char *path, const struct sta
 		else if (from_cache(t, cache, &hdr))
 			goto out;
 	}
-	if (!scan_file(map, size, &sites, &n))
+	if (abcom_scan_elf_image(map, size, &sites, &n) != ABCOM_OK)
 		goto out;
 	hdr.n_sites = (uint32_t)n;
 	if (cache[0])
 		to_cache(cache, &hdr, sites);
 	/* even with no sites: then the LibOS knows not to decode the file */
 	ok = append(t, &hdr, sizeof(hdr)) && append(t, sites, n * sizeof(*sites));
-	free(sites);
+	abcom_free(sites);
 out:
 	munmap(map, size);
 	return ok;

@@ -2,9 +2,10 @@
 /*
  * The patchable system call sites of an executable file, found once per
  * file (and kept while the file is unchanged) by the abcom library with
- * Capstone: every SHF_EXECINSTR section is decoded from its start, a known
- * instruction boundary.  Sites are kept in file-offset terms, so one table
- * serves every process that maps the file, wherever it is mapped.
+ * Capstone (abcom_scan_elf_image(): every SHF_EXECINSTR section decoded
+ * from its start, a known instruction boundary).  Sites are kept in
+ * file-offset terms, so one table serves every process that maps the
+ * file, wherever it is mapped.
  *
  * Usually nothing is decoded here: the loader hands in the tables of the
  * rootfs's files (XLIBOS_ABCOM_TABLES_FILE, computed by the same library
@@ -15,7 +16,6 @@
  * user's vector state) and reads a stack canary at %fs:0x28, so it runs on
  * its own stack with %fs pointing at a canary of ours.
  */
-#include <linux/elf.h>
 #include <linux/fs.h>
 #include <linux/initrd.h>
 #include <linux/kernel_read_file.h>
@@ -23,7 +23,6 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/vmalloc.h>
 #include <linux/xxhash.h>
 #include <asm/abcom.h>
@@ -32,8 +31,7 @@
 #include <asm/xlibos.h>
 #include <abcom.h>
 
-#define MAX_SECTIONS		1024
-#define MAX_SECTION_SIZE	(256UL << 20)
+#define MAX_FILE_SIZE		(512LL << 20)
 #define SCAN_STACK_SIZE		(64 * 1024)
 
 struct xlibos_site_table {
@@ -67,9 +65,8 @@ static u8 scan_stack[SCAN_STACK_SIZE] __aligned(16);
 static unsigned long scan_tls[16];	/* %fs:0x28 is the canary */
 
 struct scan_call {
-	const u8 *code;
-	size_t len;
-	u64 vaddr;
+	const u8 *file;
+	size_t size;
 	struct abcom_site *sites;
 	size_t n;
 	int err;
@@ -79,7 +76,7 @@ static void scan_on_stack(void *arg)
 {
 	struct scan_call *c = arg;
 
-	c->err = abcom_scan(c->code, c->len, c->vaddr, NULL, &c->sites, &c->n);
+	c->err = abcom_scan_elf_image(c->file, c->size, &c->sites, &c->n);
 }
 
 /* Under tables_lock, which also guards the stack and scan_tls. */
@@ -108,94 +105,29 @@ static bool same_file(const struct xlibos_site_table *t,
 	       timespec64_equal(&t->mtime, &inode->i_mtime);
 }
 
-static int add_sites(struct xlibos_site_table *t, const struct abcom_site *s,
-		     size_t n)
-{
-	size_t i, keep = 0;
-	struct abcom_site *grown;
-
-	for (i = 0; i < n; i++)
-		keep += s[i].patchable;
-	if (!keep)
-		return 0;
-	grown = kvrealloc(t->sites, t->n * sizeof(*s), (t->n + keep) * sizeof(*s),
-			  GFP_KERNEL);
-	if (!grown)
-		return -ENOMEM;
-	t->sites = grown;
-	for (i = 0; i < n; i++)
-		if (s[i].patchable)
-			t->sites[t->n++] = s[i];
-	return 0;
-}
-
-static int scan_section(struct xlibos_site_table *t, struct file *file,
-			const struct elf64_shdr *sh)
-{
-	struct scan_call c = { .len = sh->sh_size, .vaddr = sh->sh_offset };
-	loff_t pos = sh->sh_offset;
-	u8 *code;
-	int err;
-
-	code = vmalloc(sh->sh_size);
-	if (!code)
-		return -ENOMEM;
-	err = -EIO;
-	if (kernel_read(file, code, sh->sh_size, &pos) != sh->sh_size)
-		goto out;
-	c.code = code;
-	err = scan(&c) == ABCOM_OK ? add_sites(t, c.sites, c.n) : -EINVAL;
-	abcom_free(c.sites);
-out:
-	vfree(code);
-	return err;
-}
-
-static int cmp_site(const void *a, const void *b)
-{
-	const struct abcom_site *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* Scan every code section of an x86-64 ELF file; no sections, no sites. */
+/*
+ * Decode the whole file (abcom_scan_elf_image(), as the loader does):
+ * anything but an x86-64 ELF file with code sections has no sites.
+ */
 static void scan_file(struct xlibos_site_table *t, struct file *file)
 {
-	struct elf64_hdr eh;
-	struct elf64_shdr *sh;
+	struct scan_call c = { .size = t->size };
 	loff_t pos = 0;
-	size_t size;
-	int i;
+	u8 *buf;
 
-	if (kernel_read(file, &eh, sizeof(eh), &pos) != sizeof(eh) ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64 ||
-	    eh.e_shentsize != sizeof(*sh) || !eh.e_shnum ||
-	    eh.e_shnum > MAX_SECTIONS)
+	if (t->size <= 0 || t->size > MAX_FILE_SIZE)
 		return;
-	size = eh.e_shnum * sizeof(*sh);
-	sh = kmalloc(size, GFP_KERNEL);
-	if (!sh)
+	buf = vmalloc(t->size);
+	if (!buf)
 		return;
-	pos = eh.e_shoff;
-	if (kernel_read(file, sh, size, &pos) != size)
-		goto out;
-	for (i = 0; i < eh.e_shnum; i++) {
-		if (sh[i].sh_type != SHT_PROGBITS ||
-		    !(sh[i].sh_flags & SHF_EXECINSTR) || !sh[i].sh_size ||
-		    sh[i].sh_size > MAX_SECTION_SIZE ||
-		    sh[i].sh_offset + sh[i].sh_size > t->size)
-			continue;
-		if (scan_section(t, file, &sh[i])) {
-			kvfree(t->sites);	/* all or nothing */
-			t->sites = NULL;
-			t->n = 0;
-			break;
+	if (kernel_read(file, buf, t->size, &pos) == t->size) {
+		c.file = buf;
+		if (scan(&c) == ABCOM_OK) {
+			t->sites = c.sites;	/* abcom's allocation, kept */
+			t->n = c.n;
 		}
 	}
-	sort(t->sites, t->n, sizeof(*t->sites), cmp_site, NULL);
-out:
-	kfree(sh);
+	vfree(buf);
 }
 
 /* XXH64 of the whole file, as the loader computed it. */
