@@ -127,6 +127,12 @@ args_for() {
 	esac
 }
 
+# The guest's init starts the command in a session of its own; so does
+# the native run.  Without it, a run inside a PID namespace whose session
+# leader is outside (a CI container) sees getsid() == 0.
+native_session=
+command -v setsid >/dev/null 2>&1 && native_session=setsid
+
 for variant in musl glibc; do
 	case " $variants " in
 	*" $variant "*) ;;
@@ -143,9 +149,9 @@ for variant in musl glibc; do
 			continue ;;
 		esac
 		# The shell's own "Segmentation fault" goes to n.err too.
-		# shellcheck disable=SC2046
+		# shellcheck disable=SC2046,SC2086
 		{
-			(cd "$scratch" && timeout "$RUN_TIMEOUT" "$build/$variant/$prog" \
+			(cd "$scratch" && timeout "$RUN_TIMEOUT" $native_session "$build/$variant/$prog" \
 				$(args_for "$prog" native) >"$scratch/n.out" </dev/null)
 			echo "[exit $?]" >>"$scratch/n.out"
 		} 2>"$scratch/n.err"
