@@ -70,6 +70,7 @@ logs=$kst/logs
 expected=$root/tests/kselftest/expected.txt
 loader=${XLIBOS:-$build/bin/xlibos}
 base_rootfs=${ROOTFS:-$build/rootfs}
+host_rootfs=$build/host-rootfs
 
 # --------------------------------------------------------------- one test
 # Internal: "kselftest.sh --run-one MODE SUITE PROG", started by xargs -P.
@@ -242,9 +243,20 @@ ntests=$(wc -l <"$list")
 # One rootfs per suite: build/rootfs plus /kselftest/SUITE/.
 rm -rf "$kst/rootfs" "$kst/native" "$logs"
 mkdir -p "$kst/rootfs" "$kst/native" "$kst/native-bin" "$logs"
+if grep -q '^exec ' "$list"; then
+	sh "$root/scripts/make-host-rootfs.sh" "$host_rootfs" >"$kst/host-rootfs.log" 2>&1 ||
+		die "cannot build $host_rootfs (log: $kst/host-rootfs.log)"
+fi
 cut -d' ' -f1 "$list" | sort -u | while read -r s; do
 	r=$kst/rootfs/$(echo "$s" | tr / _)
-	cp -a "$base_rootfs" "$r"
+	base=$base_rootfs
+	# exec's tests run /bin/true and /bin/sh scripts and expect a
+	# distribution's (busybox picks its applet by argv[0], and its sh
+	# exits 2 where bash exits 127): they get the host's bash, coreutils
+	# and busybox (scripts/make-host-rootfs.sh).
+	[ "$s" = exec ] && base=$host_rootfs
+	cp -a "$base" "$r"
+	rm -f "$r/.host-rootfs-stamp"
 	mkdir -p "$r/kselftest/$s" "$kst/native/$s"
 	if [ -d "$inst/$s" ]; then
 		cp -a "$inst/$s/." "$r/kselftest/$s/"

@@ -22,10 +22,14 @@
 #include <linux/syscalls.h>
 #include <uapi/linux/audit.h>
 #include <asm/abcom.h>
+#include <asm/sections.h>
 #include <asm/hypercall.h>
 #include <asm/syscall.h>
 #include <asm/ucontext.h>
 #include <asm/xlibos.h>
+
+/* Where x86-64 hosts put the legacy vsyscall page. */
+#define HOST_VSYSCALL_ADDR	0xffffffffff600000UL
 
 void xlibos_uc_to_regs(const struct ucontext *uc, struct pt_regs *regs)
 {
@@ -113,6 +117,33 @@ static void user_interrupt(struct pt_regs *regs)
 	irqentry_exit_to_user_mode(regs);
 }
 
+/*
+ * The host emulated a call into its legacy vsyscall page and trapped it
+ * as a system call, with the call already "returned".  The guest has no
+ * vsyscall page (as with vsyscall=none): the call faults at that address.
+ */
+static void user_vsyscall_fault(struct pt_regs *regs, unsigned long addr)
+{
+	struct thread_struct *t = &current->thread;
+
+	irqentry_enter_from_user_mode(regs);
+	regs->ip = addr;
+	regs->sp -= 8;			/* the return address is pushed again */
+	t->trap_nr = 14;		/* page fault, user instruction fetch */
+	t->error_code = 0x14;
+	t->cr2 = addr;
+	local_irq_enable();
+	force_sig_fault(SIGSEGV, SEGV_MAPERR, (void __user *)addr);
+	local_irq_disable();
+	irqentry_exit_to_user_mode(regs);
+}
+
+static bool host_vsyscall(const struct siginfo *si)
+{
+	return ((unsigned long)si->si_call_addr & PAGE_MASK) ==
+	       HOST_VSYSCALL_ADDR;
+}
+
 static void user_exception(struct pt_regs *regs, int sig,
 			   struct siginfo *si, struct ucontext *uc)
 {
@@ -172,6 +203,8 @@ static void user_entry_on_kstack(void *arg)
 		syscall_exit_to_user_mode(a->regs);
 	} else if (a->sig == SIGSYS && a->si->si_arch != AUDIT_ARCH_X86_64) {
 		user_foreign_syscall(a->regs);
+	} else if (a->sig == SIGSYS && host_vsyscall(a->si)) {
+		user_vsyscall_fault(a->regs, (unsigned long)a->si->si_call_addr);
 	} else if (a->sig == SIGSYS) {
 		user_syscall(a->regs, true);
 	} else if (a->sig == XLIBOS_SIGIRQ) {
@@ -208,7 +241,7 @@ void xlibos_user_entry(int sig, struct siginfo *si, struct ucontext *uc)
 	 * A trapped call whose number looks like -ERESTARTSYS & co was
 	 * "restarted" by the host as it delivered SIGSYS: undo that.
 	 */
-	if (sig == SIGSYS && !a.fast_defer) {
+	if (sig == SIGSYS && !a.fast_defer && !host_vsyscall(si)) {
 		a.regs->ip = (unsigned long)si->si_call_addr;
 		if ((int)a.regs->ax != si->si_syscall)
 			a.regs->ax = si->si_syscall;
@@ -221,8 +254,25 @@ void xlibos_user_entry(int sig, struct siginfo *si, struct ucontext *uc)
 	tsk->thread.host_uc = NULL;
 }
 
+/* The host vDSO's text: a few pages around its clock_gettime. */
+static bool in_host_vdso(unsigned long ip)
+{
+	unsigned long fn = xlibos_boot.vdso_clock_gettime & PAGE_MASK;
+
+	return fn && ip >= fn - 4 * PAGE_SIZE && ip < fn + 4 * PAGE_SIZE;
+}
+
+/*
+ * Was the host thread running guest code when the signal came?  LibOS
+ * code is the image (and the host vDSO it calls); anything else is the
+ * program's, including a wild jump to a kernel or non-canonical address,
+ * which must be the program's SIGSEGV, not a LibOS panic.
+ */
 bool xlibos_from_user(const struct ucontext *uc)
 {
-	return uc->uc_mcontext.ip < TASK_SIZE ||
-	       uc->uc_mcontext.ip == (unsigned long)xlibos_fast_trap_end;
+	unsigned long ip = uc->uc_mcontext.ip;
+
+	if (ip == (unsigned long)xlibos_fast_trap_end)
+		return true;
+	return ip < TASK_SIZE || !(__is_kernel(ip) || in_host_vdso(ip));
 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xlibos-init: PID 1 of an "xlibos run" guest, at /.xlibos/init in the
- * initramfs the loader packs.  Sets up the usual mounts and the host's
- * stdio, runs the one command described by /.xlibos/config, stays init
- * (forwarding signals, reaping orphans) until it ends, then reports its
- * status to the LibOS and powers the guest off.
+ * initramfs the loader packs.  Sets up the usual mounts, the host's
+ * stdio and the loopback interface, runs the one command described by
+ * /.xlibos/config, stays init (forwarding signals, reaping orphans) until
+ * it ends, then reports its status to the LibOS and powers the guest off.
  *
  * Exit statuses (guest-init/run_status.h): the command's own, 128+N for
  * signal N, 126 cannot execute, 127 not found, 125 if the config cannot
@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "config_format.h"
+#include "loopback.h"
 #include "mounts.h"
 #include "run_status.h"
 #include "shutdown.h"
@@ -54,6 +55,7 @@ int main(void)
 	umask(022);
 	mounts_setup();
 	std_fds_setup();
+	loopback_up();
 	if (config_load("/" XLIBOS_GUEST_CONFIG, &cfg)) {
 		/*
 		 * The container's root should hold only the image's files, with

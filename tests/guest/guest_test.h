@@ -52,6 +52,8 @@ __attribute__((unused)) static const char *gt_errname(int e)
 	case ENOTEMPTY: return "ENOTEMPTY";
 	case ETIMEDOUT: return "ETIMEDOUT";
 	case ECHILD: return "ECHILD";
+	case EADDRINUSE: return "EADDRINUSE";
+	case ECONNREFUSED: return "ECONNREFUSED";
 	default: return "E?";
 	}
 }

@@ -353,6 +353,36 @@ static void exception_tests(void)
 	checkf("SIGTRAP: SI_KERNEL, saved RIP after the int3",
 	       got_code == SI_KERNEL && got_rip == (uintptr_t)gt_int3_after, "code=%d", got_code);
 
+	/*
+	 * Calls to where no program code can be: a non-canonical address
+	 * (#GP on the call itself) and the top of the kernel half (a page
+	 * fault at the target).  The program gets SIGSEGV; the kernel lives on.
+	 */
+	{
+		static const struct {
+			uintptr_t target;
+			int faults_at_target;
+		} wild[] = { { 0x3bc2fb8a34e6c4eUL, 0 }, { 0xffffffffff7ff000UL, 1 } };
+
+		handle(SIGSEGV, record_jump, SA_NODEFER);
+		for (unsigned i = 0; i < sizeof(wild) / sizeof(wild[0]); i++) {
+			char name[80];
+			int where_ok;
+
+			reset();
+			if (sigsetjmp(env, 1) == 0)
+				((void (*)(void))wild[i].target)();
+			where_ok = wild[i].faults_at_target ? got_rip == wild[i].target
+							    : got_rip < 0x800000000000UL;
+			snprintf(name, sizeof(name), "call to %#lx: SIGSEGV, RIP at the %s",
+				 (unsigned long)wild[i].target,
+				 wild[i].faults_at_target ? "target" : "call");
+			checkf(name, got_count == 1 && got_sig == SIGSEGV && where_ok,
+			       "count=%d rip=%#lx", got_count, (unsigned long)got_rip);
+		}
+		signal(SIGSEGV, SIG_DFL);
+	}
+
 	/* a blocked synchronous signal still kills (the kernel unblocks it) */
 	{
 		pid_t pid = fork();
