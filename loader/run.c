@@ -32,15 +32,18 @@ static const struct boot_exit_policy run_policy = {
 };
 
 /*
- * Largest archive that fits: the kernel keeps the archive where the
- * loader put it while unpacking it into page cache, so guest memory must
- * hold it twice besides the kernel and its headroom.
+ * Largest archive that fits.  The kernel keeps the archive where the
+ * loader put it (reserved, outside the RAM it counts) while unpacking it
+ * into the root tmpfs, and a tmpfs may fill half of that RAM: so guest
+ * memory must hold it three times besides the kernel and its headroom.
  */
+#define ARCHIVE_COPIES 3
+
 static uint64_t archive_limit(uint64_t phys_size, uint64_t image_end)
 {
 	uint64_t used = ((image_end + PAGE_MASK_4K) & ~PAGE_MASK_4K) + XLIBOS_KERNEL_HEADROOM;
 
-	return phys_size > used ? (phys_size - used) / 2 : 0;
+	return phys_size > used ? (phys_size - used) / ARCHIVE_COPIES : 0;
 }
 
 static bool place_archive(const struct run_options *o, uint64_t image_end, int fd,
@@ -54,7 +57,7 @@ static bool place_archive(const struct run_options *o, uint64_t image_end, int f
 		return true;
 	diag_error("rootfs (%" PRIu64 " MiB) does not fit in --mem %s (needs at least %s)",
 		   (size + MIB - 1) / MIB, o->mem_arg,
-		   size_format(initrd_min_mem(image_end, 2 * size), need, sizeof(need)));
+		   size_format(initrd_min_mem(image_end, ARCHIVE_COPIES * size), need, sizeof(need)));
 	initrd_close(rd);
 	return false;
 }

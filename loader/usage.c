@@ -34,7 +34,7 @@ void usage_print(FILE *out)
 "Options for run:\n"
 "  --rootfs DIR      the guest's root file system, copied into guest memory\n"
 "                    at start (default: rootfs beside the image); it must fit\n"
-"                    in --mem twice, next to the kernel\n"
+"                    in --mem three times, next to the kernel\n"
 "  --env KEY=VALUE   set an environment variable (repeatable); the defaults\n"
 "                    are PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:\n"
 "                    /usr/bin:/sbin:/bin and HOME=/root\n"

@@ -19,8 +19,9 @@
 #          dynamic linker and libc.  Everything else is plain -static.
 #   2. Runs every test program the suite's Makefile lists (lib.mk
 #      "emit_tests": TEST_GEN_PROGS, TEST_CUSTOM_PROGS, TEST_PROGS) once in
-#      its own "xlibos run --mem 256M" (workdir /kselftest/SUITE, as the
-#      kselftest runner does), and once natively for reference (inside
+#      its own "xlibos run --mem 256M" (512M for a rootfs of one big
+#      program; workdir /kselftest/SUITE, as the kselftest runner does),
+#      and once natively for reference (inside
 #      "unshare -m -i" when possible, so mounts and mqueue sysctls stay
 #      private).  Each suite gets its own rootfs, build/rootfs plus
 #      /kselftest/SUITE/ (the exec suite alone is 115 MB, and the rootfs is
@@ -58,6 +59,8 @@ mqueue proc splice size"
 MAIN_TARGETS="futex clone3 pidfd sigaltstack kcmp membarrier mqueue proc splice size"
 TIMEOUT=120
 MEM=256M
+# A rootfs of its own for one big program (below) holds 90 MB.
+MEM_BIG=512M
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build
@@ -111,7 +114,9 @@ if [ "${1:-}" = --run-one ]; then
 				exit 0
 			fi
 		fi
-		timeout -k 10 "$to" "$loader" run --rootfs "$rfs" --mem "$MEM" \
+		mem=$MEM
+		case $rfs in *@*) mem=$MEM_BIG ;; esac
+		timeout -k 10 "$to" "$loader" run --rootfs "$rfs" --mem "$mem" \
 			--workdir "/kselftest/$suite" -- "/kselftest/$suite/$prog" \
 			</dev/null >"$d/$prog.out" 2>"$d/$prog.err"
 		rc=$?
@@ -273,7 +278,7 @@ cut -d' ' -f1 "$list" | sort -u | while read -r s; do
 	# A file over 16 MB (exec's load_address.*0x1000000 are 50 MB
 	# of alignment padding each) gets a rootfs of its own, hard-linked from
 	# the suite's but without the other big programs: the rootfs is
-	# unpacked into the 256M of guest memory.
+	# unpacked into guest memory (MEM_BIG for these).
 	big=$(cd "$r/kselftest/$s" && find . -maxdepth 1 -type f -size +16M | cut -c3-)
 	for p in $big; do
 		mv "$r/kselftest/$s/$p" "$kst/rootfs/$p.big"

@@ -324,7 +324,7 @@ bad "truncated ELF: non-zero, one line, no hang" nz "" run --rootfs "$copy" -- /
 bad "ELF for aarch64: ENOEXEC, 126" 126 "Exec format error" run --rootfs "$copy" -- /tests/aarch64
 bad "missing rootfs: 125" 125 "not found" run --rootfs "$scratch/no-such-rootfs" -- /bin/true
 bad "--mem 16M: too small, 125" 125 "too small" run --rootfs "$copy" --mem 16M -- /bin/true
-# A rootfs that does not fit in guest memory twice next to the kernel.
+# A rootfs that does not fit in guest memory three times next to the kernel.
 mkdir "$scratch/bigroot"
 cp -a "$rootfs/." "$scratch/bigroot/"
 head -c 24M /dev/zero >"$scratch/bigroot/big"

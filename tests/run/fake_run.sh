@@ -44,7 +44,7 @@ expect "LibOS exiting without a record exits 125" 125 "LibOS terminated unexpect
 	run --cmdline fake_exit7 -- true
 expect "initrd checked by the fake kernel in 32M" 0 "" run --mem 32M -- true
 
-# The archive must fit twice beside the kernel: 20 MiB cannot in 32M.
+# The archive must fit three times beside the kernel: 20 MiB cannot in 32M.
 head -c $((20 << 20)) /dev/zero >"$root/big"
 expect "rootfs too big for --mem" 125 "xlibos: rootfs (21 MiB) does not fit in --mem 32M (needs at least" \
 	run --mem 32M -- true

@@ -28,7 +28,7 @@ rootfs=$top/build/host-rootfs
 # Seconds before a hung run counts as a failure.
 RUN_TIMEOUT=120
 PATH_DEFAULT=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-# Guest memory: the rootfs is held twice, and the scripts use /tmp.
+# Guest memory: the rootfs is held three times, and the scripts use /tmp.
 MEM=256M
 
 # No core files from children that die of signals natively.
