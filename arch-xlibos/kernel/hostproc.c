@@ -20,6 +20,7 @@
 #include <linux/seccomp.h>
 #include <linux/audit.h>
 #include <asm/hypercall.h>
+#include <asm/prctl.h>
 #include <asm/sections.h>
 #include <asm/xlibos.h>
 
@@ -91,6 +92,8 @@ long xlibos_fork_host_process(struct task_struct *p)
 {
 	long pid;
 
+	if (xlibos_spare_take(p))
+		return 0;
 	p->thread.created_in_first = current->thread.host_pid == xlibos_host_pid;
 	pid = xlibos_host_clone(NEW_HOST_PROCESS,
 				(unsigned long)task_pt_regs(p) & ~15UL,
@@ -135,33 +138,44 @@ void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 {
 	struct task_struct *tsk = current;
 	bool from_first = tsk->thread.host_pid == xlibos_host_pid;
+	struct xlibos_spare_retire old;
 	u64 none = 0;
 	long ret;
-	int pid;
+	int pid, tid;
 
 	if (next->context.host_pid)
 		return;
-	ret = xlibos_host_fork_here(NEW_HOST_PROCESS);
-	if (ret < 0) {
-		/* Keep going in this process; the return path tries again. */
-		pr_warn_once("xlibos: exec cannot start a host process (%ld)\n",
-			     ret);
-		return;
-	}
 	/*
-	 * In the new host process.  GS and the alternate stack settings came
-	 * with the fork; the stack must stay as it is, since the host signal
-	 * frame this exec returns through may be on it.
+	 * The stack must stay as it is, since the host signal frame this
+	 * exec returns through may be on it.  A spare host process has no
+	 * user mappings and its filter already; it got this task's GS, and
+	 * its alternate stack is off as ours is inside a handler.
 	 */
-	host_process_mirror_nothing(from_first);
-	pid = hc0(getpid);
+	xlibos_spare_claim_old(prev, &old);
+	if (xlibos_spare_move_here(&old, &pid, &tid)) {
+		hc2(arch_prctl, ARCH_SET_FS, tsk->thread.fsbase);
+	} else {
+		ret = xlibos_host_fork_here(NEW_HOST_PROCESS, old.stack_top,
+					    old.fn, old.arg);
+		if (ret < 0) {
+			xlibos_spare_unclaim_old(&old);
+			/* Keep going here; the return path tries again. */
+			pr_warn_once("xlibos: exec cannot start a host process (%ld)\n",
+				     ret);
+			return;
+		}
+		/* GS and the alternate stack settings came with the fork. */
+		host_process_mirror_nothing(from_first);
+		pid = hc0(getpid);
+		tid = pid;
+	}
 	tsk->thread.host_pid = pid;
-	tsk->thread.host_tid = pid;
+	tsk->thread.host_tid = tid;
 	tsk->thread.host_uc = NULL;
 	next->context.host_pid = pid;
 	next->context.stale = 0;
 	WRITE_ONCE(xlibos_vcpu.owner_pid, pid);
-	WRITE_ONCE(xlibos_vcpu.owner_tid, pid);
+	WRITE_ONCE(xlibos_vcpu.owner_tid, tid);
 	hc4(rt_sigprocmask, 2 /* SIG_SETMASK */, &none, NULL, sizeof(none));
 }
 

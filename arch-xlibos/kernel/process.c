@@ -202,9 +202,14 @@ struct task_struct *__switch_to(struct task_struct *prev,
 	WRITE_ONCE(xlibos_vcpu.owner_pid, n->host_pid);
 	WRITE_ONCE(xlibos_vcpu.owner_tid, n->host_tid);
 
-	/* A dead task's stack is freed by next: leave without touching it. */
-	if (READ_ONCE(prev->__state) == TASK_DEAD)
+	/*
+	 * A dead task's stack is freed by next: leave without touching it,
+	 * as a spare host process (hostpool.c) or by ending the host thread.
+	 */
+	if (READ_ONCE(prev->__state) == TASK_DEAD) {
+		xlibos_spare_retire(prev, &n->run_token, RUN_GO);
 		xlibos_host_thread_exit_wake(&n->run_token, RUN_GO);
+	}
 
 	WRITE_ONCE(p->run_token, RUN_PARKED);
 	__atomic_store_n(&n->run_token, RUN_GO, __ATOMIC_SEQ_CST);

@@ -32,6 +32,27 @@ long xlibos_host_syscall(long nr, long a1, long a2, long a3, long a4,
 /* Block all host signals, store @val in @futex_word, wake it, exit. */
 void __noreturn xlibos_host_thread_exit_wake(u32 *futex_word, u32 val);
 
+/*
+ * Block all host signals, move to @stack_top, store @val in @futex_word,
+ * wake it, then run @fn(@arg) (which must not return).
+ */
+void __noreturn xlibos_host_thread_retire(u32 *futex_word, u32 val,
+					  unsigned long stack_top,
+					  void (*fn)(void *), void *arg);
+
+/*
+ * Give this host thread's place to a spare host process: it resumes with
+ * xlibos_host_resume(@ctx), where this call returns (host signals
+ * blocked); this host thread stores @val in @futex_word, wakes it, exits.
+ */
+void xlibos_host_move_here(u32 *futex_word, u32 val, unsigned long *ctx,
+			   unsigned long retire_stack, void (*fn)(void *),
+			   void *arg);
+#define XLIBOS_HOST_MOVE_CTX_WORDS	8
+
+/* In the spare: set the host GS base, return from xlibos_host_move_here. */
+void __noreturn xlibos_host_resume(unsigned long *ctx, void *gs_base);
+
 /* The sa_restorer every LibOS host signal handler returns through. */
 void xlibos_host_sigreturn(void);
 
@@ -42,8 +63,12 @@ void __noreturn xlibos_host_sigreturn_to(void *uc);
 long xlibos_host_clone(unsigned long flags, unsigned long stack_top,
 		       void (*fn)(void *), void *arg);
 
-/* A new host process continues from here (returns 0); the caller exits. */
-long xlibos_host_fork_here(unsigned long flags);
+/*
+ * A new host process continues from here (returns 0); the calling host
+ * thread exits, or with @retire_stack runs @fn(@arg) there.
+ */
+long xlibos_host_fork_here(unsigned long flags, unsigned long retire_stack,
+			   void (*fn)(void *), void *arg);
 
 /* Same, then end the calling host thread without touching its stack. */
 void __noreturn xlibos_host_clone_exit(unsigned long flags,

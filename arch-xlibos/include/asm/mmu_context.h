@@ -39,8 +39,12 @@ static inline int arch_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
 	return xlibos_abcom_dup_mm(oldmm, mm);
 }
 
+void xlibos_spare_exit_mmap(struct mm_struct *mm);
+
+/* the last task of a host process may leave that process as a spare */
 static inline void arch_exit_mmap(struct mm_struct *mm)
 {
+	xlibos_spare_exit_mmap(mm);
 }
 
 static inline void arch_unmap(struct mm_struct *mm,

@@ -55,6 +55,8 @@ struct thread_struct {
 	u8 fpu_reset;
 	/* The host process being created comes from the first one. */
 	u8 created_in_first;
+	/* Dead with its host process's last mm: that process may be a spare. */
+	u8 retire_host;
 	/* x86-64 fault details for signal frames */
 	unsigned long trap_nr;
 	unsigned long error_code;

@@ -76,6 +76,22 @@ void __noreturn xlibos_enter_user(struct pt_regs *regs,
 
 /* hostproc.c: one host process per guest mm */
 long xlibos_fork_host_process(struct task_struct *p);
+/* Spare host processes (hostpool.c) */
+void xlibos_spare_exit_mmap(struct mm_struct *mm);
+void xlibos_spare_retire(struct task_struct *prev, u32 *word, u32 val);
+bool xlibos_spare_take(struct task_struct *p);
+/* A claim for the host thread an exec leaves behind to become a spare */
+struct xlibos_spare_retire {
+	unsigned long stack_top;	/* 0: no claim, the thread exits */
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+void xlibos_spare_claim_old(struct mm_struct *old_mm,
+			    struct xlibos_spare_retire *r);
+void xlibos_spare_unclaim_old(struct xlibos_spare_retire *r);
+bool xlibos_spare_move_here(const struct xlibos_spare_retire *r,
+			    int *host_pid, int *host_tid);
 void xlibos_mm_sync_host(struct pt_regs *regs);
 void xlibos_mm_drop_stale(struct mm_struct *mm);
 

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Spare host processes.  Most of a guest fork's cost is the host process
+ * behind it: the host fork, then about 90 host page faults that map the
+ * LibOS into it again, then the teardown of all of that when it exits.
+ * So the host process of a guest process that ends is kept as a spare:
+ * its last host thread leaves the dead task's stack for a slot's own,
+ * drops every user mapping and waits; the next fork hands its child task
+ * to it instead of creating a host process.  A spare that is not used
+ * within SPARE_IDLE_NS ends, so no host process outlives the last guest
+ * process it served by more than that.  "xlibos.spare_hosts=0" turns
+ * this off.
+ *
+ * A spare runs no task: it never owns the vCPU, and until it is handed a
+ * task it must not touch current (its %gs still names the dead task) nor
+ * any kernel state but its slot.
+ */
+#include <linux/init.h>
+#include <linux/mm_types.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/math64.h>
+#include <linux/time64.h>
+#include <asm/hypercall.h>
+#include <asm/xlibos.h>
+
+#define SPARE_SLOTS		4
+#define SPARE_STACK_SIZE	(4 * PAGE_SIZE)
+#define SPARE_IDLE_NS		(1 * NSEC_PER_SEC)
+#define HOST_SIG_SETMASK	2
+
+/* Slot states; the state is the futex word a spare waits on. */
+enum {
+	SLOT_EMPTY,		/* no spare */
+	SLOT_CLEANING,		/* a host process is becoming a spare */
+	SLOT_READY,		/* a spare waits */
+	SLOT_CLAIMED,		/* a fork is handing it a task */
+	SLOT_ASSIGNED,		/* task set: the spare is to run it */
+};
+
+struct spare_slot {
+	u32 state;
+	int host_pid;
+	int host_tid;
+	struct task_struct *task;
+	/* an exec moving in (xlibos_spare_move_here): where it goes on */
+	bool resume;
+	unsigned long resume_ctx[XLIBOS_HOST_MOVE_CTX_WORDS];
+	unsigned long stack[SPARE_STACK_SIZE / sizeof(long)] __aligned(16);
+};
+
+static struct spare_slot slots[SPARE_SLOTS];
+static bool spare_hosts_on = true;
+
+static int __init spare_hosts_setup(char *s)
+{
+	spare_hosts_on = strcmp(s, "0") != 0;
+	return 1;
+}
+__setup("xlibos.spare_hosts=", spare_hosts_setup);
+
+static bool slot_move(struct spare_slot *s, u32 from, u32 to)
+{
+	return __atomic_compare_exchange_n(&s->state, &from, to, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+/*
+ * exit_mmap() of @mm.  If the exiting task's own host process mirrors it
+ * (not the first host process, which is the LibOS's own), that process
+ * has no other task left: its host thread may become a spare.
+ */
+void xlibos_spare_exit_mmap(struct mm_struct *mm)
+{
+	struct thread_struct *t = &current->thread;
+
+	if (spare_hosts_on && !current->mm &&
+	    mm->context.host_pid == t->host_pid &&
+	    t->host_pid != xlibos_host_pid)
+		t->retire_host = 1;
+}
+
+/* On the spare's own stack, with the task it is given. */
+static void __noreturn spare_run_task(void *arg)
+{
+	struct spare_slot *s = arg;
+	struct task_struct *p = s->task;
+	u64 none = 0;
+
+	/* Off the slot's stack: another host process may take the slot. */
+	__atomic_store_n(&s->state, SLOT_EMPTY, __ATOMIC_RELEASE);
+	xlibos_host_thread_init(p);
+	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &none, NULL, sizeof(none));
+	xlibos_task_first_run(p);
+	xlibos_task_start_user(p);
+}
+
+/*
+ * Host CLOCK_MONOTONIC by a plain host call: the vDSO's fallback would
+ * trap, and a spare has host signals blocked.
+ */
+static u64 spare_clock_ns(void)
+{
+	struct __kernel_timespec ts;
+
+	hc2(clock_gettime, CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* A retired host thread, on its slot's stack, host signals blocked. */
+static void __noreturn spare_wait(void *arg)
+{
+	struct spare_slot *s = arg;
+	struct __kernel_timespec abs;
+	u64 deadline;
+	u32 state;
+	struct host_stack off = { .ss_flags = SS_DISABLE };
+
+	/* the dead task's alternate stack is freed; no user memory here */
+	hc2(sigaltstack, &off, NULL);
+	hc2(munmap, 0, TASK_SIZE);
+	deadline = spare_clock_ns() + SPARE_IDLE_NS;
+	abs.tv_sec = div_u64(deadline, NSEC_PER_SEC);
+	abs.tv_nsec = deadline - abs.tv_sec * NSEC_PER_SEC;
+	__atomic_store_n(&s->state, SLOT_READY, __ATOMIC_RELEASE);
+	for (;;) {
+		state = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+		if (state == SLOT_ASSIGNED)
+			break;
+		if (state == SLOT_READY && spare_clock_ns() >= deadline &&
+		    slot_move(s, SLOT_READY, SLOT_EMPTY))
+			xlibos_host_exit_process(0);
+		/* CLAIMED lasts a few stores: no sleep with a past deadline */
+		if (state == SLOT_READY)
+			xlibos_futex_wait(&s->state, state, &abs);
+	}
+	if (s->resume)
+		xlibos_host_resume(s->resume_ctx, &s->task->thread.self);
+	xlibos_call_on_stack(spare_run_task, s,
+			     (unsigned long)task_pt_regs(s->task) & ~15UL);
+	unreachable();
+}
+
+/*
+ * __switch_to() from @prev, which is dead: if its host process is to be a
+ * spare and a slot is free, hand the vCPU on (@val into @word) and become
+ * one; otherwise return, and the host thread ends as usual.
+ */
+void xlibos_spare_retire(struct task_struct *prev, u32 *word, u32 val)
+{
+	struct spare_slot *s;
+	int i;
+
+	if (!prev->thread.retire_host)
+		return;
+	for (i = 0; i < SPARE_SLOTS; i++) {
+		s = &slots[i];
+		if (!slot_move(s, SLOT_EMPTY, SLOT_CLEANING))
+			continue;
+		s->host_pid = prev->thread.host_pid;
+		s->host_tid = prev->thread.host_tid;
+		xlibos_host_thread_retire(word, val,
+					  (unsigned long)(s->stack + ARRAY_SIZE(s->stack)),
+					  spare_wait, s);
+	}
+}
+
+static struct spare_slot *claim_spare(struct task_struct *p, bool resume)
+{
+	struct spare_slot *s;
+	int i;
+
+	for (i = 0; i < SPARE_SLOTS; i++) {
+		s = &slots[i];
+		if (slot_move(s, SLOT_READY, SLOT_CLAIMED)) {
+			s->task = p;
+			s->resume = resume;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/* A fork's child task @p gets a spare host process, if one waits. */
+bool xlibos_spare_take(struct task_struct *p)
+{
+	struct spare_slot *s = claim_spare(p, false);
+
+	if (s) {
+		p->thread.host_pid = s->host_pid;
+		p->thread.host_tid = s->host_tid;
+		p->mm->context.host_pid = s->host_pid;
+		__atomic_store_n(&s->state, SLOT_ASSIGNED, __ATOMIC_RELEASE);
+		xlibos_futex_wake(&s->state, 1);
+	}
+	return s;
+}
+
+/*
+ * exec leaves the host process of @old_mm (activate_mm).  If nothing else
+ * runs there, the host thread that stays behind may become a spare: claim
+ * a slot for it into @r (the stack and function for
+ * xlibos_host_fork_here or xlibos_spare_move_here).
+ */
+void xlibos_spare_claim_old(struct mm_struct *old_mm,
+			    struct xlibos_spare_retire *r)
+{
+	struct thread_struct *t = &current->thread;
+	struct spare_slot *s;
+	int i;
+
+	r->stack_top = 0;
+	if (!spare_hosts_on || !old_mm || t->host_pid == xlibos_host_pid ||
+	    old_mm->context.host_pid != t->host_pid ||
+	    atomic_read(&old_mm->mm_users) != 1)
+		return;
+	for (i = 0; i < SPARE_SLOTS; i++) {
+		s = &slots[i];
+		if (!slot_move(s, SLOT_EMPTY, SLOT_CLEANING))
+			continue;
+		s->host_pid = t->host_pid;
+		s->host_tid = t->host_tid;
+		r->stack_top = (unsigned long)(s->stack + ARRAY_SIZE(s->stack));
+		r->fn = spare_wait;
+		r->arg = s;
+		return;
+	}
+}
+
+/* The claim was not used (no new host process). */
+void xlibos_spare_unclaim_old(struct xlibos_spare_retire *r)
+{
+	struct spare_slot *s = r->arg;
+
+	if (r->stack_top)
+		__atomic_store_n(&s->state, SLOT_EMPTY, __ATOMIC_RELEASE);
+	r->stack_top = 0;
+}
+
+/*
+ * exec moving the current task out of its host process (activate_mm): if
+ * a spare waits, this host thread ends (or retires as @r says) and the
+ * call returns in the spare, on the same stack, with host signals blocked
+ * (as after xlibos_host_fork_here), giving the spare's host pid and tid.
+ */
+bool xlibos_spare_move_here(const struct xlibos_spare_retire *r,
+			    int *host_pid, int *host_tid)
+{
+	struct spare_slot *s = claim_spare(current, true);
+
+	if (!s)
+		return false;
+	xlibos_host_move_here(&s->state, SLOT_ASSIGNED, s->resume_ctx,
+			      r->stack_top, r->fn, r->arg);
+	/* In the spare's process now; its slot is free again. */
+	*host_pid = s->host_pid;
+	*host_tid = s->host_tid;
+	__atomic_store_n(&s->state, SLOT_EMPTY, __ATOMIC_RELEASE);
+	return true;
+}
