@@ -10,11 +10,10 @@
 #define HOST_SIG_BLOCK		0
 
 /*
- * clone(%rdi flags, %rsi stack) with no tids or TLS.  The calling host
- * thread ends at once, touching no memory; the new one goes on at 1:
- * below the macro, a failed clone at 2:.
+ * clone(%rdi flags, %rsi stack) with no tids or TLS: the new one goes on
+ * at 1: below the macro, a failed clone at 2:, the caller falls through.
  */
-.macro CLONE_THEN_END_CALLER
+.macro CLONE_SPLIT
 	xorl	%edx, %edx
 	xorl	%r10d, %r10d
 	xorl	%r8d, %r8d
@@ -23,10 +22,20 @@
 	testq	%rax, %rax
 	jz	1f
 	js	2f
+.endm
+
+/* End the calling host thread, touching no memory. */
+.macro END_THREAD
 	movl	$__NR_exit, %eax
 	xorl	%edi, %edi
 	syscall
 	ud2
+.endm
+
+/* CLONE_SPLIT, and the calling host thread ends at once. */
+.macro CLONE_THEN_END_CALLER
+	CLONE_SPLIT
+	END_THREAD
 .endm
 
 /* Block every host signal (clobbers the syscall registers). */
@@ -74,10 +83,7 @@ SYM_FUNC_START(xlibos_host_thread_exit_wake)
 	movl	%esi, %r13d
 	BLOCK_HOST_SIGNALS
 	STORE_AND_WAKE
-	movl	$__NR_exit, %eax
-	xorl	%edi, %edi
-	syscall
-	ud2
+	END_THREAD
 SYM_FUNC_END(xlibos_host_thread_exit_wake)
 
 /*
@@ -240,24 +246,14 @@ SYM_FUNC_START(xlibos_host_fork_here)
 	movq	-8(%rsp), %r9		/* keep the old mask in a register */
 	movq	%r8, %rdi
 	xorl	%esi, %esi		/* same stack */
-	xorl	%edx, %edx
-	xorl	%r10d, %r10d
-	xorl	%r8d, %r8d
-	movl	$__NR_clone, %eax
-	syscall
-	testq	%rax, %rax
-	jz	1f
-	js	2f
+	CLONE_SPLIT
 	testq	%r12, %r12
 	jz	3f
 	movq	%r12, %rsp		/* the old thread, now a spare */
 	movq	%r14, %rdi
 	call	*%r13
 	ud2
-3:	movl	$__NR_exit, %eax
-	xorl	%edi, %edi
-	syscall
-	ud2
+3:	END_THREAD
 1:	popq	%r14
 	popq	%r13
 	popq	%r12
