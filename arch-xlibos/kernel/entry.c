@@ -117,52 +117,56 @@ static void user_interrupt(struct pt_regs *regs)
 	irqentry_exit_to_user_mode(regs);
 }
 
+/* A CPU exception in user mode: @trapno and @err as x86 reports them. */
+static void user_exception(struct pt_regs *regs, int sig, int si_code,
+			   unsigned long addr, unsigned long trapno,
+			   unsigned long err)
+{
+	struct thread_struct *t = &current->thread;
+
+	irqentry_enter_from_user_mode(regs);
+	t->trap_nr = trapno;
+	t->error_code = err;
+	t->cr2 = addr;
+	local_irq_enable();
+	if (sig == SIGSEGV || sig == SIGBUS)
+		xlibos_user_page_fault(regs, addr, err, sig, si_code);
+	else if (sig == SIGILL && xlibos_abcom_resume(regs))
+		;	/* stopped inside a rewritten site */
+	else
+		force_sig_fault(sig, si_code, (void __user *)addr);
+	local_irq_disable();
+	irqentry_exit_to_user_mode(regs);
+}
+
 /*
  * The host emulated a call into its legacy vsyscall page and trapped it
  * as a system call, with the call already "returned".  The guest has no
  * vsyscall page (as with vsyscall=none): the call faults at that address.
  */
-static void user_vsyscall_fault(struct pt_regs *regs, unsigned long addr)
-{
-	struct thread_struct *t = &current->thread;
-
-	irqentry_enter_from_user_mode(regs);
-	regs->ip = addr;
-	regs->sp -= 8;			/* the return address is pushed again */
-	t->trap_nr = 14;		/* page fault, user instruction fetch */
-	t->error_code = 0x14;
-	t->cr2 = addr;
-	local_irq_enable();
-	force_sig_fault(SIGSEGV, SEGV_MAPERR, (void __user *)addr);
-	local_irq_disable();
-	irqentry_exit_to_user_mode(regs);
-}
-
 static bool host_vsyscall(const struct siginfo *si)
 {
 	return ((unsigned long)si->si_call_addr & PAGE_MASK) ==
 	       HOST_VSYSCALL_ADDR;
 }
 
-static void user_exception(struct pt_regs *regs, int sig,
-			   struct siginfo *si, struct ucontext *uc)
+static void user_vsyscall_fault(struct pt_regs *regs, unsigned long addr)
 {
-	struct thread_struct *t = &current->thread;
+	regs->ip = addr;
+	regs->sp -= 8;			/* the return address is pushed again */
+	user_exception(regs, SIGSEGV, SEGV_MAPERR, addr,
+		       X86_TRAP_PF, X86_PF_USER | X86_PF_INSTR);
+}
 
-	irqentry_enter_from_user_mode(regs);
-	t->trap_nr = uc->uc_mcontext.trapno;
-	t->error_code = uc->uc_mcontext.err;
-	t->cr2 = (unsigned long)si->si_addr;
-	local_irq_enable();
-	if (sig == SIGSEGV || sig == SIGBUS)
-		xlibos_user_page_fault(regs, (unsigned long)si->si_addr,
-				       uc->uc_mcontext.err, sig, si->si_code);
-	else if (sig == SIGILL && xlibos_abcom_resume(regs))
-		;	/* stopped inside a rewritten site */
-	else
-		force_sig_fault(sig, si->si_code, si->si_addr);
-	local_irq_disable();
-	irqentry_exit_to_user_mode(regs);
+/*
+ * A trapped call whose number looks like -ERESTARTSYS & co was
+ * "restarted" by the host as it delivered SIGSYS: undo that.
+ */
+static void undo_host_restart(struct pt_regs *regs, const struct siginfo *si)
+{
+	regs->ip = (unsigned long)si->si_call_addr;
+	if ((int)regs->ax != si->si_syscall)
+		regs->ax = si->si_syscall;
 }
 
 /*
@@ -201,16 +205,21 @@ static void user_entry_on_kstack(void *arg)
 		user_syscall(a->regs, false);
 	} else if (a->fast_defer == XLIBOS_FAST_DEFER_EXIT) {
 		syscall_exit_to_user_mode(a->regs);
-	} else if (a->sig == SIGSYS && a->si->si_arch != AUDIT_ARCH_X86_64) {
-		user_foreign_syscall(a->regs);
 	} else if (a->sig == SIGSYS && host_vsyscall(a->si)) {
 		user_vsyscall_fault(a->regs, (unsigned long)a->si->si_call_addr);
 	} else if (a->sig == SIGSYS) {
-		user_syscall(a->regs, true);
+		undo_host_restart(a->regs, a->si);
+		if (a->si->si_arch != AUDIT_ARCH_X86_64)
+			user_foreign_syscall(a->regs);
+		else
+			user_syscall(a->regs, true);
 	} else if (a->sig == XLIBOS_SIGIRQ) {
 		user_interrupt(a->regs);
 	} else {
-		user_exception(a->regs, a->sig, a->si, a->uc);
+		user_exception(a->regs, a->sig, a->si->si_code,
+			       (unsigned long)a->si->si_addr,
+			       a->uc->uc_mcontext.trapno,
+			       a->uc->uc_mcontext.err);
 	}
 	xlibos_prepare_user_return(a->regs);
 }
@@ -236,15 +245,6 @@ void xlibos_user_entry(int sig, struct siginfo *si, struct ucontext *uc)
 		tsk->thread.fast_defer = XLIBOS_FAST_DEFER_NONE;
 	} else {
 		xlibos_uc_to_regs(uc, a.regs);
-	}
-	/*
-	 * A trapped call whose number looks like -ERESTARTSYS & co was
-	 * "restarted" by the host as it delivered SIGSYS: undo that.
-	 */
-	if (sig == SIGSYS && !a.fast_defer && !host_vsyscall(si)) {
-		a.regs->ip = (unsigned long)si->si_call_addr;
-		if ((int)a.regs->ax != si->si_syscall)
-			a.regs->ax = si->si_syscall;
 	}
 	tsk->thread.host_uc = uc;
 	xlibos_call_on_stack(user_entry_on_kstack, &a,

@@ -66,17 +66,47 @@ static bool slot_move(struct spare_slot *s, u32 from, u32 to)
 }
 
 /*
- * exit_mmap() of @mm.  If the exiting task's own host process mirrors it
- * (not the first host process, which is the LibOS's own), that process
- * has no other task left: its host thread may become a spare.
+ * May the host process that mirrors @mm, which @t runs in, become a spare
+ * once @mm is gone?  Not the first host process: that is the LibOS's own.
+ */
+static bool may_retire(const struct thread_struct *t,
+		       const struct mm_struct *mm)
+{
+	return spare_hosts_on && t->host_pid != xlibos_host_pid &&
+	       mm->context.host_pid == t->host_pid;
+}
+
+/* A free slot for the host thread @t, which is about to become a spare. */
+static struct spare_slot *claim_empty(const struct thread_struct *t)
+{
+	struct spare_slot *s;
+	int i;
+
+	for (i = 0; i < SPARE_SLOTS; i++) {
+		s = &slots[i];
+		if (slot_move(s, SLOT_EMPTY, SLOT_CLEANING)) {
+			s->host_pid = t->host_pid;
+			s->host_tid = t->host_tid;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+static unsigned long slot_stack_top(struct spare_slot *s)
+{
+	return (unsigned long)(s->stack + ARRAY_SIZE(s->stack));
+}
+
+/*
+ * exit_mmap() of @mm.  If the exiting task's own host process mirrors it,
+ * that process has no other task left: its host thread may become a spare.
  */
 void xlibos_spare_exit_mmap(struct mm_struct *mm)
 {
 	struct thread_struct *t = &current->thread;
 
-	if (spare_hosts_on && !current->mm &&
-	    mm->context.host_pid == t->host_pid &&
-	    t->host_pid != xlibos_host_pid)
+	if (!current->mm && may_retire(t, mm))
 		t->retire_host = 1;
 }
 
@@ -149,20 +179,13 @@ static void __noreturn spare_wait(void *arg)
 void xlibos_spare_retire(struct task_struct *prev, u32 *word, u32 val)
 {
 	struct spare_slot *s;
-	int i;
 
 	if (!prev->thread.retire_host)
 		return;
-	for (i = 0; i < SPARE_SLOTS; i++) {
-		s = &slots[i];
-		if (!slot_move(s, SLOT_EMPTY, SLOT_CLEANING))
-			continue;
-		s->host_pid = prev->thread.host_pid;
-		s->host_tid = prev->thread.host_tid;
-		xlibos_host_thread_retire(word, val,
-					  (unsigned long)(s->stack + ARRAY_SIZE(s->stack)),
+	s = claim_empty(&prev->thread);
+	if (s)
+		xlibos_host_thread_retire(word, val, slot_stack_top(s),
 					  spare_wait, s);
-	}
 }
 
 static struct spare_slot *claim_spare(struct task_struct *p, bool resume)
@@ -206,25 +229,14 @@ void xlibos_spare_claim_old(struct mm_struct *old_mm,
 			    struct xlibos_spare_retire *r)
 {
 	struct thread_struct *t = &current->thread;
-	struct spare_slot *s;
-	int i;
+	struct spare_slot *s = NULL;
 
-	r->stack_top = 0;
-	if (!spare_hosts_on || !old_mm || t->host_pid == xlibos_host_pid ||
-	    old_mm->context.host_pid != t->host_pid ||
-	    atomic_read(&old_mm->mm_users) != 1)
-		return;
-	for (i = 0; i < SPARE_SLOTS; i++) {
-		s = &slots[i];
-		if (!slot_move(s, SLOT_EMPTY, SLOT_CLEANING))
-			continue;
-		s->host_pid = t->host_pid;
-		s->host_tid = t->host_tid;
-		r->stack_top = (unsigned long)(s->stack + ARRAY_SIZE(s->stack));
-		r->fn = spare_wait;
-		r->arg = s;
-		return;
-	}
+	if (old_mm && may_retire(t, old_mm) &&
+	    atomic_read(&old_mm->mm_users) == 1)
+		s = claim_empty(t);
+	r->stack_top = s ? slot_stack_top(s) : 0;
+	r->fn = spare_wait;
+	r->arg = s;
 }
 
 /* The claim was not used (no new host process). */

@@ -177,14 +177,8 @@ SYM_FUNC_START(xlibos_host_clone)
 	pushq	%r13
 	movq	%rcx, %r12		/* arg */
 	movq	%rdx, %r13		/* fn */
-	xorl	%edx, %edx
-	xorl	%r10d, %r10d
-	xorl	%r8d, %r8d
-	movl	$__NR_clone, %eax
-	syscall
-	testq	%rax, %rax
-	jz	1f
-	popq	%r13
+	CLONE_SPLIT
+2:	popq	%r13			/* the caller, or a failed clone */
 	popq	%r12
 	ret
 1:	xorl	%ebp, %ebp

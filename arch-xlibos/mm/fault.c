@@ -16,10 +16,6 @@
 #include <asm/hypercall.h>
 #include <asm/xlibos.h>
 
-#define PF_PROT		0x1
-#define PF_WRITE	0x2
-#define PF_INSTR	0x10
-
 /* The pte for @addr in @mm's tables (init_mm for the kernel), or NULL. */
 pte_t *xlibos_lookup_pte(struct mm_struct *mm, unsigned long addr)
 {
@@ -60,7 +56,7 @@ static bool mirror_user_page(struct mm_struct *mm, unsigned long addr,
 		prot |= PROT_WRITE;
 	if (pte_exec(pte))
 		prot |= PROT_EXEC;
-	if ((err & PF_WRITE) && !(prot & PROT_WRITE))
+	if ((err & X86_PF_WRITE) && !(prot & PROT_WRITE))
 		return false;
 	return hc6(mmap, addr & PAGE_MASK, PAGE_SIZE, prot,
 		   MAP_SHARED | MAP_FIXED, xlibos_boot.phys_fd,
@@ -69,9 +65,9 @@ static bool mirror_user_page(struct mm_struct *mm, unsigned long addr,
 
 static bool access_error(unsigned long err, struct vm_area_struct *vma)
 {
-	if (err & PF_WRITE)
+	if (err & X86_PF_WRITE)
 		return !(vma->vm_flags & VM_WRITE);
-	if (err & PF_INSTR)
+	if (err & X86_PF_INSTR)
 		return !(vma->vm_flags & VM_EXEC);
 	return !(vma->vm_flags & (VM_READ | VM_EXEC | VM_WRITE));
 }
@@ -95,9 +91,9 @@ static int handle_user_fault(struct pt_regs *regs, unsigned long addr,
 		return SIGSEGV;
 	if (user)
 		flags |= FAULT_FLAG_USER;
-	if (err & PF_WRITE)
+	if (err & X86_PF_WRITE)
 		flags |= FAULT_FLAG_WRITE;
-	if (err & PF_INSTR)
+	if (err & X86_PF_INSTR)
 		flags |= FAULT_FLAG_INSTRUCTION;
 
 retry:
@@ -173,6 +169,6 @@ bool xlibos_kernel_user_fault(unsigned long addr, unsigned long err)
 	 */
 	if (faulthandler_disabled())
 		return mirror_user_page(current->mm, addr, err);
-	return handle_user_fault(&regs, addr, err & ~PF_INSTR, false,
+	return handle_user_fault(&regs, addr, err & ~X86_PF_INSTR, false,
 				 &code, &code_page) == 0;
 }

@@ -15,6 +15,12 @@ extern struct xlibos_boot_info xlibos_boot;
 /* Host process id of the first host process (where the vCPU lives). */
 extern int xlibos_host_pid;
 
+/* x86 page faults as the host reports them: trap number, error code bits */
+#define X86_TRAP_PF	14
+#define X86_PF_WRITE	0x2
+#define X86_PF_USER	0x4
+#define X86_PF_INSTR	0x10
+
 /* The one virtual CPU. */
 struct xlibos_vcpu {
 	struct task_struct *owner;	/* task whose host thread runs */
