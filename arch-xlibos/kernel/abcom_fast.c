@@ -53,6 +53,29 @@ static bool exit_work_pending(struct task_struct *tsk)
 	       mm->context.stale;
 }
 
+/*
+ * Whether the generic entry and exit code would do anything besides
+ * checking work flags that the fast path checks itself: context tracking,
+ * lockdep and irq tracing hook in there.  Without them, calling the generic
+ * code when no work is flagged costs two calls and two more flips of the
+ * interrupt flag per system call for nothing.
+ */
+#define GENERIC_ENTRY_HOOKS (IS_ENABLED(CONFIG_CONTEXT_TRACKING_USER) || \
+			     IS_ENABLED(CONFIG_TRACE_IRQFLAGS) ||	  \
+			     IS_ENABLED(CONFIG_LOCKDEP) ||		  \
+			     IS_ENABLED(CONFIG_DEBUG_RSEQ) ||		  \
+			     IS_ENABLED(CONFIG_KMSAN))
+
+static __always_inline long fast_enter(struct pt_regs *regs, long nr)
+{
+	if (GENERIC_ENTRY_HOOKS ||
+	    unlikely(READ_ONCE(current_thread_info()->syscall_work) &
+		     SYSCALL_WORK_ENTER))
+		return syscall_enter_from_user_mode(regs, nr);
+	local_irq_enable();
+	return nr;
+}
+
 /* From xlibos_fast_entry, on the kernel stack; returns where to go on. */
 unsigned long xlibos_fast_syscall(struct pt_regs *regs)
 {
@@ -63,14 +86,16 @@ unsigned long xlibos_fast_syscall(struct pt_regs *regs)
 	if (unlikely(needs_host_frame(nr)))
 		return defer(XLIBOS_FAST_DEFER_SYSCALL);
 
-	nr = syscall_enter_from_user_mode(regs, nr);
+	nr = fast_enter(regs, nr);
 	if (likely((unsigned long)nr < xlibos_nr_syscalls))
 		regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx,
 					      regs->r10, regs->r8, regs->r9);
 	local_irq_disable();
 	if (unlikely(exit_work_pending(tsk)))
 		return defer(XLIBOS_FAST_DEFER_EXIT);
-	syscall_exit_to_user_mode(regs);
+	/* no work pending: the generic exit would only do its hooks */
+	if (GENERIC_ENTRY_HOOKS)
+		syscall_exit_to_user_mode(regs);
 	WRITE_ONCE(xlibos_irq.enabled, ARCH_IRQ_ENABLED);
 	return regs->ip;
 }
