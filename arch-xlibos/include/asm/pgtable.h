@@ -171,6 +171,14 @@ static inline pte_t ptep_get_and_clear(struct mm_struct *mm,
 	return old;
 }
 
+/*
+ * Setting the accessed or dirty bit only adds rights, and the host mirror
+ * never holds more rights than the pte (mm/tlb.c): there is nothing to
+ * drop, and the fault handler maps the page with its new rights at once.
+ * The generic default would munmap the page just before that mmap.
+ */
+#define flush_tlb_fix_spurious_fault(vma, address) do { } while (0)
+
 #define __HAVE_ARCH_PTEP_SET_WRPROTECT
 static inline void ptep_set_wrprotect(struct mm_struct *mm,
 				      unsigned long addr, pte_t *ptep)
