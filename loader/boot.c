@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "boot.h"
+#include "cpu_pin.h"
 #include "pidns.h"
 #include "diag.h"
 #include "exit_status.h"
@@ -123,5 +124,6 @@ int boot_command(int argc, char **argv)
 	gp.image = &image;
 	gp.initrd = opts.initrd_path ? &initrd : NULL;
 	gp.vdso_clock_gettime = vdso_clock_gettime();
+	gp.cpu = CPU_PIN_START;
 	return boot_guest(&gp, &boot_policy);
 }

@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "cpu_pin.h"
 #include "diag.h"
 #include "guest.h"
 #include "physmem.h"
@@ -62,6 +63,7 @@ noreturn void guest_run(const struct guest_params *p)
 	int phys_fd;
 
 	become_libos_process(p);
+	cpu_pin_apply(p->cpu);
 
 	if (!physmem_create(p->phys_size, &phys_fd) || !physmem_load_image(p->image))
 		_exit(LOADER_EXIT_USAGE);

@@ -27,6 +27,7 @@ struct guest_params {
 	struct image *image;
 	struct initrd *initrd;		/* NULL if none */
 	uint64_t vdso_clock_gettime;
+	int cpu;			/* cpu_pin.h: CPU_PIN_START, _ANY or a CPU */
 	struct xlibos_exit_record *exit_record;
 	struct handoff *handoff;
 };

@@ -127,6 +127,7 @@ static int run_with(const struct run_options *o)
 	gp.image = &image;
 	gp.initrd = &initrd;
 	gp.vdso_clock_gettime = vdso_clock_gettime();
+	gp.cpu = o->cpu;
 	status = boot_guest(&gp, &run_policy);
 	if (o->stats && gp.exit_record)
 		run_print_stats(gp.exit_record);

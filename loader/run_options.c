@@ -8,6 +8,7 @@
 
 #include <asm/xlibos_boot.h>
 
+#include "cpu_pin.h"
 #include "diag.h"
 #include "run_options.h"
 
@@ -60,7 +61,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 				      struct run_options *opts)
 {
 	const char *mem_arg = NULL, *cmdline = NULL, *image = NULL, *rootfs = NULL,
-		   *workdir = NULL, *env = NULL, *abcom = NULL;
+		   *workdir = NULL, *env = NULL, *abcom = NULL, *cpu = NULL;
 	const struct option_spec specs[] = {
 		{ "--rootfs", &rootfs },
 		{ "--mem", &mem_arg },
@@ -69,6 +70,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		{ "--image", &image },
 		{ "--cmdline", &cmdline },
 		{ "--abcom", &abcom },
+		{ "--cpu", &cpu },
 	};
 	bool have_separator = false;
 	int i;
@@ -145,7 +147,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	opts->rootfs_path = rootfs;
 	opts->workdir = workdir;
 	opts->abcom = abcom;
-	if (!check_values(opts, image))
+	if (!check_values(opts, image) || !cpu_pin_parse(cpu, &opts->cpu))
 		goto usage;
 	opts->image_path = image;
 

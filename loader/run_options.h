@@ -23,6 +23,7 @@ struct run_options {
 	const char *workdir;	/* --workdir (absolute), else NULL */
 	const char *abcom;	/* --abcom off|online|full, else NULL */
 	bool stats;		/* --stats: print abcom's counters at exit */
+	int cpu;		/* --cpu, parsed (cpu_pin.h) */
 	const char **env;	/* --env values, in order (malloc'd array) */
 	size_t nenv;
 	char **cmd;		/* after "--"; cmd[0] exists */

@@ -43,6 +43,13 @@ expect "--env with an empty key" 125 "invalid --env '=bar': empty variable name"
 expect "unknown --abcom mode" 125 "invalid --abcom 'fast': expected off, online or full" \
 	"$xlibos" run --abcom fast -- true
 expect_one_line "unknown --abcom mode: one line plus hint"
+expect "--cpu not a number" 125 "invalid --cpu 'x': expected a CPU number or 'any'" \
+	"$xlibos" run --cpu x -- true
+expect_one_line "--cpu not a number: one line plus hint"
+expect "--cpu negative" 125 "invalid --cpu '-1'" "$xlibos" run --cpu -1 -- true
+expect "--cpu beyond any CPU set" 125 "invalid --cpu '99999'" "$xlibos" run --cpu 99999 -- true
+expect "--cpu not allowed here" 125 "--cpu 1000: this process may not run on CPU 1000" \
+	"$xlibos" run --cpu 1000 -- true
 expect "relative --workdir" 125 "--workdir 'tmp' must be an absolute path" \
 	"$xlibos" run --workdir tmp -- true
 expect "bad --mem" 125 "invalid --mem 'lots'" "$xlibos" run --mem lots -- true

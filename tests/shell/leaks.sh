@@ -9,6 +9,8 @@
 #      sleeps (the LibOS process has a fixed number of threads), once the
 #      spare host processes the cycles left have expired (SPARE_IDLE).
 #   3. After each run ends, no host process or thread of it remains.
+#   4. All host threads of the LibOS (not the supervisor) are pinned to one
+#      and the same host CPU (xlibos run's default --cpu).
 # A run's host processes are found by their command line: the loader's, which
 # every LibOS and guest process inherits, names a --rootfs path unique to
 # this script.  Threads are counted in /proc/PID/task.
@@ -102,6 +104,20 @@ ps_list() {
 	done
 }
 
+# libos_cpus: the distinct CPU lists the run's host threads may use, but for
+# the supervisor's (the loader process that timeout started).
+libos_cpus() {
+	for task in /proc/[0-9]*/task/[0-9]*; do
+		cmd=$(tr '\0' ' ' 2>/dev/null <"$task/cmdline") || continue
+		case $cmd in
+		"$loader "*" --rootfs $root "*) ;;
+		*) continue ;;
+		esac
+		[ "$(sed -n 's/^PPid:\t//p' "$task/status" 2>/dev/null)" = "$run_pid" ] && continue
+		sed -n 's/^Cpus_allowed_list:\t//p' "$task/status" 2>/dev/null
+	done | sort -u
+}
+
 # start MODE: run "forkloop MODE SLEEP" in the background; wait for "ready".
 # Sets run_pid; returns non-zero if "ready" never came.
 start() {
@@ -146,7 +162,13 @@ if ! start idle; then
 fi
 counts=$(count)
 base_procs=${counts% *} base_threads=${counts#* }
+cpus=$(libos_cpus)
 finish idle
+case $cpus in
+*[!0-9]* | "") not_ok "the LibOS's host threads are pinned to one host CPU" \
+		"their allowed CPUs: $(echo "$cpus" | tr '\n' ' ')" ;;
+*) ok "the LibOS's host threads are pinned to one host CPU ($cpus)" ;;
+esac
 if [ "$run_rc" -eq 0 ] && [ "$base_procs" -gt 0 ]; then
 	ok "an idle run: $base_procs host processes, $base_threads threads while it sleeps"
 else
