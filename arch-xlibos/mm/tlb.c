@@ -86,32 +86,68 @@ void flush_tlb_all(void)
 		flush_user_range(current->mm, 0, TASK_SIZE);
 }
 
+/*
+ * Drop what lost rights in [start, end) and forget it.  A range's flush
+ * drops no more than that: most of the range of a munmap or of freed page
+ * tables was never mirrored, or still holds what the host has.  A range
+ * flushed only in its middle stays whole (it is dropped again later).
+ */
+static void flush_downgraded(struct mm_struct *mm, unsigned long start,
+			     unsigned long end)
+{
+	mm_context_t *ctx = &mm->context;
+	int i = 0, n = ctx->nr_downgraded;
+
+	if (!mirrored_here(mm)) {
+		/* nothing is mirrored, or the mirror drops it all (stale) */
+		flush_user_range(mm, start, end);
+		ctx->nr_downgraded = 0;
+		return;
+	}
+	if (n < 0) {
+		flush_user_range(mm, start, end);
+		if (start == 0 && end >= TASK_SIZE)
+			ctx->nr_downgraded = 0;
+		return;
+	}
+	while (i < n) {
+		unsigned long s = ctx->downgraded[i].start;
+		unsigned long e = ctx->downgraded[i].end;
+
+		if (e <= start || s >= end) {
+			i++;
+			continue;
+		}
+		flush_user_range(mm, max(s, start), min(e, end));
+		if (s >= start && e <= end) {
+			ctx->downgraded[i] = ctx->downgraded[--n];
+			continue;
+		}
+		if (s >= start)
+			ctx->downgraded[i].start = end;
+		else if (e <= end)
+			ctx->downgraded[i].end = start;
+		i++;
+	}
+	ctx->nr_downgraded = n;
+}
+
 /* A whole-mm flush drops only what lost rights (fork's COW, exit, ...). */
 void flush_tlb_mm(struct mm_struct *mm)
 {
-	mm_context_t *ctx;
-	int i;
-
-	if (!mm)
-		return;
-	ctx = &mm->context;
-	if (ctx->nr_downgraded < 0 || !mirrored_here(mm)) {
-		flush_user_range(mm, 0, TASK_SIZE);
-	} else {
-		for (i = 0; i < ctx->nr_downgraded; i++)
-			flush_user_range(mm, ctx->downgraded[i].start,
-					 ctx->downgraded[i].end);
-	}
-	ctx->nr_downgraded = 0;
+	if (mm)
+		flush_downgraded(mm, 0, TASK_SIZE);
 }
 
 void flush_tlb_range(struct vm_area_struct *vma, unsigned long start,
 		     unsigned long end)
 {
-	flush_user_range(vma->vm_mm, start, end);
+	if (vma->vm_mm)
+		flush_downgraded(vma->vm_mm, start, end);
 }
 
 void flush_tlb_page(struct vm_area_struct *vma, unsigned long addr)
 {
-	flush_user_range(vma->vm_mm, addr, addr + PAGE_SIZE);
+	if (vma->vm_mm)
+		flush_downgraded(vma->vm_mm, addr, addr + PAGE_SIZE);
 }
