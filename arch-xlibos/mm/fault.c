@@ -37,6 +37,31 @@ pte_t *xlibos_lookup_pte(struct mm_struct *mm, unsigned long addr)
 }
 
 /*
+ * The host rights a mirror of @pte may have: none (0) unless the page is
+ * present and young, write only if dirty too (see the top of this file).
+ */
+static unsigned long pte_host_prot(pte_t pte)
+{
+	unsigned long prot = PROT_READ;
+
+	if (!(pte_val(pte) & _PAGE_PRESENT) || !pte_young(pte))
+		return 0;
+	if (pte_write(pte) && pte_dirty(pte))
+		prot |= PROT_WRITE;
+	if (pte_exec(pte))
+		prot |= PROT_EXEC;
+	return prot;
+}
+
+/* Map @n pages at @addr to the frames from @pfn on: one host mmap. */
+static bool mirror_frames(unsigned long addr, unsigned long pfn, unsigned long n,
+			  unsigned long prot)
+{
+	return hc6(mmap, addr, n << PAGE_SHIFT, prot, MAP_SHARED | MAP_FIXED,
+		   xlibos_boot.phys_fd, pfn << PAGE_SHIFT) == (long)addr;
+}
+
+/*
  * Mirror the pte of @addr into this host process, if it allows the access
  * @err describes.  Caller holds mmap_lock or cannot sleep.
  */
@@ -44,23 +69,112 @@ static bool mirror_user_page(struct mm_struct *mm, unsigned long addr,
 			     unsigned long err)
 {
 	pte_t *ptep = xlibos_lookup_pte(mm, addr);
-	unsigned long prot = PROT_READ;
+	unsigned long prot;
 	pte_t pte;
 
 	if (!ptep)
 		return false;
 	pte = READ_ONCE(*ptep);
-	if (!(pte_val(pte) & _PAGE_PRESENT) || !pte_young(pte))
+	prot = pte_host_prot(pte);
+	if (!prot || ((err & X86_PF_WRITE) && !(prot & PROT_WRITE)))
 		return false;
-	if (pte_write(pte) && pte_dirty(pte))
-		prot |= PROT_WRITE;
-	if (pte_exec(pte))
-		prot |= PROT_EXEC;
-	if ((err & X86_PF_WRITE) && !(prot & PROT_WRITE))
+	return mirror_frames(addr & PAGE_MASK, pte_pfn(pte), 1, prot);
+}
+
+/*
+ * Linux's fault-around (filemap_map_pages) fills the ptes around a read
+ * fault on a file with the pages it has cached.  Mirroring them with the
+ * faulting page costs a host mmap per run of consecutive frames instead of
+ * a host fault per page: the pages of a program's text, read in order,
+ * mostly sit in consecutive frames.  Same window as Linux's default
+ * fault_around_bytes.
+ */
+#define AROUND_PAGES	16
+
+/* The window around @addr within its file vma; false if it has none. */
+static bool around_window(struct mm_struct *mm, unsigned long addr,
+			  unsigned long *start, unsigned long *end)
+{
+	unsigned long base = ALIGN_DOWN(addr, AROUND_PAGES * PAGE_SIZE);
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	if (!vma || addr < vma->vm_start || !vma->vm_file)
 		return false;
-	return hc6(mmap, addr & PAGE_MASK, PAGE_SIZE, prot,
-		   MAP_SHARED | MAP_FIXED, xlibos_boot.phys_fd,
-		   pte_pfn(pte) << PAGE_SHIFT) == (long)(addr & PAGE_MASK);
+	*start = max(vma->vm_start, base);
+	*end = min(vma->vm_end, base + AROUND_PAGES * PAGE_SIZE);
+	return true;
+}
+
+/* Bit i: the page i pages after @start may be mirrored now. */
+static unsigned long around_present(struct mm_struct *mm, unsigned long start,
+				    unsigned long end)
+{
+	unsigned long a, present = 0;
+	pte_t *ptep;
+
+	for (a = start; a < end; a += PAGE_SIZE) {
+		ptep = xlibos_lookup_pte(mm, a);
+		if (ptep && pte_host_prot(READ_ONCE(*ptep)))
+			present |= 1UL << ((a - start) >> PAGE_SHIFT);
+	}
+	return present;
+}
+
+static void mirror_window(struct mm_struct *mm, unsigned long start,
+			  unsigned long end)
+{
+	unsigned long a, run_start = 0, run_pfn = 0, run_prot = 0, run = 0;
+	unsigned long prot;
+	pte_t *ptep;
+	pte_t pte;
+
+	for (a = start; a <= end; a += PAGE_SIZE) {
+		ptep = a < end ? xlibos_lookup_pte(mm, a) : NULL;
+		pte = ptep ? READ_ONCE(*ptep) : __pte(0);
+		prot = pte_host_prot(pte);
+		if (run && prot == run_prot && pte_pfn(pte) == run_pfn + run) {
+			run++;
+			continue;
+		}
+		if (run)
+			mirror_frames(run_start, run_pfn, run, run_prot);
+		run = prot ? 1 : 0;
+		run_start = a;
+		run_pfn = pte_pfn(pte);
+		run_prot = prot;
+	}
+}
+
+/*
+ * After a read or exec fault on a file mapping, mirror the window around
+ * @addr (the faulting page too: abcom may have replaced it).  With @patch,
+ * abcom first patches the code pages about to be mirrored, as it does on
+ * their own first fault.
+ */
+static void mirror_around(struct mm_struct *mm, unsigned long addr, bool patch)
+{
+	unsigned long start, end, present, i;
+
+	mmap_read_lock(mm);
+	if (!around_window(mm, addr, &start, &end)) {
+		mmap_read_unlock(mm);
+		return;
+	}
+	present = patch ? around_present(mm, start, end) : 0;
+	if (present) {
+		mmap_read_unlock(mm);
+		for (i = 0; i < AROUND_PAGES; i++)
+			if ((present & (1UL << i)) &&
+			    start + (i << PAGE_SHIFT) != (addr & PAGE_MASK))
+				xlibos_abcom_load(start + (i << PAGE_SHIFT));
+		mmap_read_lock(mm);
+		if (!around_window(mm, addr, &start, &end)) {
+			mmap_read_unlock(mm);
+			return;
+		}
+	}
+	mirror_window(mm, start, end);
+	mmap_read_unlock(mm);
 }
 
 static bool access_error(unsigned long err, struct vm_area_struct *vma)
@@ -116,7 +230,9 @@ retry:
 		flags |= FAULT_FLAG_TRIED;
 		goto retry;
 	}
-	if (!(fault & VM_FAULT_ERROR))
+	/* a user read of a file: the caller mirrors the window around it */
+	if (!(fault & VM_FAULT_ERROR) &&
+	    !(user && !(err & X86_PF_WRITE) && vma->vm_file))
 		mirror_user_page(mm, addr, 0);
 	mmap_read_unlock(mm);
 
@@ -138,7 +254,7 @@ retry:
 void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 			    unsigned long err, int sig, int si_code)
 {
-	bool code_page;
+	bool code_page, patch;
 	int code, ret;
 
 	if (addr >= TASK_SIZE) {
@@ -147,10 +263,15 @@ void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 	}
 	/* A host SIGBUS is a mapping past the end of its file: same answer. */
 	ret = handle_user_fault(regs, addr, err, true, &code, &code_page);
-	if (ret)
+	if (ret) {
 		force_sig_fault(ret, code, (void __user *)addr);
-	else if (code_page && xlibos_abcom_mode == XLIBOS_ABCOM_FULL)
+		return;
+	}
+	patch = code_page && xlibos_abcom_mode == XLIBOS_ABCOM_FULL;
+	if (patch)
 		xlibos_abcom_load(addr);	/* before any of its code runs */
+	if (!(err & X86_PF_WRITE))
+		mirror_around(current->mm, addr, patch);
 }
 
 /* A fault on a user address in LibOS code (copy_{to,from}_user). */
