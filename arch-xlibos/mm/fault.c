@@ -16,8 +16,8 @@
 #include <asm/hypercall.h>
 #include <asm/xlibos.h>
 
-/* The pte for @addr in @mm's tables (init_mm for the kernel), or NULL. */
-pte_t *xlibos_lookup_pte(struct mm_struct *mm, unsigned long addr)
+/* The pmd for @addr in @mm's tables, or NULL if there is no pte table. */
+static pmd_t *lookup_pmd(struct mm_struct *mm, unsigned long addr)
 {
 	pgd_t *pgd = pgd_offset(mm, addr);
 	p4d_t *p4d;
@@ -31,9 +31,15 @@ pte_t *xlibos_lookup_pte(struct mm_struct *mm, unsigned long addr)
 	if (pud_none(*pud))
 		return NULL;
 	pmd = pmd_offset(pud, addr);
-	if (pmd_none(*pmd))
-		return NULL;
-	return pte_offset_kernel(pmd, addr);
+	return pmd_none(*pmd) ? NULL : pmd;
+}
+
+/* The pte for @addr in @mm's tables (init_mm for the kernel), or NULL. */
+pte_t *xlibos_lookup_pte(struct mm_struct *mm, unsigned long addr)
+{
+	pmd_t *pmd = lookup_pmd(mm, addr);
+
+	return pmd ? pte_offset_kernel(pmd, addr) : NULL;
 }
 
 /*
@@ -177,6 +183,96 @@ static void mirror_around(struct mm_struct *mm, unsigned long addr, bool patch)
 	mmap_read_unlock(mm);
 }
 
+/* A flush left to us (mm/tlb.c) by a fault that mapped nothing after all. */
+static void flush_skipped_page(void)
+{
+	struct thread_struct *t = &current->thread;
+
+	if (t->flush_skipped)
+		hc2(munmap, t->fault_page, PAGE_SIZE);
+	t->flush_skipped = 0;
+	t->fault_page = 0;
+}
+
+/* Runs mirrored at once by xlibos_mirror_forked(); the rest fault. */
+#define FORKED_RUNS	32
+
+struct frame_run {
+	unsigned long addr, pfn, pages, prot;
+};
+
+/*
+ * The runs of consecutive frames of the present ptes in [start, end),
+ * which lie in one pte table; old ptes are made young, as the access that
+ * would have faulted them in is about to come.  Returns how many.
+ */
+static int present_runs(struct mm_struct *mm, unsigned long start,
+			unsigned long end, struct frame_run *runs, int max)
+{
+	pmd_t *pmd = lookup_pmd(mm, start);
+	struct frame_run *r = NULL;
+	pte_t *first, *ptep;
+	unsigned long a;
+	spinlock_t *ptl;
+	pte_t pte;
+	int n = 0;
+
+	if (!pmd)
+		return 0;
+	first = pte_offset_map_lock(mm, pmd, start, &ptl);
+	for (a = start, ptep = first; a < end; a += PAGE_SIZE, ptep++) {
+		pte = *ptep;
+		if (!(pte_val(pte) & _PAGE_PRESENT))
+			continue;
+		if (!pte_young(pte)) {
+			pte = pte_mkyoung(pte);
+			set_pte_at(mm, a, ptep, pte);
+		}
+		if (r && r->addr + (r->pages << PAGE_SHIFT) == a &&
+		    r->pfn + r->pages == pte_pfn(pte) &&
+		    r->prot == pte_host_prot(pte)) {
+			r->pages++;
+			continue;
+		}
+		if (n == max)
+			break;
+		r = &runs[n++];
+		*r = (struct frame_run){ a, pte_pfn(pte), 1, pte_host_prot(pte) };
+	}
+	pte_unmap_unlock(first, ptl);
+	return n;
+}
+
+/*
+ * A forked child is about to return to user mode for the first time, in a
+ * host process that maps none of its pages.  Every rewritten system call
+ * reads a slot and runs a trampoline in the abcom area, whose ptes fork
+ * copied: mirror them now, with a host mmap per run of frames, instead of
+ * taking a host fault on each.
+ */
+void xlibos_mirror_forked(struct mm_struct *mm)
+{
+	unsigned long start = XLIBOS_ABCOM_AREA, end;
+	struct frame_run runs[FORKED_RUNS];
+	struct vm_area_struct *vma;
+	int i, n = 0;
+
+	BUILD_BUG_ON((XLIBOS_ABCOM_AREA ^ (XLIBOS_ABCOM_AREA +
+		      XLIBOS_ABCOM_AREA_SIZE - 1)) & PMD_MASK);
+	if (!mm)
+		return;
+	mmap_read_lock(mm);
+	vma = find_vma(mm, start);
+	if (vma && vma->vm_start <= start) {
+		end = min(vma->vm_end, start + XLIBOS_ABCOM_AREA_SIZE);
+		n = present_runs(mm, start, end, runs, FORKED_RUNS);
+	}
+	for (i = 0; i < n; i++)
+		mirror_frames(runs[i].addr, runs[i].pfn, runs[i].pages,
+			      runs[i].prot);
+	mmap_read_unlock(mm);
+}
+
 static bool access_error(unsigned long err, struct vm_area_struct *vma)
 {
 	if (err & X86_PF_WRITE)
@@ -221,19 +317,29 @@ retry:
 	}
 	*code_page = vma->vm_file && (vma->vm_flags & VM_EXEC);
 
+	/* a COW copy's flush of this page is left to us (mm/tlb.c) */
+	if (user && (err & X86_PF_WRITE))
+		current->thread.fault_page = addr & PAGE_MASK;
 	fault = handle_mm_fault(vma, addr, flags, regs);
-	if (fault_signal_pending(fault, regs))
+	if (fault_signal_pending(fault, regs)) {
+		flush_skipped_page();
 		return 0;	/* the pending signal is delivered instead */
-	if (fault & VM_FAULT_COMPLETED)
+	}
+	if (fault & VM_FAULT_COMPLETED) {
+		flush_skipped_page();
 		return 0;
+	}
 	if (fault & VM_FAULT_RETRY) {
+		flush_skipped_page();
 		flags |= FAULT_FLAG_TRIED;
 		goto retry;
 	}
 	/* a user read of a file: the caller mirrors the window around it */
 	if (!(fault & VM_FAULT_ERROR) &&
-	    !(user && !(err & X86_PF_WRITE) && vma->vm_file))
-		mirror_user_page(mm, addr, 0);
+	    !(user && !(err & X86_PF_WRITE) && vma->vm_file) &&
+	    mirror_user_page(mm, addr, 0))
+		current->thread.flush_skipped = 0;	/* mapped over it */
+	flush_skipped_page();
 	mmap_read_unlock(mm);
 
 	if (fault & VM_FAULT_OOM) {

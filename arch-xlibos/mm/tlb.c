@@ -87,6 +87,35 @@ void flush_tlb_all(void)
 }
 
 /*
+ * exit_mmap() of @mm has begun.  Its host process has no task left that
+ * will run user code, and it ends, or becomes a spare and drops every user
+ * mapping at once: the teardown's flushes need not munmap anything.  Not
+ * the first host process, which is the LibOS's own.
+ */
+void xlibos_tlb_exit_mmap(struct mm_struct *mm)
+{
+	mm->context.dying = mm->context.host_pid &&
+			    mm->context.host_pid != xlibos_host_pid;
+}
+
+/*
+ * The page a user write fault is being handled for, in the host process
+ * that faulted: its flush (a COW copy's) is left to the fault handler,
+ * which maps the new page over it (or drops it, if it does not).
+ */
+static bool skip_fault_page(struct mm_struct *mm, unsigned long start,
+			    unsigned long end)
+{
+	struct thread_struct *t = &current->thread;
+
+	if (!t->fault_page || start != t->fault_page ||
+	    end != start + PAGE_SIZE || mm != current->mm)
+		return false;
+	t->flush_skipped = 1;
+	return true;
+}
+
+/*
  * Drop what lost rights in [start, end) and forget it.  A range's flush
  * drops no more than that: most of the range of a munmap or of freed page
  * tables was never mirrored, or still holds what the host has.  A range
@@ -97,7 +126,12 @@ static void flush_downgraded(struct mm_struct *mm, unsigned long start,
 {
 	mm_context_t *ctx = &mm->context;
 	int i = 0, n = ctx->nr_downgraded;
+	bool skip = mirrored_here(mm) && skip_fault_page(mm, start, end);
 
+	if (ctx->dying) {
+		ctx->nr_downgraded = 0;
+		return;
+	}
 	if (!mirrored_here(mm)) {
 		/* nothing is mirrored, or the mirror drops it all (stale) */
 		flush_user_range(mm, start, end);
@@ -105,7 +139,8 @@ static void flush_downgraded(struct mm_struct *mm, unsigned long start,
 		return;
 	}
 	if (n < 0) {
-		flush_user_range(mm, start, end);
+		if (!skip)
+			flush_user_range(mm, start, end);
 		if (start == 0 && end >= TASK_SIZE)
 			ctx->nr_downgraded = 0;
 		return;
@@ -118,7 +153,8 @@ static void flush_downgraded(struct mm_struct *mm, unsigned long start,
 			i++;
 			continue;
 		}
-		flush_user_range(mm, max(s, start), min(e, end));
+		if (!skip)
+			flush_user_range(mm, max(s, start), min(e, end));
 		if (s >= start && e <= end) {
 			ctx->downgraded[i] = ctx->downgraded[--n];
 			continue;

@@ -11,6 +11,8 @@ typedef struct {
 	int host_pid;
 	/* Changed while not mirrored here: drop all host user mappings. */
 	int stale;
+	/* In exit_mmap, and its host process drops everything after it. */
+	int dying;
 	/*
 	 * User ranges whose ptes lost rights (unmapped, moved, write- or
 	 * access-protected, cleaned) since the last full flush: what a

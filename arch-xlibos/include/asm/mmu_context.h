@@ -19,6 +19,7 @@ static inline int init_new_context(struct task_struct *tsk,
 {
 	mm->context.host_pid = 0;
 	mm->context.stale = 0;
+	mm->context.dying = 0;
 	mm->context.nr_downgraded = 0;
 	mm->context.abcom = NULL;
 	return 0;
@@ -40,11 +41,16 @@ static inline int arch_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
 }
 
 void xlibos_spare_exit_mmap(struct mm_struct *mm);
+void xlibos_tlb_exit_mmap(struct mm_struct *mm);
 
-/* the last task of a host process may leave that process as a spare */
+/*
+ * The last task of a host process may leave that process as a spare, and
+ * the teardown of the mm need not be mirrored (see mm/tlb.c).
+ */
 static inline void arch_exit_mmap(struct mm_struct *mm)
 {
 	xlibos_spare_exit_mmap(mm);
+	xlibos_tlb_exit_mmap(mm);
 }
 
 static inline void arch_unmap(struct mm_struct *mm,

@@ -57,6 +57,10 @@ struct thread_struct {
 	u8 created_in_first;
 	/* Dead with its host process's last mm: that process may be a spare. */
 	u8 retire_host;
+	/* A flush of fault_page was left to the fault handler (mm/fault.c). */
+	u8 flush_skipped;
+	/* The page of the user write fault being handled, or 0. */
+	unsigned long fault_page;
 	/* x86-64 fault details for signal frames */
 	unsigned long trap_nr;
 	unsigned long error_code;
