@@ -122,7 +122,7 @@ static void __noreturn spare_run_task(void *arg)
 	xlibos_host_thread_init(p);
 	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &none, NULL, sizeof(none));
 	xlibos_task_first_run(p);
-	xlibos_mirror_forked(p->mm);
+	xlibos_mirror_forked(p);
 	xlibos_task_start_user(p);
 }
 

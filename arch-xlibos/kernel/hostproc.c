@@ -84,7 +84,7 @@ static void __noreturn forked_process_start(void *arg)
 
 	host_process_init(p, p->thread.created_in_first);
 	xlibos_task_first_run(p);
-	xlibos_mirror_forked(p->mm);
+	xlibos_mirror_forked(p);
 	xlibos_task_start_user(p);
 }
 

@@ -194,7 +194,7 @@ static void flush_skipped_page(void)
 	t->fault_page = 0;
 }
 
-/* Runs mirrored at once by xlibos_mirror_forked(); the rest fault. */
+/* Runs mirrored at once by mirror_present(); the rest fault. */
 #define FORKED_RUNS	32
 
 struct frame_run {
@@ -244,32 +244,79 @@ static int present_runs(struct mm_struct *mm, unsigned long start,
 }
 
 /*
- * A forked child is about to return to user mode for the first time, in a
- * host process that maps none of its pages.  Every rewritten system call
- * reads a slot and runs a trampoline in the abcom area, whose ptes fork
- * copied: mirror them now, with a host mmap per run of frames, instead of
- * taking a host fault on each.
+ * Mirror the present pages of [start, end), within one pte table and one
+ * vma, making them young.  Caller holds mmap_lock.
  */
-void xlibos_mirror_forked(struct mm_struct *mm)
+static void mirror_present(struct mm_struct *mm, unsigned long start,
+			   unsigned long end)
 {
-	unsigned long start = XLIBOS_ABCOM_AREA, end;
 	struct frame_run runs[FORKED_RUNS];
-	struct vm_area_struct *vma;
-	int i, n = 0;
+	struct vm_area_struct *vma = find_vma(mm, start);
+	int i, n;
+
+	if (!vma || vma->vm_start > start)
+		return;
+	n = present_runs(mm, start, min(vma->vm_end, end), runs, FORKED_RUNS);
+	for (i = 0; i < n; i++)
+		mirror_frames(runs[i].addr, runs[i].pfn, runs[i].pages,
+			      runs[i].prot);
+}
+
+/*
+ * After a fork, parent and child both write their stack first, and each
+ * would take a host fault for it (fork write-protected it for COW): take
+ * that write fault now and map the page writable.  Caller holds mmap_lock.
+ */
+static void prefault_stack(struct mm_struct *mm, unsigned long sp)
+{
+	unsigned long addr = sp - sizeof(long);	/* the next push */
+
+	if (addr >= TASK_SIZE)
+		return;
+	/* as in handle_user_fault(): the copy's flush is ours */
+	current->thread.fault_page = addr & PAGE_MASK;
+	if (!fixup_user_fault(mm, addr, FAULT_FLAG_WRITE, NULL) &&
+	    mirror_user_page(mm, addr, X86_PF_WRITE))
+		current->thread.flush_skipped = 0;	/* mapped over it */
+	flush_skipped_page();
+}
+
+/* The parent's side of a fork, on its way back from the system call. */
+void xlibos_prefault_forker(struct pt_regs *regs)
+{
+	struct mm_struct *mm = current->mm;
+
+	current->thread.forked = 0;
+	if (!mm)
+		return;
+	mmap_read_lock(mm);
+	prefault_stack(mm, regs->sp);
+	mmap_read_unlock(mm);
+}
+
+/*
+ * A forked child is about to return to user mode for the first time, in a
+ * host process that maps none of its pages, and fork copied its ptes old:
+ * each page would cost a host fault.  Besides its stack, it certainly runs
+ * the code at its ip, and every rewritten system call reads a slot and runs
+ * a trampoline in the abcom area: mirror those now, a host mmap per run of
+ * frames.
+ */
+void xlibos_mirror_forked(struct task_struct *p)
+{
+	unsigned long ip = task_pt_regs(p)->ip & PAGE_MASK;
+	struct mm_struct *mm = p->mm;
 
 	BUILD_BUG_ON((XLIBOS_ABCOM_AREA ^ (XLIBOS_ABCOM_AREA +
 		      XLIBOS_ABCOM_AREA_SIZE - 1)) & PMD_MASK);
 	if (!mm)
 		return;
 	mmap_read_lock(mm);
-	vma = find_vma(mm, start);
-	if (vma && vma->vm_start <= start) {
-		end = min(vma->vm_end, start + XLIBOS_ABCOM_AREA_SIZE);
-		n = present_runs(mm, start, end, runs, FORKED_RUNS);
-	}
-	for (i = 0; i < n; i++)
-		mirror_frames(runs[i].addr, runs[i].pfn, runs[i].pages,
-			      runs[i].prot);
+	prefault_stack(mm, task_pt_regs(p)->sp);
+	if (ip < TASK_SIZE)
+		mirror_present(mm, ip, ip + PAGE_SIZE);
+	mirror_present(mm, XLIBOS_ABCOM_AREA,
+		       XLIBOS_ABCOM_AREA + XLIBOS_ABCOM_AREA_SIZE);
 	mmap_read_unlock(mm);
 }
 
