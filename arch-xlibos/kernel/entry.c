@@ -99,8 +99,6 @@ static void user_syscall(struct pt_regs *regs, bool trapped)
 	if (likely((unsigned long)nr < xlibos_nr_syscalls))
 		regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx,
 					      regs->r10, regs->r8, regs->r9);
-	if (unlikely(current->thread.forked))
-		xlibos_prefault_forker(regs);
 	syscall_exit_to_user_mode(regs);
 }
 

@@ -121,9 +121,7 @@ static void __noreturn spare_run_task(void *arg)
 	__atomic_store_n(&s->state, SLOT_EMPTY, __ATOMIC_RELEASE);
 	xlibos_host_thread_init(p);
 	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &none, NULL, sizeof(none));
-	xlibos_task_first_run(p);
-	xlibos_mirror_forked(p);
-	xlibos_task_start_user(p);
+	xlibos_forked_task_start(p);
 }
 
 /*

@@ -83,6 +83,12 @@ static void __noreturn forked_process_start(void *arg)
 	struct task_struct *p = arg;
 
 	host_process_init(p, p->thread.created_in_first);
+	xlibos_forked_task_start(p);
+}
+
+/* A forked child's first run, in its new (or spare) host process. */
+void __noreturn xlibos_forked_task_start(struct task_struct *p)
+{
 	xlibos_task_first_run(p);
 	xlibos_mirror_forked(p);
 	xlibos_task_start_user(p);

@@ -147,7 +147,8 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 		t->host_tid = tid;
 	} else {
 		tid = xlibos_fork_host_process(p);
-		current->thread.forked = tid >= 0;
+		if (tid >= 0)
+			xlibos_prefault_forker();
 	}
 	if (tid < 0) {
 		free_pages((unsigned long)t->altstack, ALTSTACK_ORDER);

@@ -87,13 +87,77 @@ static bool mirror_user_page(struct mm_struct *mm, unsigned long addr,
 	return mirror_frames(addr & PAGE_MASK, pte_pfn(pte), 1, prot);
 }
 
+/* At most this many runs of frames are mirrored at once; the rest fault. */
+#define MAX_RUNS	32
+
+struct frame_run {
+	unsigned long addr, pfn, pages, prot;
+};
+
+/*
+ * The runs of consecutive frames with the same host rights among the ptes
+ * of [start, end), which lie in one pte table.  Old ptes are skipped, or
+ * with @mkyoung made young: the access that would fault them in is about
+ * to come.  Returns how many runs.  Caller holds mmap_lock.
+ */
+static int frame_runs(struct mm_struct *mm, unsigned long start,
+		      unsigned long end, bool mkyoung, struct frame_run *runs)
+{
+	pmd_t *pmd = lookup_pmd(mm, start);
+	struct frame_run *r = NULL;
+	unsigned long a, prot;
+	pte_t *first, *ptep;
+	spinlock_t *ptl;
+	pte_t pte;
+	int n = 0;
+
+	if (!pmd)
+		return 0;
+	first = pte_offset_map_lock(mm, pmd, start, &ptl);
+	for (a = start, ptep = first; a < end; a += PAGE_SIZE, ptep++) {
+		pte = *ptep;
+		if (!(pte_val(pte) & _PAGE_PRESENT))
+			continue;
+		if (mkyoung && !pte_young(pte)) {
+			pte = pte_mkyoung(pte);
+			set_pte_at(mm, a, ptep, pte);
+		}
+		prot = pte_host_prot(pte);
+		if (!prot)
+			continue;
+		if (r && r->addr + (r->pages << PAGE_SHIFT) == a &&
+		    r->pfn + r->pages == pte_pfn(pte) && r->prot == prot) {
+			r->pages++;
+			continue;
+		}
+		if (n == MAX_RUNS)
+			break;
+		r = &runs[n++];
+		*r = (struct frame_run){ a, pte_pfn(pte), 1, prot };
+	}
+	pte_unmap_unlock(first, ptl);
+	return n;
+}
+
+/* Mirror the runs of [start, end) (see frame_runs). */
+static void mirror_runs(struct mm_struct *mm, unsigned long start,
+			unsigned long end, bool mkyoung)
+{
+	struct frame_run runs[MAX_RUNS];
+	int i, n = frame_runs(mm, start, end, mkyoung, runs);
+
+	for (i = 0; i < n; i++)
+		mirror_frames(runs[i].addr, runs[i].pfn, runs[i].pages,
+			      runs[i].prot);
+}
+
 /*
  * Linux's fault-around (filemap_map_pages) fills the ptes around a read
  * fault on a file with the pages it has cached.  Mirroring them with the
  * faulting page costs a host mmap per run of consecutive frames instead of
  * a host fault per page: the pages of a program's text, read in order,
  * mostly sit in consecutive frames.  Same window as Linux's default
- * fault_around_bytes.
+ * fault_around_bytes (and so within one pte table).
  */
 #define AROUND_PAGES	16
 
@@ -111,44 +175,22 @@ static bool around_window(struct mm_struct *mm, unsigned long addr,
 	return true;
 }
 
-/* Bit i: the page i pages after @start may be mirrored now. */
-static unsigned long around_present(struct mm_struct *mm, unsigned long start,
-				    unsigned long end)
+/* abcom patches the window's mirrorable pages but @addr's (done already). */
+static void patch_window(struct mm_struct *mm, unsigned long start,
+			 unsigned long end, unsigned long addr)
 {
-	unsigned long a, present = 0;
-	pte_t *ptep;
+	struct frame_run runs[MAX_RUNS];
+	unsigned long a;
+	int i, n = frame_runs(mm, start, end, false, runs);
 
-	for (a = start; a < end; a += PAGE_SIZE) {
-		ptep = xlibos_lookup_pte(mm, a);
-		if (ptep && pte_host_prot(READ_ONCE(*ptep)))
-			present |= 1UL << ((a - start) >> PAGE_SHIFT);
-	}
-	return present;
-}
-
-static void mirror_window(struct mm_struct *mm, unsigned long start,
-			  unsigned long end)
-{
-	unsigned long a, run_start = 0, run_pfn = 0, run_prot = 0, run = 0;
-	unsigned long prot;
-	pte_t *ptep;
-	pte_t pte;
-
-	for (a = start; a <= end; a += PAGE_SIZE) {
-		ptep = a < end ? xlibos_lookup_pte(mm, a) : NULL;
-		pte = ptep ? READ_ONCE(*ptep) : __pte(0);
-		prot = pte_host_prot(pte);
-		if (run && prot == run_prot && pte_pfn(pte) == run_pfn + run) {
-			run++;
-			continue;
-		}
-		if (run)
-			mirror_frames(run_start, run_pfn, run, run_prot);
-		run = prot ? 1 : 0;
-		run_start = a;
-		run_pfn = pte_pfn(pte);
-		run_prot = prot;
-	}
+	mmap_read_unlock(mm);
+	for (i = 0; i < n; i++)
+		for (a = runs[i].addr;
+		     a < runs[i].addr + (runs[i].pages << PAGE_SHIFT);
+		     a += PAGE_SIZE)
+			if (a != (addr & PAGE_MASK))
+				xlibos_abcom_load(a);
+	mmap_read_lock(mm);
 }
 
 /*
@@ -159,107 +201,34 @@ static void mirror_window(struct mm_struct *mm, unsigned long start,
  */
 static void mirror_around(struct mm_struct *mm, unsigned long addr, bool patch)
 {
-	unsigned long start, end, present, i;
+	unsigned long start, end;
 
 	mmap_read_lock(mm);
-	if (!around_window(mm, addr, &start, &end)) {
-		mmap_read_unlock(mm);
-		return;
-	}
-	present = patch ? around_present(mm, start, end) : 0;
-	if (present) {
-		mmap_read_unlock(mm);
-		for (i = 0; i < AROUND_PAGES; i++)
-			if ((present & (1UL << i)) &&
-			    start + (i << PAGE_SHIFT) != (addr & PAGE_MASK))
-				xlibos_abcom_load(start + (i << PAGE_SHIFT));
-		mmap_read_lock(mm);
-		if (!around_window(mm, addr, &start, &end)) {
-			mmap_read_unlock(mm);
-			return;
-		}
-	}
-	mirror_window(mm, start, end);
+	if (patch && around_window(mm, addr, &start, &end))
+		patch_window(mm, start, end, addr);
+	if (around_window(mm, addr, &start, &end))
+		mirror_runs(mm, start, end, false);
 	mmap_read_unlock(mm);
 }
 
-/* A flush left to us (mm/tlb.c) by a fault that mapped nothing after all. */
-static void flush_skipped_page(void)
+/*
+ * A COW copy's flush of @addr's page, in a write fault being handled, is
+ * left to us (mm/tlb.c): end_fault_flush() maps the new page over the old
+ * one, or drops the old one if @mapped says nothing was mapped.
+ */
+static void hold_fault_flush(unsigned long addr)
+{
+	current->thread.fault_page = addr & PAGE_MASK;
+}
+
+static void end_fault_flush(bool mapped)
 {
 	struct thread_struct *t = &current->thread;
 
-	if (t->flush_skipped)
+	if (t->flush_skipped && !mapped)
 		hc2(munmap, t->fault_page, PAGE_SIZE);
 	t->flush_skipped = 0;
 	t->fault_page = 0;
-}
-
-/* Runs mirrored at once by mirror_present(); the rest fault. */
-#define FORKED_RUNS	32
-
-struct frame_run {
-	unsigned long addr, pfn, pages, prot;
-};
-
-/*
- * The runs of consecutive frames of the present ptes in [start, end),
- * which lie in one pte table; old ptes are made young, as the access that
- * would have faulted them in is about to come.  Returns how many.
- */
-static int present_runs(struct mm_struct *mm, unsigned long start,
-			unsigned long end, struct frame_run *runs, int max)
-{
-	pmd_t *pmd = lookup_pmd(mm, start);
-	struct frame_run *r = NULL;
-	pte_t *first, *ptep;
-	unsigned long a;
-	spinlock_t *ptl;
-	pte_t pte;
-	int n = 0;
-
-	if (!pmd)
-		return 0;
-	first = pte_offset_map_lock(mm, pmd, start, &ptl);
-	for (a = start, ptep = first; a < end; a += PAGE_SIZE, ptep++) {
-		pte = *ptep;
-		if (!(pte_val(pte) & _PAGE_PRESENT))
-			continue;
-		if (!pte_young(pte)) {
-			pte = pte_mkyoung(pte);
-			set_pte_at(mm, a, ptep, pte);
-		}
-		if (r && r->addr + (r->pages << PAGE_SHIFT) == a &&
-		    r->pfn + r->pages == pte_pfn(pte) &&
-		    r->prot == pte_host_prot(pte)) {
-			r->pages++;
-			continue;
-		}
-		if (n == max)
-			break;
-		r = &runs[n++];
-		*r = (struct frame_run){ a, pte_pfn(pte), 1, pte_host_prot(pte) };
-	}
-	pte_unmap_unlock(first, ptl);
-	return n;
-}
-
-/*
- * Mirror the present pages of [start, end), within one pte table and one
- * vma, making them young.  Caller holds mmap_lock.
- */
-static void mirror_present(struct mm_struct *mm, unsigned long start,
-			   unsigned long end)
-{
-	struct frame_run runs[FORKED_RUNS];
-	struct vm_area_struct *vma = find_vma(mm, start);
-	int i, n;
-
-	if (!vma || vma->vm_start > start)
-		return;
-	n = present_runs(mm, start, min(vma->vm_end, end), runs, FORKED_RUNS);
-	for (i = 0; i < n; i++)
-		mirror_frames(runs[i].addr, runs[i].pfn, runs[i].pages,
-			      runs[i].prot);
 }
 
 /*
@@ -273,25 +242,29 @@ static void prefault_stack(struct mm_struct *mm, unsigned long sp)
 
 	if (addr >= TASK_SIZE)
 		return;
-	/* as in handle_user_fault(): the copy's flush is ours */
-	current->thread.fault_page = addr & PAGE_MASK;
-	if (!fixup_user_fault(mm, addr, FAULT_FLAG_WRITE, NULL) &&
-	    mirror_user_page(mm, addr, X86_PF_WRITE))
-		current->thread.flush_skipped = 0;	/* mapped over it */
-	flush_skipped_page();
+	hold_fault_flush(addr);
+	end_fault_flush(!fixup_user_fault(mm, addr, FAULT_FLAG_WRITE, NULL) &&
+			mirror_user_page(mm, addr, X86_PF_WRITE));
 }
 
-/* The parent's side of a fork, on its way back from the system call. */
-void xlibos_prefault_forker(struct pt_regs *regs)
+/* The parent's side of a fork (copy_thread() of its child). */
+void xlibos_prefault_forker(void)
 {
 	struct mm_struct *mm = current->mm;
 
-	current->thread.forked = 0;
-	if (!mm)
-		return;
 	mmap_read_lock(mm);
-	prefault_stack(mm, regs->sp);
+	prefault_stack(mm, task_pt_regs(current)->sp);
 	mmap_read_unlock(mm);
+}
+
+/* Mirror the present pages of [start, end) in one vma and pte table. */
+static void mirror_present(struct mm_struct *mm, unsigned long start,
+			   unsigned long end)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+
+	if (vma && vma->vm_start <= start)
+		mirror_runs(mm, start, min(vma->vm_end, end), true);
 }
 
 /*
@@ -364,29 +337,25 @@ retry:
 	}
 	*code_page = vma->vm_file && (vma->vm_flags & VM_EXEC);
 
-	/* a COW copy's flush of this page is left to us (mm/tlb.c) */
 	if (user && (err & X86_PF_WRITE))
-		current->thread.fault_page = addr & PAGE_MASK;
+		hold_fault_flush(addr);
 	fault = handle_mm_fault(vma, addr, flags, regs);
-	if (fault_signal_pending(fault, regs)) {
-		flush_skipped_page();
+	/*
+	 * Unless the fault is retried or done (mmap_lock dropped), mirror what
+	 * it mapped; a user read of a file: the caller mirrors its window.
+	 */
+	end_fault_flush(!(fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED |
+				   VM_FAULT_ERROR)) &&
+			!(user && !(err & X86_PF_WRITE) && vma->vm_file) &&
+			mirror_user_page(mm, addr, 0));
+	if (fault_signal_pending(fault, regs))
 		return 0;	/* the pending signal is delivered instead */
-	}
-	if (fault & VM_FAULT_COMPLETED) {
-		flush_skipped_page();
+	if (fault & VM_FAULT_COMPLETED)
 		return 0;
-	}
 	if (fault & VM_FAULT_RETRY) {
-		flush_skipped_page();
 		flags |= FAULT_FLAG_TRIED;
 		goto retry;
 	}
-	/* a user read of a file: the caller mirrors the window around it */
-	if (!(fault & VM_FAULT_ERROR) &&
-	    !(user && !(err & X86_PF_WRITE) && vma->vm_file) &&
-	    mirror_user_page(mm, addr, 0))
-		current->thread.flush_skipped = 0;	/* mapped over it */
-	flush_skipped_page();
 	mmap_read_unlock(mm);
 
 	if (fault & VM_FAULT_OOM) {

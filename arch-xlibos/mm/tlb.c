@@ -126,7 +126,7 @@ static void flush_downgraded(struct mm_struct *mm, unsigned long start,
 {
 	mm_context_t *ctx = &mm->context;
 	int i = 0, n = ctx->nr_downgraded;
-	bool skip = mirrored_here(mm) && skip_fault_page(mm, start, end);
+	bool skip;
 
 	if (ctx->dying) {
 		ctx->nr_downgraded = 0;
@@ -138,6 +138,7 @@ static void flush_downgraded(struct mm_struct *mm, unsigned long start,
 		ctx->nr_downgraded = 0;
 		return;
 	}
+	skip = skip_fault_page(mm, start, end);
 	if (n < 0) {
 		if (!skip)
 			flush_user_range(mm, start, end);

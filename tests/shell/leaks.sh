@@ -70,17 +70,23 @@ mkdir -p "$root/dev" "$root/proc" "$root/sys" "$root/tmp" "$root/root"
 chmod 1777 "$root/tmp"
 cp "$bin" "$root/forkloop"
 
-# count: "PROCESSES THREADS" of this script's runs on the host.  A thread
-# belongs to a run when its command line starts with the loader and holds
-# "--rootfs ROOT" (timeout and this shell name it too, but are not the loader).
-count() {
-	procs=0 threads=0 seen=
+# run_tasks: the /proc/PID/task/TID directories of this script's runs on the
+# host.  A thread belongs to a run when its command line starts with the
+# loader and holds "--rootfs ROOT" (timeout and this shell name it too, but
+# are not the loader).
+run_tasks() {
 	for task in /proc/[0-9]*/task/[0-9]*; do
 		cmd=$(tr '\0' ' ' 2>/dev/null <"$task/cmdline") || continue
 		case $cmd in
-		"$loader "*" --rootfs $root "*) ;;
-		*) continue ;;
+		"$loader "*" --rootfs $root "*) echo "$task" ;;
 		esac
+	done
+}
+
+# count: "PROCESSES THREADS" of this script's runs on the host.
+count() {
+	procs=0 threads=0 seen=
+	for task in $(run_tasks); do
 		threads=$((threads + 1))
 		pid=${task#/proc/}
 		pid=${pid%%/*}
@@ -94,25 +100,16 @@ count() {
 
 # ps_list: the run's host threads, for a failure's explanation.
 ps_list() {
-	for task in /proc/[0-9]*/task/[0-9]*; do
-		cmd=$(tr '\0' ' ' 2>/dev/null <"$task/cmdline") || continue
-		case $cmd in
-		"$loader "*" --rootfs $root "*)
-			t=${task#/proc/}
-			echo "pid ${t%%/*} tid ${t##*/} $(sed -n 's/^State:\t//p' "$task/status" 2>/dev/null)" ;;
-		esac
+	for task in $(run_tasks); do
+		t=${task#/proc/}
+		echo "pid ${t%%/*} tid ${t##*/} $(sed -n 's/^State:\t//p' "$task/status" 2>/dev/null)"
 	done
 }
 
 # libos_cpus: the distinct CPU lists the run's host threads may use, but for
 # the supervisor's (the loader process that timeout started).
 libos_cpus() {
-	for task in /proc/[0-9]*/task/[0-9]*; do
-		cmd=$(tr '\0' ' ' 2>/dev/null <"$task/cmdline") || continue
-		case $cmd in
-		"$loader "*" --rootfs $root "*) ;;
-		*) continue ;;
-		esac
+	for task in $(run_tasks); do
 		[ "$(sed -n 's/^PPid:\t//p' "$task/status" 2>/dev/null)" = "$run_pid" ] && continue
 		sed -n 's/^Cpus_allowed_list:\t//p' "$task/status" 2>/dev/null
 	done | sort -u

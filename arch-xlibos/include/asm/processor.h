@@ -57,8 +57,6 @@ struct thread_struct {
 	u8 created_in_first;
 	/* Dead with its host process's last mm: that process may be a spare. */
 	u8 retire_host;
-	/* Forked a process in this system call (its stack is prefaulted). */
-	u8 forked;
 	/* A flush of fault_page was left to the fault handler (mm/fault.c). */
 	u8 flush_skipped;
 	/* The page of the user write fault being handled, or 0. */

@@ -104,11 +104,12 @@ void xlibos_mm_drop_stale(struct mm_struct *mm);
 /* process.c */
 void xlibos_task_first_run(struct task_struct *p);
 void __noreturn xlibos_task_start_user(struct task_struct *p);
+void __noreturn xlibos_forked_task_start(struct task_struct *p);
 
 /* mm/fault.c */
 pte_t *xlibos_lookup_pte(struct mm_struct *mm, unsigned long addr);
 void xlibos_mirror_forked(struct task_struct *p);
-void xlibos_prefault_forker(struct pt_regs *regs);
+void xlibos_prefault_forker(void);
 void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 			    unsigned long err, int sig, int si_code);
 bool xlibos_kernel_user_fault(unsigned long addr, unsigned long err);
