@@ -59,11 +59,16 @@ static unsigned long pte_host_prot(pte_t pte)
 	return prot;
 }
 
-/* Map @n pages at @addr to the frames from @pfn on: one host mmap. */
+/*
+ * Map @n pages at @addr to the frames from @pfn on: one host mmap.  The
+ * access that made us map them comes right after, so the host fills its
+ * page table now (MAP_POPULATE) instead of taking a fault for each page.
+ */
 static bool mirror_frames(unsigned long addr, unsigned long pfn, unsigned long n,
 			  unsigned long prot)
 {
-	return hc6(mmap, addr, n << PAGE_SHIFT, prot, MAP_SHARED | MAP_FIXED,
+	return hc6(mmap, addr, n << PAGE_SHIFT, prot,
+		   MAP_SHARED | MAP_FIXED | MAP_POPULATE,
 		   xlibos_boot.phys_fd, pfn << PAGE_SHIFT) == (long)addr;
 }
 
@@ -232,19 +237,31 @@ static void end_fault_flush(bool mapped)
 }
 
 /*
- * After a fork, parent and child both write their stack first, and each
- * would take a host fault for it (fork write-protected it for COW): take
- * that write fault now and map the page writable.  Caller holds mmap_lock.
+ * After a fork, parent and child both write their stack first, and the
+ * child its thread pointer's block too (the C library's fork records the
+ * new tid there); each write would take a host fault, as fork
+ * write-protected the page for COW: take that write fault now and map the
+ * page writable.  Only for a page present already: nothing is allocated
+ * that the task would not touch.  Caller holds mmap_lock.
  */
-static void prefault_stack(struct mm_struct *mm, unsigned long sp)
+static void prefault_write(struct mm_struct *mm, unsigned long addr)
 {
-	unsigned long addr = sp - sizeof(long);	/* the next push */
+	pte_t *ptep;
 
 	if (addr >= TASK_SIZE)
+		return;
+	ptep = xlibos_lookup_pte(mm, addr);
+	if (!ptep || !(pte_val(READ_ONCE(*ptep)) & _PAGE_PRESENT))
 		return;
 	hold_fault_flush(addr);
 	end_fault_flush(!fixup_user_fault(mm, addr, FAULT_FLAG_WRITE, NULL) &&
 			mirror_user_page(mm, addr, X86_PF_WRITE));
+}
+
+/* The next push on the stack at @sp */
+static void prefault_stack(struct mm_struct *mm, unsigned long sp)
+{
+	prefault_write(mm, sp - sizeof(long));
 }
 
 /* The parent's side of a fork (copy_thread() of its child). */
@@ -286,6 +303,8 @@ void xlibos_mirror_forked(struct task_struct *p)
 		return;
 	mmap_read_lock(mm);
 	prefault_stack(mm, task_pt_regs(p)->sp);
+	if ((p->thread.fsbase ^ task_pt_regs(p)->sp) & PAGE_MASK)
+		prefault_write(mm, p->thread.fsbase);
 	if (ip < TASK_SIZE)
 		mirror_present(mm, ip, ip + PAGE_SIZE);
 	mirror_present(mm, XLIBOS_ABCOM_AREA,
