@@ -7,6 +7,7 @@
  * old pte is mapped read-only or not at all, so that the next access
  * faults again and Linux sees dirty and accessed bits as on real hardware).
  */
+#include <linux/auxvec.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
@@ -59,16 +60,13 @@ static unsigned long pte_host_prot(pte_t pte)
 	return prot;
 }
 
-/*
- * Map @n pages at @addr to the frames from @pfn on: one host mmap.  The
- * access that made us map them comes right after, so the host fills its
- * page table now (MAP_POPULATE) instead of taking a fault for each page.
- */
-static bool mirror_frames(unsigned long addr, unsigned long pfn, unsigned long n,
-			  unsigned long prot)
+/* Map @n pages at @addr to the frames from @pfn on: one host mmap. */
+static bool mirror_frames(struct mm_struct *mm, unsigned long addr,
+			  unsigned long pfn, unsigned long n, unsigned long prot)
 {
+	mm->context.mirrored = 1;
 	return hc6(mmap, addr, n << PAGE_SHIFT, prot,
-		   MAP_SHARED | MAP_FIXED | MAP_POPULATE,
+		   MAP_SHARED | MAP_FIXED,
 		   xlibos_boot.phys_fd, pfn << PAGE_SHIFT) == (long)addr;
 }
 
@@ -89,7 +87,7 @@ static bool mirror_user_page(struct mm_struct *mm, unsigned long addr,
 	prot = pte_host_prot(pte);
 	if (!prot || ((err & X86_PF_WRITE) && !(prot & PROT_WRITE)))
 		return false;
-	return mirror_frames(addr & PAGE_MASK, pte_pfn(pte), 1, prot);
+	return mirror_frames(mm, addr & PAGE_MASK, pte_pfn(pte), 1, prot);
 }
 
 /* At most this many runs of frames are mirrored at once; the rest fault. */
@@ -152,7 +150,7 @@ static void mirror_runs(struct mm_struct *mm, unsigned long start,
 	int i, n = frame_runs(mm, start, end, mkyoung, runs);
 
 	for (i = 0; i < n; i++)
-		mirror_frames(runs[i].addr, runs[i].pfn, runs[i].pages,
+		mirror_frames(mm, runs[i].addr, runs[i].pfn, runs[i].pages,
 			      runs[i].prot);
 }
 
@@ -180,13 +178,16 @@ static bool around_window(struct mm_struct *mm, unsigned long addr,
 	return true;
 }
 
-/* abcom patches the window's mirrorable pages but @addr's (done already). */
+/*
+ * abcom patches the window's pages that are about to be mirrored (with
+ * @mkyoung, the old ones too) but @addr's (done already).
+ */
 static void patch_window(struct mm_struct *mm, unsigned long start,
-			 unsigned long end, unsigned long addr)
+			 unsigned long end, bool mkyoung, unsigned long addr)
 {
 	struct frame_run runs[MAX_RUNS];
 	unsigned long a;
-	int i, n = frame_runs(mm, start, end, false, runs);
+	int i, n = frame_runs(mm, start, end, mkyoung, runs);
 
 	mmap_read_unlock(mm);
 	for (i = 0; i < n; i++)
@@ -202,17 +203,18 @@ static void patch_window(struct mm_struct *mm, unsigned long start,
  * After a read or exec fault on a file mapping, mirror the window around
  * @addr (the faulting page too: abcom may have replaced it).  With @patch,
  * abcom first patches the code pages about to be mirrored, as it does on
- * their own first fault.
+ * their own first fault.  With @mkyoung, old ptes too (see frame_runs).
  */
-static void mirror_around(struct mm_struct *mm, unsigned long addr, bool patch)
+static void mirror_around(struct mm_struct *mm, unsigned long addr,
+			  bool patch, bool mkyoung)
 {
 	unsigned long start, end;
 
 	mmap_read_lock(mm);
 	if (patch && around_window(mm, addr, &start, &end))
-		patch_window(mm, start, end, addr);
+		patch_window(mm, start, end, mkyoung, addr);
 	if (around_window(mm, addr, &start, &end))
-		mirror_runs(mm, start, end, false);
+		mirror_runs(mm, start, end, mkyoung);
 	mmap_read_unlock(mm);
 }
 
@@ -284,32 +286,48 @@ static void mirror_present(struct mm_struct *mm, unsigned long start,
 		mirror_runs(mm, start, min(vma->vm_end, end), true);
 }
 
+/* The abcom area's slot table and trampolines, as far as they exist. */
+static void mirror_abcom_area(struct mm_struct *mm)
+{
+	BUILD_BUG_ON((XLIBOS_ABCOM_AREA ^ (XLIBOS_ABCOM_AREA +
+		      XLIBOS_ABCOM_AREA_SIZE - 1)) & PMD_MASK);
+	mmap_read_lock(mm);
+	mirror_present(mm, XLIBOS_ABCOM_AREA,
+		       XLIBOS_ABCOM_AREA + XLIBOS_ABCOM_AREA_SIZE);
+	mmap_read_unlock(mm);
+}
+
 /*
  * A forked child is about to return to user mode for the first time, in a
  * host process that maps none of its pages, and fork copied its ptes old:
- * each page would cost a host fault.  Besides its stack, it certainly runs
- * the code at its ip, and every rewritten system call reads a slot and runs
- * a trampoline in the abcom area: mirror those now, a host mmap per run of
- * frames.
+ * each page would cost a host fault.  Besides its stack and thread block,
+ * it certainly runs the code around its ip, and every rewritten system
+ * call reads a slot and runs a trampoline in the abcom area: mirror those
+ * now, a host mmap per run of frames.
  */
 void xlibos_mirror_forked(struct task_struct *p)
 {
-	unsigned long ip = task_pt_regs(p)->ip & PAGE_MASK;
+	unsigned long ip = task_pt_regs(p)->ip, start, end;
 	struct mm_struct *mm = p->mm;
+	bool file_code = false;
 
-	BUILD_BUG_ON((XLIBOS_ABCOM_AREA ^ (XLIBOS_ABCOM_AREA +
-		      XLIBOS_ABCOM_AREA_SIZE - 1)) & PMD_MASK);
 	if (!mm)
 		return;
 	mmap_read_lock(mm);
 	prefault_stack(mm, task_pt_regs(p)->sp);
 	if ((p->thread.fsbase ^ task_pt_regs(p)->sp) & PAGE_MASK)
 		prefault_write(mm, p->thread.fsbase);
-	if (ip < TASK_SIZE)
-		mirror_present(mm, ip, ip + PAGE_SIZE);
-	mirror_present(mm, XLIBOS_ABCOM_AREA,
-		       XLIBOS_ABCOM_AREA + XLIBOS_ABCOM_AREA_SIZE);
+	if (ip < TASK_SIZE) {
+		file_code = around_window(mm, ip, &start, &end);
+		if (!file_code)
+			mirror_present(mm, ip & PAGE_MASK,
+				       (ip & PAGE_MASK) + PAGE_SIZE);
+	}
 	mmap_read_unlock(mm);
+	if (file_code)
+		mirror_around(mm, ip, xlibos_abcom_mode == XLIBOS_ABCOM_FULL,
+			      true);
+	mirror_abcom_area(mm);
 }
 
 static bool access_error(unsigned long err, struct vm_area_struct *vma)
@@ -412,7 +430,100 @@ void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 	if (patch)
 		xlibos_abcom_load(addr);	/* before any of its code runs */
 	if (!(err & X86_PF_WRITE))
-		mirror_around(current->mm, addr, patch);
+		mirror_around(current->mm, addr, patch, false);
+}
+
+/*
+ * Fault in the file page at @addr for a user access @err (read or exec)
+ * and mirror the window around it, old ptes too: a new program is about
+ * to use them.  Nothing happens where the access would fail.
+ */
+static void prefault_file(struct mm_struct *mm, unsigned long addr,
+			  unsigned long err)
+{
+	struct pt_regs regs = { .cs = XLIBOS_USER_CS };
+	bool code_page, patch;
+	int code;
+
+	if (addr >= TASK_SIZE ||
+	    handle_user_fault(&regs, addr, err, true, &code, &code_page))
+		return;
+	patch = code_page && xlibos_abcom_mode == XLIBOS_ABCOM_FULL;
+	if (patch)
+		xlibos_abcom_load(addr);
+	mirror_around(mm, addr, patch, true);
+}
+
+/* An entry of the auxiliary vector exec gave @mm; TASK_SIZE if none. */
+static unsigned long auxv_entry(struct mm_struct *mm, unsigned long type)
+{
+	const unsigned long *v = mm->saved_auxv;
+	int i;
+
+	for (i = 0; i + 1 < AT_VECTOR_SIZE && v[i] != AT_NULL; i += 2)
+		if (v[i] == type)
+			return v[i + 1];
+	return TASK_SIZE;
+}
+
+/* The pages exec left present in the vma at @addr, up to one pte table. */
+static void mirror_exec_written(struct mm_struct *mm, unsigned long addr)
+{
+	unsigned long end = min(ALIGN(addr + 1, PMD_SIZE),
+				addr + AROUND_PAGES * PAGE_SIZE);
+
+	if (addr < TASK_SIZE)
+		mirror_present(mm, addr & PAGE_MASK, end);
+}
+
+/* At most this many of a new program's file mappings are prefaulted. */
+#define EXEC_PREFAULT_VMAS	16
+
+/*
+ * A new program is about to run its first instruction at @pc with its
+ * stack at @sp, in a host process that maps none of it.  What it touches
+ * first is known: the code at its entry, its program headers (the C
+ * library and ld.so read them), the start of each of its (and its
+ * interpreter's) segments, the strings on the stack, and the abcom area.
+ * Map them now, a host mmap per run of frames instead of a host fault per
+ * page.  exec's own writes through the mirror mapped the page at @sp and
+ * the data page whose tail it cleared.
+ */
+void xlibos_prefault_exec(unsigned long pc, unsigned long sp)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long starts[EXEC_PREFAULT_VMAS], errs[EXEC_PREFAULT_VMAS];
+	unsigned long phdr;
+	struct vm_area_struct *vma;
+	int i, n = 0;
+
+	if (!mm || mm->context.host_pid != current->thread.host_pid)
+		return;
+	phdr = auxv_entry(mm, AT_PHDR);
+	prefault_file(mm, pc, X86_PF_USER | X86_PF_INSTR);
+	prefault_file(mm, phdr, X86_PF_USER);
+
+	mmap_read_lock(mm);
+	{
+		VMA_ITERATOR(vmi, mm, 0);
+
+		for_each_vma(vmi, vma) {
+			if (n == EXEC_PREFAULT_VMAS)
+				break;
+			if (!vma->vm_file || (pc >= vma->vm_start &&
+			    pc < vma->vm_end) || (phdr >= vma->vm_start &&
+			    phdr < vma->vm_end))
+				continue;
+			starts[n] = vma->vm_start;
+			errs[n++] = X86_PF_USER | (vma->vm_flags & VM_EXEC ?
+						   X86_PF_INSTR : 0);
+		}
+	}
+	mirror_exec_written(mm, (sp & PAGE_MASK) + PAGE_SIZE);
+	mmap_read_unlock(mm);
+	for (i = 0; i < n; i++)
+		prefault_file(mm, starts[i], errs[i]);
+	mirror_abcom_area(mm);
 }
 
 /* A fault on a user address in LibOS code (copy_{to,from}_user). */

@@ -73,6 +73,8 @@ static void flush_user_range(struct mm_struct *mm, unsigned long start,
 		WRITE_ONCE(mm->context.stale, 1);
 		return;
 	}
+	if (!mm->context.mirrored)
+		return;	/* exec's early changes: nothing mapped here yet */
 	start &= PAGE_MASK;
 	end = min(PAGE_ALIGN(end), TASK_SIZE);
 	if (start < end)
