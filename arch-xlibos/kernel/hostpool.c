@@ -11,6 +11,13 @@
  * process it served by more than that.  "xlibos.spare_hosts=0" turns
  * this off.
  *
+ * Spare host threads, likewise: the host thread of a guest thread that
+ * ends while its host process goes on (other threads of the program, or
+ * the LibOS's own process for a kernel thread) waits in a slot too, and
+ * the next task created in that host process (pthread_create, a kernel
+ * thread) is handed to it instead of a new host thread: no host clone,
+ * exit, signal stack or GS setup.  It also ends after SPARE_IDLE_NS.
+ *
  * A spare runs no task: it never owns the vCPU, and until it is handed a
  * task it must not touch current (its %gs still names the dead task) nor
  * any kernel state but its slot.
@@ -24,7 +31,7 @@
 #include <asm/hypercall.h>
 #include <asm/xlibos.h>
 
-#define SPARE_SLOTS		4
+#define SPARE_SLOTS		8
 #define SPARE_STACK_SIZE	(4 * PAGE_SIZE)
 #define SPARE_IDLE_NS		(1 * NSEC_PER_SEC)
 #define HOST_SIG_SETMASK	2
@@ -40,6 +47,8 @@ enum {
 
 struct spare_slot {
 	u32 state;
+	/* a spare host thread, for a task of its host process, not a process */
+	bool thread;
 	int host_pid;
 	int host_tid;
 	struct task_struct *task;
@@ -76,8 +85,12 @@ static bool may_retire(const struct thread_struct *t,
 	       mm->context.host_pid == t->host_pid;
 }
 
-/* A free slot for the host thread @t, which is about to become a spare. */
-static struct spare_slot *claim_empty(const struct thread_struct *t)
+/*
+ * A free slot for the host thread @t, which is about to become a spare
+ * host process, or with @thread a spare host thread.
+ */
+static struct spare_slot *claim_empty(const struct thread_struct *t,
+				      bool thread)
 {
 	struct spare_slot *s;
 	int i;
@@ -85,6 +98,7 @@ static struct spare_slot *claim_empty(const struct thread_struct *t)
 	for (i = 0; i < SPARE_SLOTS; i++) {
 		s = &slots[i];
 		if (slot_move(s, SLOT_EMPTY, SLOT_CLEANING)) {
+			s->thread = thread;
 			s->host_pid = t->host_pid;
 			s->host_tid = t->host_tid;
 			return s;
@@ -110,6 +124,21 @@ void xlibos_spare_exit_mmap(struct mm_struct *mm)
 		t->retire_host = 1;
 }
 
+/*
+ * exit_mm() of the exiting task @tsk: if other tasks still use @mm, which
+ * its host process mirrors, that process goes on, and the task's host
+ * thread may become a spare thread there.
+ */
+void xlibos_spare_exit_mm(struct mm_struct *mm, struct task_struct *tsk)
+{
+	struct thread_struct *t = &tsk->thread;
+
+	if (tsk == current && (tsk->flags & PF_EXITING) &&
+	    mm->context.host_pid == t->host_pid &&
+	    atomic_read(&mm->mm_users) > 1)
+		t->retire_thread = 1;
+}
+
 /* On the spare's own stack, with the task it is given. */
 static void __noreturn spare_run_task(void *arg)
 {
@@ -121,7 +150,27 @@ static void __noreturn spare_run_task(void *arg)
 	__atomic_store_n(&s->state, SLOT_EMPTY, __ATOMIC_RELEASE);
 	xlibos_host_thread_init(p);
 	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &none, NULL, sizeof(none));
+	if (s->thread)
+		xlibos_cloned_task_start(p);
 	xlibos_forked_task_start(p);
+}
+
+/*
+ * Host process @host_pid has no task left: its spare threads end (each
+ * frees its slot as it goes), so they neither keep it alive nor wait in
+ * a spare host process, which serves another program next.
+ */
+static void dismiss_threads(int host_pid)
+{
+	struct spare_slot *s;
+	int i;
+
+	for (i = 0; i < SPARE_SLOTS; i++) {
+		s = &slots[i];
+		if (s->thread && s->host_pid == host_pid &&
+		    slot_move(s, SLOT_READY, SLOT_CLEANING))
+			xlibos_futex_wake(&s->state, 1);
+	}
 }
 
 /*
@@ -147,7 +196,10 @@ static void __noreturn spare_wait(void *arg)
 
 	/* the dead task's alternate stack is freed; no user memory here */
 	hc2(sigaltstack, &off, NULL);
-	hc2(munmap, 0, TASK_SIZE);
+	if (!s->thread) {
+		dismiss_threads(s->host_pid);
+		hc2(munmap, 0, TASK_SIZE);
+	}
 	deadline = spare_clock_ns() + SPARE_IDLE_NS;
 	abs.tv_sec = div_u64(deadline, NSEC_PER_SEC);
 	abs.tv_nsec = deadline - abs.tv_sec * NSEC_PER_SEC;
@@ -156,6 +208,12 @@ static void __noreturn spare_wait(void *arg)
 		state = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
 		if (state == SLOT_ASSIGNED)
 			break;
+		/* a thread ends freeing its slot, off the slot's stack */
+		if (s->thread && (state == SLOT_CLEANING ||
+				  (state == SLOT_READY &&
+				   spare_clock_ns() >= deadline &&
+				   slot_move(s, SLOT_READY, SLOT_CLEANING))))
+			xlibos_host_thread_exit_wake(&s->state, SLOT_EMPTY);
 		if (state == SLOT_READY && spare_clock_ns() >= deadline &&
 		    slot_move(s, SLOT_READY, SLOT_EMPTY))
 			xlibos_host_exit_process(0);
@@ -177,14 +235,17 @@ static void __noreturn spare_wait(void *arg)
  */
 void xlibos_spare_retire(struct task_struct *prev, u32 *word, u32 val)
 {
+	struct thread_struct *t = &prev->thread;
 	struct spare_slot *s;
 
-	if (!prev->thread.retire_host)
+	if (!spare_hosts_on || (!t->retire_host && !t->retire_thread))
 		return;
-	s = claim_empty(&prev->thread);
+	s = claim_empty(t, !t->retire_host);
 	if (s)
 		xlibos_host_thread_retire(word, val, slot_stack_top(s),
 					  spare_wait, s);
+	if (t->retire_host)
+		dismiss_threads(t->host_pid);
 }
 
 static struct spare_slot *claim_spare(struct task_struct *p, bool resume)
@@ -194,7 +255,7 @@ static struct spare_slot *claim_spare(struct task_struct *p, bool resume)
 
 	for (i = 0; i < SPARE_SLOTS; i++) {
 		s = &slots[i];
-		if (slot_move(s, SLOT_READY, SLOT_CLAIMED)) {
+		if (!s->thread && slot_move(s, SLOT_READY, SLOT_CLAIMED)) {
 			s->task = p;
 			s->resume = resume;
 			return s;
@@ -219,6 +280,37 @@ bool xlibos_spare_take(struct task_struct *p)
 }
 
 /*
+ * A task @p created in the calling task's host process (a thread of the
+ * same program, a kernel thread) gets a spare thread there, if one waits.
+ */
+bool xlibos_spare_thread_take(struct task_struct *p)
+{
+	int pid = current->thread.host_pid;
+	struct spare_slot *s;
+	int i;
+
+	for (i = 0; i < SPARE_SLOTS; i++) {
+		s = &slots[i];
+		if (!s->thread || READ_ONCE(s->host_pid) != pid ||
+		    !slot_move(s, SLOT_READY, SLOT_CLAIMED))
+			continue;
+		if (s->host_pid != pid) {	/* reused meanwhile */
+			__atomic_store_n(&s->state, SLOT_READY,
+					 __ATOMIC_RELEASE);
+			continue;
+		}
+		s->task = p;
+		s->resume = false;
+		p->thread.host_pid = s->host_pid;
+		p->thread.host_tid = s->host_tid;
+		__atomic_store_n(&s->state, SLOT_ASSIGNED, __ATOMIC_RELEASE);
+		xlibos_futex_wake(&s->state, 1);
+		return true;
+	}
+	return false;
+}
+
+/*
  * exec leaves the host process of @old_mm (activate_mm).  If nothing else
  * runs there, the host thread that stays behind may become a spare: claim
  * a slot for it into @r (the stack and function for
@@ -232,7 +324,7 @@ void xlibos_spare_claim_old(struct mm_struct *old_mm,
 
 	if (old_mm && may_retire(t, old_mm) &&
 	    atomic_read(&old_mm->mm_users) == 1)
-		s = claim_empty(t);
+		s = claim_empty(t, false);
 	r->stack_top = s ? slot_stack_top(s) : 0;
 	r->fn = spare_wait;
 	r->arg = s;

@@ -67,17 +67,23 @@ void xlibos_task_first_run(struct task_struct *p)
 	schedule_tail(xlibos_vcpu.last);
 }
 
-static void __noreturn xlibos_thread_start(void *arg)
+/* A new task in its creator's host process, on its new host thread. */
+void __noreturn xlibos_cloned_task_start(struct task_struct *p)
 {
-	struct task_struct *p = arg;
-
-	xlibos_host_thread_init(p);
 	xlibos_task_first_run(p);
 	if (p->thread.kfn) {
 		p->thread.kfn(p->thread.kfn_arg);
 		/* A user-mode thread whose function returned has exec'ed. */
 	}
 	xlibos_task_start_user(p);
+}
+
+static void __noreturn xlibos_thread_start(void *arg)
+{
+	struct task_struct *p = arg;
+
+	xlibos_host_thread_init(p);
+	xlibos_cloned_task_start(p);
 }
 
 /* A new task's first way to user mode (x86's ret_from_fork). */
@@ -140,11 +146,15 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 
 	if (args->fn || (args->flags & CLONE_VM)) {
 		/* A kernel thread, or a task sharing this host process's mm. */
-		tid = xlibos_host_clone(XLIBOS_HOST_THREAD_FLAGS,
-					(unsigned long)childregs & ~15UL,
-					xlibos_thread_start, p);
-		t->host_pid = current->thread.host_pid;
-		t->host_tid = tid;
+		if (xlibos_spare_thread_take(p)) {
+			tid = t->host_tid;
+		} else {
+			tid = xlibos_host_clone(XLIBOS_HOST_THREAD_FLAGS,
+						(unsigned long)childregs & ~15UL,
+						xlibos_thread_start, p);
+			t->host_pid = current->thread.host_pid;
+			t->host_tid = tid;
+		}
 	} else {
 		tid = xlibos_fork_host_process(p);
 		if (tid >= 0)
@@ -164,7 +174,13 @@ void exit_thread(struct task_struct *tsk)
 {
 	struct thread_struct *t = &tsk->thread;
 
-	if (tsk == current || !t->host_tid)
+	if (tsk == current) {
+		/* the LibOS's own host process goes on: a spare thread there */
+		if (tsk->flags & PF_KTHREAD)
+			t->retire_thread = 1;
+		return;
+	}
+	if (!t->host_tid)
 		return;
 	__atomic_store_n(&t->run_token, RUN_ABORT, __ATOMIC_SEQ_CST);
 	xlibos_futex_wake(&t->run_token, 1);
@@ -246,7 +262,7 @@ void start_thread(struct pt_regs *regs, unsigned long pc, unsigned long sp)
 	regs->cs = XLIBOS_USER_CS;
 	regs->ss = XLIBOS_USER_DS;
 	regs->flags = 0x200;	/* X86_EFLAGS_IF, as on x86-64 */
-	xlibos_prefault_exec(pc, sp);
+	xlibos_prefault_exec(pc);
 }
 
 /* exec: the new program starts with a clean FPU and no TLS. */
@@ -299,3 +315,22 @@ void show_stack(struct task_struct *task, unsigned long *sp,
 		if (__kernel_text_address(*sp))
 			printk("%s [<%016lx>] %pS\n", loglvl, *sp, (void *)*sp);
 }
+
+/* kernel/sched/fair.c; tunable in debugfs (sched/wakeup_granularity_ns) */
+extern unsigned int sysctl_sched_wakeup_granularity;
+
+/*
+ * A woken task preempts the running one only if it is further behind it
+ * than the wakeup granularity.  Linux's default grows with the CPU count
+ * (1 ms on one CPU, 4 ms from eight on).  xlibos has one vCPU, but each
+ * task switch is a host thread hand-off costing several native switches,
+ * and the running task often blocks a moment later anyway (a thread that
+ * wakes its joiner and exits): take the many-CPU value, which halves the
+ * switches of a thread create+join.
+ */
+static int __init xlibos_sched_init(void)
+{
+	sysctl_sched_wakeup_granularity = 4 * NSEC_PER_MSEC;
+	return 0;
+}
+late_initcall(xlibos_sched_init);

@@ -66,6 +66,16 @@ static inline bool arch_vma_access_permitted(struct vm_area_struct *vma,
 	return true;
 }
 
+void xlibos_spare_exit_mm(struct mm_struct *mm, struct task_struct *tsk);
+
+/* exit_mm(): an exiting task leaves @mm, perhaps to its other threads */
+#define enter_lazy_tlb enter_lazy_tlb
+static inline void enter_lazy_tlb(struct mm_struct *mm,
+				  struct task_struct *tsk)
+{
+	xlibos_spare_exit_mm(mm, tsk);
+}
+
 void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next);
 
 /* exec: from here on the task's user memory is @next's, in a new host process */

@@ -57,6 +57,8 @@ struct thread_struct {
 	u8 created_in_first;
 	/* Dead with its host process's last mm: that process may be a spare. */
 	u8 retire_host;
+	/* Dead while its host process goes on: its host thread may be a spare. */
+	u8 retire_thread;
 	/* A flush of fault_page was left to the fault handler (mm/fault.c). */
 	u8 flush_skipped;
 	/* The page of the user write fault being handled, or 0. */

@@ -86,6 +86,7 @@ long xlibos_fork_host_process(struct task_struct *p);
 void xlibos_spare_exit_mmap(struct mm_struct *mm);
 void xlibos_spare_retire(struct task_struct *prev, u32 *word, u32 val);
 bool xlibos_spare_take(struct task_struct *p);
+bool xlibos_spare_thread_take(struct task_struct *p);
 /* A claim for the host thread an exec leaves behind to become a spare */
 struct xlibos_spare_retire {
 	unsigned long stack_top;	/* 0: no claim, the thread exits */
@@ -105,12 +106,13 @@ void xlibos_mm_drop_stale(struct mm_struct *mm);
 void xlibos_task_first_run(struct task_struct *p);
 void __noreturn xlibos_task_start_user(struct task_struct *p);
 void __noreturn xlibos_forked_task_start(struct task_struct *p);
+void __noreturn xlibos_cloned_task_start(struct task_struct *p);
 
 /* mm/fault.c */
 pte_t *xlibos_lookup_pte(struct mm_struct *mm, unsigned long addr);
 void xlibos_mirror_forked(struct task_struct *p);
 void xlibos_prefault_forker(void);
-void xlibos_prefault_exec(unsigned long pc, unsigned long sp);
+void xlibos_prefault_exec(unsigned long pc);
 void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 			    unsigned long err, int sig, int si_code);
 bool xlibos_kernel_user_fault(unsigned long addr, unsigned long err);
