@@ -126,7 +126,6 @@ static void __noreturn migrated_start(void *arg)
 	tsk->thread.host_uc = NULL;
 	tsk->mm->context.host_pid = pid;
 	tsk->mm->context.stale = 0;
-	tsk->mm->context.mirrored = 0;
 	WRITE_ONCE(xlibos_vcpu.owner_pid, pid);
 	WRITE_ONCE(xlibos_vcpu.owner_tid, pid);
 
@@ -193,7 +192,6 @@ void xlibos_mm_drop_stale(struct mm_struct *mm)
 	if (mm && READ_ONCE(mm->context.stale) &&
 	    mm->context.host_pid == current->thread.host_pid) {
 		WRITE_ONCE(mm->context.stale, 0);
-		mm->context.mirrored = 0;
 		hc2(munmap, 0, TASK_SIZE);
 	}
 }

@@ -62,13 +62,22 @@ static unsigned long pte_host_prot(pte_t pte)
 }
 
 /* Map @n pages at @addr to the frames from @pfn on: one host mmap. */
-static bool mirror_frames(struct mm_struct *mm, unsigned long addr,
-			  unsigned long pfn, unsigned long n, unsigned long prot)
+static bool mirror_frames(unsigned long addr, unsigned long pfn, unsigned long n,
+			  unsigned long prot)
 {
-	mm->context.mirrored = 1;
-	return hc6(mmap, addr, n << PAGE_SHIFT, prot,
-		   MAP_SHARED | MAP_FIXED,
+	return hc6(mmap, addr, n << PAGE_SHIFT, prot, MAP_SHARED | MAP_FIXED,
 		   xlibos_boot.phys_fd, pfn << PAGE_SHIFT) == (long)addr;
+}
+
+/*
+ * A pte about to be mirrored is marked first: from then on, a change that
+ * takes rights away is noted, to be dropped from the mirror (mm/tlb.c).
+ * With one vCPU nothing changes the pte between our read and this write.
+ */
+static void mark_mirrored(pte_t *ptep, pte_t pte)
+{
+	if (!(pte_val(pte) & _PAGE_MIRRORED))
+		set_pte(ptep, __pte(pte_val(pte) | _PAGE_MIRRORED));
 }
 
 /*
@@ -88,7 +97,8 @@ static bool mirror_user_page(struct mm_struct *mm, unsigned long addr,
 	prot = pte_host_prot(pte);
 	if (!prot || ((err & X86_PF_WRITE) && !(prot & PROT_WRITE)))
 		return false;
-	return mirror_frames(mm, addr & PAGE_MASK, pte_pfn(pte), 1, prot);
+	mark_mirrored(ptep, pte);
+	return mirror_frames(addr & PAGE_MASK, pte_pfn(pte), 1, prot);
 }
 
 /* At most this many runs of frames are mirrored at once; the rest fault. */
@@ -102,16 +112,19 @@ struct frame_run {
  * The runs of consecutive frames with the same host rights among the ptes
  * of [start, end), which lie in one pte table.  Old ptes are skipped, or
  * with @mkyoung made young: the access that would fault them in is about
- * to come.  Returns how many runs.  Caller holds mmap_lock.
+ * to come.  With @mark, their ptes are marked to be mirrored.  Returns how
+ * many runs.  Caller holds mmap_lock.
  */
 static int frame_runs(struct mm_struct *mm, unsigned long start,
-		      unsigned long end, bool mkyoung, struct frame_run *runs)
+		      unsigned long end, bool mkyoung, bool mark,
+		      struct frame_run *runs)
 {
 	pmd_t *pmd = lookup_pmd(mm, start);
 	struct frame_run *r = NULL;
 	unsigned long a, prot;
 	pte_t *first, *ptep;
 	spinlock_t *ptl;
+	bool extends;
 	pte_t pte;
 	int n = 0;
 
@@ -129,13 +142,16 @@ static int frame_runs(struct mm_struct *mm, unsigned long start,
 		prot = pte_host_prot(pte);
 		if (!prot)
 			continue;
-		if (r && r->addr + (r->pages << PAGE_SHIFT) == a &&
-		    r->pfn + r->pages == pte_pfn(pte) && r->prot == prot) {
+		extends = r && r->addr + (r->pages << PAGE_SHIFT) == a &&
+			  r->pfn + r->pages == pte_pfn(pte) && r->prot == prot;
+		if (!extends && n == MAX_RUNS)
+			break;
+		if (mark)
+			mark_mirrored(ptep, pte);
+		if (extends) {
 			r->pages++;
 			continue;
 		}
-		if (n == MAX_RUNS)
-			break;
 		r = &runs[n++];
 		*r = (struct frame_run){ a, pte_pfn(pte), 1, prot };
 	}
@@ -148,10 +164,10 @@ static void mirror_runs(struct mm_struct *mm, unsigned long start,
 			unsigned long end, bool mkyoung)
 {
 	struct frame_run runs[MAX_RUNS];
-	int i, n = frame_runs(mm, start, end, mkyoung, runs);
+	int i, n = frame_runs(mm, start, end, mkyoung, true, runs);
 
 	for (i = 0; i < n; i++)
-		mirror_frames(mm, runs[i].addr, runs[i].pfn, runs[i].pages,
+		mirror_frames(runs[i].addr, runs[i].pfn, runs[i].pages,
 			      runs[i].prot);
 }
 
@@ -188,7 +204,7 @@ static void patch_window(struct mm_struct *mm, unsigned long start,
 {
 	struct frame_run runs[MAX_RUNS];
 	unsigned long a;
-	int i, n = frame_runs(mm, start, end, mkyoung, runs);
+	int i, n = frame_runs(mm, start, end, mkyoung, false, runs);
 
 	mmap_read_unlock(mm);
 	for (i = 0; i < n; i++)

@@ -42,14 +42,23 @@ static void note_downgrade(mm_context_t *ctx, unsigned long addr)
  * Every pte change of a user mm passes here.  The host mirror never holds
  * more rights than the pte had (see mm/fault.c), so only a change that
  * takes rights away needs the mirror to drop the page at the next flush.
+ * It holds only pages whose pte was marked _PAGE_MIRRORED first, and the
+ * mark stays until such a change (or one that drops the mark): a change
+ * of an unmarked pte needs nothing dropped.  Nor does a new mm's, which
+ * has no host process yet: fork's copies of marked ptes lose the mark.
  */
 void xlibos_pte_changed(struct mm_struct *mm, unsigned long addr,
-			pte_t old, pte_t new)
+			pte_t *ptep, pte_t old, pte_t new)
 {
-	if (!mm || mm == &init_mm || addr >= TASK_SIZE ||
-	    !(pte_val(old) & _PAGE_PRESENT))
+	if (!mm || mm == &init_mm || addr >= TASK_SIZE)
+		return;
+	if (!mm->context.host_pid && (pte_val(new) & _PAGE_MIRRORED))
+		set_pte(ptep, __pte(pte_val(new) & ~_PAGE_MIRRORED));
+	if (!(pte_val(old) & _PAGE_PRESENT) ||
+	    !(pte_val(old) & _PAGE_MIRRORED))
 		return;
 	if ((pte_val(new) & _PAGE_PRESENT) && pte_pfn(new) == pte_pfn(old) &&
+	    (pte_val(new) & _PAGE_MIRRORED) &&
 	    (pte_write(new) || !pte_write(old)) &&
 	    (pte_dirty(new) || !pte_dirty(old)) &&
 	    (pte_young(new) || !pte_young(old)) &&
@@ -73,8 +82,6 @@ static void flush_user_range(struct mm_struct *mm, unsigned long start,
 		WRITE_ONCE(mm->context.stale, 1);
 		return;
 	}
-	if (!mm->context.mirrored)
-		return;	/* exec's early changes: nothing mapped here yet */
 	start &= PAGE_MASK;
 	end = min(PAGE_ALIGN(end), TASK_SIZE);
 	if (start < end)

@@ -13,8 +13,6 @@ typedef struct {
 	int stale;
 	/* In exit_mmap, and its host process drops everything after it. */
 	int dying;
-	/* Its host process may map some of its pages (else flushes are free). */
-	int mirrored;
 	/*
 	 * User ranges whose ptes lost rights (unmapped, moved, write- or
 	 * access-protected, cleaned) since the last full flush: what a

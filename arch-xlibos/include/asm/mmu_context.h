@@ -20,7 +20,6 @@ static inline int init_new_context(struct task_struct *tsk,
 	mm->context.host_pid = 0;
 	mm->context.stale = 0;
 	mm->context.dying = 0;
-	mm->context.mirrored = 0;
 	mm->context.nr_downgraded = 0;
 	mm->context.abcom = NULL;
 	return 0;

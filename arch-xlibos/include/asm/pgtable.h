@@ -42,12 +42,14 @@
 #define _PAGE_DIRTY	(_AC(1, UL) << 6)
 #define _PAGE_PROTNONE	(_AC(1, UL) << 8)
 #define _PAGE_SPECIAL	(_AC(1, UL) << 9)
+/* Software: the page may be mapped in the mm's host process (mm/tlb.c). */
+#define _PAGE_MIRRORED	(_AC(1, UL) << 10)
 /* Swap entries (not present): bit 7 marks an exclusive anonymous page. */
 #define _PAGE_SWP_EXCLUSIVE	(_AC(1, UL) << 7)
 
 #define _PAGE_PFN_MASK	(((_AC(1, UL) << 52) - 1) & PAGE_MASK)
 #define _PAGE_CHG_MASK	(_PAGE_PFN_MASK | _PAGE_ACCESSED | _PAGE_DIRTY | \
-			 _PAGE_SPECIAL)
+			 _PAGE_SPECIAL | _PAGE_MIRRORED)
 #define _PAGE_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | \
 			 _PAGE_ACCESSED | _PAGE_DIRTY)
 
@@ -138,7 +140,7 @@ static inline pgprot_t pgprot_modify(pgprot_t oldprot, pgprot_t newprot)
 }
 
 void xlibos_pte_changed(struct mm_struct *mm, unsigned long addr,
-			pte_t old, pte_t new);
+			pte_t *ptep, pte_t old, pte_t new);
 
 static inline void set_pte(pte_t *ptep, pte_t pte)
 {
@@ -151,7 +153,7 @@ static inline void set_pte_at(struct mm_struct *mm, unsigned long addr,
 	pte_t old = *ptep;
 
 	set_pte(ptep, pte);
-	xlibos_pte_changed(mm, addr, old, pte);
+	xlibos_pte_changed(mm, addr, ptep, old, pte);
 }
 
 static inline void pte_clear(struct mm_struct *mm, unsigned long addr,
@@ -167,7 +169,7 @@ static inline pte_t ptep_get_and_clear(struct mm_struct *mm,
 	pte_t old = *ptep;
 
 	set_pte(ptep, __pte(0));
-	xlibos_pte_changed(mm, addr, old, __pte(0));
+	xlibos_pte_changed(mm, addr, ptep, old, __pte(0));
 	return old;
 }
 
