@@ -17,6 +17,7 @@
  * same place in the trampoline.
  */
 #include <linux/file.h>
+#include <linux/highmem.h>
 #include <linux/init.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -26,7 +27,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/xarray.h>
+#include <linux/bsearch.h>
 #include <asm/abcom.h>
 #include <asm/unaligned.h>
 #include <abcom.h>
@@ -48,23 +49,81 @@ static int __init abcom_mode_setup(char *s)
 }
 __setup("xlibos.abcom=", abcom_mode_setup);
 
-/* What a process has patched (mm->context.abcom). */
+/* A patched window: its start, and its trampoline as site_entry() packs it */
+struct patched_site {
+	unsigned long start;
+	unsigned long entry;
+};
+
+/*
+ * What a process has patched (mm->context.abcom).  The windows are kept
+ * sorted in one array: a program patches tens to a few hundred, every
+ * exec starts over and every fork copies them, and an array costs one
+ * allocation where a tree of them costs one per few sites.
+ */
 struct xlibos_abcom_mm {
 	struct mutex lock;
 	unsigned int next_slot;		/* 0: no area mapped yet */
 	bool no_area;			/* its address was taken: never patch */
-	struct xarray sites;		/* window start -> trampoline */
+	unsigned int nr_sites, max_sites;
+	struct patched_site *sites;
 };
+
+#define MIN_SITES	32
 
 static struct xlibos_abcom_mm *abcom_mm_alloc(void)
 {
 	struct xlibos_abcom_mm *am = kzalloc(sizeof(*am), GFP_KERNEL);
 
-	if (am) {
+	if (am)
 		mutex_init(&am->lock);
-		xa_init(&am->sites);
-	}
 	return am;
+}
+
+static int cmp_site(const void *key, const void *elt)
+{
+	unsigned long start = *(const unsigned long *)key;
+	const struct patched_site *s = elt;
+
+	return start < s->start ? -1 : start > s->start;
+}
+
+/* The patched window that starts at @start, or NULL.  Caller holds lock. */
+static struct patched_site *find_site(struct xlibos_abcom_mm *am,
+				      unsigned long start)
+{
+	return bsearch(&start, am->sites, am->nr_sites, sizeof(*am->sites),
+		       cmp_site);
+}
+
+/* Record a window not patched before.  Caller holds am->lock. */
+static bool add_site(struct xlibos_abcom_mm *am, unsigned long start,
+		     unsigned long entry)
+{
+	unsigned int lo = 0, hi = am->nr_sites, mid;
+
+	if (am->nr_sites == am->max_sites) {
+		unsigned int max = max(2 * am->max_sites, MIN_SITES);
+		struct patched_site *s;
+
+		s = krealloc_array(am->sites, max, sizeof(*s), GFP_KERNEL);
+		if (!s)
+			return false;
+		am->sites = s;
+		am->max_sites = max;
+	}
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (am->sites[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(am->sites + lo + 1, am->sites + lo,
+		(am->nr_sites - lo) * sizeof(*am->sites));
+	am->sites[lo] = (struct patched_site){ start, entry };
+	am->nr_sites++;
+	return true;
 }
 
 static struct xlibos_abcom_mm *abcom_mm(struct mm_struct *mm)
@@ -85,8 +144,6 @@ static struct xlibos_abcom_mm *abcom_mm(struct mm_struct *mm)
 int xlibos_abcom_dup_mm(struct mm_struct *oldmm, struct mm_struct *mm)
 {
 	struct xlibos_abcom_mm *old = oldmm->context.abcom, *am;
-	unsigned long start;
-	void *entry;
 
 	mm->context.abcom = NULL;
 	if (!old)
@@ -97,15 +154,17 @@ int xlibos_abcom_dup_mm(struct mm_struct *oldmm, struct mm_struct *mm)
 	mutex_lock(&old->lock);
 	am->next_slot = old->next_slot;
 	am->no_area = old->no_area;
-	xa_for_each(&old->sites, start, entry) {
-		if (xa_err(xa_store(&am->sites, start, entry, GFP_KERNEL))) {
-			mutex_unlock(&old->lock);
-			xa_destroy(&am->sites);
-			kfree(am);
-			return -ENOMEM;
-		}
+	if (old->nr_sites) {
+		am->sites = kmemdup(old->sites,
+				    old->nr_sites * sizeof(*old->sites),
+				    GFP_KERNEL);
+		am->nr_sites = am->max_sites = am->sites ? old->nr_sites : 0;
 	}
 	mutex_unlock(&old->lock);
+	if (old->nr_sites && !am->sites) {
+		kfree(am);
+		return -ENOMEM;
+	}
 	mm->context.abcom = am;
 	return 0;
 }
@@ -115,7 +174,7 @@ void xlibos_abcom_free_mm(struct mm_struct *mm)
 	struct xlibos_abcom_mm *am = mm->context.abcom;
 
 	if (am) {
-		xa_destroy(&am->sites);
+		kfree(am->sites);
 		kfree(am);
 		mm->context.abcom = NULL;
 	}
@@ -126,6 +185,88 @@ static bool write_user(struct mm_struct *mm, unsigned long addr,
 {
 	return access_remote_vm(mm, addr, (void *)buf, len,
 				FOLL_FORCE | FOLL_WRITE) == len;
+}
+
+/*
+ * Access to the user pages a batch of patches touches: the code pages and
+ * the area's slot and trampoline pages, each looked up (and made the
+ * process's private copy, as a debugger's write does) once per batch
+ * instead of once per access.  Caller holds mmap_lock for reading.
+ */
+#define PATCH_PAGES	4
+
+struct patch_pages {
+	struct mm_struct *mm;
+	unsigned int next;
+	unsigned long base[PATCH_PAGES];
+	struct page *page[PATCH_PAGES];
+};
+
+static void patch_pages_init(struct patch_pages *pp, struct mm_struct *mm)
+{
+	memset(pp, 0, sizeof(*pp));
+	pp->mm = mm;
+}
+
+static void patch_pages_drop(struct patch_pages *pp, unsigned int i)
+{
+	if (pp->page[i]) {
+		set_page_dirty_lock(pp->page[i]);
+		put_page(pp->page[i]);
+	}
+	pp->page[i] = NULL;
+	pp->base[i] = 0;
+}
+
+static void patch_pages_done(struct patch_pages *pp)
+{
+	unsigned int i;
+
+	for (i = 0; i < PATCH_PAGES; i++)
+		patch_pages_drop(pp, i);
+}
+
+static struct page *patch_page(struct patch_pages *pp, unsigned long base)
+{
+	unsigned int i;
+
+	for (i = 0; i < PATCH_PAGES; i++)
+		if (pp->page[i] && pp->base[i] == base)
+			return pp->page[i];
+	i = pp->next++ % PATCH_PAGES;
+	patch_pages_drop(pp, i);
+	if (get_user_pages_remote(pp->mm, base, 1, FOLL_FORCE | FOLL_WRITE,
+				  &pp->page[i], NULL, NULL) != 1) {
+		pp->page[i] = NULL;
+		return NULL;
+	}
+	pp->base[i] = base;
+	return pp->page[i];
+}
+
+/* Copy @len bytes to (@write) or from user address @addr. */
+static bool patch_copy(struct patch_pages *pp, unsigned long addr, void *buf,
+		       int len, bool write)
+{
+	while (len > 0) {
+		unsigned int off = offset_in_page(addr);
+		int n = min_t(int, len, PAGE_SIZE - off);
+		struct page *page = patch_page(pp, addr - off);
+		u8 *kaddr;
+
+		if (!page)
+			return false;
+		kaddr = kmap_local_page(page);
+		if (write)
+			memcpy(kaddr + off, buf, n);
+		else
+			memcpy(buf, kaddr + off, n);
+		kunmap_local(kaddr);
+		addr += n;
+		buf += n;
+		len -= n;
+	}
+	return true;
 }
 
 /* The area, mapped in the current process (whose mm @mm is). */
@@ -220,17 +361,17 @@ static int build_trampoline(const struct abcom_patch *p, unsigned long taddr,
  * trampoline, the syscall's offset and end in the window, and whether the
  * call returns into the trampoline.
  */
-static void *site_entry(unsigned long taddr, const struct abcom_site *s)
+static unsigned long site_entry(unsigned long taddr,
+				const struct abcom_site *s)
 {
-	return xa_mk_value(taddr | (unsigned long)s->syscall_off << 32 |
-			   (unsigned long)(s->syscall_off + s->syscall_len) << 40 |
-			   (unsigned long)!!s->post_len << 48);
+	return taddr | (unsigned long)s->syscall_off << 32 |
+	       (unsigned long)(s->syscall_off + s->syscall_len) << 40 |
+	       (unsigned long)!!s->post_len << 48;
 }
 
 /* Where in the trampoline a thread at window offset @b continues. */
-static unsigned long tramp_place(void *entry, unsigned int b)
+static unsigned long tramp_place(unsigned long v, unsigned int b)
 {
-	unsigned long v = xa_to_value(entry);
 	unsigned long taddr = v & 0xffffffffUL;
 	unsigned int so = (v >> 32) & 0xff, end = (v >> 40) & 0xff;
 
@@ -245,10 +386,18 @@ static unsigned long tramp_place(void *entry, unsigned int b)
  * place in the trampoline: the new bytes there are no instruction.
  */
 static void move_stopped_tasks(struct mm_struct *mm, unsigned long start,
-			       void *entry)
+			       unsigned long entry)
 {
 	struct task_struct *p, *t;
+	struct pt_regs *regs = task_pt_regs(current);
 
+	if (atomic_read(&mm->mm_users) == 1) {	/* ours alone */
+		if (regs->ip > start && regs->ip < start + ABCOM_JMP_LEN) {
+			regs->ip = tramp_place(entry, regs->ip - start);
+			xlibos_abcom_stats.resumed++;
+		}
+		return;
+	}
 	rcu_read_lock();
 	for_each_process_thread(p, t) {
 		struct pt_regs *regs = task_pt_regs(t);
@@ -263,30 +412,27 @@ static void move_stopped_tasks(struct mm_struct *mm, unsigned long start,
 }
 
 /* Patch one site, given in file offsets, of the current process. */
-static void patch_site(struct mm_struct *mm, struct xlibos_abcom_mm *am,
+static void patch_site(struct patch_pages *pp, struct xlibos_abcom_mm *am,
 		       const struct abcom_site *fsite, unsigned long delta,
 		       u64 *counter)
 {
 	u8 cur[ABCOM_MAX_WINDOW], tramp[XLIBOS_ABCOM_TRAMP_SIZE];
 	struct abcom_site s = *fsite;
 	struct abcom_patch p;
-	unsigned long slot, taddr;
-	void *entry;
+	unsigned long slot, taddr, entry;
 	u64 target;
 	int i, len;
 
 	s.addr += delta;
 	s.start += delta;
 	mutex_lock(&am->lock);
-	if (xa_load(&am->sites, s.start))
+	if (find_site(am, s.start))
 		goto out;
 	/* Only code that is still what the file says. */
-	if (access_remote_vm(mm, s.start, cur, s.window_len, FOLL_FORCE) !=
-	    s.window_len || memcmp(cur, s.bytes, s.window_len))
+	if (!patch_copy(pp, s.start, cur, s.window_len, false) ||
+	    memcmp(cur, s.bytes, s.window_len))
 		goto out;
-	if (!am->next_slot && !map_area(mm, am))
-		goto out;
-	if (am->next_slot >= XLIBOS_ABCOM_NR_SLOTS)
+	if (!am->next_slot || am->next_slot >= XLIBOS_ABCOM_NR_SLOTS)
 		goto out;
 	slot = XLIBOS_ABCOM_AREA + 8UL * am->next_slot;
 	taddr = XLIBOS_ABCOM_TRAMP + XLIBOS_ABCOM_TRAMP_SIZE * am->next_slot;
@@ -294,21 +440,46 @@ static void patch_site(struct mm_struct *mm, struct xlibos_abcom_mm *am,
 		goto out;
 	len = build_trampoline(&p, taddr, tramp);
 	target = taddr;
-	if (len < 0 || !write_user(mm, taddr, tramp, len) ||
-	    !write_user(mm, slot, &target, 8))
+	if (len < 0 || !patch_copy(pp, taddr, tramp, len, true) ||
+	    !patch_copy(pp, slot, &target, 8, true))
 		goto out;
 	entry = site_entry(taddr, &s);
-	if (xa_err(xa_store(&am->sites, s.start, entry, GFP_KERNEL)))
+	if (!add_site(am, s.start, entry))
 		goto out;
 	am->next_slot++;
-	move_stopped_tasks(mm, s.start, entry);
+	move_stopped_tasks(pp->mm, s.start, entry);
 	for (i = 0; i < p.n_steps; i++)
-		if (!write_user(mm, s.start + p.steps[i].off, p.steps[i].bytes,
-				p.steps[i].len))
+		if (!patch_copy(pp, s.start + p.steps[i].off,
+				(void *)p.steps[i].bytes, p.steps[i].len, true))
 			break;
 	(*counter)++;
 out:
 	mutex_unlock(&am->lock);
+}
+
+/*
+ * Before a batch of patches: the area exists (mapping it needs mmap_lock
+ * for writing, the batch holds it for reading), and the batch's pages.
+ */
+static bool patch_begin(struct mm_struct *mm, struct xlibos_abcom_mm *am,
+			struct patch_pages *pp)
+{
+	bool ok;
+
+	mutex_lock(&am->lock);
+	ok = am->next_slot || map_area(mm, am);
+	mutex_unlock(&am->lock);
+	if (!ok)
+		return false;
+	mmap_read_lock(mm);
+	patch_pages_init(pp, mm);
+	return true;
+}
+
+static void patch_end(struct patch_pages *pp)
+{
+	patch_pages_done(pp);
+	mmap_read_unlock(pp->mm);
 }
 
 /* The executable file mapping around @addr, and its offset delta. */
@@ -338,6 +509,7 @@ void xlibos_abcom_online(struct pt_regs *regs)
 	unsigned long addr = regs->ip - 2, delta, start, end;
 	const struct abcom_site *site = NULL;
 	struct xlibos_abcom_mm *am;
+	struct patch_pages pp;
 	struct file *file;
 
 	file = code_file_at(mm, addr, &delta, &start, &end);
@@ -348,9 +520,11 @@ void xlibos_abcom_online(struct pt_regs *regs)
 		if (site && site->start + delta >= start &&
 		    site->addr + site->syscall_len + delta <= end) {
 			am = abcom_mm(mm);
-			if (am)
-				patch_site(mm, am, site, delta,
+			if (am && patch_begin(mm, am, &pp)) {
+				patch_site(&pp, am, site, delta,
 					   &xlibos_abcom_stats.patched_online);
+				patch_end(&pp);
+			}
 		}
 		fput(file);
 	}
@@ -366,6 +540,7 @@ void xlibos_abcom_load(unsigned long addr)
 	const struct abcom_site *s;
 	struct xlibos_abcom_mm *am;
 	struct xlibos_site_table *t;
+	struct patch_pages pp;
 	struct file *file;
 	size_t n;
 
@@ -374,19 +549,22 @@ void xlibos_abcom_load(unsigned long addr)
 		return;
 	t = xlibos_sites_of(file);
 	am = t ? abcom_mm(mm) : NULL;
-	if (!am)
+	s = am ? xlibos_sites_from(t, page - delta, &n) : NULL;
+	/* any window to patch that starts in this page? */
+	while (s && n && s->start + delta < page)
+		s++, n--;
+	if (!s || !n || s->start + delta >= page + PAGE_SIZE ||
+	    !patch_begin(mm, am, &pp))
 		goto out;
-	/* every window that starts in this page */
-	for (s = xlibos_sites_from(t, page - delta, &n); n; s++, n--) {
+	for (; n; s++, n--) {
 		if (s->start + delta >= page + PAGE_SIZE)
 			break;
-		if (s->start + delta < page || s->start + delta < start ||
+		if (s->start + delta < start ||
 		    s->addr + s->syscall_len + delta > end)
 			continue;
-		if (!xa_load(&am->sites, s->start + delta))
-			patch_site(mm, am, s, delta,
-				   &xlibos_abcom_stats.patched_load);
+		patch_site(&pp, am, s, delta, &xlibos_abcom_stats.patched_load);
 	}
+	patch_end(&pp);
 out:
 	fput(file);
 }
@@ -395,20 +573,20 @@ out:
 bool xlibos_abcom_resume(struct pt_regs *regs)
 {
 	struct xlibos_abcom_mm *am = current->mm ? current->mm->context.abcom : NULL;
+	struct patched_site *site = NULL;
 	unsigned int b;
-	void *entry;
 
 	if (!am)
 		return false;
-	for (b = 0; b < ABCOM_JMP_LEN && b <= regs->ip; b++) {
-		entry = xa_load(&am->sites, regs->ip - b);
-		if (entry) {
-			regs->ip = tramp_place(entry, b);
-			xlibos_abcom_stats.resumed++;
-			return true;
-		}
+	mutex_lock(&am->lock);
+	for (b = 0; b < ABCOM_JMP_LEN && b <= regs->ip && !site; b++)
+		site = find_site(am, regs->ip - b);
+	if (site) {
+		regs->ip = tramp_place(site->entry, b - 1);
+		xlibos_abcom_stats.resumed++;
 	}
-	return false;
+	mutex_unlock(&am->lock);
+	return site;
 }
 
 static const char *const mode_names[] = { "off", "online", "full" };

@@ -8,7 +8,6 @@
  * faults again and Linux sees dirty and accessed bits as on real hardware).
  */
 #include <linux/auxvec.h>
-#include <linux/binfmts.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
@@ -497,35 +496,16 @@ static void mirror_exec_written(struct mm_struct *mm, unsigned long addr)
 #define EXEC_PREFAULT_VMAS	16
 
 /*
- * exec has mapped the new program, and its stack holds the arguments and
- * environment, written through the LibOS's own mapping of their frames.
- * The auxiliary vector goes below them next, through the host mirror,
- * and the program reads its strings: mirror the stack's present pages
- * now, so neither takes a host fault.
- */
-int arch_setup_additional_pages(struct linux_binprm *bprm, int uses_interp)
-{
-	struct mm_struct *mm = current->mm;
-
-	if (mm->context.host_pid == current->thread.host_pid) {
-		mmap_read_lock(mm);
-		mirror_exec_written(mm, bprm->p);
-		mmap_read_unlock(mm);
-	}
-	return 0;
-}
-
-/*
- * A new program is about to run its first instruction at @pc, in a host
- * process that maps little of it yet.  What it touches
- * first is known: the code at its entry, its program headers (the C
+ * A new program is about to run its first instruction at @pc with its
+ * stack at @sp, in a host process that maps little of it yet.  What it
+ * touches first is known: the code at its entry, its program headers (the C
  * library and ld.so read them), the start of each of its (and its
- * interpreter's) segments, and the abcom area.  Map them now, a host mmap
- * per run of frames instead of a host fault per page.  The stack is
- * mapped already (arch_setup_additional_pages), and so is the data page
- * whose tail exec cleared (by that write).
+ * interpreter's) segments, the strings on its stack, and the abcom area.
+ * Map them now, a host mmap per run of frames instead of a host fault per
+ * page.  exec's own writes through the mirror mapped the page at @sp (the
+ * auxiliary vector) and the data page whose tail it cleared.
  */
-void xlibos_prefault_exec(unsigned long pc)
+void xlibos_prefault_exec(unsigned long pc, unsigned long sp)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long starts[EXEC_PREFAULT_VMAS], errs[EXEC_PREFAULT_VMAS];
@@ -555,6 +535,7 @@ void xlibos_prefault_exec(unsigned long pc)
 						   X86_PF_INSTR : 0);
 		}
 	}
+	mirror_exec_written(mm, (sp & PAGE_MASK) + PAGE_SIZE);
 	mmap_read_unlock(mm);
 	for (i = 0; i < n; i++)
 		prefault_file(mm, starts[i], errs[i]);

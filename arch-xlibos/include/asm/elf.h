@@ -38,9 +38,4 @@ typedef struct { unsigned char bytes[512]; } elf_fpregset_t;
 #define ELF_CORE_COPY_REGS(dest, regs)				\
 	memcpy(&(dest), (regs), sizeof(struct pt_regs));
 
-/* No pages to add; the hook maps the new stack before exec writes it. */
-#define ARCH_HAS_SETUP_ADDITIONAL_PAGES
-struct linux_binprm;
-int arch_setup_additional_pages(struct linux_binprm *bprm, int uses_interp);
-
 #endif /* _ASM_XLIBOS_ELF_H */
