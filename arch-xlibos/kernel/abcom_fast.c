@@ -3,9 +3,11 @@
  * The C half of the abcom fast path (fast_entry.S): the system call runs
  * through the same table and generic entry code as on the slow path.  What
  * the fast path cannot do without a host signal frame (deliver a signal:
- * the frame needs the FPU state; fork, exec, rt_sigreturn: they need the
- * frame itself) it leaves to the slow path by returning through
+ * the frame needs the FPU state; exec, rt_sigreturn: they need the frame
+ * itself) it leaves to the slow path by returning through
  * xlibos_fast_trap, with thread.fast_defer saying what is left to do.
+ * fork and clone run here: the child's FPU state is saved from the
+ * registers, which still hold the program's.
  */
 #include <linux/entry-common.h>
 #include <linux/sched.h>
@@ -19,11 +21,13 @@
 static bool needs_host_frame(unsigned long nr)
 {
 	switch (nr) {
-	case __NR_rt_sigreturn:
 	case __NR_clone:
 	case __NR_clone3:
 	case __NR_fork:
 	case __NR_vfork:
+		/* the child's FPU state: saved from the registers if we can */
+		return !xlibos_fpstate_saveable();
+	case __NR_rt_sigreturn:
 	case __NR_execve:
 	case __NR_execveat:
 		return true;

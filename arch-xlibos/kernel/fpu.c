@@ -46,14 +46,54 @@ static void fpstate_reset(struct _fpstate_64 *fp)
 		*(u64 *)((u8 *)fp + XSAVE_HEADER_OFFSET) = 0;
 }
 
+/* The XSAVE layout of the host's signal frames, once one was seen. */
+static struct _fpx_sw_bytes host_xstate;
+
 /* Applied to the host frame on the way back to user mode. */
 void xlibos_fpu_fixup(struct ucontext *uc)
 {
 	struct thread_struct *t = &current->thread;
+	struct _fpstate_64 *fp = (struct _fpstate_64 *)uc->uc_mcontext.fpstate;
 
-	if (t->fpu_reset && uc->uc_mcontext.fpstate)
-		fpstate_reset((struct _fpstate_64 *)uc->uc_mcontext.fpstate);
+	if (unlikely(!host_xstate.magic1) && fp &&
+	    fp->sw_reserved.magic1 == FP_XSTATE_MAGIC1)
+		host_xstate = fp->sw_reserved;
+	if (t->fpu_reset && fp)
+		fpstate_reset(fp);
 	t->fpu_reset = 0;
+}
+
+/*
+ * Whether xlibos_fpstate_save() can save the user's FPU state: it needs
+ * the host's frame layout, known after the first host signal frame.
+ */
+bool xlibos_fpstate_saveable(void)
+{
+	return host_xstate.magic1 == FP_XSTATE_MAGIC1;
+}
+
+/*
+ * On the fast path the user's FPU state is still in the registers (the
+ * LibOS is built without FPU or vector code): XSAVE it to @fp, 64-byte
+ * aligned with room for @size bytes, as the host lays out a signal frame,
+ * so it can be restored like one.  False if it does not fit or the layout
+ * is unknown.
+ */
+bool xlibos_fpstate_save(struct _fpstate_64 *fp, size_t size)
+{
+	u64 mask = host_xstate.xfeatures;
+
+	if (!xlibos_fpstate_saveable() || host_xstate.extended_size > size ||
+	    host_xstate.xstate_size + FP_XSTATE_MAGIC2_SIZE > size)
+		return false;
+	/* XSAVE leaves the rest of the header, which must be zero, alone */
+	memset((u8 *)fp + XSAVE_HEADER_OFFSET, 0, 64);
+	asm volatile("xsave64 (%0)"
+		     : : "r" (fp), "a" ((u32)mask), "d" ((u32)(mask >> 32))
+		     : "memory");
+	fp->sw_reserved = host_xstate;
+	*(u32 *)((u8 *)fp + host_xstate.xstate_size) = FP_XSTATE_MAGIC2;
+	return true;
 }
 
 /* Host rt_sigframe, as the host kernel reads it on rt_sigreturn. */

@@ -103,11 +103,15 @@ static void copy_fpstate_for_child(struct thread_struct *t)
 	size_t size;
 
 	t->fpstate_copy = NULL;
-	if (!uc)
+	/* The child's alternate stack is unused until it runs user code. */
+	if (!uc) {
+		/* a system call on the fast path: the registers hold it */
+		if (xlibos_fpstate_save(t->altstack, ALTSTACK_SIZE / 2))
+			t->fpstate_copy = t->altstack;
 		return;
+	}
 	fp = (const struct _fpstate_64 *)uc->uc_mcontext.fpstate;
 	size = xlibos_fpstate_size(fp);
-	/* The child's alternate stack is unused until it runs user code. */
 	if (!size || size > ALTSTACK_SIZE / 2)
 		return;
 	memcpy(t->altstack, fp, size);

@@ -2,8 +2,9 @@
 /*
  * Processes: fork and wait statuses, pipes between parent and child,
  * execve of this program again (through /proc/self/exe), a child killed,
- * stopped and continued, getppid, sessions and process groups, and
- * exit_group with threads still running.  (vfork and posix_spawn: vfork.c)
+ * stopped and continued, getppid, sessions and process groups,
+ * exit_group with threads still running, and the FPU/SSE state a forked
+ * child starts with.  (vfork and posix_spawn: vfork.c)
  */
 #include "guest_test.h"
 
@@ -21,6 +22,41 @@ static void *sleeper(void *p)
 	for (;;)
 		pause();
 	return NULL;
+}
+
+/*
+ * A raw fork with MXCSR (round toward zero), the x87 control word (round
+ * up) and xmm8 set: parent and child each return whether all three came
+ * back unchanged (rax: the fork's result).
+ */
+static long fork_keeps_fpu(int *same)
+{
+	static const unsigned long long pattern[2] = {
+		0x0123456789abcdefULL, 0xfedcba9876543210ULL };
+	unsigned long long out[2];
+	unsigned int mxcsr_in = 0x7f80, mxcsr_out, mxcsr_default = 0x1f80;
+	unsigned short fcw_in = 0x0b7f, fcw_out, fcw_default = 0x037f;
+	long ret;
+
+	__asm__ volatile("ldmxcsr %[mi]\n\t"
+			 "fldcw %[fi]\n\t"
+			 "movdqu %[pat], %%xmm8\n\t"
+			 "mov $57, %%eax\n\t"
+			 "syscall\n\t"
+			 "movdqu %%xmm8, %[out]\n\t"
+			 "stmxcsr %[mo]\n\t"
+			 "fnstcw %[fo]\n\t"
+			 "ldmxcsr %[md]\n\t"
+			 "fldcw %[fd]"
+			 : "=&a" (ret), [out] "=m" (out), [mo] "=m" (mxcsr_out),
+			   [fo] "=m" (fcw_out)
+			 : [mi] "m" (mxcsr_in), [fi] "m" (fcw_in),
+			   [pat] "m" (pattern), [md] "m" (mxcsr_default),
+			   [fd] "m" (fcw_default)
+			 : "rcx", "r11", "xmm8", "memory");
+	*same = mxcsr_out == mxcsr_in && fcw_out == fcw_in &&
+		!memcmp(out, pattern, sizeof(out));
+	return ret;
 }
 
 static int child_mode(int argc, char **argv)
@@ -179,6 +215,20 @@ int main(int argc, char **argv)
 				ok = 0;
 		}
 		check("50 fork/wait rounds", ok);
+	}
+
+	/* the FPU/SSE state across fork, in parent and child */
+	{
+		int same;
+
+		pid = fork_keeps_fpu(&same);
+		if (pid == 0)
+			_exit(same ? 0 : 1);
+		check("fork keeps MXCSR, the x87 control word and xmm8 in the parent",
+		      pid > 0 && same);
+		waitpid(pid, &status, 0);
+		check("a forked child starts with them too",
+		      WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
 
 	/* sessions and process groups */

@@ -77,6 +77,8 @@ void xlibos_run_pending_irqs(struct pt_regs *regs);
 /* fpu.c */
 size_t xlibos_fpstate_size(const struct _fpstate_64 *fp);
 void xlibos_fpu_fixup(struct ucontext *uc);
+bool xlibos_fpstate_saveable(void);
+bool xlibos_fpstate_save(struct _fpstate_64 *fp, size_t size);
 void __noreturn xlibos_enter_user(struct pt_regs *regs,
 				  const struct _fpstate_64 *fpstate);
 
