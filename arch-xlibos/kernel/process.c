@@ -266,7 +266,7 @@ void start_thread(struct pt_regs *regs, unsigned long pc, unsigned long sp)
 	regs->cs = XLIBOS_USER_CS;
 	regs->ss = XLIBOS_USER_DS;
 	regs->flags = 0x200;	/* X86_EFLAGS_IF, as on x86-64 */
-	xlibos_prefault_exec(pc, sp);
+	xlibos_prefault_exec(pc);
 }
 
 /* exec: the new program starts with a clean FPU and no TLS. */

@@ -14,6 +14,7 @@
 #include <linux/sched/signal.h>
 #include <linux/perf_event.h>
 #include <asm/abcom.h>
+#include <asm/exec.h>
 #include <asm/hypercall.h>
 #include <asm/xlibos.h>
 
@@ -496,16 +497,36 @@ static void mirror_exec_written(struct mm_struct *mm, unsigned long addr)
 #define EXEC_PREFAULT_VMAS	16
 
 /*
- * A new program is about to run its first instruction at @pc with its
- * stack at @sp, in a host process that maps little of it yet.  What it
- * touches first is known: the code at its entry, its program headers (the C
- * library and ld.so read them), the start of each of its (and its
- * interpreter's) segments, the strings on its stack, and the abcom area.
- * Map them now, a host mmap per run of frames instead of a host fault per
- * page.  exec's own writes through the mirror mapped the page at @sp (the
- * auxiliary vector) and the data page whose tail it cleared.
+ * exec has put the new program's arguments and environment on its stack,
+ * through the LibOS's own mapping of their frames, and is about to write
+ * the auxiliary vector and the pointers below them (create_elf_tables()),
+ * through the host mirror.  Mirror the stack's present pages first, so
+ * those writes and the program's reads of its strings take no host fault.
+ * (setup_arg_pages() calls this too, for a stack top with nothing there.)
  */
-void xlibos_prefault_exec(unsigned long pc, unsigned long sp)
+unsigned long arch_align_stack(unsigned long sp)
+{
+	struct mm_struct *mm = current->mm;
+
+	if (mm && mm->context.host_pid == current->thread.host_pid) {
+		mmap_read_lock(mm);
+		mirror_exec_written(mm, sp);
+		mmap_read_unlock(mm);
+	}
+	return sp;
+}
+
+/*
+ * A new program is about to run its first instruction at @pc, in a host
+ * process that maps little of it yet.  What it touches first is known:
+ * the code at its entry, its program headers (the C library and ld.so
+ * read them), the start of each of its (and its interpreter's) segments,
+ * and the abcom area.  Map them now, a host mmap per run of frames instead
+ * of a host fault per page.  Its stack is mapped already
+ * (arch_align_stack()), and so is the data page whose tail exec cleared
+ * (by that write).
+ */
+void xlibos_prefault_exec(unsigned long pc)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long starts[EXEC_PREFAULT_VMAS], errs[EXEC_PREFAULT_VMAS];
@@ -535,7 +556,6 @@ void xlibos_prefault_exec(unsigned long pc, unsigned long sp)
 						   X86_PF_INSTR : 0);
 		}
 	}
-	mirror_exec_written(mm, (sp & PAGE_MASK) + PAGE_SIZE);
 	mmap_read_unlock(mm);
 	for (i = 0; i < n; i++)
 		prefault_file(mm, starts[i], errs[i]);

@@ -114,7 +114,7 @@ void __noreturn xlibos_cloned_task_start(struct task_struct *p);
 pte_t *xlibos_lookup_pte(struct mm_struct *mm, unsigned long addr);
 void xlibos_mirror_forked(struct task_struct *p);
 void xlibos_prefault_forker(void);
-void xlibos_prefault_exec(unsigned long pc, unsigned long sp);
+void xlibos_prefault_exec(unsigned long pc);
 void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 			    unsigned long err, int sig, int si_code);
 bool xlibos_kernel_user_fault(unsigned long addr, unsigned long err);
