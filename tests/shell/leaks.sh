@@ -7,7 +7,8 @@
 #   2. On the host, while the program sleeps at the end, the container's
 #      host processes and threads are no more than those of a run that only
 #      sleeps (the LibOS process has a fixed number of threads), once the
-#      spare host processes the cycles left have expired (SPARE_IDLE).
+#      spare host processes and threads the cycles left have expired
+#      (SPARE_IDLE).
 #   3. After each run ends, no host process or thread of it remains.
 #   4. All host threads of the LibOS (not the supervisor) are pinned to one
 #      and the same host CPU (xlibos run's default --cpu).
@@ -33,7 +34,8 @@ build=$top/build/tests/shell
 RUN_TIMEOUT=120
 # Seconds the guest program sleeps at the end, while the host counts.
 SLEEP=4
-# Seconds an unused spare host process lives (SPARE_IDLE_NS, hostpool.c).
+# Seconds an unused spare host process or thread lives (SPARE_IDLE_NS,
+# hostpool.c).
 SPARE_IDLE=1
 
 # ---------------------------------------------------------------- build
@@ -193,9 +195,10 @@ if ! start run; then
 	summary
 	exit 1
 fi
-# A spare host process (the LibOS keeps an ended guest process's host
-# process for the next fork) ends after SPARE_IDLE seconds unused: count
-# again until then, while the guest still sleeps.
+# A spare host process or thread (the LibOS keeps an ended guest process's
+# host process for the next fork, and an ended thread's host thread for the
+# next thread there) ends after SPARE_IDLE seconds unused: count again
+# until then, while the guest still sleeps.
 i=0
 while :; do
 	counts=$(count)
