@@ -27,7 +27,6 @@
 #include <linux/sched/task_stack.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/bsearch.h>
 #include <asm/abcom.h>
 #include <asm/unaligned.h>
 #include <abcom.h>
@@ -80,27 +79,37 @@ static struct xlibos_abcom_mm *abcom_mm_alloc(void)
 	return am;
 }
 
-static int cmp_site(const void *key, const void *elt)
+/* Where a window starting at @start is, or goes, in the sorted array. */
+static unsigned int site_index(const struct xlibos_abcom_mm *am,
+			       unsigned long start)
 {
-	unsigned long start = *(const unsigned long *)key;
-	const struct patched_site *s = elt;
+	unsigned int lo = 0, hi = am->nr_sites, mid;
 
-	return start < s->start ? -1 : start > s->start;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (am->sites[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* The patched window that starts at @start, or NULL.  Caller holds lock. */
 static struct patched_site *find_site(struct xlibos_abcom_mm *am,
 				      unsigned long start)
 {
-	return bsearch(&start, am->sites, am->nr_sites, sizeof(*am->sites),
-		       cmp_site);
+	unsigned int i = site_index(am, start);
+
+	return i < am->nr_sites && am->sites[i].start == start ?
+	       &am->sites[i] : NULL;
 }
 
 /* Record a window not patched before.  Caller holds am->lock. */
 static bool add_site(struct xlibos_abcom_mm *am, unsigned long start,
 		     unsigned long entry)
 {
-	unsigned int lo = 0, hi = am->nr_sites, mid;
+	unsigned int i;
 
 	if (am->nr_sites == am->max_sites) {
 		unsigned int max = max(2 * am->max_sites, MIN_SITES);
@@ -112,16 +121,10 @@ static bool add_site(struct xlibos_abcom_mm *am, unsigned long start,
 		am->sites = s;
 		am->max_sites = max;
 	}
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (am->sites[mid].start < start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	memmove(am->sites + lo + 1, am->sites + lo,
-		(am->nr_sites - lo) * sizeof(*am->sites));
-	am->sites[lo] = (struct patched_site){ start, entry };
+	i = site_index(am, start);
+	memmove(am->sites + i + 1, am->sites + i,
+		(am->nr_sites - i) * sizeof(*am->sites));
+	am->sites[i] = (struct patched_site){ start, entry };
 	am->nr_sites++;
 	return true;
 }
@@ -202,12 +205,6 @@ struct patch_pages {
 	struct page *page[PATCH_PAGES];
 };
 
-static void patch_pages_init(struct patch_pages *pp, struct mm_struct *mm)
-{
-	memset(pp, 0, sizeof(*pp));
-	pp->mm = mm;
-}
-
 static void patch_pages_drop(struct patch_pages *pp, unsigned int i)
 {
 	if (pp->page[i]) {
@@ -216,14 +213,6 @@ static void patch_pages_drop(struct patch_pages *pp, unsigned int i)
 	}
 	pp->page[i] = NULL;
 	pp->base[i] = 0;
-}
-
-static void patch_pages_done(struct patch_pages *pp)
-{
-	unsigned int i;
-
-	for (i = 0; i < PATCH_PAGES; i++)
-		patch_pages_drop(pp, i);
 }
 
 static struct page *patch_page(struct patch_pages *pp, unsigned long base)
@@ -385,29 +374,30 @@ static unsigned long tramp_place(unsigned long v, unsigned int b)
  * instruction boundary inside the rewritten bytes resume at the same
  * place in the trampoline: the new bytes there are no instruction.
  */
+static void move_if_stopped(struct task_struct *t, unsigned long start,
+			    unsigned long entry)
+{
+	struct pt_regs *regs = task_pt_regs(t);
+
+	if (regs->ip > start && regs->ip < start + ABCOM_JMP_LEN) {
+		regs->ip = tramp_place(entry, regs->ip - start);
+		xlibos_abcom_stats.resumed++;
+	}
+}
+
 static void move_stopped_tasks(struct mm_struct *mm, unsigned long start,
 			       unsigned long entry)
 {
 	struct task_struct *p, *t;
-	struct pt_regs *regs = task_pt_regs(current);
 
 	if (atomic_read(&mm->mm_users) == 1) {	/* ours alone */
-		if (regs->ip > start && regs->ip < start + ABCOM_JMP_LEN) {
-			regs->ip = tramp_place(entry, regs->ip - start);
-			xlibos_abcom_stats.resumed++;
-		}
+		move_if_stopped(current, start, entry);
 		return;
 	}
 	rcu_read_lock();
-	for_each_process_thread(p, t) {
-		struct pt_regs *regs = task_pt_regs(t);
-
-		if (t->mm == mm && regs->ip > start &&
-		    regs->ip < start + ABCOM_JMP_LEN) {
-			regs->ip = tramp_place(entry, regs->ip - start);
-			xlibos_abcom_stats.resumed++;
-		}
-	}
+	for_each_process_thread(p, t)
+		if (t->mm == mm)
+			move_if_stopped(t, start, entry);
 	rcu_read_unlock();
 }
 
@@ -472,13 +462,16 @@ static bool patch_begin(struct mm_struct *mm, struct xlibos_abcom_mm *am,
 	if (!ok)
 		return false;
 	mmap_read_lock(mm);
-	patch_pages_init(pp, mm);
+	*pp = (struct patch_pages){ .mm = mm };
 	return true;
 }
 
 static void patch_end(struct patch_pages *pp)
 {
-	patch_pages_done(pp);
+	unsigned int i;
+
+	for (i = 0; i < PATCH_PAGES; i++)
+		patch_pages_drop(pp, i);
 	mmap_read_unlock(pp->mm);
 }
 
@@ -541,6 +534,7 @@ void xlibos_abcom_load(unsigned long addr)
 	struct xlibos_abcom_mm *am;
 	struct xlibos_site_table *t;
 	struct patch_pages pp;
+	bool begun = false;
 	struct file *file;
 	size_t n;
 
@@ -549,22 +543,24 @@ void xlibos_abcom_load(unsigned long addr)
 		return;
 	t = xlibos_sites_of(file);
 	am = t ? abcom_mm(mm) : NULL;
-	s = am ? xlibos_sites_from(t, page - delta, &n) : NULL;
-	/* any window to patch that starts in this page? */
-	while (s && n && s->start + delta < page)
-		s++, n--;
-	if (!s || !n || s->start + delta >= page + PAGE_SIZE ||
-	    !patch_begin(mm, am, &pp))
+	if (!am)
 		goto out;
-	for (; n; s++, n--) {
+	/* every window that starts in this page; one batch for them all */
+	for (s = xlibos_sites_from(t, page - delta, &n); n; s++, n--) {
 		if (s->start + delta >= page + PAGE_SIZE)
 			break;
-		if (s->start + delta < start ||
+		if (s->start + delta < page || s->start + delta < start ||
 		    s->addr + s->syscall_len + delta > end)
 			continue;
+		if (!begun) {
+			begun = patch_begin(mm, am, &pp);
+			if (!begun)
+				break;
+		}
 		patch_site(&pp, am, s, delta, &xlibos_abcom_stats.patched_load);
 	}
-	patch_end(&pp);
+	if (begun)
+		patch_end(&pp);
 out:
 	fput(file);
 }

@@ -83,7 +83,7 @@ bool xlibos_fpstate_save(struct _fpstate_64 *fp, size_t size)
 {
 	u64 mask = host_xstate.xfeatures;
 
-	if (!xlibos_fpstate_saveable() || host_xstate.extended_size > size ||
+	if (!xlibos_fpstate_saveable() ||
 	    host_xstate.xstate_size + FP_XSTATE_MAGIC2_SIZE > size)
 		return false;
 	/* XSAVE leaves the rest of the header, which must be zero, alone */

@@ -152,7 +152,8 @@ static void __noreturn spare_run_task(void *arg)
 	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &none, NULL, sizeof(none));
 	if (s->thread)
 		xlibos_cloned_task_start(p);
-	xlibos_forked_task_start(p);
+	else
+		xlibos_forked_task_start(p);
 }
 
 /*
@@ -192,6 +193,7 @@ static void __noreturn spare_wait(void *arg)
 	struct __kernel_timespec abs;
 	u64 deadline;
 	u32 state;
+	bool expired;
 	struct host_stack off = { .ss_flags = SS_DISABLE };
 
 	/* the dead task's alternate stack is freed; no user memory here */
@@ -208,13 +210,13 @@ static void __noreturn spare_wait(void *arg)
 		state = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
 		if (state == SLOT_ASSIGNED)
 			break;
+		expired = state == SLOT_READY && spare_clock_ns() >= deadline;
 		/* a thread ends freeing its slot, off the slot's stack */
 		if (s->thread && (state == SLOT_CLEANING ||
-				  (state == SLOT_READY &&
-				   spare_clock_ns() >= deadline &&
+				  (expired &&
 				   slot_move(s, SLOT_READY, SLOT_CLEANING))))
 			xlibos_host_thread_exit_wake(&s->state, SLOT_EMPTY);
-		if (state == SLOT_READY && spare_clock_ns() >= deadline &&
+		if (!s->thread && expired &&
 		    slot_move(s, SLOT_READY, SLOT_EMPTY))
 			xlibos_host_exit_process(0);
 		/* CLAIMED lasts a few stores: no sleep with a past deadline */
@@ -248,33 +250,52 @@ void xlibos_spare_retire(struct task_struct *prev, u32 *word, u32 val)
 		dismiss_threads(t->host_pid);
 }
 
-static struct spare_slot *claim_spare(struct task_struct *p, bool resume)
+/*
+ * A waiting spare for task @p: a spare host process, or with @thread_of a
+ * spare thread of host process @thread_of.
+ */
+static struct spare_slot *claim_spare(struct task_struct *p, bool resume,
+				      int thread_of)
 {
 	struct spare_slot *s;
 	int i;
 
 	for (i = 0; i < SPARE_SLOTS; i++) {
 		s = &slots[i];
-		if (!s->thread && slot_move(s, SLOT_READY, SLOT_CLAIMED)) {
-			s->task = p;
-			s->resume = resume;
-			return s;
+		if (s->thread != !!thread_of ||
+		    (thread_of && READ_ONCE(s->host_pid) != thread_of) ||
+		    !slot_move(s, SLOT_READY, SLOT_CLAIMED))
+			continue;
+		if (thread_of && s->host_pid != thread_of) {
+			/* emptied and taken again meanwhile: not ours */
+			__atomic_store_n(&s->state, SLOT_READY,
+					 __ATOMIC_RELEASE);
+			continue;
 		}
+		s->task = p;
+		s->resume = resume;
+		return s;
 	}
 	return NULL;
+}
+
+/* The claimed spare @s is to run @p, as its host thread. */
+static void hand_over(struct spare_slot *s, struct task_struct *p)
+{
+	p->thread.host_pid = s->host_pid;
+	p->thread.host_tid = s->host_tid;
+	__atomic_store_n(&s->state, SLOT_ASSIGNED, __ATOMIC_RELEASE);
+	xlibos_futex_wake(&s->state, 1);
 }
 
 /* A fork's child task @p gets a spare host process, if one waits. */
 bool xlibos_spare_take(struct task_struct *p)
 {
-	struct spare_slot *s = claim_spare(p, false);
+	struct spare_slot *s = claim_spare(p, false, 0);
 
 	if (s) {
-		p->thread.host_pid = s->host_pid;
-		p->thread.host_tid = s->host_tid;
 		p->mm->context.host_pid = s->host_pid;
-		__atomic_store_n(&s->state, SLOT_ASSIGNED, __ATOMIC_RELEASE);
-		xlibos_futex_wake(&s->state, 1);
+		hand_over(s, p);
 	}
 	return s;
 }
@@ -285,29 +306,11 @@ bool xlibos_spare_take(struct task_struct *p)
  */
 bool xlibos_spare_thread_take(struct task_struct *p)
 {
-	int pid = current->thread.host_pid;
-	struct spare_slot *s;
-	int i;
+	struct spare_slot *s = claim_spare(p, false, current->thread.host_pid);
 
-	for (i = 0; i < SPARE_SLOTS; i++) {
-		s = &slots[i];
-		if (!s->thread || READ_ONCE(s->host_pid) != pid ||
-		    !slot_move(s, SLOT_READY, SLOT_CLAIMED))
-			continue;
-		if (s->host_pid != pid) {	/* reused meanwhile */
-			__atomic_store_n(&s->state, SLOT_READY,
-					 __ATOMIC_RELEASE);
-			continue;
-		}
-		s->task = p;
-		s->resume = false;
-		p->thread.host_pid = s->host_pid;
-		p->thread.host_tid = s->host_tid;
-		__atomic_store_n(&s->state, SLOT_ASSIGNED, __ATOMIC_RELEASE);
-		xlibos_futex_wake(&s->state, 1);
-		return true;
-	}
-	return false;
+	if (s)
+		hand_over(s, p);
+	return s;
 }
 
 /*
@@ -349,7 +352,7 @@ void xlibos_spare_unclaim_old(struct xlibos_spare_retire *r)
 bool xlibos_spare_move_here(const struct xlibos_spare_retire *r,
 			    int *host_pid, int *host_tid)
 {
-	struct spare_slot *s = claim_spare(current, true);
+	struct spare_slot *s = claim_spare(current, true, 0);
 
 	if (!s)
 		return false;

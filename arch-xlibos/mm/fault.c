@@ -426,11 +426,33 @@ retry:
 	return 0;
 }
 
+/*
+ * A user access @err at @addr, as a fault by user code: Linux's fault
+ * handler, abcom's patching of a code page before any of its code runs,
+ * and for a read or exec, the window around it mirrored (with @mkyoung,
+ * its old ptes too).  Returns 0, or the signal and *@code to raise.
+ */
+static int user_fault(struct pt_regs *regs, unsigned long addr,
+		      unsigned long err, bool mkyoung, int *code)
+{
+	bool code_page, patch;
+	int ret;
+
+	ret = handle_user_fault(regs, addr, err, true, code, &code_page);
+	if (ret)
+		return ret;
+	patch = code_page && xlibos_abcom_mode == XLIBOS_ABCOM_FULL;
+	if (patch)
+		xlibos_abcom_load(addr);
+	if (!(err & X86_PF_WRITE))
+		mirror_around(current->mm, addr, patch, mkyoung);
+	return 0;
+}
+
 /* A fault taken by guest user code. */
 void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 			    unsigned long err, int sig, int si_code)
 {
-	bool code_page, patch;
 	int code, ret;
 
 	if (addr >= TASK_SIZE) {
@@ -438,37 +460,23 @@ void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 		return;
 	}
 	/* A host SIGBUS is a mapping past the end of its file: same answer. */
-	ret = handle_user_fault(regs, addr, err, true, &code, &code_page);
-	if (ret) {
+	ret = user_fault(regs, addr, err, false, &code);
+	if (ret)
 		force_sig_fault(ret, code, (void __user *)addr);
-		return;
-	}
-	patch = code_page && xlibos_abcom_mode == XLIBOS_ABCOM_FULL;
-	if (patch)
-		xlibos_abcom_load(addr);	/* before any of its code runs */
-	if (!(err & X86_PF_WRITE))
-		mirror_around(current->mm, addr, patch, false);
 }
 
 /*
- * Fault in the file page at @addr for a user access @err (read or exec)
- * and mirror the window around it, old ptes too: a new program is about
- * to use them.  Nothing happens where the access would fail.
+ * Take the fault of a user access @err (read or exec) at @addr now, as
+ * user code would, with the window around it, old ptes too: a new program
+ * is about to use them.  Nothing happens where the access would fail.
  */
-static void prefault_file(struct mm_struct *mm, unsigned long addr,
-			  unsigned long err)
+static void prefault_file(unsigned long addr, unsigned long err)
 {
 	struct pt_regs regs = { .cs = XLIBOS_USER_CS };
-	bool code_page, patch;
 	int code;
 
-	if (addr >= TASK_SIZE ||
-	    handle_user_fault(&regs, addr, err, true, &code, &code_page))
-		return;
-	patch = code_page && xlibos_abcom_mode == XLIBOS_ABCOM_FULL;
-	if (patch)
-		xlibos_abcom_load(addr);
-	mirror_around(mm, addr, patch, true);
+	if (addr < TASK_SIZE)
+		user_fault(&regs, addr, err, true, &code);
 }
 
 /* An entry of the auxiliary vector exec gave @mm; TASK_SIZE if none. */
@@ -483,16 +491,6 @@ static unsigned long auxv_entry(struct mm_struct *mm, unsigned long type)
 	return TASK_SIZE;
 }
 
-/* The pages exec left present in the vma at @addr, up to one pte table. */
-static void mirror_exec_written(struct mm_struct *mm, unsigned long addr)
-{
-	unsigned long end = min(ALIGN(addr + 1, PMD_SIZE),
-				addr + AROUND_PAGES * PAGE_SIZE);
-
-	if (addr < TASK_SIZE)
-		mirror_present(mm, addr & PAGE_MASK, end);
-}
-
 /* At most this many of a new program's file mappings are prefaulted. */
 #define EXEC_PREFAULT_VMAS	16
 
@@ -501,16 +499,19 @@ static void mirror_exec_written(struct mm_struct *mm, unsigned long addr)
  * through the LibOS's own mapping of their frames, and is about to write
  * the auxiliary vector and the pointers below them (create_elf_tables()),
  * through the host mirror.  Mirror the stack's present pages first, so
- * those writes and the program's reads of its strings take no host fault.
+ * those writes and the program's reads of its strings take no host fault:
+ * up to a fault-around window's worth, within one pte table.
  * (setup_arg_pages() calls this too, for a stack top with nothing there.)
  */
 unsigned long arch_align_stack(unsigned long sp)
 {
 	struct mm_struct *mm = current->mm;
+	unsigned long start = sp & PAGE_MASK;
 
-	if (mm && mm->context.host_pid == current->thread.host_pid) {
+	if (sp < TASK_SIZE && xlibos_mirrored_here(mm)) {
 		mmap_read_lock(mm);
-		mirror_exec_written(mm, sp);
+		mirror_present(mm, start, min(ALIGN(sp + 1, PMD_SIZE),
+					      start + AROUND_PAGES * PAGE_SIZE));
 		mmap_read_unlock(mm);
 	}
 	return sp;
@@ -533,32 +534,28 @@ void xlibos_prefault_exec(unsigned long pc)
 	unsigned long phdr;
 	struct vm_area_struct *vma;
 	int i, n = 0;
+	VMA_ITERATOR(vmi, mm, 0);
 
-	if (!mm || mm->context.host_pid != current->thread.host_pid)
+	if (!xlibos_mirrored_here(mm))
 		return;
 	phdr = auxv_entry(mm, AT_PHDR);
-	prefault_file(mm, pc, X86_PF_USER | X86_PF_INSTR);
-	prefault_file(mm, phdr, X86_PF_USER);
+	prefault_file(pc, X86_PF_USER | X86_PF_INSTR);
+	prefault_file(phdr, X86_PF_USER);
 
 	mmap_read_lock(mm);
-	{
-		VMA_ITERATOR(vmi, mm, 0);
-
-		for_each_vma(vmi, vma) {
-			if (n == EXEC_PREFAULT_VMAS)
-				break;
-			if (!vma->vm_file || (pc >= vma->vm_start &&
-			    pc < vma->vm_end) || (phdr >= vma->vm_start &&
-			    phdr < vma->vm_end))
-				continue;
-			starts[n] = vma->vm_start;
-			errs[n++] = X86_PF_USER | (vma->vm_flags & VM_EXEC ?
-						   X86_PF_INSTR : 0);
-		}
+	for_each_vma(vmi, vma) {
+		if (n == EXEC_PREFAULT_VMAS)
+			break;
+		if (!vma->vm_file || (pc >= vma->vm_start && pc < vma->vm_end) ||
+		    (phdr >= vma->vm_start && phdr < vma->vm_end))
+			continue;
+		starts[n] = vma->vm_start;
+		errs[n++] = X86_PF_USER |
+			    (vma->vm_flags & VM_EXEC ? X86_PF_INSTR : 0);
 	}
 	mmap_read_unlock(mm);
 	for (i = 0; i < n; i++)
-		prefault_file(mm, starts[i], errs[i]);
+		prefault_file(starts[i], errs[i]);
 	mirror_abcom_area(mm);
 }
 

@@ -67,7 +67,8 @@ void xlibos_pte_changed(struct mm_struct *mm, unsigned long addr,
 	note_downgrade(&mm->context, addr & PAGE_MASK);
 }
 
-static bool mirrored_here(struct mm_struct *mm)
+/* Whether the calling host process is the one that mirrors @mm. */
+bool xlibos_mirrored_here(struct mm_struct *mm)
 {
 	return mm && mm->context.host_pid &&
 	       mm->context.host_pid == current->thread.host_pid;
@@ -78,7 +79,7 @@ static void flush_user_range(struct mm_struct *mm, unsigned long start,
 {
 	if (!mm || !mm->context.host_pid)
 		return;
-	if (!mirrored_here(mm)) {
+	if (!xlibos_mirrored_here(mm)) {
 		WRITE_ONCE(mm->context.stale, 1);
 		return;
 	}
@@ -141,7 +142,7 @@ static void flush_downgraded(struct mm_struct *mm, unsigned long start,
 		ctx->nr_downgraded = 0;
 		return;
 	}
-	if (!mirrored_here(mm)) {
+	if (!xlibos_mirrored_here(mm)) {
 		/* nothing is mirrored, or the mirror drops it all (stale) */
 		flush_user_range(mm, start, end);
 		ctx->nr_downgraded = 0;

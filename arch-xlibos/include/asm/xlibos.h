@@ -112,6 +112,8 @@ void __noreturn xlibos_cloned_task_start(struct task_struct *p);
 
 /* mm/fault.c */
 pte_t *xlibos_lookup_pte(struct mm_struct *mm, unsigned long addr);
+/* mm/tlb.c */
+bool xlibos_mirrored_here(struct mm_struct *mm);
 void xlibos_mirror_forked(struct task_struct *p);
 void xlibos_prefault_forker(void);
 void xlibos_prefault_exec(unsigned long pc);
