@@ -250,9 +250,17 @@ void xlibos_spare_retire(struct task_struct *prev, u32 *word, u32 val)
 		dismiss_threads(t->host_pid);
 }
 
+static bool slot_fits(const struct spare_slot *s, int thread_of)
+{
+	return READ_ONCE(s->thread) == !!thread_of &&
+	       (!thread_of || READ_ONCE(s->host_pid) == thread_of);
+}
+
 /*
  * A waiting spare for task @p: a spare host process, or with @thread_of a
- * spare thread of host process @thread_of.
+ * spare thread of host process @thread_of.  A slot's kind and owner are
+ * only certain once it is claimed: between a look and the claim, a host
+ * thread retiring on its own may have emptied and refilled it.
  */
 static struct spare_slot *claim_spare(struct task_struct *p, bool resume,
 				      int thread_of)
@@ -262,12 +270,10 @@ static struct spare_slot *claim_spare(struct task_struct *p, bool resume,
 
 	for (i = 0; i < SPARE_SLOTS; i++) {
 		s = &slots[i];
-		if (s->thread != !!thread_of ||
-		    (thread_of && READ_ONCE(s->host_pid) != thread_of) ||
+		if (!slot_fits(s, thread_of) ||
 		    !slot_move(s, SLOT_READY, SLOT_CLAIMED))
 			continue;
-		if (thread_of && s->host_pid != thread_of) {
-			/* emptied and taken again meanwhile: not ours */
+		if (!slot_fits(s, thread_of)) {
 			__atomic_store_n(&s->state, SLOT_READY,
 					 __ATOMIC_RELEASE);
 			continue;
