@@ -26,6 +26,8 @@
 
 #define HOST_SIGCHLD		17
 #define NEW_HOST_PROCESS	HOST_SIGCHLD
+#define HOST_SIG_BLOCK		0
+#define HOST_SIG_SETMASK	2
 
 /* Every guest syscall traps; only the hypercall section may call the host. */
 static void install_host_seccomp(void)
@@ -81,8 +83,11 @@ static void host_process_init(struct task_struct *p, bool from_first)
 static void __noreturn forked_process_start(void *arg)
 {
 	struct task_struct *p = arg;
+	u64 none = 0;
 
 	host_process_init(p, p->thread.created_in_first);
+	/* its own alternate stack is set: host signals may come */
+	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &none, NULL, sizeof(none));
 	xlibos_forked_task_start(p);
 }
 
@@ -97,14 +102,25 @@ void __noreturn xlibos_forked_task_start(struct task_struct *p)
 /* copy_thread() of a fork: a new host process for the child's new mm. */
 long xlibos_fork_host_process(struct task_struct *p)
 {
+	u64 all = ~0ULL, mask;
 	long pid;
 
 	if (xlibos_spare_take(p))
 		return 0;
 	p->thread.created_in_first = current->thread.host_pid == xlibos_host_pid;
+	/*
+	 * The new process starts with our host signal settings.  On the fast
+	 * path our alternate stack is armed, and a host signal the child took
+	 * before setting its own would be written over ours, where a frame
+	 * of ours may be live: init died that way, returning to address 0
+	 * (about one run in a hundred under load).  So the child starts with
+	 * every host signal blocked.
+	 */
+	hc4(rt_sigprocmask, HOST_SIG_BLOCK, &all, &mask, sizeof(mask));
 	pid = xlibos_host_clone(NEW_HOST_PROCESS,
 				(unsigned long)task_pt_regs(p) & ~15UL,
 				forked_process_start, p);
+	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &mask, NULL, sizeof(mask));
 	if (pid < 0)
 		return pid;
 	p->thread.host_pid = pid;
@@ -183,7 +199,7 @@ void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 	next->context.stale = 0;
 	WRITE_ONCE(xlibos_vcpu.owner_pid, pid);
 	WRITE_ONCE(xlibos_vcpu.owner_tid, tid);
-	hc4(rt_sigprocmask, 2 /* SIG_SETMASK */, &none, NULL, sizeof(none));
+	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &none, NULL, sizeof(none));
 }
 
 /* Drop every user mapping of this host process if @mm changed elsewhere. */
