@@ -3,11 +3,11 @@
  * The C half of the abcom fast path (fast_entry.S): the system call runs
  * through the same table and generic entry code as on the slow path.  What
  * the fast path cannot do without a host signal frame (deliver a signal:
- * the frame needs the FPU state; exec, rt_sigreturn: they need the frame
- * itself) it leaves to the slow path by returning through
- * xlibos_fast_trap, with thread.fast_defer saying what is left to do.
- * fork and clone run here: the child's FPU state is saved from the
- * registers, which still hold the program's.
+ * the frame needs the FPU state; rt_sigreturn: it needs the frame itself)
+ * it leaves to the slow path by returning through xlibos_fast_trap, with
+ * thread.fast_defer saying what is left to do.  fork and clone run here:
+ * the child's FPU state is saved from the registers, which still hold the
+ * program's.  So does exec, which loads the initial state into them.
  */
 #include <linux/entry-common.h>
 #include <linux/sched.h>
@@ -26,10 +26,11 @@ static bool needs_host_frame(unsigned long nr)
 	case __NR_fork:
 	case __NR_vfork:
 		/* the child's FPU state: saved from the registers if we can */
-		return !xlibos_fpstate_saveable();
-	case __NR_rt_sigreturn:
 	case __NR_execve:
 	case __NR_execveat:
+		/* the new program's: reset in the registers, as XSAVE allows */
+		return !xlibos_fpstate_saveable();
+	case __NR_rt_sigreturn:
 		return true;
 	default:
 		return false;
@@ -91,10 +92,13 @@ unsigned long xlibos_fast_syscall(struct pt_regs *regs)
 		return defer(XLIBOS_FAST_DEFER_SYSCALL);
 
 	nr = fast_enter(regs, nr);
+	xlibos_syscall_prefault(regs, nr);
 	if (likely((unsigned long)nr < xlibos_nr_syscalls))
 		regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx,
 					      regs->r10, regs->r8, regs->r9);
 	local_irq_disable();
+	if (unlikely(tsk->thread.fpu_reset))
+		xlibos_fpu_reset_regs();	/* an exec */
 	if (unlikely(exit_work_pending(tsk)))
 		return defer(XLIBOS_FAST_DEFER_EXIT);
 	/* no work pending: the generic exit would only do its hooks */

@@ -96,6 +96,7 @@ static void user_syscall(struct pt_regs *regs, bool trapped)
 		if (xlibos_abcom_mode != XLIBOS_ABCOM_OFF)
 			xlibos_abcom_online(regs);
 	}
+	xlibos_syscall_prefault(regs, nr);
 	if (likely((unsigned long)nr < xlibos_nr_syscalls))
 		regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx,
 					      regs->r10, regs->r8, regs->r9);

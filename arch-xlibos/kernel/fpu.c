@@ -96,6 +96,30 @@ bool xlibos_fpstate_save(struct _fpstate_64 *fp, size_t size)
 	return true;
 }
 
+/* XSAVE legacy area and header: XSTATE_BV 0 (all components initial) */
+static const struct {
+	struct _fpstate_64 legacy;
+	u64 header[8];
+} init_xstate __aligned(64) = {
+	.legacy = { .cwd = FCW_DEFAULT, .mxcsr = MXCSR_DEFAULT },
+};
+
+/*
+ * The fast path's exec: the registers still hold the old program's FPU
+ * state, and no host frame will replace it, so load the initial state
+ * into them (XRSTOR of a header with XSTATE_BV 0) before the return.
+ */
+void xlibos_fpu_reset_regs(void)
+{
+	u64 mask = host_xstate.xfeatures;
+
+	asm volatile("xrstor64 (%0)"
+		     : : "r" (&init_xstate), "a" ((u32)mask),
+		       "d" ((u32)(mask >> 32))
+		     : "memory");
+	current->thread.fpu_reset = 0;
+}
+
 /* Host rt_sigframe, as the host kernel reads it on rt_sigreturn. */
 struct host_rt_sigframe {
 	u64 pretcode;

@@ -161,6 +161,7 @@ void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 {
 	struct task_struct *tsk = current;
 	bool from_first = tsk->thread.host_pid == xlibos_host_pid;
+	bool in_handler = tsk->thread.host_uc;
 	struct xlibos_spare_retire old;
 	u64 none = 0;
 	long ret;
@@ -172,11 +173,14 @@ void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 	 * The stack must stay as it is, since the host signal frame this
 	 * exec returns through may be on it.  A spare host process has no
 	 * user mappings and its filter already; it got this task's GS, and
-	 * its alternate stack is off as ours is inside a handler.
+	 * its alternate stack is off, as ours is inside a handler.  On the
+	 * fast path (no handler) it is armed here, as ours was.
 	 */
 	xlibos_spare_claim_old(prev, &old);
 	if (xlibos_spare_move_here(&old, &pid, &tid)) {
 		hc2(arch_prctl, ARCH_SET_FS, tsk->thread.fsbase);
+		if (!in_handler)
+			xlibos_host_altstack_arm(tsk);
 	} else {
 		ret = xlibos_host_fork_here(NEW_HOST_PROCESS, old.stack_top,
 					    old.fn, old.arg);

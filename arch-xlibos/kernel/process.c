@@ -36,7 +36,8 @@ static unsigned long init_altstack[ALTSTACK_SIZE / sizeof(long)]
 	__aligned(PAGE_SIZE);
 
 /* Runs on the host thread that backs @t, before it does anything else. */
-void xlibos_host_thread_init(struct task_struct *t)
+/* Host signals come on @t's alternate stack (SS_AUTODISARM: nesting works). */
+void xlibos_host_altstack_arm(struct task_struct *t)
 {
 	struct host_stack ss = {
 		.ss_sp = t->thread.altstack,
@@ -44,12 +45,15 @@ void xlibos_host_thread_init(struct task_struct *t)
 		.ss_size = ALTSTACK_SIZE,
 	};
 
+	hc2(sigaltstack, &ss, NULL);
+}
+
+void xlibos_host_thread_init(struct task_struct *t)
+{
 	if (t == &init_task)
 		t->thread.altstack = init_altstack;
-	ss.ss_sp = t->thread.altstack;
-
 	hc2(arch_prctl, ARCH_SET_GS, &t->thread.self);
-	hc2(sigaltstack, &ss, NULL);
+	xlibos_host_altstack_arm(t);
 }
 
 static void wait_for_vcpu(struct thread_struct *t)
@@ -275,6 +279,7 @@ void flush_thread(void)
 	current->thread.fpu_reset = 1;
 	current->thread.fsbase = 0;
 	current->thread.gsbase = 0;
+	hc2(arch_prctl, ARCH_SET_FS, 0);
 }
 
 unsigned long __get_wchan(struct task_struct *p)

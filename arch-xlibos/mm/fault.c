@@ -525,7 +525,7 @@ unsigned long arch_align_stack(unsigned long sp)
  * and the abcom area.  Map them now, a host mmap per run of frames instead
  * of a host fault per page.  Its stack is mapped already
  * (arch_align_stack()), and so is the data page whose tail exec cleared
- * (by that write).
+ * (xlibos_clear_user()).
  */
 void xlibos_prefault_exec(unsigned long pc)
 {
@@ -577,4 +577,49 @@ bool xlibos_kernel_user_fault(unsigned long addr, unsigned long err)
 		return mirror_user_page(current->mm, addr, err);
 	return handle_user_fault(&regs, addr, err & ~X86_PF_INSTR, false,
 				 &code, &code_page) == 0;
+}
+
+/*
+ * The LibOS is about to access user memory at @addr (@err as a fault on
+ * it would say), where a miss is likely: unless its page is mirrored here
+ * with those rights, take the fault now, which saves the host signal.
+ */
+void xlibos_uaccess_prefault(unsigned long addr, unsigned long err)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long v = 0;
+	pte_t *ptep;
+
+	if (addr >= TASK_SIZE || faulthandler_disabled() ||
+	    !xlibos_mirrored_here(mm) || !mmap_read_trylock(mm))
+		return;
+	ptep = xlibos_lookup_pte(mm, addr);
+	if (ptep)
+		v = pte_val(READ_ONCE(*ptep));
+	mmap_read_unlock(mm);
+	if ((v & _PAGE_MIRRORED) &&
+	    (!(err & X86_PF_WRITE) || ((v & _PAGE_RW) && (v & _PAGE_DIRTY))))
+		return;
+	xlibos_kernel_user_fault(addr, err);
+}
+
+/*
+ * System call @nr is about to read user memory that is likely not mirrored
+ * here: exec's file name, after a fork, is in a page of the parent's that
+ * the child has not touched.
+ */
+void xlibos_syscall_prefault(const struct pt_regs *regs, long nr)
+{
+	if (nr == __NR_execve)
+		xlibos_uaccess_prefault(regs->di, 0);
+	else if (nr == __NR_execveat)
+		xlibos_uaccess_prefault(regs->si, 0);
+}
+
+/* Mostly exec's clearing of a new program's bss tail: a page not mapped. */
+unsigned long xlibos_clear_user(void __user *to, unsigned long n)
+{
+	if (n)
+		xlibos_uaccess_prefault((unsigned long)to, X86_PF_WRITE);
+	return xlibos_clear_nofault((__force void *)to, n);
 }

@@ -4,7 +4,7 @@
  * execve of this program again (through /proc/self/exe), a child killed,
  * stopped and continued, getppid, sessions and process groups,
  * exit_group with threads still running, and the FPU/SSE state a forked
- * child starts with.  (vfork and posix_spawn: vfork.c)
+ * child and an exec'd program start with.  (vfork and posix_spawn: vfork.c)
  */
 #include "guest_test.h"
 
@@ -59,8 +59,49 @@ static long fork_keeps_fpu(int *same)
 	return ret;
 }
 
+/*
+ * A raw execve of this program with "child-fpu", MXCSR, the x87 control
+ * word and xmm8 set as above: only returns if the exec fails.
+ */
+static void exec_with_fpu_set(const char *self)
+{
+	static const unsigned long long pattern[2] = {
+		0x0123456789abcdefULL, 0xfedcba9876543210ULL };
+	const char *args[] = { self, "child-fpu", NULL };
+	unsigned int mxcsr_in = 0x7f80;
+	unsigned short fcw_in = 0x0b7f;
+	long ret;
+
+	__asm__ volatile("ldmxcsr %[mi]\n\t"
+			 "fldcw %[fi]\n\t"
+			 "movdqu %[pat], %%xmm8\n\t"
+			 "mov $59, %%eax\n\t"
+			 "syscall"
+			 : "=&a" (ret)
+			 : [mi] "m" (mxcsr_in), [fi] "m" (fcw_in),
+			   [pat] "m" (pattern), "D" (self), "S" (args), "d" (environ)
+			 : "rcx", "r11", "xmm8", "memory");
+	(void)ret;
+}
+
+/* What exec_with_fpu_set() started: 0 if the FPU state is the initial one. */
+static int child_fpu(void)
+{
+	unsigned long long out[2];
+	unsigned int mxcsr;
+	unsigned short fcw;
+
+	__asm__ volatile("movdqu %%xmm8, %[out]\n\t"
+			 "stmxcsr %[mo]\n\t"
+			 "fnstcw %[fo]"
+			 : [out] "=m" (out), [mo] "=m" (mxcsr), [fo] "=m" (fcw));
+	return mxcsr == 0x1f80 && fcw == 0x037f && !out[0] && !out[1] ? 0 : 1;
+}
+
 static int child_mode(int argc, char **argv)
 {
+	if (!strcmp(argv[1], "child-fpu"))
+		return child_fpu();
 	if (!strcmp(argv[1], "child-echo")) {
 		for (int i = 2; i < argc; i++)
 			printf("child arg %d: %s\n", i - 2, argv[i]);
@@ -230,6 +271,16 @@ int main(int argc, char **argv)
 		check("a forked child starts with them too",
 		      WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
+
+	/* and across exec: the new program starts with the initial state */
+	pid = fork();
+	if (pid == 0) {
+		exec_with_fpu_set("/proc/self/exe");
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	checkf("an exec'd program starts with the initial MXCSR, x87 control word and xmm8",
+	       WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
 
 	/* sessions and process groups */
 	pid = fork();

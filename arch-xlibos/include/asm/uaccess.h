@@ -40,10 +40,12 @@ do {									\
 
 unsigned long xlibos_clear_nofault(void *to, unsigned long n);
 
+unsigned long xlibos_clear_user(void __user *to, unsigned long n);
+
 static inline __must_check unsigned long
 __clear_user(void __user *to, unsigned long n)
 {
-	return xlibos_clear_nofault((__force void *)to, n);
+	return xlibos_clear_user(to, n);
 }
 
 #define __clear_user __clear_user

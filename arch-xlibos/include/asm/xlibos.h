@@ -41,6 +41,7 @@ void xlibos_irq_host_init(void);
 
 /* process.c: per host thread set-up (GS base, alternate signal stack) */
 void xlibos_host_thread_init(struct task_struct *t);
+void xlibos_host_altstack_arm(struct task_struct *t);
 
 /* uaccess.S: the faulting instructions and where they resume */
 extern char xlibos_nofault_insn[], xlibos_nofault_fixup[];
@@ -78,6 +79,7 @@ void xlibos_run_pending_irqs(struct pt_regs *regs);
 size_t xlibos_fpstate_size(const struct _fpstate_64 *fp);
 void xlibos_fpu_fixup(struct ucontext *uc);
 bool xlibos_fpstate_saveable(void);
+void xlibos_fpu_reset_regs(void);
 bool xlibos_fpstate_save(struct _fpstate_64 *fp, size_t size);
 void __noreturn xlibos_enter_user(struct pt_regs *regs,
 				  const struct _fpstate_64 *fpstate);
@@ -120,6 +122,8 @@ void xlibos_prefault_exec(unsigned long pc);
 void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 			    unsigned long err, int sig, int si_code);
 bool xlibos_kernel_user_fault(unsigned long addr, unsigned long err);
+void xlibos_uaccess_prefault(unsigned long addr, unsigned long err);
+void xlibos_syscall_prefault(const struct pt_regs *regs, long nr);
 
 /* traps.c */
 void xlibos_traps_host_init(void);
