@@ -63,7 +63,7 @@
  * tables computed by another version (the loader's cache, tables handed
  * to the LibOS) are not used.
  */
-#define ABCOM_VERSION 3
+#define ABCOM_VERSION 4
 
 /* --- results and errors ------------------------------------------------ */
 
@@ -156,6 +156,10 @@ enum abcom_reason {
  * LibOS must then return from the call into the trampoline, so that a
  * restart (rip - 2) lands there too, and move threads stopped at a
  * boundary inside the 7 bytes (including right after the old syscall).
+ * One displaced instruction before the syscall may be rip-relative
+ * (riprel_disp): the trampoline's copy gets its disp32 adjusted, which
+ * works where the trampoline is within 2 GB of what it addresses (the
+ * LibOS checks, and leaves the site alone otherwise).
  * A patch rewrites [start, start + patch_len).
  */
 struct abcom_site {
@@ -176,6 +180,9 @@ struct abcom_site {
 				     window, see below), usually 0 */
 	uint8_t n_bounds;         /* original instruction starts, as offsets */
 	uint8_t bounds[ABCOM_MAX_BOUNDS];
+	uint8_t riprel_disp;      /* a displaced rip-relative instruction: its
+				     disp32's offset in the window (0: none) */
+	uint8_t riprel_end;       /* ... and its end's, what disp32 counts from */
 	uint8_t bytes[ABCOM_MAX_WINDOW]; /* original bytes of the window */
 };
 
@@ -251,6 +258,8 @@ struct abcom_patch {
 	uint8_t new_bytes[ABCOM_JMP_LEN];
 	uint8_t displaced_len;             /* == site->syscall_off */
 	uint8_t displaced[ABCOM_MAX_WINDOW];
+	uint8_t riprel_disp, riprel_end;   /* == site's: the trampoline's copy
+					      of that disp32 is relocated */
 	uint8_t post_len;                  /* == site->post_len */
 	uint8_t post[ABCOM_MAX_WINDOW];    /* replayed after the call */
 	uint64_t continue_addr;            /* end of the window: where the

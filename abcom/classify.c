@@ -60,7 +60,8 @@ static void set_window(const struct region *r, const struct history *hist,
  * Whatever sets the number, the trampoline replays the displaced
  * instructions verbatim, so a site needs no known number to be rewritten:
  * it needs a window of whole, straight-line, position independent
- * instructions ending in the syscall and at least 7 bytes long.  Take the
+ * instructions ending in the syscall and at least 7 bytes long (one
+ * rip-relative instruction is allowed: see relocatable()).  Take the
  * shortest such run (at most EARLIER_MAX_INSNS / EARLIER_MAX_BYTES).
  */
 static bool replay_window(csh cs, cs_insn *scratch, const struct region *r,
@@ -147,6 +148,41 @@ static void classify_number(csh cs, cs_insn *scratch, const struct region *r,
 			    const struct history *hist, const cs_insn *sys,
 			    struct abcom_site *site, unsigned *flags);
 
+/*
+ * A window displacing one rip-relative instruction (before the syscall)
+ * can still be replayed: the trampoline's copy gets its displacement
+ * adjusted for where it runs, when that is within reach (the LibOS
+ * checks).  Record where the displacement is and where the instruction
+ * ends (what it is relative to), as window offsets.
+ */
+static void relocatable(csh cs, cs_insn *scratch, const struct region *r,
+			struct abcom_site *site, unsigned *flags)
+{
+	uint8_t disp = 0, end = 0;
+	struct insn_facts f;
+
+	for (unsigned i = 0; i + 1 < site->n_bounds; i++) {
+		uint8_t b = site->bounds[i], next = site->bounds[i + 1];
+
+		if (next > site->syscall_off)
+			break;
+		if (!decode_one(cs, scratch, r, site->start + b, next - b))
+			return;
+		decode_facts(scratch, &f);
+		if (!f.rip_relative)
+			continue;
+		if (disp || f.disp_size != 4 || !f.disp_offset)
+			return;
+		disp = b + f.disp_offset;
+		end = next;
+	}
+	if (!disp)
+		return;
+	site->riprel_disp = disp;
+	site->riprel_end = end;
+	*flags &= ~CLASSIFY_RIPREL;
+}
+
 void classify_site(csh cs, cs_insn *scratch, const struct region *r,
 		   const struct history *hist, const cs_insn *sys,
 		   struct abcom_site *site, unsigned *flags)
@@ -156,10 +192,12 @@ void classify_site(csh cs, cs_insn *scratch, const struct region *r,
 	if ((site->cls == ABCOM_ADJ_MOV_EAX || site->cls == ABCOM_ADJ_MOV_RAX ||
 	     site->cls == ABCOM_EARLIER_IMM || site->cls == ABCOM_GO_STACK) &&
 	    !(*flags & CLASSIFY_TOO_FAR) && site->window_len >= ABCOM_JMP_LEN)
-		return;
-	if (!replay_window(cs, scratch, r, hist, sys, site, flags) &&
-	    !forward_window(cs, scratch, r, hist, sys, site, flags))
+		;
+	else if (!replay_window(cs, scratch, r, hist, sys, site, flags) &&
+		 !forward_window(cs, scratch, r, hist, sys, site, flags))
 		set_window(r, hist, 0, sys->address, site);
+	if (*flags & CLASSIFY_RIPREL)
+		relocatable(cs, scratch, r, site, flags);
 }
 
 static void classify_number(csh cs, cs_insn *scratch, const struct region *r,

@@ -155,6 +155,8 @@ void decode_facts(const cs_insn *insn, struct insn_facts *f)
 		if (x->operands[i].type == X86_OP_MEM &&
 		    x->operands[i].mem.base == X86_REG_RIP)
 			f->rip_relative = true;
+	f->disp_offset = f->rip_relative ? x->encoding.disp_offset : 0;
+	f->disp_size = f->rip_relative ? x->encoding.disp_size : 0;
 	f->imm = 0;
 	f->rax = rax_effect(insn, &f->imm);
 }

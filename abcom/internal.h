@@ -42,6 +42,8 @@ struct insn_facts {
 	bool is_syscall;
 	bool has_target;     /* direct jmp/jcc/call/loop: target below */
 	bool rip_relative;   /* uses a rip-relative memory operand */
+	uint8_t disp_offset; /* of its displacement in the instruction ... */
+	uint8_t disp_size;   /* ... and its size, if rip_relative */
 	uint64_t target;
 	enum rax_effect rax;
 	int64_t imm;         /* value rax gets, for RAX_IMM */
@@ -81,7 +83,8 @@ struct region {
  * looking back over `hist` (the instructions right before it), and set
  * CLASSIFY_* flags for scan.c to judge patchability.
  */
-#define CLASSIFY_RIPREL  1u   /* a displaced instruction is rip-relative */
+#define CLASSIFY_RIPREL  1u   /* a displaced instruction is rip-relative,
+				 and its displacement cannot be relocated */
 #define CLASSIFY_TOO_FAR 2u   /* the mov $imm is too far back to displace */
 #define CLASSIFY_REPLAY  4u   /* a window replayed without knowing the number */
 #define CLASSIFY_FORWARD 8u   /* ... that runs past the syscall */

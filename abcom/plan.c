@@ -30,7 +30,8 @@
  *    an instruction there, or restarted onto the old syscall) runs the
  *    original code into the original `syscall` = the slow path, correctly.
  *    The displaced instructions were checked to be position independent
- *    and not branch targets (scan.c).
+ *    (but for one rip-relative instruction, whose displacement the
+ *    trampoline's copy adjusts) and not branch targets (scan.c).
  *
  * Write order (gVisor's idea: make the site trap, fill, first byte last).
  * The 7 bytes span at most two naturally aligned 8-byte words W1, W2:
@@ -92,6 +93,8 @@ int abcom_plan(const struct abcom_site *site, uint32_t slot_addr,
 		out->new_bytes[3 + i] = (uint8_t)(slot_addr >> (8 * i));
 	out->displaced_len = site->syscall_off;
 	memcpy(out->displaced, site->bytes, site->syscall_off);
+	out->riprel_disp = site->riprel_disp;
+	out->riprel_end = site->riprel_end;
 	out->post_len = site->post_len;
 	memcpy(out->post, site->bytes + site->syscall_off + site->syscall_len,
 	       site->post_len);

@@ -282,7 +282,8 @@ static bool map_area(struct mm_struct *mm, struct xlibos_abcom_mm *am)
 /*
  * The trampoline at @t (address @taddr):
  *
- *   +0        the instructions displaced from before the syscall
+ *   +0        the instructions displaced from before the syscall (a
+ *             rip-relative one with its disp32 relocated)
  *   +so       movabs $resume, %rcx    the address after the old syscall
  *             mov %rcx, %r11          where the call returns (or, for a
  *             / movabs $tail, %r11    forward window, the tail below)
@@ -301,6 +302,22 @@ static unsigned long tramp_tail(unsigned long taddr, unsigned int so)
 	return taddr + so + TRAMP_CALL_LEN + 2;
 }
 
+/*
+ * The displaced rip-relative instruction, copied to the same offset of the
+ * trampoline at @taddr: make its disp32 reach the same address from there.
+ */
+static bool relocate(const struct abcom_patch *p, unsigned long taddr, u8 *t)
+{
+	s64 to = (s64)(p->addr + p->riprel_end) +
+		 (s32)get_unaligned_le32(t + p->riprel_disp);
+	s64 disp = to - (s64)(taddr + p->riprel_end);
+
+	if (disp != (s32)disp)
+		return false;
+	put_unaligned_le32((u32)disp, t + p->riprel_disp);
+	return true;
+}
+
 static int build_trampoline(const struct abcom_patch *p, unsigned long taddr,
 			    u8 *t)
 {
@@ -311,6 +328,8 @@ static int build_trampoline(const struct abcom_patch *p, unsigned long taddr,
 	if (size > XLIBOS_ABCOM_TRAMP_SIZE)
 		return -E2BIG;
 	memcpy(t, p->displaced, n);
+	if (p->riprel_disp && !relocate(p, taddr, t))
+		return -ERANGE;
 	t[n++] = 0x48;				/* movabs $resume, %rcx */
 	t[n++] = 0xb9;
 	put_unaligned_le64(p->resume_addr, t + n);

@@ -8,7 +8,8 @@
  * whose mov is too far back) is patched through a replay window: the
  * shortest run of whole, straight-line, position independent instructions
  * ending with the syscall and at least 7 bytes long, at most 4 instructions
- * / 32 bytes back.  The class and number still say where rax comes from.
+ * / 32 bytes back.  One displaced rip-relative instruction is allowed (its
+ * disp32 is relocated in the trampoline); two are not.  The class and number still say where rax comes from.
  * When no such run exists (a control transfer or the region start comes
  * first) the last resort is a forward window: the instructions before the
  * syscall that a replay window could take, then up to 3 straight-line,
@@ -81,6 +82,19 @@ static void expect_one(const char *desc, struct scan s, unsigned at,
 		       unsigned window, enum abcom_reason reason)
 {
 	expect_window(desc, s, at, cls, nr, start, window, 0, reason);
+}
+
+/* One patchable site whose rip-relative displacement is at @disp, counting
+ * from @end (window offsets). */
+static void expect_riprel(const char *desc, struct scan s, unsigned disp,
+			  unsigned end)
+{
+	const struct abcom_site *x = s.n == 1 ? &s.sites[0] : NULL;
+
+	if (!check(!s.err && x && x->patchable && x->riprel_disp == disp &&
+		   x->riprel_end == end, "%s", desc))
+		show(&s);
+	abcom_free(s.sites);
 }
 
 static void expect_none(const char *desc, struct scan s)
@@ -160,9 +174,18 @@ static void dataflow(void)
 	expect_one("test %eax,%eax between only reads eax",
 		   SCAN(0xb8, 39, 0, 0, 0, 0x85, 0xc0, 0x0f, 0x05),
 		   7, ABCOM_EARLIER_IMM, 39, 0, 9, ABCOM_R_NONE);
-	expect_one("EARLIER_IMM with a rip-relative load between: not displaced",
+	expect_one("EARLIER_IMM with a rip-relative load between: displaced, "
+		   "the displacement relocated",
 		   SCAN(0xb8, 231, 0, 0, 0, 0x48, 0x8b, 0x3d, 0, 0, 0, 0, 0x0f, 0x05),
-		   12, ABCOM_EARLIER_IMM, 231, 0, 14, ABCOM_R_RIP_RELATIVE);
+		   12, ABCOM_EARLIER_IMM, 231, 0, 14, ABCOM_R_NONE);
+	expect_riprel("... its disp32 at window offset 8, relative to offset 12",
+		      SCAN(0xb8, 231, 0, 0, 0, 0x48, 0x8b, 0x3d, 0, 0, 0, 0,
+			   0x0f, 0x05), 8, 12);
+	expect_one("EARLIER_IMM with two rip-relative instructions between: "
+		   "unpatchable",
+		   SCAN(0xb8, 231, 0, 0, 0, 0x48, 0x8b, 0x3d, 0, 0, 0, 0,
+			0x48, 0x8d, 0x35, 0, 0, 0, 0, 0x0f, 0x05),
+		   19, ABCOM_EARLIER_IMM, 231, 0, 21, ABCOM_R_RIP_RELATIVE);
 	expect_one("EARLIER_IMM with 5 instructions between: number kept, mov "
 		   "too far back, the last 2 replayed: patchable",
 		   SCAN(0xb8, 1, 0, 0, 0, 0x31, 0xff, 0x31, 0xf6, 0x31, 0xd2,
@@ -207,9 +230,13 @@ static void replay(void)
 		   SCAN(0xbf, 1, 0, 0, 0, 0x89, 0xf2, 0x31, 0xc0, 0x0f, 0x05,
 			0xeb, 0xfa),
 		   9, ABCOM_OTHER, -999, 0, 11, ABCOM_R_NONE);
-	expect_one("replay window displacing a rip-relative lea: unpatchable",
+	expect_one("replay window displacing a rip-relative lea: relocated, "
+		   "patchable",
 		   SCAN(0x48, 0x8d, 0x3d, 0, 0, 0, 0, 0x89, 0xd0, 0x0f, 0x05),
-		   9, ABCOM_REG_NUMBER, -999, 0, 11, ABCOM_R_RIP_RELATIVE);
+		   9, ABCOM_REG_NUMBER, -999, 0, 11, ABCOM_R_NONE);
+	expect_riprel("... its disp32 at window offset 3, relative to offset 7",
+		      SCAN(0x48, 0x8d, 0x3d, 0, 0, 0, 0, 0x89, 0xd0, 0x0f, 0x05),
+		      3, 7);
 	expect_one("a rip-relative lea before the shortest replay window does "
 		   "not matter",
 		   SCAN(0x48, 0x8d, 0x3d, 0, 0, 0, 0, 0xba, 60, 0, 0, 0, 0x89, 0xd0,

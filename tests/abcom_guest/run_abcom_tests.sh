@@ -2,7 +2,8 @@
 # abcom guest tests: static x86-64 programs whose system call sites abcom
 # rewrites (threads sharing a site, signals and restarts through rewritten
 # sites, vfork and clone children leaving through them, the red zone and
-# the register contract, a jump to the old syscall address, bad numbers).
+# the register contract, a jump to the old syscall address, bad numbers,
+# windows with a rip-relative lea).
 # Each tests/abcom_guest/*.c is built with musl-gcc and with gcc -static,
 # run natively and in xlibos with --abcom=full and off (and online for
 # some); stdout and exit status must be identical to the native run.
@@ -27,7 +28,7 @@ build=$top/build/tests/abcom_guest
 
 # Seconds before a hung run counts as a failure.
 RUN_TIMEOUT=60
-PROGS="threads_same_site signals_during_syscalls restart vfork_exit clone_newstack redzone jump_to_old_syscall bad_numbers"
+PROGS="threads_same_site signals_during_syscalls restart vfork_exit clone_newstack redzone jump_to_old_syscall bad_numbers riprel"
 # Also run with --abcom=online: sites rewritten when they first trap, with
 # other threads in them, or while the trapping call blocks and restarts.
 ONLINE="threads_same_site signals_during_syscalls restart jump_to_old_syscall"
@@ -43,6 +44,7 @@ min_fast() {
 	signals_during_syscalls) echo 198000 ;;	# 200000 getppid
 	redzone)		echo 207900 ;;	# 10000 + 200000 getpid
 	bad_numbers)		echo 6930 ;;	# 7 x 1000 -ENOSYS
+	riprel)			echo 1980 ;;	# 1000 uname + 1000 getcwd
 	esac
 }
 
