@@ -18,6 +18,10 @@
  * thread) is handed to it instead of a new host thread: no host clone,
  * exit, signal stack or GS setup.  It also ends after SPARE_IDLE_NS.
  *
+ * Spares count against the host's limit on tasks (a pids cgroup): a host
+ * clone that fails with EAGAIN ends every waiting spare and tries again
+ * (xlibos_spare_release_all), so they never cost the guest a fork.
+ *
  * A spare runs no task: it never owns the vCPU, and until it is handed a
  * task it must not touch current (its %gs still names the dead task) nor
  * any kernel state but its slot.
@@ -39,7 +43,7 @@
 /* Slot states; the state is the futex word a spare waits on. */
 enum {
 	SLOT_EMPTY,		/* no spare */
-	SLOT_CLEANING,		/* a host process is becoming a spare */
+	SLOT_CLEANING,		/* becoming a spare, or dismissed */
 	SLOT_READY,		/* a spare waits */
 	SLOT_CLAIMED,		/* a fork is handing it a task */
 	SLOT_ASSIGNED,		/* task set: the spare is to run it */
@@ -211,14 +215,13 @@ static void __noreturn spare_wait(void *arg)
 		if (state == SLOT_ASSIGNED)
 			break;
 		expired = state == SLOT_READY && spare_clock_ns() >= deadline;
-		/* a thread ends freeing its slot, off the slot's stack */
-		if (s->thread && (state == SLOT_CLEANING ||
-				  (expired &&
-				   slot_move(s, SLOT_READY, SLOT_CLEANING))))
+		/*
+		 * Dismissed or expired, it ends freeing its slot, off the
+		 * slot's stack; a spare process's only thread ends it.
+		 */
+		if (state == SLOT_CLEANING ||
+		    (expired && slot_move(s, SLOT_READY, SLOT_CLEANING)))
 			xlibos_host_thread_exit_wake(&s->state, SLOT_EMPTY);
-		if (!s->thread && expired &&
-		    slot_move(s, SLOT_READY, SLOT_EMPTY))
-			xlibos_host_exit_process(0);
 		/* CLAIMED lasts a few stores: no sleep with a past deadline */
 		if (state == SLOT_READY)
 			xlibos_futex_wait(&s->state, state, &abs);
@@ -317,6 +320,38 @@ bool xlibos_spare_thread_take(struct task_struct *p)
 	if (s)
 		hand_over(s, p);
 	return s;
+}
+
+/*
+ * A host clone failed for want of host tasks (EAGAIN: the container's pids
+ * limit, most likely), and waiting spares count against that limit.  End
+ * every one of them and wait until they are gone.  True if there were
+ * any: then the clone is worth one more try.
+ */
+bool xlibos_spare_release_all(void)
+{
+	unsigned long released = 0;
+	struct spare_slot *s;
+	int i;
+
+	for (i = 0; i < SPARE_SLOTS; i++) {
+		s = &slots[i];
+		if (slot_move(s, SLOT_READY, SLOT_CLEANING)) {
+			xlibos_futex_wake(&s->state, 1);
+			released |= BIT(i);
+		}
+	}
+	for (i = 0; i < SPARE_SLOTS; i++) {
+		s = &slots[i];
+		while ((released & BIT(i)) &&
+		       __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) ==
+		       SLOT_CLEANING)
+			xlibos_futex_wait(&s->state, SLOT_CLEANING, NULL);
+	}
+	/* they free the slot just before their host exit: let that run */
+	if (released)
+		hc0(sched_yield);
+	return released;
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <linux/seccomp.h>
 #include <linux/audit.h>
@@ -117,9 +118,11 @@ long xlibos_fork_host_process(struct task_struct *p)
 	 * every host signal blocked.
 	 */
 	hc4(rt_sigprocmask, HOST_SIG_BLOCK, &all, &mask, sizeof(mask));
-	pid = xlibos_host_clone(NEW_HOST_PROCESS,
-				(unsigned long)task_pt_regs(p) & ~15UL,
-				forked_process_start, p);
+	do {
+		pid = xlibos_host_clone(NEW_HOST_PROCESS,
+					(unsigned long)task_pt_regs(p) & ~15UL,
+					forked_process_start, p);
+	} while (pid == -EAGAIN && xlibos_spare_release_all());
 	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &mask, NULL, sizeof(mask));
 	if (pid < 0)
 		return pid;
@@ -182,8 +185,11 @@ void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 		if (!in_handler)
 			xlibos_host_altstack_arm(tsk);
 	} else {
-		ret = xlibos_host_fork_here(NEW_HOST_PROCESS, old.stack_top,
-					    old.fn, old.arg);
+		do {
+			ret = xlibos_host_fork_here(NEW_HOST_PROCESS,
+						    old.stack_top, old.fn,
+						    old.arg);
+		} while (ret == -EAGAIN && xlibos_spare_release_all());
 		if (ret < 0) {
 			xlibos_spare_unclaim_old(&old);
 			/* Keep going here; the return path tries again. */
@@ -225,12 +231,27 @@ void xlibos_mm_sync_host(struct pt_regs *regs)
 {
 	struct task_struct *tsk = current;
 	struct mm_struct *mm = tsk->mm;
+	u64 none = 0;
+	long ret;
 
 	if (mm->context.host_pid == tsk->thread.host_pid) {
 		xlibos_mm_drop_stale(mm);
 		return;
 	}
 	tsk->thread.created_in_first = tsk->thread.host_pid == xlibos_host_pid;
-	xlibos_host_clone_exit(NEW_HOST_PROCESS, (unsigned long)regs & ~15UL,
-			       migrated_start, tsk);
+	do {
+		ret = xlibos_host_clone_exit(NEW_HOST_PROCESS,
+					     (unsigned long)regs & ~15UL,
+					     migrated_start, tsk);
+	} while (ret == -EAGAIN && xlibos_spare_release_all());
+	/*
+	 * No host process for the new program (the host's task limit): past
+	 * exec's point of no return, so the task dies, as Linux kills a
+	 * process whose exec fails there.
+	 */
+	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &none, NULL, sizeof(none));
+	pr_err("xlibos: pid %d (%s) killed: no host process for its program (%ld)\n",
+	       task_pid_nr(tsk), tsk->comm, ret);
+	local_irq_enable();
+	do_exit(SIGKILL);
 }

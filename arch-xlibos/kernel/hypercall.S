@@ -189,12 +189,18 @@ SYM_FUNC_START(xlibos_host_clone)
 SYM_FUNC_END(xlibos_host_clone)
 
 /*
- * void xlibos_host_clone_exit(flags, stack_top, fn, arg): start fn(arg) in a
+ * long xlibos_host_clone_exit(flags, stack_top, fn, arg): start fn(arg) in a
  * new host thread or process on stack_top, then end the calling host thread.
  * After the clone the caller touches no memory: the new one may be running
- * on the same stack.  A failed clone is fatal for the LibOS.
+ * on the same stack.  Returns -errno only if the clone fails, with host
+ * signals blocked.
  */
 SYM_FUNC_START(xlibos_host_clone_exit)
+	/* kept for a failed clone's return; the new one never pops them */
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
 	movq	%rdi, %r14		/* flags */
 	movq	%rsi, %r15		/* stack */
 	movq	%rcx, %r12		/* arg */
@@ -208,10 +214,11 @@ SYM_FUNC_START(xlibos_host_clone_exit)
 	movq	%r12, %rdi
 	call	*%r13
 	ud2
-2:	movl	$__NR_exit_group, %eax
-	movl	$2, %edi
-	syscall
-	ud2
+2:	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	ret
 SYM_FUNC_END(xlibos_host_clone_exit)
 
 /*

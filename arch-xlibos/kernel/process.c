@@ -157,9 +157,11 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 		if (xlibos_spare_thread_take(p)) {
 			tid = t->host_tid;
 		} else {
-			tid = xlibos_host_clone(XLIBOS_HOST_THREAD_FLAGS,
-						(unsigned long)childregs & ~15UL,
-						xlibos_thread_start, p);
+			do {
+				tid = xlibos_host_clone(XLIBOS_HOST_THREAD_FLAGS,
+							(unsigned long)childregs & ~15UL,
+							xlibos_thread_start, p);
+			} while (tid == -EAGAIN && xlibos_spare_release_all());
 			t->host_pid = current->thread.host_pid;
 			t->host_tid = tid;
 		}

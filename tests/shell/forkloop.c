@@ -8,6 +8,10 @@
  *                           pthread_create+join cycles; compare MemFree in
  *                           /proc/meminfo before and after (within 1%),
  *                           print the verdict, then "ready" and sleep
+ *   forkloop wave SECONDS   8 children at once, then (once they are gone)
+ *                           8 threads at once: the verdict "wave ok" or
+ *                           "wave FAIL: ...", for a run under a host task
+ *                           limit (SECONDS is unused)
  *
  * The verdict lines are "memfree ok: ..." or "memfree FAIL: ...", and
  * "cycles ok" or "cycles FAIL: ...".  The exit status is 0 only when all
@@ -90,6 +94,45 @@ static int threads(int n)
 	return bad;
 }
 
+static void *nap_fn(void *arg)
+{
+	usleep(50000);
+	return arg;
+}
+
+/* 8 children at once, reaped; then 8 threads at once, joined. */
+static int wave(void)
+{
+	pthread_t t[8];
+	int i, err, status;
+
+	for (i = 0; i < 8; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			printf("wave FAIL: fork %d: %s\n", i, strerror(errno));
+			return 1;
+		}
+		if (pid == 0) {
+			usleep(100000);
+			_exit(0);
+		}
+	}
+	while (wait(&status) > 0)
+		;
+	for (i = 0; i < 8; i++) {
+		err = pthread_create(&t[i], NULL, nap_fn, NULL);
+		if (err) {
+			printf("wave FAIL: pthread_create %d: %s\n", i, strerror(err));
+			return 1;
+		}
+	}
+	for (i = 0; i < 8; i++)
+		pthread_join(t[i], NULL);
+	printf("wave ok\n");
+	return 0;
+}
+
 static void ready_and_sleep(int seconds)
 {
 	struct timespec ts = { .tv_sec = seconds };
@@ -105,11 +148,14 @@ int main(int argc, char **argv)
 	int seconds, rc = 0;
 	long before, after, diff;
 
-	if (argc != 3 || (strcmp(argv[1], "idle") && strcmp(argv[1], "run"))) {
-		fprintf(stderr, "usage: %s idle|run SECONDS\n", argv[0]);
+	if (argc != 3 || (strcmp(argv[1], "idle") && strcmp(argv[1], "run") &&
+			  strcmp(argv[1], "wave"))) {
+		fprintf(stderr, "usage: %s idle|run|wave SECONDS\n", argv[0]);
 		return 2;
 	}
 	seconds = atoi(argv[2]);
+	if (!strcmp(argv[1], "wave"))
+		return wave();
 	if (!strcmp(argv[1], "idle")) {
 		ready_and_sleep(seconds);
 		return 0;

@@ -12,6 +12,10 @@
 #   3. After each run ends, no host process or thread of it remains.
 #   4. All host threads of the LibOS (not the supervisor) are pinned to one
 #      and the same host CPU (xlibos run's default --cpu).
+#   5. Under a host task limit (a pids cgroup, when this host lets us make
+#      one) of an idle run's threads + 9: 8 children at once, then 8 threads
+#      at once succeed, though the children's host processes would wait as
+#      spares (the LibOS ends them when a host clone fails with EAGAIN).
 # A run's host processes are found by their command line: the loader's, which
 # every LibOS and guest process inherits, names a --rootfs path unique to
 # this script.  Threads are counted in /proc/PID/task.
@@ -245,6 +249,41 @@ else
 	ps_list >"$out"
 	not_ok "the forkloop run leaves no host process or thread behind" "still there 5 s after it ended:"
 	rm -f "$out"
+fi
+
+# ---------------------------------------------------------------- 5. pids limit
+
+# pids_cgroup: a new pids cgroup directory (v1 or v2), or nothing.
+pids_cgroup() {
+	for d in /sys/fs/cgroup/pids /sys/fs/cgroup; do
+		[ -w "$d" ] && [ -e "$d/cgroup.procs" ] || continue
+		if [ "$d" = /sys/fs/cgroup ]; then
+			grep -qw pids "$d/cgroup.subtree_control" 2>/dev/null || continue
+		fi
+		cg=$d/xlibos-leaks.$$
+		mkdir "$cg" 2>/dev/null && [ -e "$cg/pids.max" ] && { echo "$cg"; return; }
+		rmdir "$cg" 2>/dev/null
+	done
+}
+d="under a host task limit of an idle run's $base_threads threads + 9, 8 children then 8 threads at once"
+cg=$(pids_cgroup)
+if [ -z "$cg" ]; then
+	skip "$d" "no pids cgroup can be made here"
+else
+	echo $((base_threads + 9)) >"$cg/pids.max"
+	timeout "$RUN_TIMEOUT" sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
+		"$loader" run --rootfs "$root" -- /forkloop wave 0 \
+		>"$scratch/wave.out" 2>"$scratch/wave.err" </dev/null
+	run_rc=$?
+	if [ "$run_rc" -eq 0 ] && grep -q '^wave ok$' "$scratch/wave.out"; then
+		ok "$d"
+	else
+		cat "$scratch/wave.out" "$scratch/wave.err" >"$out"
+		not_ok "$d" "exit status $run_rc"
+		rm -f "$out"
+	fi
+	gone
+	rmdir "$cg" 2>/dev/null
 fi
 
 summary

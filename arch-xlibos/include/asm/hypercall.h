@@ -70,10 +70,12 @@ long xlibos_host_clone(unsigned long flags, unsigned long stack_top,
 long xlibos_host_fork_here(unsigned long flags, unsigned long retire_stack,
 			   void (*fn)(void *), void *arg);
 
-/* Same, then end the calling host thread without touching its stack. */
-void __noreturn xlibos_host_clone_exit(unsigned long flags,
-				       unsigned long stack_top,
-				       void (*fn)(void *), void *arg);
+/*
+ * Same, then end the calling host thread without touching its stack; only
+ * a failed clone returns (-errno, host signals blocked).
+ */
+long xlibos_host_clone_exit(unsigned long flags, unsigned long stack_top,
+			    void (*fn)(void *), void *arg);
 
 #define hc0(nr)			xlibos_host_syscall(__NR_##nr, 0, 0, 0, 0, 0, 0)
 #define hc1(nr, a)		xlibos_host_syscall(__NR_##nr, (long)(a), \

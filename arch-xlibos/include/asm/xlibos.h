@@ -91,6 +91,7 @@ void xlibos_spare_exit_mmap(struct mm_struct *mm);
 void xlibos_spare_retire(struct task_struct *prev, u32 *word, u32 val);
 bool xlibos_spare_take(struct task_struct *p);
 bool xlibos_spare_thread_take(struct task_struct *p);
+bool xlibos_spare_release_all(void);
 /* A claim for the host thread an exec leaves behind to become a spare */
 struct xlibos_spare_retire {
 	unsigned long stack_top;	/* 0: no claim, the thread exits */
