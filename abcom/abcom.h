@@ -63,7 +63,7 @@
  * tables computed by another version (the loader's cache, tables handed
  * to the LibOS) are not used.
  */
-#define ABCOM_VERSION 4
+#define ABCOM_VERSION 5
 
 /* --- results and errors ------------------------------------------------ */
 
@@ -156,6 +156,9 @@ enum abcom_reason {
  * LibOS must then return from the call into the trampoline, so that a
  * restart (rip - 2) lands there too, and move threads stopped at a
  * boundary inside the 7 bytes (including right after the old syscall).
+ * A "loop window" is a forward window `L: ...; syscall; jmp L` starting at
+ * L, whose jmp the trampoline does not replay but turns into an absolute
+ * jump to L (post_jmp).
  * One displaced instruction before the syscall may be rip-relative
  * (riprel_disp): the trampoline's copy gets its disp32 adjusted, which
  * works where the trampoline is within 2 GB of what it addresses (the
@@ -178,6 +181,8 @@ struct abcom_site {
 	uint8_t syscall_len;
 	uint8_t post_len;         /* window bytes after the syscall (a forward
 				     window, see below), usually 0 */
+	bool post_jmp;            /* those bytes are a jmp back to start (a loop
+				     window): the trampoline jumps there */
 	uint8_t n_bounds;         /* original instruction starts, as offsets */
 	uint8_t bounds[ABCOM_MAX_BOUNDS];
 	uint8_t riprel_disp;      /* a displaced rip-relative instruction: its

@@ -144,6 +144,85 @@ static bool forward_window(csh cs, cs_insn *scratch, const struct region *r,
 	return true;
 }
 
+/*
+ * The target of an unconditional direct jmp right after the syscall, if
+ * it jumps back at most EARLIER_MAX_BYTES; its end in *jmp_end.  0 if none.
+ */
+static uint64_t loop_back_target(csh cs, cs_insn *scratch,
+				 const struct region *r, const cs_insn *sys,
+				 uint64_t *jmp_end)
+{
+	uint64_t end = sys->address + sys->size, pc = end;
+	uint64_t region_end = r->vaddr + r->len;
+	const uint8_t *p = at(r, end);
+	size_t left = region_end - end;
+	struct insn_facts f;
+
+	if (end >= region_end || !cs_disasm_iter(cs, &p, &left, &pc, scratch) ||
+	    scratch->id != X86_INS_JMP)
+		return 0;
+	decode_facts(scratch, &f);
+	if (!f.has_target || f.target >= sys->address ||
+	    sys->address - f.target > EARLIER_MAX_BYTES)
+		return 0;
+	*jmp_end = end + scratch->size;
+	return f.target;
+}
+
+/*
+ * `L: ...; syscall; jmp L` (musl's pthread_exit, `for (;;) exit(0)`): L is
+ * inside any window that starts before it, so this one starts at L and
+ * takes the jmp as its last instruction, a forward window whose
+ * instruction after the syscall is that jmp (post_jmp): the trampoline
+ * jumps back to L instead of replaying it (plan.c).  The instructions from
+ * L to the syscall must be straight-line and position independent.
+ */
+static bool loop_window(csh cs, cs_insn *scratch, const struct region *r,
+			const struct history *hist, const cs_insn *sys,
+			struct abcom_site *site, unsigned *flags)
+{
+	uint64_t end = sys->address + sys->size, jmp_end = 0, target, a = 0;
+	struct insn_facts f;
+	unsigned k;
+	uint8_t sz;
+	bool ctl;
+
+	target = loop_back_target(cs, scratch, r, sys, &jmp_end);
+	if (!target || jmp_end - target < ABCOM_JMP_LEN)
+		return false;
+	for (k = 1; history_get(hist, k, &a, &sz, &ctl) && a > target; k++)
+		;
+	if (a != target || ctl || k > EARLIER_MAX_INSNS)
+		return false;
+	for (unsigned i = 1; i <= k; i++) {
+		history_get(hist, i, &a, &sz, &ctl);
+		if (ctl || !decode_one(cs, scratch, r, a, sz))
+			return false;
+		decode_facts(scratch, &f);
+		if (f.control || f.rip_relative)
+			return false;
+	}
+	set_window(r, hist, k, target, site);
+	site->bounds[site->n_bounds++] = (uint8_t)(end - target);
+	site->post_len = (uint8_t)(jmp_end - end);
+	site->post_jmp = true;
+	site->window_len = (uint8_t)(jmp_end - target);
+	memcpy(site->bytes, at(r, target), site->window_len);
+	*flags = CLASSIFY_REPLAY | CLASSIFY_FORWARD;
+	return true;
+}
+
+/* Whether the loop back target after the syscall is inside the patch. */
+static bool loop_target_patched(csh cs, cs_insn *scratch,
+				const struct region *r, const cs_insn *sys,
+				const struct abcom_site *site)
+{
+	uint64_t jmp_end, target = loop_back_target(cs, scratch, r, sys,
+						    &jmp_end);
+
+	return target > site->start && target < site->start + ABCOM_JMP_LEN;
+}
+
 static void classify_number(csh cs, cs_insn *scratch, const struct region *r,
 			    const struct history *hist, const cs_insn *sys,
 			    struct abcom_site *site, unsigned *flags);
@@ -193,9 +272,20 @@ void classify_site(csh cs, cs_insn *scratch, const struct region *r,
 	     site->cls == ABCOM_EARLIER_IMM || site->cls == ABCOM_GO_STACK) &&
 	    !(*flags & CLASSIFY_TOO_FAR) && site->window_len >= ABCOM_JMP_LEN)
 		;
-	else if (!replay_window(cs, scratch, r, hist, sys, site, flags) &&
-		 !forward_window(cs, scratch, r, hist, sys, site, flags))
+	else if (replay_window(cs, scratch, r, hist, sys, site, flags)) {
+		struct abcom_site replay = *site;
+		unsigned int replay_flags = *flags;
+
+		/* a loop back into its patch: a loop window, if there is one */
+		if (loop_target_patched(cs, scratch, r, sys, site) &&
+		    !loop_window(cs, scratch, r, hist, sys, site, flags)) {
+			*site = replay;
+			*flags = replay_flags;
+		}
+	} else if (!loop_window(cs, scratch, r, hist, sys, site, flags) &&
+		   !forward_window(cs, scratch, r, hist, sys, site, flags)) {
 		set_window(r, hist, 0, sys->address, site);
+	}
 	if (*flags & CLASSIFY_RIPREL)
 		relocatable(cs, scratch, r, site, flags);
 }

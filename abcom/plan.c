@@ -98,6 +98,16 @@ int abcom_plan(const struct abcom_site *site, uint32_t slot_addr,
 	out->post_len = site->post_len;
 	memcpy(out->post, site->bytes + site->syscall_off + site->syscall_len,
 	       site->post_len);
+	if (site->post_jmp) {
+		/* jmp *0(%rip); .quad start: the loop's jump, from anywhere */
+		static const uint8_t jmp_abs[] = { 0xff, 0x25, 0, 0, 0, 0 };
+
+		memcpy(out->post, jmp_abs, sizeof(jmp_abs));
+		for (unsigned i = 0; i < 8; i++)
+			out->post[sizeof(jmp_abs) + i] =
+				(uint8_t)(site->start >> (8 * i));
+		out->post_len = sizeof(jmp_abs) + 8;
+	}
 	out->continue_addr = site->start + site->window_len;
 
 	/* bytes of the jmp that share the aligned word of byte 0 */

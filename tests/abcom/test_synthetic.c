@@ -366,6 +366,35 @@ static void forward(void)
 		      "a forward window plans with slot 0x100000 (valid opcode "
 		      "at its boundary 5)");
 	}
+	{
+		/* nopl 0(%rax,%rax); L: mov %rdx,%rax; syscall; jmp L
+		 * (musl's pthread_exit): a replay window would start at the
+		 * nopl with L inside its 7 bytes */
+		static const uint8_t c[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00, 0x48,
+					     0x89, 0xd0, 0x0f, 0x05, 0xeb, 0xf9 };
+		static const uint8_t jmp_l[] = { 0xff, 0x25, 0, 0, 0, 0 };
+		struct abcom_patch p;
+		const char *err;
+		uint64_t to;
+
+		expect_window("a loop back into the replay window's 7 bytes: a "
+			      "loop window from L through the jmp, patchable",
+			      scan_hinted(c, sizeof(c), NULL, 0), 8,
+			      ABCOM_REG_NUMBER, -999, 5, 7, 2, ABCOM_R_NONE);
+		err = plan_one(c, sizeof(c), 0x00100000, &p);
+		if (err)
+			diag("%s", err);
+		memcpy(&to, p.post + sizeof(jmp_l), sizeof(to));
+		check(!err && p.post_len == sizeof(jmp_l) + 8 &&
+		      !memcmp(p.post, jmp_l, sizeof(jmp_l)) && to == VA + 5,
+		      "... its trampoline jumps back to L (jmp *0(%%rip); .quad L) "
+		      "instead of replaying the jmp");
+	}
+	/* jmp L with L two instructions back, 6 bytes in all: too short */
+	expect_window("a loop window shorter than 7 bytes: unpatchable",
+		      SCAN(0x89, 0xd0, 0x0f, 0x05, 0xeb, 0xfa),
+		      2, ABCOM_REG_NUMBER, -999, 2, 2, 0,
+		      ABCOM_R_NUMBER_UNKNOWN);
 }
 
 static void numbers(void)

@@ -3,7 +3,7 @@
 # rewrites (threads sharing a site, signals and restarts through rewritten
 # sites, vfork and clone children leaving through them, the red zone and
 # the register contract, a jump to the old syscall address, bad numbers,
-# windows with a rip-relative lea).
+# windows with a rip-relative lea, a loop window).
 # Each tests/abcom_guest/*.c is built with musl-gcc and with gcc -static,
 # run natively and in xlibos with --abcom=full and off (and online for
 # some); stdout and exit status must be identical to the native run.
@@ -28,7 +28,7 @@ build=$top/build/tests/abcom_guest
 
 # Seconds before a hung run counts as a failure.
 RUN_TIMEOUT=60
-PROGS="threads_same_site signals_during_syscalls restart vfork_exit clone_newstack redzone jump_to_old_syscall bad_numbers riprel"
+PROGS="threads_same_site signals_during_syscalls restart vfork_exit clone_newstack redzone jump_to_old_syscall bad_numbers riprel loop_window"
 # Also run with --abcom=online: sites rewritten when they first trap, with
 # other threads in them, or while the trapping call blocks and restarts.
 ONLINE="threads_same_site signals_during_syscalls restart jump_to_old_syscall"
@@ -45,6 +45,8 @@ min_fast() {
 	redzone)		echo 207900 ;;	# 10000 + 200000 getpid
 	bad_numbers)		echo 6930 ;;	# 7 x 1000 -ENOSYS
 	riprel)			echo 1980 ;;	# 1000 uname + 1000 getcwd
+	loop_window)		echo 20000 ;;	# getpid for 3 x 50 ms (a trap
+						# each: ~15000 at most)
 	esac
 }
 
