@@ -179,28 +179,28 @@ static uint64_t loop_back_target(csh cs, cs_insn *scratch,
  */
 static bool loop_window(csh cs, cs_insn *scratch, const struct region *r,
 			const struct history *hist, const cs_insn *sys,
+			uint64_t target, uint64_t jmp_end,
 			struct abcom_site *site, unsigned *flags)
 {
-	uint64_t end = sys->address + sys->size, jmp_end = 0, target, a = 0;
+	uint64_t end = sys->address + sys->size, a;
 	struct insn_facts f;
 	unsigned k;
 	uint8_t sz;
 	bool ctl;
 
-	target = loop_back_target(cs, scratch, r, sys, &jmp_end);
 	if (!target || jmp_end - target < ABCOM_JMP_LEN)
 		return false;
-	for (k = 1; history_get(hist, k, &a, &sz, &ctl) && a > target; k++)
-		;
-	if (a != target || ctl || k > EARLIER_MAX_INSNS)
-		return false;
-	for (unsigned i = 1; i <= k; i++) {
-		history_get(hist, i, &a, &sz, &ctl);
-		if (ctl || !decode_one(cs, scratch, r, a, sz))
+	/* back from the syscall to L, over what the trampoline replays */
+	for (k = 1;; k++) {
+		if (k > EARLIER_MAX_INSNS ||
+		    !history_get(hist, k, &a, &sz, &ctl) || ctl ||
+		    a < target || !decode_one(cs, scratch, r, a, sz))
 			return false;
 		decode_facts(scratch, &f);
 		if (f.control || f.rip_relative)
 			return false;
+		if (a == target)
+			break;
 	}
 	set_window(r, hist, k, target, site);
 	site->bounds[site->n_bounds++] = (uint8_t)(end - target);
@@ -210,17 +210,6 @@ static bool loop_window(csh cs, cs_insn *scratch, const struct region *r,
 	memcpy(site->bytes, at(r, target), site->window_len);
 	*flags = CLASSIFY_REPLAY | CLASSIFY_FORWARD;
 	return true;
-}
-
-/* Whether the loop back target after the syscall is inside the patch. */
-static bool loop_target_patched(csh cs, cs_insn *scratch,
-				const struct region *r, const cs_insn *sys,
-				const struct abcom_site *site)
-{
-	uint64_t jmp_end, target = loop_back_target(cs, scratch, r, sys,
-						    &jmp_end);
-
-	return target > site->start && target < site->start + ABCOM_JMP_LEN;
 }
 
 static void classify_number(csh cs, cs_insn *scratch, const struct region *r,
@@ -262,30 +251,40 @@ static void relocatable(csh cs, cs_insn *scratch, const struct region *r,
 	*flags &= ~CLASSIFY_RIPREL;
 }
 
+/*
+ * A site without a short window of its number: a replay window, a loop
+ * window instead when the loop's target is inside the replay window's
+ * patch, else a forward window, else the syscall alone.
+ */
+static void other_window(csh cs, cs_insn *scratch, const struct region *r,
+			 const struct history *hist, const cs_insn *sys,
+			 struct abcom_site *site, unsigned *flags)
+{
+	uint64_t jmp_end = 0;
+	uint64_t loop = loop_back_target(cs, scratch, r, sys, &jmp_end);
+
+	if (replay_window(cs, scratch, r, hist, sys, site, flags)) {
+		/* loop_window() leaves the site alone when it fails */
+		if (loop > site->start && loop < site->start + ABCOM_JMP_LEN)
+			loop_window(cs, scratch, r, hist, sys, loop, jmp_end,
+				    site, flags);
+	} else if (!loop_window(cs, scratch, r, hist, sys, loop, jmp_end,
+				site, flags) &&
+		   !forward_window(cs, scratch, r, hist, sys, site, flags)) {
+		set_window(r, hist, 0, sys->address, site);
+	}
+}
+
 void classify_site(csh cs, cs_insn *scratch, const struct region *r,
 		   const struct history *hist, const cs_insn *sys,
 		   struct abcom_site *site, unsigned *flags)
 {
 	classify_number(cs, scratch, r, hist, sys, site, flags);
 	/* the number's own window, when it is a short one, is the patch */
-	if ((site->cls == ABCOM_ADJ_MOV_EAX || site->cls == ABCOM_ADJ_MOV_RAX ||
-	     site->cls == ABCOM_EARLIER_IMM || site->cls == ABCOM_GO_STACK) &&
-	    !(*flags & CLASSIFY_TOO_FAR) && site->window_len >= ABCOM_JMP_LEN)
-		;
-	else if (replay_window(cs, scratch, r, hist, sys, site, flags)) {
-		struct abcom_site replay = *site;
-		unsigned int replay_flags = *flags;
-
-		/* a loop back into its patch: a loop window, if there is one */
-		if (loop_target_patched(cs, scratch, r, sys, site) &&
-		    !loop_window(cs, scratch, r, hist, sys, site, flags)) {
-			*site = replay;
-			*flags = replay_flags;
-		}
-	} else if (!loop_window(cs, scratch, r, hist, sys, site, flags) &&
-		   !forward_window(cs, scratch, r, hist, sys, site, flags)) {
-		set_window(r, hist, 0, sys->address, site);
-	}
+	if (!((site->cls == ABCOM_ADJ_MOV_EAX || site->cls == ABCOM_ADJ_MOV_RAX ||
+	       site->cls == ABCOM_EARLIER_IMM || site->cls == ABCOM_GO_STACK) &&
+	      !(*flags & CLASSIFY_TOO_FAR) && site->window_len >= ABCOM_JMP_LEN))
+		other_window(cs, scratch, r, hist, sys, site, flags);
 	if (*flags & CLASSIFY_RIPREL)
 		relocatable(cs, scratch, r, site, flags);
 }

@@ -38,6 +38,20 @@ long xlibos_futex_wake(u32 *word, int nr)
 	return hc3(futex, word, FUTEX_WAKE, nr);
 }
 
+u64 xlibos_host_signals_block(void)
+{
+	static const u64 all = ~0ULL;
+	u64 old = 0;
+
+	hc4(rt_sigprocmask, XLIBOS_HOST_SIG_BLOCK, &all, &old, sizeof(old));
+	return old;
+}
+
+void xlibos_host_signals_set(u64 mask)
+{
+	hc4(rt_sigprocmask, XLIBOS_HOST_SIG_SETMASK, &mask, NULL, sizeof(mask));
+}
+
 typedef long (*vdso_clock_gettime_t)(long clk, struct __kernel_timespec *ts);
 
 static u64 host_clock_ns(long clk)

@@ -48,9 +48,7 @@ static unsigned long reader_stack[READER_STACK_SIZE / sizeof(long)]
 
 static void __noreturn stdin_reader(void *unused)
 {
-	static const u64 all = ~0ULL;
-
-	hc4(rt_sigprocmask, 0 /* SIG_BLOCK */, &all, NULL, sizeof(all));
+	xlibos_host_signals_block();
 	for (;;) {
 		u32 seq = __atomic_load_n(&in.request, __ATOMIC_ACQUIRE);
 		long n;

@@ -20,7 +20,7 @@
  *
  * Spares count against the host's limit on tasks (a pids cgroup): a host
  * clone that fails with EAGAIN ends every waiting spare and tries again
- * (xlibos_spare_release_all), so they never cost the guest a fork.
+ * (xlibos_spare_make_room), so they never cost the guest a fork.
  *
  * A spare runs no task: it never owns the vCPU, and until it is handed a
  * task it must not touch current (its %gs still names the dead task) nor
@@ -38,7 +38,6 @@
 #define SPARE_SLOTS		8
 #define SPARE_STACK_SIZE	(4 * PAGE_SIZE)
 #define SPARE_IDLE_NS		(1 * NSEC_PER_SEC)
-#define HOST_SIG_SETMASK	2
 
 /* Slot states; the state is the futex word a spare waits on. */
 enum {
@@ -148,12 +147,11 @@ static void __noreturn spare_run_task(void *arg)
 {
 	struct spare_slot *s = arg;
 	struct task_struct *p = s->task;
-	u64 none = 0;
 
 	/* Off the slot's stack: another host process may take the slot. */
 	__atomic_store_n(&s->state, SLOT_EMPTY, __ATOMIC_RELEASE);
 	xlibos_host_thread_init(p);
-	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &none, NULL, sizeof(none));
+	xlibos_host_signals_set(0);
 	if (s->thread)
 		xlibos_cloned_task_start(p);
 	else
@@ -323,17 +321,19 @@ bool xlibos_spare_thread_take(struct task_struct *p)
 }
 
 /*
- * A host clone failed for want of host tasks (EAGAIN: the container's pids
- * limit, most likely), and waiting spares count against that limit.  End
- * every one of them and wait until they are gone.  True if there were
- * any: then the clone is worth one more try.
+ * A host clone returned @err.  If it failed for want of host tasks
+ * (EAGAIN: the container's pids limit, most likely), waiting spares count
+ * against that limit: end every one of them and wait until they are gone.
+ * True if there were any: then the clone is worth one more try.
  */
-bool xlibos_spare_release_all(void)
+bool xlibos_spare_make_room(long err)
 {
 	unsigned long released = 0;
 	struct spare_slot *s;
 	int i;
 
+	if (err != -EAGAIN)
+		return false;
 	for (i = 0; i < SPARE_SLOTS; i++) {
 		s = &slots[i];
 		if (slot_move(s, SLOT_READY, SLOT_CLEANING)) {

@@ -27,8 +27,6 @@
 
 #define HOST_SIGCHLD		17
 #define NEW_HOST_PROCESS	HOST_SIGCHLD
-#define HOST_SIG_BLOCK		0
-#define HOST_SIG_SETMASK	2
 
 /* Every guest syscall traps; only the hypercall section may call the host. */
 static void install_host_seccomp(void)
@@ -84,11 +82,10 @@ static void host_process_init(struct task_struct *p, bool from_first)
 static void __noreturn forked_process_start(void *arg)
 {
 	struct task_struct *p = arg;
-	u64 none = 0;
 
 	host_process_init(p, p->thread.created_in_first);
 	/* its own alternate stack is set: host signals may come */
-	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &none, NULL, sizeof(none));
+	xlibos_host_signals_set(0);
 	xlibos_forked_task_start(p);
 }
 
@@ -103,7 +100,7 @@ void __noreturn xlibos_forked_task_start(struct task_struct *p)
 /* copy_thread() of a fork: a new host process for the child's new mm. */
 long xlibos_fork_host_process(struct task_struct *p)
 {
-	u64 all = ~0ULL, mask;
+	u64 mask;
 	long pid;
 
 	if (xlibos_spare_take(p))
@@ -117,13 +114,13 @@ long xlibos_fork_host_process(struct task_struct *p)
 	 * (about one run in a hundred under load).  So the child starts with
 	 * every host signal blocked.
 	 */
-	hc4(rt_sigprocmask, HOST_SIG_BLOCK, &all, &mask, sizeof(mask));
+	mask = xlibos_host_signals_block();
 	do {
 		pid = xlibos_host_clone(NEW_HOST_PROCESS,
 					(unsigned long)task_pt_regs(p) & ~15UL,
 					forked_process_start, p);
-	} while (pid == -EAGAIN && xlibos_spare_release_all());
-	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &mask, NULL, sizeof(mask));
+	} while (xlibos_spare_make_room(pid));
+	xlibos_host_signals_set(mask);
 	if (pid < 0)
 		return pid;
 	p->thread.host_pid = pid;
@@ -166,7 +163,6 @@ void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 	bool from_first = tsk->thread.host_pid == xlibos_host_pid;
 	bool in_handler = tsk->thread.host_uc;
 	struct xlibos_spare_retire old;
-	u64 none = 0;
 	long ret;
 	int pid, tid;
 
@@ -177,11 +173,11 @@ void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 	 * exec returns through may be on it.  A spare host process has no
 	 * user mappings and its filter already; it got this task's GS, and
 	 * its alternate stack is off, as ours is inside a handler.  On the
-	 * fast path (no handler) it is armed here, as ours was.
+	 * fast path (no handler) it is armed here, as ours was.  Its FS base
+	 * is exec's to set (flush_thread()).
 	 */
 	xlibos_spare_claim_old(prev, &old);
 	if (xlibos_spare_move_here(&old, &pid, &tid)) {
-		hc2(arch_prctl, ARCH_SET_FS, tsk->thread.fsbase);
 		if (!in_handler)
 			xlibos_host_altstack_arm(tsk);
 	} else {
@@ -189,7 +185,7 @@ void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 			ret = xlibos_host_fork_here(NEW_HOST_PROCESS,
 						    old.stack_top, old.fn,
 						    old.arg);
-		} while (ret == -EAGAIN && xlibos_spare_release_all());
+		} while (xlibos_spare_make_room(ret));
 		if (ret < 0) {
 			xlibos_spare_unclaim_old(&old);
 			/* Keep going here; the return path tries again. */
@@ -209,7 +205,7 @@ void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 	next->context.stale = 0;
 	WRITE_ONCE(xlibos_vcpu.owner_pid, pid);
 	WRITE_ONCE(xlibos_vcpu.owner_tid, tid);
-	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &none, NULL, sizeof(none));
+	xlibos_host_signals_set(0);
 }
 
 /* Drop every user mapping of this host process if @mm changed elsewhere. */
@@ -231,7 +227,6 @@ void xlibos_mm_sync_host(struct pt_regs *regs)
 {
 	struct task_struct *tsk = current;
 	struct mm_struct *mm = tsk->mm;
-	u64 none = 0;
 	long ret;
 
 	if (mm->context.host_pid == tsk->thread.host_pid) {
@@ -243,13 +238,13 @@ void xlibos_mm_sync_host(struct pt_regs *regs)
 		ret = xlibos_host_clone_exit(NEW_HOST_PROCESS,
 					     (unsigned long)regs & ~15UL,
 					     migrated_start, tsk);
-	} while (ret == -EAGAIN && xlibos_spare_release_all());
+	} while (xlibos_spare_make_room(ret));
 	/*
 	 * No host process for the new program (the host's task limit): past
 	 * exec's point of no return, so the task dies, as Linux kills a
 	 * process whose exec fails there.
 	 */
-	hc4(rt_sigprocmask, HOST_SIG_SETMASK, &none, NULL, sizeof(none));
+	xlibos_host_signals_set(0);
 	pr_err("xlibos: pid %d (%s) killed: no host process for its program (%ld)\n",
 	       task_pid_nr(tsk), tsk->comm, ret);
 	local_irq_enable();

@@ -5,9 +5,7 @@
  * filter can allow exactly this range of instruction pointers.
  */
 #include <linux/linkage.h>
-#include <asm/unistd.h>
-
-#define HOST_SIG_BLOCK		0
+#include <asm/hypercall.h>
 
 /*
  * clone(%rdi flags, %rsi stack) with no tids or TLS: the new one goes on
@@ -41,7 +39,7 @@
 /* Block every host signal (clobbers the syscall registers). */
 .macro BLOCK_HOST_SIGNALS
 	movl	$__NR_rt_sigprocmask, %eax
-	movl	$HOST_SIG_BLOCK, %edi
+	movl	$XLIBOS_HOST_SIG_BLOCK, %edi
 	leaq	all_host_signals(%rip), %rsi
 	xorl	%edx, %edx
 	movl	$8, %r10d
@@ -239,7 +237,7 @@ SYM_FUNC_START(xlibos_host_fork_here)
 	movq	%rcx, %r14		/* arg */
 	movq	%rdi, %r8		/* flags */
 	movl	$__NR_rt_sigprocmask, %eax
-	movl	$HOST_SIG_BLOCK, %edi
+	movl	$XLIBOS_HOST_SIG_BLOCK, %edi
 	leaq	all_host_signals(%rip), %rsi
 	leaq	-8(%rsp), %rdx		/* old mask, below the stack pointer */
 	movl	$8, %r10d

@@ -35,7 +35,6 @@
 static unsigned long init_altstack[ALTSTACK_SIZE / sizeof(long)]
 	__aligned(PAGE_SIZE);
 
-/* Runs on the host thread that backs @t, before it does anything else. */
 /* Host signals come on @t's alternate stack (SS_AUTODISARM: nesting works). */
 void xlibos_host_altstack_arm(struct task_struct *t)
 {
@@ -48,6 +47,7 @@ void xlibos_host_altstack_arm(struct task_struct *t)
 	hc2(sigaltstack, &ss, NULL);
 }
 
+/* Runs on the host thread that backs @t, before it does anything else. */
 void xlibos_host_thread_init(struct task_struct *t)
 {
 	if (t == &init_task)
@@ -161,7 +161,7 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 				tid = xlibos_host_clone(XLIBOS_HOST_THREAD_FLAGS,
 							(unsigned long)childregs & ~15UL,
 							xlibos_thread_start, p);
-			} while (tid == -EAGAIN && xlibos_spare_release_all());
+			} while (xlibos_spare_make_room(tid));
 			t->host_pid = current->thread.host_pid;
 			t->host_tid = tid;
 		}

@@ -68,9 +68,7 @@ static struct clocksource xlibos_clocksource = {
 /* Host thread: no vCPU, no "current"; it only reads and raises. */
 static void __noreturn timer_thread(void *unused)
 {
-	static const u64 all = ~0ULL;
-
-	hc4(rt_sigprocmask, 0 /* SIG_BLOCK */, &all, NULL, sizeof(all));
+	xlibos_host_signals_block();
 	for (;;) {
 		u32 seq = __atomic_load_n(&timer_seq, __ATOMIC_ACQUIRE);
 		u64 deadline = __atomic_load_n(&timer_deadline, __ATOMIC_ACQUIRE);

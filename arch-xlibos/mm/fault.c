@@ -586,8 +586,9 @@ bool xlibos_kernel_user_fault(unsigned long addr, unsigned long err)
  */
 void xlibos_uaccess_prefault(unsigned long addr, unsigned long err)
 {
+	unsigned long need = err & X86_PF_WRITE ? PROT_WRITE : PROT_READ;
 	struct mm_struct *mm = current->mm;
-	unsigned long v = 0;
+	pte_t pte = __pte(0);
 	pte_t *ptep;
 
 	if (addr >= TASK_SIZE || faulthandler_disabled() ||
@@ -595,20 +596,18 @@ void xlibos_uaccess_prefault(unsigned long addr, unsigned long err)
 		return;
 	ptep = xlibos_lookup_pte(mm, addr);
 	if (ptep)
-		v = pte_val(READ_ONCE(*ptep));
+		pte = READ_ONCE(*ptep);
 	mmap_read_unlock(mm);
-	if ((v & _PAGE_MIRRORED) &&
-	    (!(err & X86_PF_WRITE) || ((v & _PAGE_RW) && (v & _PAGE_DIRTY))))
+	if ((pte_val(pte) & _PAGE_MIRRORED) && (pte_host_prot(pte) & need))
 		return;
 	xlibos_kernel_user_fault(addr, err);
 }
 
 /*
- * System call @nr is about to read user memory that is likely not mirrored
- * here: exec's file name, after a fork, is in a page of the parent's that
- * the child has not touched.
+ * execve/execveat (@nr) is about to read its file name, which after a
+ * fork is in a page of the parent's that the child has not touched.
  */
-void xlibos_syscall_prefault(const struct pt_regs *regs, long nr)
+void xlibos_exec_name_prefault(const struct pt_regs *regs, long nr)
 {
 	if (nr == __NR_execve)
 		xlibos_uaccess_prefault(regs->di, 0);

@@ -11,6 +11,10 @@
 
 #include <asm/unistd.h>
 
+/* Host rt_sigprocmask "how" values. */
+#define XLIBOS_HOST_SIG_BLOCK	0
+#define XLIBOS_HOST_SIG_SETMASK	2
+
 #ifndef __ASSEMBLY__
 
 #include <linux/types.h>
@@ -100,6 +104,10 @@ long xlibos_futex_wake(u32 *word, int nr);
 u64 xlibos_host_monotonic_ns(void);
 
 void __noreturn xlibos_host_exit_process(int code);
+
+/* The calling host thread's signal mask: block all (giving the old), set */
+u64 xlibos_host_signals_block(void);
+void xlibos_host_signals_set(u64 mask);
 
 #endif /* __ASSEMBLY__ */
 #endif /* _ASM_XLIBOS_HYPERCALL_H */

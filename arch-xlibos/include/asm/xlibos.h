@@ -6,6 +6,7 @@
 #include <linux/types.h>
 #include <asm/xlibos_boot.h>
 #include <asm/page.h>
+#include <asm/unistd.h>
 
 struct task_struct;
 struct pt_regs;
@@ -91,7 +92,7 @@ void xlibos_spare_exit_mmap(struct mm_struct *mm);
 void xlibos_spare_retire(struct task_struct *prev, u32 *word, u32 val);
 bool xlibos_spare_take(struct task_struct *p);
 bool xlibos_spare_thread_take(struct task_struct *p);
-bool xlibos_spare_release_all(void);
+bool xlibos_spare_make_room(long err);
 /* A claim for the host thread an exec leaves behind to become a spare */
 struct xlibos_spare_retire {
 	unsigned long stack_top;	/* 0: no claim, the thread exits */
@@ -124,7 +125,14 @@ void xlibos_user_page_fault(struct pt_regs *regs, unsigned long addr,
 			    unsigned long err, int sig, int si_code);
 bool xlibos_kernel_user_fault(unsigned long addr, unsigned long err);
 void xlibos_uaccess_prefault(unsigned long addr, unsigned long err);
-void xlibos_syscall_prefault(const struct pt_regs *regs, long nr);
+void xlibos_exec_name_prefault(const struct pt_regs *regs, long nr);
+
+/* Before system call @nr runs: only an exec's check costs a call. */
+static inline void xlibos_syscall_prefault(const struct pt_regs *regs, long nr)
+{
+	if (unlikely(nr == __NR_execve || nr == __NR_execveat))
+		xlibos_exec_name_prefault(regs, nr);
+}
 
 /* traps.c */
 void xlibos_traps_host_init(void);
