@@ -129,6 +129,29 @@ bool cpio_add(struct cpio_writer *w, const struct cpio_entry *e, const void *dat
 	return cpio_begin_entry(w, e) && (e->size == 0 || cpio_write_data(w, data, e->size));
 }
 
+static uint64_t align_up(uint64_t n)
+{
+	return n > UINT64_MAX - (CPIO_ALIGN - 1) ? UINT64_MAX : (n + CPIO_ALIGN - 1) / CPIO_ALIGN * CPIO_ALIGN;
+}
+
+uint64_t cpio_entry_size(const struct cpio_entry *e)
+{
+	uint64_t head = align_up(CPIO_HEADER_SIZE + (uint64_t)strlen(e->name) + 1);
+	uint64_t data = align_up(e->size);
+
+	return data > UINT64_MAX - head ? UINT64_MAX : head + data;
+}
+
+bool cpio_count_only(struct cpio_writer *w, uint64_t bytes)
+{
+	if (w->error)
+		return fail(w, w->error);
+	if (w->data_left || bytes > UINT64_MAX - w->offset || w->offset + bytes <= w->limit)
+		return fail(w, EINVAL);
+	w->offset += bytes;
+	return true;
+}
+
 bool cpio_finish(struct cpio_writer *w)
 {
 	const struct cpio_entry trailer = { .name = CPIO_TRAILER };

@@ -56,6 +56,17 @@ bool cpio_write_data(struct cpio_writer *w, const void *data, size_t len);
 /* An entry whose data is all in memory (may be NULL when e->size is 0). */
 bool cpio_add(struct cpio_writer *w, const struct cpio_entry *e, const void *data);
 
+/* Bytes that e and its data add to the archive, padding included. */
+uint64_t cpio_entry_size(const struct cpio_entry *e);
+
+/*
+ * Count bytes the archive would hold without storing them, when they end
+ * past the limit anyway: data that cannot fit is never even read.  False
+ * (EINVAL) if they would end within the limit, or between an entry's
+ * header and its data.
+ */
+bool cpio_count_only(struct cpio_writer *w, uint64_t bytes);
+
 /* Trailer, padding, flush.  True if everything was written. */
 bool cpio_finish(struct cpio_writer *w);
 

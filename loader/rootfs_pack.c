@@ -2,7 +2,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <fts.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,18 +16,27 @@
 #include "abcom_tables.h"
 #include "cpio.h"
 #include "diag.h"
+#include "fs_creds.h"
 #include "guest-init/config_format.h"
 #include "rootfs_pack.h"
+#include "safe_open.h"
+
+/* Deeper trees are refused: each level holds a directory descriptor. */
+#define ROOTFS_MAX_DEPTH 256
 
 /* What the walk saw that decides which extra entries are needed. */
 struct pack_state {
 	struct cpio_writer *w;
 	struct abcom_tables *tables;	/* or NULL */
 	const char *root;	/* as given, for messages */
-	size_t root_len;	/* prefix of fts_path to strip */
+	size_t root_len;	/* without trailing slashes */
+	uid_t owner;		/* of the root directory */
+	bool as_owner;		/* reading with the owner's credentials */
+	bool stopped;		/* over the limit: the walk ends early */
 	bool have_dev;		/* "dev" exists (any type) */
 	bool dev_is_dir;
 	bool have_console;	/* "dev/console" exists */
+	char rel[PATH_MAX];	/* the entry's name in the archive */
 };
 
 bool rootfs_check_dir(const char *dir)
@@ -44,6 +55,50 @@ bool rootfs_check_dir(const char *dir)
 		return false;
 	}
 	return true;
+}
+
+/*
+ * The host path of the current entry for messages, control characters as
+ * \ooo so that every message stays one line.
+ */
+static const char *shown(const struct pack_state *s)
+{
+	static char buf[4 * (2 * PATH_MAX) + 1];
+	size_t n = 0;
+
+	for (int part = 0; part < 2; part++) {
+		const unsigned char *p = (const unsigned char *)(part ? s->rel : s->root);
+		size_t len = part ? strlen(s->rel) : s->root_len;
+
+		if (part && len && !(s->root_len == 1 && s->root[0] == '/'))
+			buf[n++] = '/';
+		for (size_t i = 0; i < len; i++) {
+			if (p[i] < 0x20 || p[i] == 0x7f)
+				n += (size_t)sprintf(buf + n, "\\%03o", p[i]);
+			else
+				buf[n++] = (char)p[i];
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* "cannot read" errors say whose credentials were used. */
+static void report_unreadable(const struct pack_state *s, const char *what, int err)
+{
+	if (err == ESTALE) {
+		diag_error("rootfs: '%s' changed while it was being packed", shown(s));
+	} else if (s->as_owner) {
+		diag_error("rootfs: cannot read %s'%s': %s (read as uid %u, the rootfs's owner)",
+			   what, shown(s), strerror(err), (unsigned)s->owner);
+	} else {
+		diag_error("rootfs: cannot read %s'%s': %s", what, shown(s), strerror(err));
+	}
+}
+
+static void warn_skipped(const struct pack_state *s, const char *why)
+{
+	diag_error("warning: rootfs: skipping '%s': %s", shown(s), why);
 }
 
 /* newc stores 32-bit seconds; clamp what does not fit rather than fail. */
@@ -101,64 +156,101 @@ static bool copy_contents(struct cpio_writer *w, int fd, uint64_t size, const ch
 	return true;
 }
 
-static bool add_regular(struct cpio_writer *w, const char *name, const char *path,
-			const struct stat *st)
+/*
+ * A hard link may be one of a host file that whoever planted it could not
+ * read.  Trust it only if the file and its directory are the rootfs
+ * owner's and nobody else can write in that directory.
+ */
+static bool hard_link_trusted(const struct pack_state *s, const struct stat *st,
+			      const struct stat *dir)
 {
-	struct cpio_entry e = entry_from_stat(name, st);
-	/* NOFOLLOW: the walk saw a regular file; never pack a swapped-in link. */
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	bool ok;
-
-	if (fd < 0) {
-		diag_error("rootfs: cannot read '%s': %s", path, strerror(errno));
-		return false;
-	}
-	if ((uint64_t)st->st_size > UINT32_MAX) {
-		diag_error("rootfs: '%s' is too large for the archive (4 GiB or more)", path);
-		close(fd);
-		return false;
-	}
-	e.size = (uint64_t)st->st_size;
-	ok = cpio_begin_entry(w, &e);
-	if (!ok)
-		report_write_error(w);
-	else
-		ok = copy_contents(w, fd, e.size, path);
-	close(fd);
-	return ok;
+	return st->st_uid == s->owner && dir->st_uid == s->owner &&
+	       !(dir->st_mode & (S_IWGRP | S_IWOTH));
 }
 
-static bool add_symlink(struct cpio_writer *w, const char *name, const char *path,
-			const struct stat *st)
+/* An entry that ends past the limit is only counted: its data is never read. */
+static bool count_if_over(struct pack_state *s, const struct cpio_entry *e, bool *counted)
 {
-	struct cpio_entry e = entry_from_stat(name, st);
-	/* st_size is the target's length; one more byte detects a change. */
-	size_t cap = (size_t)st->st_size + 1;
-	char *target = malloc(cap);
-	ssize_t n;
-	bool ok;
+	struct cpio_writer *w = s->w;
+	uint64_t size = cpio_entry_size(e);
 
-	if (!target) {
-		diag_error("rootfs: '%s': out of memory", path);
+	*counted = size > w->limit || w->offset > w->limit - size;
+	if (*counted && !cpio_count_only(w, size)) {
+		report_write_error(w);
 		return false;
 	}
-	n = readlink(path, target, cap);
-	if (n < 0 || (size_t)n >= cap) {
-		diag_error("rootfs: cannot read symlink '%s': %s", path,
-			   n < 0 ? strerror(errno) : "changed while it was being packed");
-		free(target);
+	return true;
+}
+
+/* A regular file: pathfd (O_PATH) is name in dirfd, whose stat is dir. */
+static bool add_regular(struct pack_state *s, int dirfd, const struct stat *dir, const char *name,
+			int pathfd, const struct stat *st)
+{
+	struct cpio_entry e = entry_from_stat(s->rel, st);
+	char proc_path[64 + NAME_MAX];
+	bool counted, ok;
+	int fd;
+
+	if (st->st_nlink > 1 && !hard_link_trusted(s, st, dir)) {
+		warn_skipped(s, "a hard link not owned by the rootfs's owner or in a directory others can write");
+		return true;
+	}
+	e.size = (uint64_t)st->st_size;
+	if (!count_if_over(s, &e, &counted))
+		return false;
+	if (counted)
+		return true;
+	if (e.size > UINT32_MAX) {
+		diag_error("rootfs: '%s' is too large for the archive (4 GiB or more)", shown(s));
+		return false;
+	}
+	fd = reopen_regular(pathfd, st, dirfd, name, true);
+	if (fd < 0) {
+		report_unreadable(s, "", errno);
+		return false;
+	}
+	ok = cpio_begin_entry(s->w, &e);
+	if (!ok)
+		report_write_error(s->w);
+	else
+		ok = copy_contents(s->w, fd, e.size, shown(s));
+	close(fd);
+	if (!ok || !s->tables)
+		return ok;
+	/* abcom opens by path: through the directory held open, never a swapped one. */
+	snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%d/%s", dirfd, name);
+	if (!abcom_tables_add(s->tables, proc_path, st)) {
+		diag_error("out of memory for the site tables");
+		return false;
+	}
+	return true;
+}
+
+/* A symlink is packed as its target text, never followed. */
+static bool add_symlink(struct pack_state *s, int pathfd, const struct stat *st)
+{
+	struct cpio_entry e = entry_from_stat(s->rel, st);
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(pathfd, "", target, sizeof(target));
+
+	if (n < 0) {
+		report_unreadable(s, "symlink ", errno);
+		return false;
+	}
+	if ((size_t)n >= sizeof(target)) {
+		diag_error("rootfs: symlink '%s' has a target of %d bytes or more", shown(s), PATH_MAX);
 		return false;
 	}
 	/* The target is the data, without a terminating NUL. */
 	e.size = (uint64_t)n;
-	ok = cpio_add(w, &e, target);
-	if (!ok)
-		report_write_error(w);
-	free(target);
-	return ok;
+	if (!cpio_add(s->w, &e, target)) {
+		report_write_error(s->w);
+		return false;
+	}
+	return true;
 }
 
-/* Directories, fifos, sockets and devices: header only. */
+/* Directories: header only. */
 static bool add_metadata_only(struct cpio_writer *w, const char *name, const struct stat *st)
 {
 	struct cpio_entry e = entry_from_stat(name, st);
@@ -170,105 +262,238 @@ static bool add_metadata_only(struct cpio_writer *w, const char *name, const str
 	return true;
 }
 
-static void note_special_paths(struct pack_state *s, const char *name, const struct stat *st)
+static void note_special_paths(struct pack_state *s, const struct stat *st)
 {
-	if (strcmp(name, "dev") == 0) {
+	if (strcmp(s->rel, "dev") == 0) {
 		s->have_dev = true;
 		s->dev_is_dir = S_ISDIR(st->st_mode);
-	} else if (strcmp(name, "dev/console") == 0) {
+	} else if (strcmp(s->rel, "dev/console") == 0) {
 		s->have_console = true;
 	}
 }
 
-static bool add_walked(struct pack_state *s, FTS *fts, FTSENT *ent)
+static int compare_names(const void *a, const void *b)
 {
-	const char *name = ent->fts_path + s->root_len;
-
-	while (*name == '/')
-		name++;
-
-	switch (ent->fts_info) {
-	case FTS_DP:
-		return true;	/* post-order visit of a directory */
-	case FTS_DNR:
-		diag_error("rootfs: cannot read directory '%s': %s", ent->fts_path,
-			   strerror(ent->fts_errno));
-		return false;
-	case FTS_NS:
-	case FTS_ERR:
-		diag_error("rootfs: cannot read '%s': %s", ent->fts_path, strerror(ent->fts_errno));
-		return false;
-	default:
-		break;
-	}
-
-	if (ent->fts_level == 0) {
-		/*
-		 * The root itself, as ".": the kernel's unpacker applies its mode
-		 * and mtime to the guest's "/", which stays root-owned.
-		 */
-		struct stat root = *ent->fts_statp;
-
-		root.st_uid = 0;
-		root.st_gid = 0;
-		return add_metadata_only(s->w, ".", &root);
-	}
-	if (ent->fts_level == 1 && strcmp(ent->fts_name, XLIBOS_GUEST_DIR) == 0) {
-		/* Ours: replaced by the loader's copy, never merged. */
-		fts_set(fts, ent, FTS_SKIP);
-		return true;
-	}
-	note_special_paths(s, name, ent->fts_statp);
-
-	switch (ent->fts_info) {
-	case FTS_F:
-		if (!add_regular(s->w, name, ent->fts_accpath, ent->fts_statp))
-			return false;
-		if (s->tables && !abcom_tables_add(s->tables, ent->fts_accpath, ent->fts_statp)) {
-			diag_error("out of memory for the site tables");
-			return false;
-		}
-		return true;
-	case FTS_SL:
-	case FTS_SLNONE:
-		return add_symlink(s->w, name, ent->fts_accpath, ent->fts_statp);
-	default:	/* FTS_D, FTS_DEFAULT (fifo, socket, device) */
-		return add_metadata_only(s->w, name, ent->fts_statp);
-	}
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted walk: the same tree always gives the same archive. */
-static int compare_names(const FTSENT **a, const FTSENT **b)
+static void free_names(char **names, size_t n)
 {
-	return strcmp((*a)->fts_name, (*b)->fts_name);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
-static bool walk_tree(struct pack_state *s)
+/*
+ * The names in the directory dirfd, sorted: the same tree always gives the
+ * same archive.  A listing that alone would overflow the archive is
+ * counted and ends the walk (s->stopped) rather than grow without bound.
+ */
+static bool list_dir(struct pack_state *s, int dirfd, char ***names_out, size_t *n_out)
 {
-	char *paths[] = { (char *)s->root, NULL };
-	/* PHYSICAL: symlinks are packed as links, never followed (COMFOLLOW: but the root is). */
-	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_COMFOLLOW | FTS_NOCHDIR, compare_names);
-	FTSENT *ent;
-	bool ok = true;
+	uint64_t room = s->w->offset < s->w->limit ? s->w->limit - s->w->offset : 0;
+	uint64_t cost = 0;
+	size_t n = 0, cap = 0;
+	char **names = NULL;
+	struct dirent *d;
+	int fd = dup(dirfd);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
 
-	if (!fts) {
-		diag_error("rootfs '%s': %s", s->root, strerror(errno));
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		report_unreadable(s, "directory ", errno);
 		return false;
 	}
-	while (ok) {
-		errno = 0;
-		ent = fts_read(fts);
-		if (!ent) {
-			/* NULL and errno 0: the end of the walk. */
-			if (errno) {
-				diag_error("rootfs '%s': %s", s->root, strerror(errno));
-				ok = false;
-			}
+	for (errno = 0; (d = readdir(dir)); errno = 0) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		cost += CPIO_HEADER_SIZE + strlen(s->rel) + strlen(d->d_name) + 2;
+		if (cost > room) {
+			s->stopped = true;
 			break;
 		}
-		ok = add_walked(s, fts, ent);
+		if (n == cap) {
+			char **more = realloc(names, sizeof(*names) * (cap = cap ? 2 * cap : 64));
+
+			if (!more)
+				goto oom;
+			names = more;
+		}
+		if (!(names[n] = strdup(d->d_name)))
+			goto oom;
+		n++;
 	}
-	fts_close(fts);
+	if (errno) {
+		report_unreadable(s, "directory ", errno);
+		closedir(dir);
+		free_names(names, n);
+		return false;
+	}
+	closedir(dir);
+	if (s->stopped) {
+		free_names(names, n);
+		if (!cpio_count_only(s->w, cost)) {
+			report_write_error(s->w);
+			return false;
+		}
+		n = 0;
+		names = NULL;
+	}
+	qsort(names, n, sizeof(*names), compare_names);
+	*names_out = names;
+	*n_out = n;
+	return true;
+oom:
+	closedir(dir);
+	free_names(names, n);
+	diag_error("rootfs: '%s': out of memory", shown(s));
+	return false;
+}
+
+static bool walk_dir(struct pack_state *s, int dirfd, const struct stat *dir, unsigned int depth);
+
+/* The directory pathfd (O_PATH), s->rel: its entry, then what is in it. */
+static bool add_dir(struct pack_state *s, int pathfd, const struct stat *st, unsigned int depth)
+{
+	struct stat now;
+	int fd;
+	bool ok;
+
+	if (depth > ROOTFS_MAX_DEPTH) {
+		diag_error("rootfs: '%s' is nested more than %d directories deep", shown(s),
+			   ROOTFS_MAX_DEPTH);
+		return false;
+	}
+	/* "." of the O_PATH descriptor is that same directory, opened to be read. */
+	fd = openat(pathfd, ".", O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		report_unreadable(s, "directory ", errno);
+		return false;
+	}
+	if (fstat(fd, &now) != 0 || now.st_ino != st->st_ino || now.st_dev != st->st_dev) {
+		report_unreadable(s, "directory ", ESTALE);
+		close(fd);
+		return false;
+	}
+	ok = add_metadata_only(s->w, s->rel, st) && walk_dir(s, fd, st, depth);
+	close(fd);
+	return ok;
+}
+
+/* The entry name of directory dirfd (whose stat is dir), s->rel naming it. */
+static bool add_entry(struct pack_state *s, int dirfd, const struct stat *dir, const char *name,
+		      unsigned int depth)
+{
+	struct stat st;
+	bool ok;
+	/* O_PATH opens nothing: a FIFO cannot block, a device's driver is not called. */
+	int pathfd = open_beneath(dirfd, name, O_PATH);
+
+	if (pathfd < 0 && errno == EXDEV) {
+		warn_skipped(s, "another file system is mounted there");
+		return true;
+	}
+	if (pathfd < 0 || fstat(pathfd, &st) != 0) {
+		report_unreadable(s, "", errno == ENOENT ? ESTALE : errno);
+		if (pathfd >= 0)
+			close(pathfd);
+		return false;
+	}
+	switch (st.st_mode & S_IFMT) {
+	case S_IFDIR:
+		note_special_paths(s, &st);
+		ok = add_dir(s, pathfd, &st, depth + 1);
+		break;
+	case S_IFREG:
+		note_special_paths(s, &st);
+		ok = add_regular(s, dirfd, dir, name, pathfd, &st);
+		break;
+	case S_IFLNK:
+		note_special_paths(s, &st);
+		ok = add_symlink(s, pathfd, &st);
+		break;
+	default:
+		/* The guest mounts its own devtmpfs at /dev. */
+		warn_skipped(s, S_ISFIFO(st.st_mode) ? "a FIFO is not packed" :
+				S_ISSOCK(st.st_mode) ? "a socket is not packed" :
+				"a device node is not packed (the guest has its own /dev)");
+		ok = true;
+		break;
+	}
+	close(pathfd);
+	return ok;
+}
+
+/* Everything in the directory dirfd (stat dir), which s->rel names. */
+static bool walk_dir(struct pack_state *s, int dirfd, const struct stat *dir, unsigned int depth)
+{
+	size_t rel_len = strlen(s->rel), n, i;
+	char **names;
+	bool ok = true;
+
+	if (!list_dir(s, dirfd, &names, &n))
+		return false;
+	for (i = 0; ok && !s->stopped && i < n; i++) {
+		size_t len = strlen(names[i]);
+
+		/* Ours: replaced by the loader's copy, never merged. */
+		if (depth == 0 && strcmp(names[i], XLIBOS_GUEST_DIR) == 0)
+			continue;
+		if (rel_len + !!rel_len + len >= sizeof(s->rel)) {
+			diag_error("rootfs: a name in '%s' is longer than %d bytes", shown(s),
+				   PATH_MAX - 1);
+			ok = false;
+			break;
+		}
+		if (rel_len)
+			s->rel[rel_len] = '/';
+		memcpy(s->rel + rel_len + !!rel_len, names[i], len + 1);
+		ok = add_entry(s, dirfd, dir, names[i], depth);
+		s->rel[rel_len] = '\0';
+	}
+	free_names(names, n);
+	return ok;
+}
+
+/*
+ * The root as ".": the kernel's unpacker applies its mode and mtime to the
+ * guest's "/", which stays root-owned.  Then the tree, read as the root
+ * directory's owner if that is not root.
+ */
+static bool walk_tree(struct pack_state *s)
+{
+	struct fs_creds saved;
+	struct stat st, root;
+	bool ok;
+	int fd = open(s->root, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		diag_error("rootfs '%s': %s", s->root, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	root = st;
+	root.st_uid = 0;
+	root.st_gid = 0;
+	if (!add_metadata_only(s->w, ".", &root)) {
+		close(fd);
+		return false;
+	}
+	s->owner = st.st_uid;
+	if (!fs_creds_become(st.st_uid, st.st_gid, &saved)) {
+		diag_error("rootfs '%s': cannot read it as its owner (uid %u): %s", s->root,
+			   (unsigned)st.st_uid, strerror(errno));
+		close(fd);
+		return false;
+	}
+	s->as_owner = saved.changed;
+	s->rel[0] = '\0';
+	ok = walk_dir(s, fd, &st, 0);
+	fs_creds_restore(&saved);
+	s->as_owner = false;
+	close(fd);
 	return ok;
 }
 
@@ -302,13 +527,11 @@ static bool add_init(struct cpio_writer *w, const char *init_path)
 {
 	struct stat st;
 	struct cpio_entry e;
-	int fd = open(init_path, O_RDONLY | O_CLOEXEC);
+	int fd = open_regular_file(init_path, &st);
 	bool ok;
 
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		report_bad_init(init_path, fd < 0 ? errno : 0);
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0) {
+		report_bad_init(init_path, st.st_mode ? 0 : errno);
 		return false;
 	}
 	e = (struct cpio_entry){
@@ -394,7 +617,7 @@ bool rootfs_pack(const struct rootfs_pack_input *in, int *fd_out, uint64_t *size
 		diag_error("cannot create the rootfs archive: %s", strerror(errno));
 		goto out;
 	}
-	/* fts drops trailing slashes from the root's children ("dir/" + "x" = "dir/x"). */
+	/* Messages name "dir/x", not "dir//x". */
 	while (s.root_len > 1 && in->dir[s.root_len - 1] == '/')
 		s.root_len--;
 

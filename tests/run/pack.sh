@@ -110,12 +110,10 @@ fi
 # into two lines identically on both sides.
 meta() {
 	(cd "$1" && {
-		find . -mindepth 1 ! -path './.xlibos*' ! -path ./dev/console ! -type d \
-			-printf '%P|%y|%m|%U|%G|%s|%l\n'
+		find . -mindepth 1 ! -path './.xlibos*' ! -path ./dev/console ! -name 'special-*' \
+			! -type d -printf '%P|%y|%m|%U|%G|%s|%l\n'
 		find . -mindepth 1 ! -path './.xlibos*' -type d -printf '%P|%y|%m|%U|%G\n'
 		find . -type f ! -path './.xlibos*' -print0 | xargs -0 stat -c '%n|mtime %Y'
-		find . \( -type c -o -type b \) ! -path ./dev/console -print0 |
-			xargs -0 -r stat -c '%n|rdev %t:%T'
 	} | LC_ALL=C sort)
 }
 meta "$src" >"$scratch/meta.src"
@@ -126,16 +124,20 @@ else
 	not_ok "type, mode (setuid, sticky, 0000), owner, size, link target, file mtime preserved" \
 		"$(head -20 "$scratch/diff")"
 fi
+# Never opened, never packed: the guest mounts its own devtmpfs at /dev, and
+# a FIFO or device of the host has no business in a container's tree.
 if [ "$special" = yes ]; then
-	if [ -p "$dst/special-fifo" ] && [ -c "$dst/dev/special-null" ] && [ -b "$dst/dev/special-loop" ] &&
-	   [ "$(stat -c '%t:%T %a' "$dst/dev/special-null")" = "1:3 620" ] &&
-	   [ "$(stat -c '%t:%T' "$dst/dev/special-loop")" = "7:0" ]; then
-		ok "fifo, char and block devices with their numbers"
+	dump "$src" "$archive"
+	if ! grep -q special- "$scratch/names" &&
+	   grep -qxF "xlibos: warning: rootfs: skipping '$src/special-fifo': a FIFO is not packed" "$out" &&
+	   grep -qF "xlibos: warning: rootfs: skipping '$src/dev/special-null': a device node is not packed" "$out" &&
+	   grep -qF "xlibos: warning: rootfs: skipping '$src/dev/special-loop': a device node is not packed" "$out"; then
+		ok "fifo, char and block devices skipped, one warning line each"
 	else
-		not_ok "fifo, char and block devices with their numbers"
+		not_ok "fifo, char and block devices skipped, one warning line each" "$(grep special- "$scratch/names")"
 	fi
 else
-	skip "fifo, char and block devices with their numbers" "mknod not permitted"
+	skip "fifo, char and block devices skipped, one warning line each" "mknod not permitted"
 fi
 
 # cpio does not restore directory and symlink times: read them from the listing.
