@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "boot.h"
 #include "cpu_pin.h"
-#include "pidns.h"
+#include "sandbox.h"
+#include "sandbox_watch.h"
 #include "diag.h"
 #include "exit_status.h"
 #include "guest.h"
@@ -36,11 +39,40 @@ static void close_inputs(struct guest_params *gp)
 		initrd_close(gp->initrd);
 }
 
-int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
+/* The child could not be released: end it, and say the start failed. */
+static int abandon_child(pid_t child, struct sandbox *sb, int status)
+{
+	kill(child, SIGKILL);
+	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+		;
+	sandbox_cleanup(sb);
+	return status;
+}
+
+/* Decide the status: the watch's verdict first, then the exit record. */
+static int decide(struct guest_params *gp, const struct boot_exit_policy *policy,
+		  const struct sandbox *sb, int wstatus)
 {
 	char msg[XLIBOS_EXIT_MSG_MAX + 128];
+	uint64_t refused = cgroup_pids_refused(&sb->cgroup);
+	int status = sandbox_watch_verdict(msg, sizeof(msg));
+
+	if (status < 0)
+		status = policy->decide(gp->exit_record, wstatus,
+					(enum handoff_stage)gp->handoff->stage, msg, sizeof(msg));
+	if (msg[0])
+		diag_error("%s", msg);
+	if (refused)
+		diag_error("note: the container reached its limit of %" PRIu64
+			   " host tasks (%" PRIu64 " forks refused)", sb->pids_limit, refused);
+	return status;
+}
+
+int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
+{
+	struct sandbox sb;
 	sigset_t saved_mask;
-	int wstatus, status;
+	int wstatus, status, listener;
 	pid_t child;
 
 	gp->exit_record = shared_page();
@@ -50,6 +82,11 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 		close_inputs(gp);
 		return policy->start_error;
 	}
+	if (!sandbox_prepare(&sb, gp->image, gp->phys_size, gp->pids_limit)) {
+		close_inputs(gp);
+		return policy->start_error;
+	}
+	gp->sandbox = &sb;
 
 	/* An inherited SIG_IGN for SIGCHLD would auto-reap the child. */
 	signal(SIGCHLD, SIG_DFL);
@@ -58,12 +95,10 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 
 	gp->supervisor = getpid();
 	gp->signal_mask = &saved_mask;
-	/* Best effort: without it, PDEATHSIG still ends the first process. */
-	gp->in_pidns = pidns_prepare_for_child();
-	child = fork();
+	child = sandbox_clone(&sb);
 	if (child < 0) {
-		diag_error("cannot start the LibOS process: fork: %s", strerror(errno));
 		close_inputs(gp);
+		sandbox_cleanup(&sb);
 		return policy->start_error;
 	}
 	if (child == 0)
@@ -71,13 +106,23 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 
 	/* The supervisor needs neither the image nor the initrd. */
 	close_inputs(gp);
+	if (!sandbox_release(&sb, child))
+		return abandon_child(child, &sb, policy->start_error);
+	/* -1: the child failed before its filters and said why */
+	listener = sandbox_receive_listener(&sb);
+	if (!sandbox_watch_start(listener, child, &sb.cgroup)) {
+		diag_error("cannot watch the container: %s", strerror(errno));
+		return abandon_child(child, &sb, policy->start_error);
+	}
 
-	if (!supervisor_wait(child, &saved_mask, &wstatus))
+	if (!supervisor_wait(child, &saved_mask, &wstatus)) {
+		sandbox_watch_stop();
+		sandbox_cleanup(&sb);
 		return policy->wait_error;
-	status = policy->decide(gp->exit_record, wstatus,
-				(enum handoff_stage)gp->handoff->stage, msg, sizeof(msg));
-	if (msg[0])
-		diag_error("%s", msg);
+	}
+	sandbox_watch_stop();
+	status = decide(gp, policy, &sb, wstatus);
+	sandbox_cleanup(&sb);
 	return status;
 }
 

@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "guest.h"
 #include "physmem.h"
+#include "sandbox.h"
 #include "supervisor.h"
 
 typedef void (*xlibos_entry_fn)(struct xlibos_boot_info *);
@@ -29,7 +30,7 @@ static void become_libos_process(const struct guest_params *p)
 	 * ...which may already have died before prctl took effect.  As init
 	 * of a new PID namespace our parent is outside it and reads as 0.
 	 */
-	if (getppid() != (p->in_pidns ? 0 : p->supervisor))
+	if (getppid() != 0)
 		_exit(LOADER_EXIT_FAILURE);
 
 	/* A crashing guest would otherwise drop a core the size of its RAM. */
@@ -63,6 +64,8 @@ noreturn void guest_run(const struct guest_params *p)
 	int phys_fd;
 
 	become_libos_process(p);
+	if (!sandbox_child_start(p->sandbox))
+		_exit(LOADER_EXIT_FAILURE);
 	cpu_pin_apply(p->cpu);
 
 	if (!physmem_create(p->phys_size, &phys_fd) || !physmem_load_image(p->image))
@@ -74,6 +77,9 @@ noreturn void guest_run(const struct guest_params *p)
 
 	/* The kernel writes to fd 2 directly; get our buffered output out first. */
 	fflush(NULL);
+	/* From here on only LibOS code may make host calls. */
+	if (!sandbox_child_seal(p->sandbox, phys_fd))
+		_exit(LOADER_EXIT_FAILURE);
 	p->handoff->stage = HANDOFF_IN_KERNEL;
 	entry(&boot_info);
 

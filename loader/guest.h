@@ -18,9 +18,12 @@
 #include "image.h"
 #include "initrd.h"
 
+struct sandbox;
+
 struct guest_params {
 	pid_t supervisor;		/* must stay our parent */
-	bool in_pidns;			/* we are init of a new PID namespace */
+	struct sandbox *sandbox;	/* set up by boot_guest() */
+	uint64_t pids_limit;		/* host tasks; 0: the default */
 	const sigset_t *signal_mask;	/* mask to restore before booting */
 	uint64_t phys_size;
 	const char *cmdline;

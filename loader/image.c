@@ -11,9 +11,12 @@
 #include <unistd.h>
 
 #include <asm/xlibos_boot.h>
+#include <asm/xlibos_hostcalls.h>
 
 #include "diag.h"
+#include "hostcall_policy.h"
 #include "image.h"
+#include "safe_open.h"
 #include "size.h"
 
 /* Suggested --mem values are rounded to whole MiB. */
@@ -107,9 +110,54 @@ enum note_search {
 	NOTE_BAD,	/* found but unusable; message printed */
 };
 
-/* Look for the XLibOS note in one block of note data. */
-static enum note_search scan_notes(struct image *img, Elf_Data *data)
+static enum note_search read_version_note(struct image *img, const char *desc,
+					  uint32_t descsz)
 {
+	uint32_t version;
+
+	if (descsz != sizeof(uint32_t)) {
+		image_error(img, "malformed %s boot note (%u-byte descriptor, expected 4)",
+			    XLIBOS_NOTE_NAME, descsz);
+		return NOTE_BAD;
+	}
+	memcpy(&version, desc, sizeof(version));
+	if (version != XLIBOS_BOOT_VERSION) {
+		image_error(img, "image boot protocol version %u, loader expects %d",
+			    version, XLIBOS_BOOT_VERSION);
+		return NOTE_BAD;
+	}
+	return NOTE_OK;
+}
+
+/* The hypercall section's bounds and host calls (asm/xlibos_hostcalls.h). */
+static enum note_search read_hostcalls_note(struct image *img, const char *desc,
+					    uint32_t descsz)
+{
+	uint32_t w[XLIBOS_HOSTCALLS_NOTE_HEADER];
+
+	if (descsz < sizeof(w)) {
+		image_error(img, "malformed host-call note (%u bytes)", descsz);
+		return NOTE_BAD;
+	}
+	memcpy(w, desc, sizeof(w));
+	if (w[0] != XLIBOS_HOSTCALLS_NOTE_VERSION || w[1] > XLIBOS_HOSTCALLS_MAX ||
+	    descsz != sizeof(uint32_t) * (XLIBOS_HOSTCALLS_NOTE_HEADER + w[1])) {
+		image_error(img, "malformed host-call note (version %u, %u calls, %u bytes)",
+			    w[0], w[1], descsz);
+		return NOTE_BAD;
+	}
+	img->hypercall_start = w[2] | (uint64_t)w[3] << 32;
+	img->hypercall_end = w[4] | (uint64_t)w[5] << 32;
+	img->nhostcalls = w[1];
+	memcpy(img->hostcalls, desc + sizeof(w), sizeof(uint32_t) * w[1]);
+	return NOTE_OK;
+}
+
+/* Look for the XLibOS notes in one block of note data. */
+static enum note_search scan_notes(struct image *img, Elf_Data *data,
+				   enum note_search *hostcalls)
+{
+	enum note_search found = NOTE_ABSENT;
 	GElf_Nhdr nh;
 	size_t off = 0, name_off, desc_off, next;
 
@@ -117,33 +165,23 @@ static enum note_search scan_notes(struct image *img, Elf_Data *data)
 		const char *base = data->d_buf;
 
 		off = next;
-		if (nh.n_type != XLIBOS_NOTE_TYPE ||
-		    nh.n_namesz != sizeof(XLIBOS_NOTE_NAME) ||
+		if (nh.n_namesz != sizeof(XLIBOS_NOTE_NAME) ||
 		    memcmp(base + name_off, XLIBOS_NOTE_NAME, sizeof(XLIBOS_NOTE_NAME)) != 0)
 			continue;
-		if (nh.n_descsz != sizeof(uint32_t)) {
-			image_error(img, "malformed %s boot note (%u-byte descriptor, expected 4)",
-				    XLIBOS_NOTE_NAME, nh.n_descsz);
+		if (nh.n_type == XLIBOS_NOTE_TYPE && found == NOTE_ABSENT)
+			found = read_version_note(img, base + desc_off, nh.n_descsz);
+		else if (nh.n_type == XLIBOS_NOTE_HOSTCALLS && *hostcalls == NOTE_ABSENT)
+			*hostcalls = read_hostcalls_note(img, base + desc_off, nh.n_descsz);
+		if (found == NOTE_BAD || *hostcalls == NOTE_BAD)
 			return NOTE_BAD;
-		}
-
-		uint32_t version;
-
-		memcpy(&version, base + desc_off, sizeof(version));
-		if (version != XLIBOS_BOOT_VERSION) {
-			image_error(img, "image boot protocol version %u, loader expects %d",
-				    version, XLIBOS_BOOT_VERSION);
-			return NOTE_BAD;
-		}
-		return NOTE_OK;
 	}
-	return NOTE_ABSENT;
+	return found;
 }
 
-/* The note identifies an xlibos image; check PT_NOTE first, then sections. */
+/* The notes identify an xlibos image; check PT_NOTE first, then sections. */
 static bool check_boot_note(struct image *img, Elf *elf, size_t phnum)
 {
-	enum note_search found = NOTE_ABSENT;
+	enum note_search found = NOTE_ABSENT, hostcalls = NOTE_ABSENT;
 
 	for (size_t i = 0; i < phnum && found == NOTE_ABSENT; i++) {
 		GElf_Phdr ph;
@@ -151,21 +189,23 @@ static bool check_boot_note(struct image *img, Elf *elf, size_t phnum)
 		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_NOTE)
 			continue;
 		Elf_Data *data = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz,
-						      ph.p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
-		found = scan_notes(img, data);
+						      ELF_T_NHDR);
+		found = scan_notes(img, data, &hostcalls);
 	}
-
-	/* Section headers are optional; a corrupt table just ends the search. */
-	for (Elf_Scn *scn = NULL; found == NOTE_ABSENT && (scn = elf_nextscn(elf, scn));) {
+	for (Elf_Scn *scn = NULL;
+	     (found == NOTE_ABSENT || (found == NOTE_OK && hostcalls == NOTE_ABSENT)) &&
+	     (scn = elf_nextscn(elf, scn));) {
 		GElf_Shdr sh;
 
 		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_NOTE)
-			found = scan_notes(img, elf_getdata(scn, NULL));
+			found = scan_notes(img, elf_getdata(scn, NULL), &hostcalls);
 	}
 
 	if (found == NOTE_ABSENT)
 		image_error(img, "not an xlibos image (no %s boot note)", XLIBOS_NOTE_NAME);
-	return found == NOTE_OK;
+	else if (found == NOTE_OK && hostcalls == NOTE_ABSENT)
+		image_error(img, "no host-call note: built for a loader without the sandbox (rebuild it)");
+	return found == NOTE_OK && hostcalls == NOTE_OK;
 }
 
 static bool collect_segments(struct image *img, Elf *elf, size_t phnum,
@@ -245,6 +285,28 @@ static bool check_entry(struct image *img)
 	return false;
 }
 
+/*
+ * The host seccomp filter lets only this range call the host, comparing
+ * the instruction pointer's halves: it must lie in one executable
+ * segment and not cross a 4 GiB boundary.
+ */
+static bool check_hypercall_range(struct image *img)
+{
+	uint64_t start = img->hypercall_start, end = img->hypercall_end;
+
+	if (start < end && (start >> 32) == ((end - 1) >> 32)) {
+		for (size_t i = 0; i < img->nsegments; i++) {
+			const struct image_segment *s = &img->segments[i];
+
+			if (s->exec && start >= s->vaddr && end <= s->vaddr + s->filesz)
+				return true;
+		}
+	}
+	image_error(img, "hypercall section 0x%" PRIx64 "-0x%" PRIx64
+		    " is not inside one executable segment", start, end);
+	return false;
+}
+
 bool image_open(const char *path, uint64_t phys_size, const char *mem_arg,
 		struct image *img)
 {
@@ -260,14 +322,14 @@ bool image_open(const char *path, uint64_t phys_size, const char *mem_arg,
 		image_error(img, "libelf initialisation failed: %s", elf_errmsg(-1));
 		return false;
 	}
-	img->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* A FIFO or device is refused without being opened: no hang. */
+	img->fd = open_regular_file(path, &st);
 	if (img->fd < 0) {
-		image_error(img, "cannot open: %s", strerror(errno));
+		if (st.st_mode)
+			image_error(img, "not a regular file");
+		else
+			image_error(img, "cannot open: %s", strerror(errno));
 		return false;
-	}
-	if (fstat(img->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		image_error(img, "not a regular file");
-		goto out;
 	}
 
 	elf = elf_begin(img->fd, ELF_C_READ_MMAP, NULL);
@@ -289,7 +351,8 @@ bool image_open(const char *path, uint64_t phys_size, const char *mem_arg,
 		goto out;
 	}
 	img->entry = eh.e_entry;
-	ok = collect_segments(img, elf, phnum, phys_size, mem_arg) && check_entry(img);
+	ok = collect_segments(img, elf, phnum, phys_size, mem_arg) && check_entry(img) &&
+	     check_hypercall_range(img) && hostcall_policy_check(img);
 out:
 	if (elf)
 		elf_end(elf);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <asm/xlibos_hostcalls.h>
+
 struct image_segment {
 	uint64_t vaddr;		/* host address inside the phys window */
 	uint64_t offset;	/* file offset of the first byte */
@@ -25,6 +27,10 @@ struct image {
 	uint64_t end_phys;	/* guest physical end of the highest segment */
 	size_t nsegments;
 	struct image_segment *segments;
+	/* From the host-call note: who may call the host, and what. */
+	uint64_t hypercall_start, hypercall_end;
+	uint32_t nhostcalls;
+	uint32_t hostcalls[XLIBOS_HOSTCALLS_MAX];
 };
 
 /*

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,10 +25,10 @@ static int create_memfd(void)
 	 * kernel text may be mapped executable even with vm.memfd_noexec=1,
 	 * falling back to plain flags on kernels that predate it.
 	 */
-	int fd = memfd_create("xlibos-phys", MFD_EXEC);
+	int fd = memfd_create("xlibos-phys", MFD_EXEC | MFD_ALLOW_SEALING);
 
 	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create("xlibos-phys", 0);
+		fd = memfd_create("xlibos-phys", MFD_ALLOW_SEALING);
 	return fd;
 }
 
@@ -53,6 +54,15 @@ bool physmem_create(uint64_t size, int *fd_out)
 	}
 	if (ftruncate(fd, (off_t)size) != 0) {
 		report_alloc_failure(size, "cannot size");
+		close(fd);
+		return false;
+	}
+	/*
+	 * Guest memory never changes size: sealed, no host process of the
+	 * container can grow the memfd into host memory it was not given.
+	 */
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) != 0) {
+		report_alloc_failure(size, "cannot seal");
 		close(fd);
 		return false;
 	}

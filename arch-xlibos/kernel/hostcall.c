@@ -7,24 +7,72 @@
 #include <linux/time64.h>
 #include <linux/time.h>
 #include <linux/compiler.h>
+#include <linux/elf.h>
+#include <linux/mman.h>
 #include <asm/hypercall.h>
+#include <asm/prctl.h>
+#include <asm/xlibos_boot.h>
+#include <asm/xlibos_hostcalls.h>
+#include <asm/sections.h>
 #include <asm/setup.h>
 #include <asm/xlibos.h>
 
 /*
- * Every host system call the hypercall layer makes.  The loader reads this
- * table from the image to build the host seccomp allow-list, so a new
- * hypercall must be added here.
+ * Every host system call the hypercall layer makes, from the allow-list
+ * in asm/xlibos_hostcalls.h.  The loader reads it from the image's note
+ * below and refuses an image that names a call its filter does not allow.
  */
+#define HOSTCALL_NR(name, check0, check1)	__NR_##name,
 const int xlibos_hypercall_list[] __used = {
-	__NR_write, __NR_mmap, __NR_mprotect, __NR_munmap,
-	__NR_rt_sigaction, __NR_rt_sigprocmask, __NR_rt_sigreturn,
-	__NR_sched_yield, __NR_getpid, __NR_clone, __NR_exit,
-	__NR_sigaltstack, __NR_arch_prctl, __NR_gettid, __NR_futex,
-	__NR_clock_gettime, __NR_exit_group, __NR_tgkill,
-	__NR_prctl, __NR_seccomp, __NR_read, __NR_kill,
+	XLIBOS_HOSTCALLS(HOSTCALL_NR)
 	-1
 };
+
+#define HOSTCALL_COUNT(name, check0, check1)	+ 1
+#define NR_HOSTCALLS	(0 XLIBOS_HOSTCALLS(HOSTCALL_COUNT))
+
+/* The note: the hypercall section's bounds and the calls (hostcalls.h). */
+struct hostcalls_desc {
+	u32 version;
+	u32 count;
+	u64 start;
+	u64 end;
+	u32 nrs[NR_HOSTCALLS];
+} __packed;
+
+static const struct {
+	struct elf64_note nhdr;
+	char name[8];
+	struct hostcalls_desc desc;
+} xlibos_hostcalls_note __used __section(".note.xlibos") __aligned(4) = {
+	.nhdr = {
+		.n_namesz = sizeof(XLIBOS_NOTE_NAME),
+		.n_descsz = sizeof(struct hostcalls_desc),
+		.n_type = XLIBOS_NOTE_HOSTCALLS,
+	},
+	.name = XLIBOS_NOTE_NAME,
+	.desc = {
+		.version = XLIBOS_HOSTCALLS_NOTE_VERSION,
+		.count = NR_HOSTCALLS,
+		.start = (u64)__hypercall_text_start,
+		.end = (u64)__hypercall_text_end,
+		.nrs = { XLIBOS_HOSTCALLS(HOSTCALL_NR) },
+	},
+};
+
+/* The allow-list spells its values as numbers: keep them honest. */
+static void __maybe_unused hostcall_values_check(void)
+{
+	BUILD_BUG_ON(XLIBOS_HC_MAP_SHARED_FIXED != (MAP_SHARED | MAP_FIXED));
+	BUILD_BUG_ON(XLIBOS_HC_FUTEX_WAKE != FUTEX_WAKE);
+	BUILD_BUG_ON(XLIBOS_HC_FUTEX_WAIT_BITSET != FUTEX_WAIT_BITSET);
+	BUILD_BUG_ON(XLIBOS_HC_ARCH_SET_GS != ARCH_SET_GS);
+	BUILD_BUG_ON(XLIBOS_HC_ARCH_SET_FS != ARCH_SET_FS);
+	BUILD_BUG_ON(XLIBOS_HC_CLONE_THREAD != XLIBOS_HOST_THREAD_FLAGS);
+	BUILD_BUG_ON(NR_HOSTCALLS > XLIBOS_HOSTCALLS_MAX);
+	BUILD_BUG_ON(sizeof(struct hostcalls_desc) != sizeof(u32) *
+		     (XLIBOS_HOSTCALLS_NOTE_HEADER + NR_HOSTCALLS));
+}
 
 long xlibos_futex_wait(u32 *word, u32 val, const struct __kernel_timespec *abs)
 {

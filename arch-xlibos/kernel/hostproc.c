@@ -12,78 +12,39 @@
  * fresh host process: the old host thread starts the new process on the
  * task's kernel stack and exits without touching that stack again.
  */
-#include <linux/filter.h>
 #include <linux/mm.h>
-#include <linux/prctl.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
-#include <linux/seccomp.h>
-#include <linux/audit.h>
 #include <asm/hypercall.h>
 #include <asm/prctl.h>
-#include <asm/sections.h>
 #include <asm/xlibos.h>
 
 #define HOST_SIGCHLD		17
 #define NEW_HOST_PROCESS	HOST_SIGCHLD
 
-/* Every guest syscall traps; only the hypercall section may call the host. */
-static void install_host_seccomp(void)
-{
-	unsigned long start = (unsigned long)__hypercall_text_start;
-	unsigned long end = (unsigned long)__hypercall_text_end;
-	struct sock_filter filter[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, instruction_pointer) + 4),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, upper_32_bits(start), 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, instruction_pointer)),
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lower_32_bits(start), 0, 1),
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lower_32_bits(end), 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = {
-		.len = ARRAY_SIZE(filter),
-		.filter = filter,
-	};
-	long err;
-
-	BUILD_BUG_ON(ARRAY_SIZE(filter) != 10);
-	/* The range test below compares the low halves only. */
-	BUG_ON(upper_32_bits(start) != upper_32_bits(end - 1));
-	err = hc2(prctl, PR_SET_NO_NEW_PRIVS, 1);
-	if (!err)
-		err = hc3(seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
-	if (err)
-		panic("xlibos: cannot install the host seccomp filter (%ld)", err);
-}
-
-/* A new host process: no user mappings of its creator, the filter. */
-static void host_process_mirror_nothing(bool from_first)
+/*
+ * A new host process: no user mappings of its creator.  The host seccomp
+ * filter came with the clone: the loader installed it in the first host
+ * process, before the LibOS ran (loader/sandbox_filter.c).
+ */
+static void host_process_mirror_nothing(void)
 {
 	hc2(munmap, 0, TASK_SIZE);
-	if (from_first)
-		install_host_seccomp();
 }
 
 /* First steps of a new host process, on the task's kernel stack. */
-static void host_process_init(struct task_struct *p, bool from_first)
+static void host_process_init(struct task_struct *p)
 {
 	xlibos_host_thread_init(p);
-	host_process_mirror_nothing(from_first);
+	host_process_mirror_nothing();
 }
 
 static void __noreturn forked_process_start(void *arg)
 {
 	struct task_struct *p = arg;
 
-	host_process_init(p, p->thread.created_in_first);
+	host_process_init(p);
 	/* its own alternate stack is set: host signals may come */
 	xlibos_host_signals_set(0);
 	xlibos_forked_task_start(p);
@@ -105,7 +66,6 @@ long xlibos_fork_host_process(struct task_struct *p)
 
 	if (xlibos_spare_take(p))
 		return 0;
-	p->thread.created_in_first = current->thread.host_pid == xlibos_host_pid;
 	/*
 	 * The new process starts with our host signal settings.  On the fast
 	 * path our alternate stack is armed, and a host signal the child took
@@ -135,7 +95,7 @@ static void __noreturn migrated_start(void *arg)
 	struct pt_regs *regs = task_pt_regs(tsk);
 	int pid;
 
-	host_process_init(tsk, tsk->thread.created_in_first);
+	host_process_init(tsk);
 	pid = hc0(getpid);
 	tsk->thread.host_pid = pid;
 	tsk->thread.host_tid = pid;
@@ -160,7 +120,6 @@ static void __noreturn migrated_start(void *arg)
 void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 {
 	struct task_struct *tsk = current;
-	bool from_first = tsk->thread.host_pid == xlibos_host_pid;
 	bool in_handler = tsk->thread.host_uc;
 	struct xlibos_spare_retire old;
 	long ret;
@@ -194,7 +153,7 @@ void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 			return;
 		}
 		/* GS and the alternate stack settings came with the fork. */
-		host_process_mirror_nothing(from_first);
+		host_process_mirror_nothing();
 		pid = hc0(getpid);
 		tid = pid;
 	}
@@ -233,7 +192,6 @@ void xlibos_mm_sync_host(struct pt_regs *regs)
 		xlibos_mm_drop_stale(mm);
 		return;
 	}
-	tsk->thread.created_in_first = tsk->thread.host_pid == xlibos_host_pid;
 	do {
 		ret = xlibos_host_clone_exit(NEW_HOST_PROCESS,
 					     (unsigned long)regs & ~15UL,

@@ -53,8 +53,6 @@ struct thread_struct {
 	void *fpstate_copy;
 	/* Return to user mode with the initial FPU state. */
 	u8 fpu_reset;
-	/* The host process being created comes from the first one. */
-	u8 created_in_first;
 	/* Dead with its host process's last mm: that process may be a spare. */
 	u8 retire_host;
 	/* Dead while its host process goes on: its host thread may be a spare. */

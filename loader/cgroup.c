@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "diag.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+static bool write_text(const char *dir, const char *file, const char *text)
+{
+	char path[PATH_MAX + 64];
+	ssize_t len = (ssize_t)strlen(text);
+	int fd;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	ok = write(fd, text, (size_t)len) == len;
+	close(fd);
+	return ok;
+}
+
+/* The number after "key " in a flat-keyed cgroup file, or 0. */
+static uint64_t read_key(const char *dir, const char *file, const char *key)
+{
+	char path[PATH_MAX + 64], line[256];
+	size_t klen = strlen(key);
+	uint64_t val = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ' ')
+			val = strtoull(line + klen + 1, NULL, 10);
+	fclose(f);
+	return val;
+}
+
+static bool is_fs(const char *path, long magic)
+{
+	struct statfs sfs;
+
+	return statfs(path, &sfs) == 0 && sfs.f_type == magic;
+}
+
+/* Our own cgroup in v1 hierarchy @ctrl, from /proc/self/cgroup. */
+static bool own_v1_path(const char *ctrl, char *out, size_t len)
+{
+	char line[PATH_MAX + 64];
+	size_t clen = strlen(ctrl);
+	bool found = false;
+	FILE *f = fopen("/proc/self/cgroup", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *ctrls = strchr(line, ':'), *path;
+
+		if (!ctrls || !(path = strchr(++ctrls, ':')))
+			continue;
+		*path++ = '\0';
+		path[strcspn(path, "\n")] = '\0';
+		for (char *tok = strtok(ctrls, ","); tok; tok = strtok(NULL, ","))
+			if (strlen(tok) == clen && !strncmp(tok, ctrl, clen))
+				found = true;
+		if (found)
+			snprintf(out, len, "%s", strcmp(path, "/") ? path : "");
+	}
+	fclose(f);
+	return found;
+}
+
+static bool make_dir(const char *dir)
+{
+	if (mkdir(dir, 0755) == 0 || errno == EEXIST)
+		return true;
+	diag_error("cannot create cgroup %s: %s", dir, strerror(errno));
+	return false;
+}
+
+static bool create_v1(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max)
+{
+	char own[PATH_MAX / 2], num[32];
+
+	if (!own_v1_path("pids", own, sizeof(own)))
+		return false;
+	snprintf(cg->pids_dir, sizeof(cg->pids_dir), CGROUP_ROOT "/pids%s/xlibos-%s", own, name);
+	if (!own_v1_path("memory", own, sizeof(own)))
+		return false;
+	snprintf(cg->mem_dir, sizeof(cg->mem_dir), CGROUP_ROOT "/memory%s/xlibos-%s", own, name);
+	if (!make_dir(cg->pids_dir) || !make_dir(cg->mem_dir))
+		return false;
+	snprintf(num, sizeof(num), "%" PRIu64, pids_max);
+	if (!write_text(cg->pids_dir, "pids.max", num))
+		return false;
+	snprintf(num, sizeof(num), "%" PRIu64, mem_max);
+	if (!write_text(cg->mem_dir, "memory.limit_in_bytes", num))
+		return false;
+	/* With swap accounting, swap must not lift the limit either. */
+	write_text(cg->mem_dir, "memory.memsw.limit_in_bytes", num);
+	return true;
+}
+
+static bool create_v2(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max)
+{
+	char base[] = CGROUP_ROOT "/xlibos", num[32];
+
+	/* Controllers for our children: at the root, then in xlibos/. */
+	write_text(CGROUP_ROOT, "cgroup.subtree_control", "+pids +memory");
+	if (!make_dir(base))
+		return false;
+	write_text(base, "cgroup.subtree_control", "+pids +memory");
+	snprintf(cg->pids_dir, sizeof(cg->pids_dir), "%s/%s", base, name);
+	snprintf(cg->mem_dir, sizeof(cg->mem_dir), "%s", cg->pids_dir);
+	if (!make_dir(cg->pids_dir))
+		return false;
+	snprintf(num, sizeof(num), "%" PRIu64, pids_max);
+	if (!write_text(cg->pids_dir, "pids.max", num))
+		return false;
+	snprintf(num, sizeof(num), "%" PRIu64, mem_max);
+	if (!write_text(cg->mem_dir, "memory.max", num))
+		return false;
+	write_text(cg->mem_dir, "memory.swap.max", "0");
+	/* An OOM kill takes the whole container, not one of its processes. */
+	write_text(cg->mem_dir, "memory.oom.group", "1");
+	return true;
+}
+
+bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max)
+{
+	bool ok;
+
+	*cg = (struct cgroup){ .kind = CGROUP_NONE, .mem_max = mem_max };
+	if (geteuid() != 0)
+		return true;
+	if (is_fs(CGROUP_ROOT, CGROUP2_SUPER_MAGIC)) {
+		cg->kind = CGROUP_V2;
+		ok = create_v2(cg, name, pids_max, mem_max);
+	} else if (is_fs(CGROUP_ROOT "/pids", CGROUP_SUPER_MAGIC) &&
+		   is_fs(CGROUP_ROOT "/memory", CGROUP_SUPER_MAGIC)) {
+		cg->kind = CGROUP_V1;
+		ok = create_v1(cg, name, pids_max, mem_max);
+	} else {
+		return true;	/* no cgroups with pids and memory here */
+	}
+	if (!ok) {
+		diag_error("cannot set up the container's cgroup (%s): %s", cg->pids_dir,
+			   strerror(errno));
+		cgroup_destroy(cg);
+	}
+	return ok;
+}
+
+bool cgroup_join(const struct cgroup *cg, pid_t pid)
+{
+	char num[32];
+
+	if (cg->kind == CGROUP_NONE)
+		return true;
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	if (write_text(cg->pids_dir, "cgroup.procs", num) &&
+	    (cg->kind == CGROUP_V2 || write_text(cg->mem_dir, "cgroup.procs", num)))
+		return true;
+	diag_error("cannot move the container into its cgroup: %s", strerror(errno));
+	return false;
+}
+
+uint64_t cgroup_oom_kills(const struct cgroup *cg)
+{
+	switch (cg->kind) {
+	case CGROUP_V1:
+		return read_key(cg->mem_dir, "memory.oom_control", "oom_kill");
+	case CGROUP_V2:
+		return read_key(cg->mem_dir, "memory.events", "oom_kill");
+	default:
+		return 0;
+	}
+}
+
+uint64_t cgroup_pids_refused(const struct cgroup *cg)
+{
+	return cg->kind == CGROUP_NONE ? 0 : read_key(cg->pids_dir, "pids.events", "max");
+}
+
+/* Kill what is left in @dir and remove it (a few tries: exits are lazy). */
+static void remove_dir(const char *dir)
+{
+	char procs[PATH_MAX + 64];
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	for (int i = 0; i < 200; i++) {
+		FILE *f = fopen(procs, "re");
+		int pid;
+
+		if (!f)
+			return;		/* gone, or never made */
+		while (fscanf(f, "%d", &pid) == 1)
+			kill(pid, SIGKILL);
+		fclose(f);
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return;
+		nanosleep(&pause, NULL);
+	}
+	diag_error("warning: cannot remove cgroup %s: %s", dir, strerror(errno));
+}
+
+void cgroup_destroy(struct cgroup *cg)
+{
+	switch (cg->kind) {
+	case CGROUP_V1:
+		remove_dir(cg->pids_dir);
+		remove_dir(cg->mem_dir);
+		break;
+	case CGROUP_V2:
+		write_text(cg->pids_dir, "cgroup.kill", "1");
+		remove_dir(cg->pids_dir);
+		break;
+	default:
+		break;
+	}
+	cg->kind = CGROUP_NONE;
+}

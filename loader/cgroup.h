@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The container's own cgroup, when xlibos runs as root: a pids limit and a
+ * memory limit over all its host processes.  cgroup v2, or v1's pids and
+ * memory hierarchies on hybrid hosts.  Rootless containers get none (their
+ * host task count is bounded by RLIMIT_NPROC in their user namespace).
+ */
+#ifndef XLIBOS_LOADER_CGROUP_H
+#define XLIBOS_LOADER_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum cgroup_kind { CGROUP_NONE, CGROUP_V1, CGROUP_V2 };
+
+struct cgroup {
+	enum cgroup_kind kind;
+	char pids_dir[PATH_MAX];	/* v2: the one directory */
+	char mem_dir[PATH_MAX];
+	uint64_t mem_max;
+};
+
+/*
+ * Make "xlibos-NAME" with the limits.  False (message printed) if cgroups
+ * should work here but do not; a host without them, or a caller that is
+ * not root, gets CGROUP_NONE and true.
+ */
+bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max);
+
+/* Move @pid (and so everything it will start) into the cgroup. */
+bool cgroup_join(const struct cgroup *cg, pid_t pid);
+
+/* Processes the memory limit's OOM killer ended so far. */
+uint64_t cgroup_oom_kills(const struct cgroup *cg);
+
+/* Forks refused by the pids limit so far. */
+uint64_t cgroup_pids_refused(const struct cgroup *cg);
+
+/* Remove it; anything still in it is killed first. */
+void cgroup_destroy(struct cgroup *cg);
+
+#endif

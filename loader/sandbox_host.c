@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The supervisor's side of the sandbox: namespaces, id maps, cgroup,
+ * release, and receiving the policy filter's notification descriptor.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "sandbox.h"
+
+/* Guest memory plus what its host processes need besides (page tables,
+ * host task structures, the loader's own start-up). */
+#define MEM_OVERHEAD_MIN (UINT64_C(256) << 20)
+
+bool sandbox_prepare(struct sandbox *sb, const struct image *img, uint64_t phys_size,
+		     uint64_t pids_limit)
+{
+	char name[32];
+
+	*sb = (struct sandbox){ .sync = { -1, -1 }, .image = img };
+	sb->pids_limit = pids_limit ? pids_limit : SANDBOX_DEFAULT_PIDS_LIMIT;
+	sb->mem_limit = phys_size + (phys_size / 4 > MEM_OVERHEAD_MIN ? phys_size / 4
+								: MEM_OVERHEAD_MIN);
+	if (geteuid() == 0) {
+		sb->host_uid = SANDBOX_ROOT_HOST_ID;
+		sb->host_gid = SANDBOX_ROOT_HOST_ID;
+	} else {
+		sb->host_uid = geteuid();
+		sb->host_gid = getegid();
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->sync) != 0) {
+		diag_error("cannot create the sandbox's socket pair: %s", strerror(errno));
+		return false;
+	}
+	snprintf(name, sizeof(name), "%d", (int)getpid());
+	if (!cgroup_create(&sb->cgroup, name, sb->pids_limit, sb->mem_limit)) {
+		sandbox_cleanup(sb);
+		return false;
+	}
+	return true;
+}
+
+pid_t sandbox_clone(struct sandbox *sb)
+{
+	/* The cgroup namespace comes later, once the child is in its cgroup. */
+	const unsigned long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
+				    CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
+	/* fork()'s shape: same stack, 0 in the child. */
+	pid_t pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, 0);
+
+	if (pid < 0) {
+		diag_error("cannot create the container's namespaces: clone: %s%s",
+			   strerror(errno),
+			   errno == EPERM || errno == ENOSPC ?
+			   " (are user namespaces allowed? see user.max_user_namespaces"
+			   " and kernel.unprivileged_userns_clone)" : "");
+		return -1;
+	}
+	if (pid == 0) {
+		close(sb->sync[0]);
+		sb->sync[0] = -1;
+	}
+	return pid;
+}
+
+static bool write_proc(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+	ssize_t len = (ssize_t)strlen(text);
+	int fd;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ok = write(fd, text, (size_t)len) == len;
+	close(fd);
+	return ok;
+}
+
+/* The container's root is sb->host_uid/gid on the host, nothing else. */
+static bool map_ids(const struct sandbox *sb, pid_t child)
+{
+	char map[64];
+
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)sb->host_uid);
+	if (!write_proc(child, "uid_map", map))
+		return false;
+	/* Unprivileged, setgroups must go before a gid map can be written. */
+	if (geteuid() != 0 && !write_proc(child, "setgroups", "deny\n"))
+		return false;
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)sb->host_gid);
+	return write_proc(child, "gid_map", map);
+}
+
+bool sandbox_release(struct sandbox *sb, pid_t child)
+{
+	char go = 'g';
+
+	close(sb->sync[1]);
+	sb->sync[1] = -1;
+	if (!map_ids(sb, child)) {
+		diag_error("cannot map the container's user ids: %s", strerror(errno));
+		return false;
+	}
+	if (!cgroup_join(&sb->cgroup, child))
+		return false;
+	if (send(sb->sync[0], &go, 1, MSG_NOSIGNAL) != 1) {
+		diag_error("cannot release the LibOS process: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+int sandbox_receive_listener(struct sandbox *sb)
+{
+	char byte, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+	int fd;
+
+	do
+		n = recvmsg(sb->sync[0], &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	close(sb->sync[0]);
+	sb->sync[0] = -1;
+	if (n != 1)
+		return -1;	/* the child failed and said why */
+	c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
+}
+
+void sandbox_cleanup(struct sandbox *sb)
+{
+	for (int i = 0; i < 2; i++) {
+		if (sb->sync[i] >= 0)
+			close(sb->sync[i]);
+		sb->sync[i] = -1;
+	}
+	cgroup_destroy(&sb->cgroup);
+}
