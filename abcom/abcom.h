@@ -63,7 +63,7 @@
  * tables computed by another version (the loader's cache, tables handed
  * to the LibOS) are not used.
  */
-#define ABCOM_VERSION 5
+#define ABCOM_VERSION 6
 
 /* --- results and errors ------------------------------------------------ */
 
@@ -73,6 +73,9 @@
 #define ABCOM_EINVAL        -3  /* bad argument */
 #define ABCOM_ENOTPATCHABLE -4  /* abcom_plan() on an unpatchable site */
 #define ABCOM_ESLOT         -5  /* slot address unusable for this site */
+#define ABCOM_EREFUSED      -6  /* an ELF file abcom will not decode (see
+				   abcom_elf_exec_ranges()) */
+#define ABCOM_ELIMIT        -7  /* the work limit ran out */
 
 const char *abcom_strerror(int err);
 
@@ -221,14 +224,83 @@ int abcom_scan_stats(const uint8_t *code, size_t len, uint64_t vaddr,
 		     struct abcom_stats *stats);
 
 /*
+ * Work limit: a scan decodes at most ABCOM_WORK_PER_BYTE instructions per
+ * byte of code (plus ABCOM_WORK_SLACK), whatever the bytes; beyond that it
+ * fails with ABCOM_ELIMIT.  Real code needs about 3 per byte (the sweep,
+ * the alternatives from misaligned targets, the look back at each site).
+ */
+#define ABCOM_WORK_PER_BYTE	32
+#define ABCOM_WORK_SLACK	4096
+
+/*
+ * What a file handed to abcom_scan_elf_image() may ask for.  Its
+ * executable sections must lie inside the file and must not overlap (the
+ * same bytes decoded once per section made the work grow with the square
+ * of the file's size), at most ABCOM_MAX_EXEC_SECTIONS of them, each at
+ * most ABCOM_MAX_SECTION_SIZE bytes, and at most ABCOM_MAX_SECTIONS
+ * section headers in all.
+ */
+#define ABCOM_MAX_SECTIONS	 1024
+#define ABCOM_MAX_EXEC_SECTIONS	 256
+#define ABCOM_MAX_SECTION_SIZE	 (256ULL << 20)
+
+/* A run of bytes of a file: [off, off + len). */
+struct abcom_range {
+	uint64_t off;
+	uint64_t len;
+};
+
+/*
+ * The executable (SHF_EXECINSTR PROGBITS, non-empty) sections of an
+ * x86-64 ELF file in memory, in file offsets, sorted by offset, into
+ * ranges[ABCOM_MAX_EXEC_SECTIONS].  Reads only the headers.  ABCOM_EINVAL
+ * for anything but an x86-64 ELF file with a section header table inside
+ * the file; ABCOM_EREFUSED when its sections break the rules above.
+ */
+int abcom_elf_exec_ranges(const uint8_t *file, size_t size,
+			  struct abcom_range *ranges, size_t *n);
+
+/*
  * The patchable sites of a whole x86-64 ELF file in memory, in file
- * offsets (addr and start are offsets into the file): every SHF_EXECINSTR
- * PROGBITS section decoded from its start.  *sites is sorted by addr (free
- * with abcom_free; NULL when *n == 0).  ABCOM_EINVAL for anything but an
- * x86-64 ELF file with sane section headers.
+ * offsets (addr and start are offsets into the file): every executable
+ * section (abcom_elf_exec_ranges()) decoded from its start, with one work
+ * limit for the whole file (ABCOM_WORK_PER_BYTE per byte of the file).
+ * *sites is sorted by addr (free with abcom_free; NULL when *n == 0).
+ * ABCOM_EINVAL, ABCOM_EREFUSED or ABCOM_ELIMIT for a file not decoded.
  */
 int abcom_scan_elf_image(const uint8_t *file, size_t size,
 			 struct abcom_site **sites, size_t *n);
+
+/*
+ * Checking a site table that came from elsewhere (the loader's cache, the
+ * tables handed to the LibOS) against the file it claims to describe.
+ *
+ * abcom_site_sane(): the fields of a patchable site are consistent with
+ * each other (lengths, offsets, bounds), so that using them cannot reach
+ * outside the site's own window.  No decoding.
+ *
+ * abcom_sites_match_file(): every site is sane, the table is sorted by
+ * addr without duplicates, each window lies inside one executable range
+ * of the file and its bytes are the file's.  No decoding either (the
+ * loader checks records with it outside its sandbox).
+ *
+ * abcom_check_sites(): decodes each window again with Capstone and keeps
+ * (compacting sites[], updating *n) only the sites that match the file
+ * (as above) and whose window decodes as the site says: instructions
+ * starting exactly at its bounds, a `syscall` at syscall_off, the
+ * displaced instructions straight-line and position independent but for
+ * the one rip-relative instruction it names, the ones after it likewise
+ * or, for a loop window, a jmp back to its start.  What it cannot see
+ * from the window alone (a branch elsewhere into it) is the table's
+ * maker's to get right; such a mistake hurts only the process running
+ * that file.  ABCOM_OK, or ABCOM_ENOMEM / ABCOM_EDECODER (then *n is 0).
+ */
+bool abcom_site_sane(const struct abcom_site *s);
+bool abcom_sites_match_file(const uint8_t *file, size_t size,
+			    const struct abcom_range *ranges, size_t n_ranges,
+			    const struct abcom_site *sites, size_t n);
+int abcom_check_sites(const uint8_t *file, size_t size,
+		      struct abcom_site *sites, size_t *n);
 
 const char *abcom_class_name(enum abcom_class cls);
 const char *abcom_reason_text(enum abcom_reason reason);

@@ -15,6 +15,7 @@ struct abcom_elf_region {
 	uint64_t vaddr;
 	size_t size;
 	const uint8_t *data;      /* the file's bytes, valid until close */
+	uint64_t file_off;        /* where they are in the file */
 	size_t first_site;        /* this region's sites in the report */
 	size_t n_sites;
 };
@@ -27,7 +28,7 @@ struct abcom_elf_file {
 	struct abcom_elf_region *regions;
 	size_t n_regions;
 	uint64_t *hints;          /* symbol starts and entry, unsorted */
-	size_t n_hints;
+	size_t n_hints, max_hints;
 };
 
 struct abcom_elf_report {
@@ -40,7 +41,12 @@ struct abcom_elf_report {
 	struct abcom_stats stats; /* summed over regions */
 };
 
-/* 0 on success; otherwise -1 with a message in err. */
+/*
+ * 0 on success; otherwise -1 with a message in err.  A file whose
+ * executable sections (or, without sections, segments) overlap in the
+ * file, lie outside it, or are more or larger than abcom.h allows is
+ * refused, as abcom_scan_elf_image() refuses it.
+ */
 int abcom_elf_open(const char *path, struct abcom_elf_file *f,
 		   char *err, size_t errlen);
 void abcom_elf_close(struct abcom_elf_file *f);

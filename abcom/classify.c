@@ -33,6 +33,7 @@ static bool decode_one(csh cs, cs_insn *scratch, const struct region *r,
 	size_t left = size;
 	uint64_t a = addr;
 
+	work_spend(r);
 	return cs_disasm_iter(cs, &p, &left, &a, scratch) && scratch->size == size;
 }
 
@@ -125,8 +126,10 @@ static bool forward_window(csh cs, cs_insn *scratch, const struct region *r,
 		size_t left = region_end - end;
 		uint64_t pc = end;
 
-		if (n_post == FORWARD_MAX_INSNS || end >= region_end ||
-		    !cs_disasm_iter(cs, &p, &left, &pc, scratch))
+		if (n_post == FORWARD_MAX_INSNS || end >= region_end)
+			return false;
+		work_spend(r);
+		if (!cs_disasm_iter(cs, &p, &left, &pc, scratch))
 			return false;
 		decode_facts(scratch, &f);
 		if (f.control || f.rip_relative || f.is_syscall)
@@ -158,7 +161,10 @@ static uint64_t loop_back_target(csh cs, cs_insn *scratch,
 	size_t left = region_end - end;
 	struct insn_facts f;
 
-	if (end >= region_end || !cs_disasm_iter(cs, &p, &left, &pc, scratch) ||
+	if (end >= region_end)
+		return 0;
+	work_spend(r);
+	if (!cs_disasm_iter(cs, &p, &left, &pc, scratch) ||
 	    scratch->id != X86_INS_JMP)
 		return 0;
 	decode_facts(scratch, &f);

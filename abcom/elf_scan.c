@@ -26,10 +26,13 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 static int add_region(struct abcom_elf_file *f, const char *name,
-		      uint64_t vaddr, size_t size, const void *data)
+		      uint64_t vaddr, size_t size, const void *data,
+		      uint64_t file_off)
 {
 	struct abcom_elf_region *r;
 
+	if (f->n_regions == ABCOM_MAX_EXEC_SECTIONS || size > ABCOM_MAX_SECTION_SIZE)
+		return -1;
 	r = realloc(f->regions, (f->n_regions + 1) * sizeof(*r));
 	if (!r)
 		return -1;
@@ -40,37 +43,71 @@ static int add_region(struct abcom_elf_file *f, const char *name,
 	r->vaddr = vaddr;
 	r->size = size;
 	r->data = data;
+	r->file_off = file_off;
 	return 0;
 }
 
 static int add_hint(struct abcom_elf_file *f, uint64_t addr)
 {
-	uint64_t *h = realloc(f->hints, (f->n_hints + 1) * sizeof(*h));
+	if (f->n_hints == f->max_hints) {
+		size_t max = f->max_hints ? 2 * f->max_hints : 256;
+		uint64_t *h = realloc(f->hints, max * sizeof(*h));
 
-	if (!h)
-		return -1;
-	f->hints = h;
+		if (!h)
+			return -1;
+		f->hints = h;
+		f->max_hints = max;
+	}
 	f->hints[f->n_hints++] = addr;
 	return 0;
+}
+
+static int by_file_off(const void *a, const void *b)
+{
+	const struct abcom_elf_region *x = a, *y = b;
+
+	return x->file_off < y->file_off ? -1 : x->file_off > y->file_off;
+}
+
+/* Each byte of the file decoded once: no two regions share any. */
+static int regions_disjoint(const struct abcom_elf_file *f)
+{
+	struct abcom_elf_region *v = malloc(f->n_regions * sizeof(*v) + 1);
+	int ok = 0;
+
+	if (!v)
+		return -1;
+	memcpy(v, f->regions, f->n_regions * sizeof(*v));
+	qsort(v, f->n_regions, sizeof(*v), by_file_off);
+	for (size_t i = 1; i < f->n_regions; i++)
+		if (v[i].file_off < v[i - 1].file_off + v[i - 1].size)
+			ok = -1;
+	free(v);
+	return ok;
 }
 
 /* Executable PROGBITS sections: what objdump -d disassembles. */
 static int find_sections(struct abcom_elf_file *f, Elf *elf, size_t shstrndx)
 {
+	size_t fsize;
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 
+	if (!elf_rawfile(elf, &fsize))
+		return -1;
 	while ((scn = elf_nextscn(elf, scn))) {
 		Elf_Data *d;
 
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
 		    !(sh.sh_flags & SHF_EXECINSTR) || sh.sh_size == 0)
 			continue;
+		if (sh.sh_offset > fsize || sh.sh_size > fsize - sh.sh_offset)
+			return -1;
 		d = elf_getdata(scn, NULL);
 		if (!d || !d->d_buf || d->d_size != sh.sh_size)
 			return -1;
 		if (add_region(f, elf_strptr(elf, shstrndx, sh.sh_name) ?: "?",
-			       sh.sh_addr, sh.sh_size, d->d_buf))
+			       sh.sh_addr, sh.sh_size, d->d_buf, sh.sh_offset))
 			return -1;
 	}
 	return 0;
@@ -95,7 +132,7 @@ static int find_segments(struct abcom_elf_file *f, Elf *elf)
 			return -1;
 		snprintf(name, sizeof(name), "LOAD[%zu]", i);
 		if (add_region(f, name, ph.p_vaddr, ph.p_filesz,
-			       image + ph.p_offset))
+			       image + ph.p_offset, ph.p_offset))
 			return -1;
 	}
 	return 0;
@@ -162,8 +199,13 @@ int abcom_elf_open(const char *path, struct abcom_elf_file *f,
 	f->entry = eh.e_entry;
 	if (elf_getshdrnum(elf, &shnum) || elf_getshdrstrndx(elf, &shstrndx))
 		shnum = 0;
-	if ((shnum > 1 ? find_sections(f, elf, shstrndx) : find_segments(f, elf)) ||
-	    gather_symbols(f, elf) || (f->entry && add_hint(f, f->entry))) {
+	if (shnum > ABCOM_MAX_SECTIONS ||
+	    (shnum > 1 ? find_sections(f, elf, shstrndx) : find_segments(f, elf)) ||
+	    regions_disjoint(f)) {
+		abcom_elf_close(f);
+		return fail(err, errlen, "%s: %s", path, abcom_strerror(ABCOM_EREFUSED));
+	}
+	if (gather_symbols(f, elf) || (f->entry && add_hint(f, f->entry))) {
 		abcom_elf_close(f);
 		return fail(err, errlen, "%s: cannot read: %s", path, elf_errmsg(-1));
 	}

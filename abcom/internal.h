@@ -77,7 +77,16 @@ struct region {
 	const uint8_t *code;
 	size_t len;
 	uint64_t vaddr;
+	size_t *budget;		/* decodes left (abcom.h's work limit) */
 };
+
+/* One decode more of the work limit's; it only runs down to 0, where
+ * the sweep stops with ABCOM_ELIMIT. */
+static inline void work_spend(const struct region *r)
+{
+	if (*r->budget)
+		(*r->budget)--;
+}
 /*
  * Fill class, number, window and bounds of a site for the syscall `sys`,
  * looking back over `hist` (the instructions right before it), and set
@@ -99,6 +108,13 @@ struct site_vec {
 	uint8_t *flags;   /* parallel: CLASSIFY_* */
 };
 int site_vec_push(struct site_vec *sv, const struct abcom_site *s, unsigned flags);
+
+/* --- sort.c: sites by addr, in place, O(n log n) whatever the order ---- */
+void sort_sites_by_addr(struct abcom_site *v, size_t n);
+
+/* --- scan.c: one region under a caller's work limit ------------------ */
+int scan_region(const struct region *r, const struct abcom_hints *hints,
+		struct abcom_site **sites, size_t *n, struct abcom_stats *stats);
 
 /* --- sweep.c ----------------------------------------------------------- */
 struct sweep {

@@ -40,6 +40,9 @@ const char *abcom_strerror(int err)
 	case ABCOM_EINVAL: return "invalid argument";
 	case ABCOM_ENOTPATCHABLE: return "site is not patchable";
 	case ABCOM_ESLOT: return "slot address unusable for this site";
+	case ABCOM_EREFUSED:
+		return "refused: executable sections overlap, lie outside the file or are too many or too large";
+	case ABCOM_ELIMIT: return "work limit reached";
 	default: return "unknown error";
 	}
 }

@@ -88,24 +88,6 @@ static void judge_all(struct sweep *s)
 	}
 }
 
-/* Hidden sites were appended after the sweep's; few, so insertion sort. */
-static void sort_sites(struct site_vec *sv)
-{
-	for (size_t i = 1; i < sv->n; i++) {
-		struct abcom_site tmp = sv->v[i];
-		uint8_t f = sv->flags[i];
-		size_t j = i;
-
-		while (j > 0 && sv->v[j - 1].addr > tmp.addr) {
-			sv->v[j] = sv->v[j - 1];
-			sv->flags[j] = sv->flags[j - 1];
-			j--;
-		}
-		sv->v[j] = tmp;
-		sv->flags[j] = f;
-	}
-}
-
 static int run(struct sweep *s, const struct abcom_hints *hints)
 {
 	int err;
@@ -124,26 +106,21 @@ static int run(struct sweep *s, const struct abcom_hints *hints)
 	if ((err = sweep_linear(s)) || (err = sweep_misaligned_targets(s)))
 		return err;
 	judge_all(s);
-	sort_sites(&s->sites);
+	/* hidden sites were appended after the sweep's, in any order */
+	sort_sites_by_addr(s->sites.v, s->sites.n);
 	return ABCOM_OK;
 }
 
-int abcom_scan_stats(const uint8_t *code, size_t len, uint64_t vaddr,
-		     const struct abcom_hints *hints,
-		     struct abcom_site **sites, size_t *n,
-		     struct abcom_stats *stats)
+int scan_region(const struct region *r, const struct abcom_hints *hints,
+		struct abcom_site **sites, size_t *n, struct abcom_stats *stats)
 {
 	struct sweep s;
 	int err;
 
-	if (!sites || !n || (!code && len))
-		return ABCOM_EINVAL;
 	*sites = NULL;
 	*n = 0;
 	memset(&s, 0, sizeof(s));
-	s.r.code = code;
-	s.r.len = len;
-	s.r.vaddr = vaddr;
+	s.r = *r;
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &s.cs) != CS_ERR_OK)
 		return ABCOM_EDECODER;
 	cs_option(s.cs, CS_OPT_DETAIL, CS_OPT_ON);
@@ -170,6 +147,22 @@ int abcom_scan_stats(const uint8_t *code, size_t len, uint64_t vaddr,
 	if (stats)
 		*stats = s.stats;
 	return ABCOM_OK;
+}
+
+int abcom_scan_stats(const uint8_t *code, size_t len, uint64_t vaddr,
+		     const struct abcom_hints *hints,
+		     struct abcom_site **sites, size_t *n,
+		     struct abcom_stats *stats)
+{
+	size_t budget = ABCOM_WORK_SLACK;
+	struct region r = { code, len, vaddr, &budget };
+
+	if (!sites || !n || (!code && len))
+		return ABCOM_EINVAL;
+	if (len > (SIZE_MAX - ABCOM_WORK_SLACK) / ABCOM_WORK_PER_BYTE)
+		return ABCOM_EINVAL;
+	budget += len * ABCOM_WORK_PER_BYTE;
+	return scan_region(&r, hints, sites, n, stats);
 }
 
 int abcom_scan(const uint8_t *code, size_t len, uint64_t vaddr,

@@ -39,6 +39,7 @@ static size_t decode_at(struct sweep *s, size_t pos, struct insn_facts *f,
 	size_t left = s->r.len - pos, n;
 	uint64_t a = s->r.vaddr + pos;
 
+	work_spend(&s->r);
 	if (cs_disasm_iter(s->cs, &p, &left, &a, s->insn)) {
 		*known = true;
 		decode_flow(s->insn, f);
@@ -84,6 +85,8 @@ int sweep_linear(struct sweep *s)
 
 	history_reset(&hist);
 	while (pos < s->r.len) {
+		if (!*s->r.budget)
+			return ABCOM_ELIMIT;
 		size_t size = decode_at(s, pos, &f, &known);
 
 		if (!size) {
@@ -134,6 +137,8 @@ static int follow_alternative(struct sweep *s, size_t start,
 		if ((pos != start && bitmap_test(&s->starts, pos)) ||
 		    bitmap_test(alt_starts, pos))
 			break;
+		if (!*s->r.budget)
+			return ABCOM_ELIMIT;
 		size = decode_at(s, pos, &f, &known);
 		if (!size)
 			break;

@@ -4,32 +4,40 @@
  *
  * Each x86-64 ELF file is decoded with abcom_scan_elf_image(), as the LibOS
  * would do it itself, and its patchable sites, in file offsets, become one
- * record.  Decoding a 2 MB program takes a few
- * hundred milliseconds, so records are cached on the host by file size,
- * XXH64 and ABCOM_VERSION in $XLIBOS_CACHE_DIR, else $XDG_CACHE_HOME/xlibos,
- * else ~/.cache/xlibos.  Everything is best effort: a file that cannot be
- * read or decoded, or a cache that cannot be written, only leaves the
- * decoding to the LibOS.
+ * record.  The files come from a rootfs that may be hostile, so decoding
+ * happens in a sandboxed helper process with a time limit
+ * (abcom_decode_helper.c), and what it returns, like what the cache holds
+ * (abcom_cache.c, keyed by SHA-256 of the content), is used only once every
+ * site is checked against the file's bytes (abcom_sites_match_file()).
+ * The LibOS checks the sites again, decoding them, before it patches.
+ * Everything is best effort: a file that cannot be read or decoded, or a
+ * cache that cannot be used, only leaves the decoding to the LibOS.
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <elf.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <openssl/evp.h>
+
 #include <asm/xlibos_boot.h>
-#include <capstone/capstone.h>
 
 #include "abcom.h"
+#include "abcom_cache.h"
+#include "abcom_decode_helper.h"
 #include "abcom_tables.h"
+#include "diag.h"
 
-#define MAX_FILE_SIZE		(512ULL << 20)
+/* Larger programs are left to the LibOS. */
+#define MAX_FILE_SIZE		(256ULL << 20)
+/* Decoding time: per file 2 s plus 2 ms per KiB; per rootfs at most this. */
+#define FILE_BASE_MS		2000
+#define PACK_DECODE_MS		60000
 
 static bool append(struct abcom_tables *t, const void *p, size_t n)
 {
@@ -50,54 +58,12 @@ static bool append(struct abcom_tables *t, const void *p, size_t n)
 	return true;
 }
 
-/* abcom never reads Capstone's text, and formatting it costs as much as decoding. */
-static int no_text(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	(void)fmt;
-	(void)ap;
-	if (size)
-		buf[0] = '\0';
-	return 0;
-}
-
-static bool pick_cache_dir(char *dir, size_t len)
-{
-	const char *env = getenv("XLIBOS_CACHE_DIR");
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-	char parent[PATH_MAX];
-	int n;
-
-	if (env && *env)
-		n = snprintf(dir, len, "%s", env);
-	else if (xdg && *xdg)
-		n = snprintf(dir, len, "%s/xlibos", xdg);
-	else if (home && *home)
-		n = snprintf(dir, len, "%s/.cache/xlibos", home);
-	else
-		return false;
-	if (n < 0 || (size_t)n >= len)
-		return false;
-	/* one level of parent (~/.cache) may be missing too */
-	snprintf(parent, sizeof(parent), "%s", dir);
-	if (strrchr(parent, '/') && strrchr(parent, '/') != parent) {
-		*strrchr(parent, '/') = '\0';
-		mkdir(parent, 0700);
-	}
-	return (mkdir(dir, 0700) == 0 || errno == EEXIST) && access(dir, W_OK | X_OK) == 0;
-}
-
 void abcom_tables_init(struct abcom_tables *t)
 {
-	static cs_opt_mem mem = {
-		.malloc = malloc, .calloc = calloc, .realloc = realloc,
-		.free = free, .vsnprintf = no_text,
-	};
-
 	memset(t, 0, sizeof(*t));
-	if (!pick_cache_dir(t->cache_dir, sizeof(t->cache_dir)))
-		t->cache_dir[0] = '\0';
-	cs_option(0, CS_OPT_MEM, (size_t)&mem);
+	t->ready = true;
+	t->cache_fd = abcom_cache_open_dir();
+	t->decode_ms_left = PACK_DECODE_MS;
 }
 
 void abcom_tables_free(struct abcom_tables *t)
@@ -105,106 +71,169 @@ void abcom_tables_free(struct abcom_tables *t)
 	free(t->buf);
 	t->buf = NULL;
 	t->len = t->cap = 0;
+	if (t->ready && t->cache_fd >= 0)
+		close(t->cache_fd);
+	t->cache_fd = -1;
+	t->ready = false;
 }
 
-/* A cached record for this file, appended to t; false if none usable. */
-static bool from_cache(struct abcom_tables *t, const char *cache,
-		       const struct xlibos_abcom_table_hdr *want)
-{
-	struct xlibos_abcom_table_hdr hdr;
-	int fd = open(cache, O_RDONLY | O_CLOEXEC);
-	size_t bytes;
-	void *sites;
-	bool ok = false;
-
-	if (fd < 0)
-		return false;
-	if (read(fd, &hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr) ||
-	    hdr.magic != want->magic || hdr.abcom_version != want->abcom_version ||
-	    hdr.site_size != want->site_size || hdr.file_size != want->file_size ||
-	    hdr.file_xxh64 != want->file_xxh64 || hdr.n_sites > MAX_FILE_SIZE)
-		goto out;
-	bytes = (size_t)hdr.n_sites * sizeof(struct abcom_site);
-	sites = malloc(bytes ? bytes : 1);
-	if (sites && read(fd, sites, bytes) == (ssize_t)bytes)
-		ok = append(t, &hdr, sizeof(hdr)) && append(t, sites, bytes);
-	free(sites);
-out:
-	close(fd);
-	return ok;
-}
-
-static void to_cache(const char *cache, const struct xlibos_abcom_table_hdr *hdr,
-		     const struct abcom_site *sites)
-{
-	char tmp[PATH_MAX + 96];
-	size_t bytes = (size_t)hdr->n_sites * sizeof(*sites);
-	int fd;
-
-	snprintf(tmp, sizeof(tmp), "%s.%d", cache, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	/* a reader may race us: rename makes the record appear whole */
-	if (write(fd, hdr, sizeof(*hdr)) == (ssize_t)sizeof(*hdr) &&
-	    write(fd, sites, bytes) == (ssize_t)bytes && close(fd) == 0)
-		rename(tmp, cache);
-	else
-		close(fd);
-	unlink(tmp);
-}
-
-bool abcom_tables_add(struct abcom_tables *t, const char *path, const struct stat *st)
+/* The handed record: the LibOS matches it by size and XXH64. */
+static bool add_record(struct abcom_tables *t, const uint8_t *file, size_t size,
+		       const struct abcom_site *sites, size_t n)
 {
 	struct xlibos_abcom_table_hdr hdr = {
 		.magic = XLIBOS_ABCOM_TABLE_MAGIC,
 		.abcom_version = ABCOM_VERSION,
 		.site_size = sizeof(struct abcom_site),
+		.n_sites = (uint32_t)n,
+		.file_size = size,
+		.file_xxh64 = XXH64(file, size, 0),
 	};
-	char cache[PATH_MAX + 64];
-	struct abcom_site *sites;
-	size_t size = (size_t)st->st_size, n;
-	const Elf64_Ehdr *eh;
-	uint8_t *map;
+
+	return append(t, &hdr, sizeof(hdr)) && append(t, sites, n * sizeof(*sites));
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void warn_once(struct abcom_tables *t, const char *name, const char *what)
+{
+	if (t->warned)
+		return;
+	t->warned = true;
+	diag_error("warning: abcom: %s %s; its system calls stay on the trap path", name, what);
+}
+
+/*
+ * The sites of the file from the sandboxed helper, checked: true with
+ * the sites (maybe none) when they can be used and cached; false when the
+ * file is to have no table from us.
+ */
+static bool decode(struct abcom_tables *t, const char *name, const uint8_t *file,
+		   size_t size, const struct abcom_range *ranges, size_t n_ranges,
+		   struct abcom_site **sites, size_t *n)
+{
+	long long budget = FILE_BASE_MS + (long long)(size >> 9), start = now_ms();
+	enum helper_outcome o;
+	int err;
+
+	if (t->decode_ms_left <= 0)
+		return false;	/* the LibOS decodes it when it runs */
+	if (budget > t->decode_ms_left)
+		budget = t->decode_ms_left;
+	o = abcom_decode_in_helper(file, size, (unsigned int)budget, &err, sites, n);
+	t->decode_ms_left -= now_ms() - start;
+	if (t->decode_ms_left <= 0)
+		diag_error("warning: abcom: decoding time for this rootfs used up; the LibOS decodes the rest");
+	if (o == HELPER_TIMEOUT) {
+		warn_once(t, name, "took too long to decode");
+		return false;
+	}
+	if (o != HELPER_DECODED || (err != ABCOM_OK && err != ABCOM_ELIMIT)) {
+		warn_once(t, name, "could not be decoded");
+		return false;
+	}
+	if (err == ABCOM_OK &&
+	    !abcom_sites_match_file(file, size, ranges, n_ranges, *sites, *n)) {
+		warn_once(t, name, "got a site table that does not match it");
+		free(*sites);
+		*sites = NULL;
+		*n = 0;
+		return false;
+	}
+	return true;	/* ABCOM_ELIMIT: no sites, and that is the answer */
+}
+
+/* The whole file, read (not mapped: the rootfs's owner may truncate it). */
+static uint8_t *read_file(int fd, size_t size)
+{
+	uint8_t *buf = malloc(size);
+	size_t got = 0;
+
+	while (buf && got < size) {
+		ssize_t n = pread(fd, buf + got, size - got, (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(buf);
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	return buf;
+}
+
+static bool x86_64_elf(int fd)
+{
+	Elf64_Ehdr eh;
+
+	return pread(fd, &eh, sizeof(eh), 0) == (ssize_t)sizeof(eh) &&
+	       !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+	       eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_machine == EM_X86_64;
+}
+
+bool abcom_tables_add_fd(struct abcom_tables *t, int fd, const char *name)
+{
+	struct abcom_range ranges[ABCOM_MAX_EXEC_SECTIONS];
+	uint8_t sha[ABCOM_SHA256_LEN];
+	struct abcom_site *sites = NULL;
+	size_t size, n_ranges, n = 0;
+	struct stat st;
+	uint8_t *file;
 	bool ok = true;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr) ||
+	    (uint64_t)st.st_size > MAX_FILE_SIZE || !x86_64_elf(fd))
+		return true;
+	size = (size_t)st.st_size;
+	file = read_file(fd, size);
+	if (!file)
+		return true;
+	/* what abcom refuses (also in the LibOS) needs no helper */
+	if (abcom_elf_exec_ranges(file, size, ranges, &n_ranges) != ABCOM_OK ||
+	    !EVP_Digest(file, size, sha, NULL, EVP_sha256(), NULL))
+		goto out;
+	if (t->cache_fd >= 0 && abcom_cache_load(t->cache_fd, sha, size, &sites, &n)) {
+		if (abcom_sites_match_file(file, size, ranges, n_ranges, sites, n)) {
+			ok = add_record(t, file, size, sites, n);
+			goto out;
+		}
+		free(sites);	/* forged or stale: decoded again and replaced */
+		sites = NULL;
+		n = 0;
+	}
+	if (decode(t, name, file, size, ranges, n_ranges, &sites, &n)) {
+		if (t->cache_fd >= 0)
+			abcom_cache_store(t->cache_fd, sha, size, sites, n);
+		/* even with no sites: then the LibOS knows not to decode the file */
+		ok = add_record(t, file, size, sites, n);
+	} else if (t->decode_ms_left > 0) {
+		/* could not be decoded: the trap path, without the LibOS trying */
+		ok = add_record(t, file, size, NULL, 0);
+	}
+out:
+	free(sites);
+	free(file);
+	return ok;
+}
+
+bool abcom_tables_add(struct abcom_tables *t, const char *path, const struct stat *st)
+{
+	bool ok;
 	int fd;
 
-	if (!S_ISREG(st->st_mode) || size < sizeof(*eh) || size > MAX_FILE_SIZE)
+	if (!S_ISREG(st->st_mode))
 		return true;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return true;
-	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	ok = abcom_tables_add_fd(t, fd, path);
 	close(fd);
-	if (map == MAP_FAILED)
-		return true;
-	eh = (const Elf64_Ehdr *)map;
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_machine != EM_X86_64)
-		goto out;
-
-	hdr.file_size = size;
-	hdr.file_xxh64 = XXH64(map, size, 0);
-	cache[0] = '\0';
-	if (t->cache_dir[0]) {
-		int len = snprintf(cache, sizeof(cache), "%s/abcom-v%d-%016llx-%zu.sites",
-				   t->cache_dir, ABCOM_VERSION,
-				   (unsigned long long)hdr.file_xxh64, size);
-
-		if (len < 0 || (size_t)len >= sizeof(cache))
-			cache[0] = '\0';
-		else if (from_cache(t, cache, &hdr))
-			goto out;
-	}
-	if (abcom_scan_elf_image(map, size, &sites, &n) != ABCOM_OK)
-		goto out;
-	hdr.n_sites = (uint32_t)n;
-	if (cache[0])
-		to_cache(cache, &hdr, sites);
-	/* even with no sites: then the LibOS knows not to decode the file */
-	ok = append(t, &hdr, sizeof(hdr)) && append(t, sites, n * sizeof(*sites));
-	abcom_free(sites);
-out:
-	munmap(map, size);
 	return ok;
 }

@@ -7,7 +7,6 @@
 #ifndef XLIBOS_LOADER_ABCOM_TABLES_H
 #define XLIBOS_LOADER_ABCOM_TABLES_H
 
-#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,17 +15,24 @@
 struct abcom_tables {
 	uint8_t *buf;		/* records, back to back (the file's contents) */
 	size_t len, cap;
-	char cache_dir[PATH_MAX]; /* "" when there is no usable cache */
+	bool ready;		/* abcom_tables_init() ran */
+	int cache_fd;		/* the cache directory, or -1 */
+	long long decode_ms_left; /* of the whole pack's decoding time */
+	bool warned;		/* about a file not decoded, once per pack */
 };
 
-/* Picks the cache directory (creating it); never fails. */
+/* Opens the cache directory (creating it); never fails. */
 void abcom_tables_init(struct abcom_tables *t);
 
 /*
- * Adds the record of the file at @path (which @st describes) if it is an
- * x86-64 ELF file with patchable sites.  Best effort: a file that cannot
+ * Adds the record of the open file @fd (named @name in messages) if it is
+ * an x86-64 ELF file abcom would decode.  Best effort: a file that cannot
  * be read or decoded is left to the LibOS.  False only when out of memory.
  */
+bool abcom_tables_add_fd(struct abcom_tables *t, int fd, const char *name);
+
+/* The same for the file at @path, opened without following a symlink or
+ * blocking; @st is what the caller's walk saw (only regular files count). */
 bool abcom_tables_add(struct abcom_tables *t, const char *path, const struct stat *st);
 
 void abcom_tables_free(struct abcom_tables *t);
