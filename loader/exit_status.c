@@ -68,6 +68,11 @@ int exit_status_decide(const struct xlibos_exit_record *rec, int wstatus,
 		snprintf(msg, len, "LibOS process exited before starting the kernel");
 		return LOADER_EXIT_FAILURE;
 	}
+	if (stage == HANDOFF_RETURNED) {
+		/* It could not say so itself: its filters stop the loader's code. */
+		snprintf(msg, len, "LibOS entry point returned (kernel image broken?)");
+		return LOADER_EXIT_FAILURE;
+	}
 	if (WIFSIGNALED(wstatus)) {
 		signal_name(WTERMSIG(wstatus), sig, sizeof(sig));
 		snprintf(msg, len, "LibOS terminated unexpectedly (killed by signal %s)", sig);

@@ -23,16 +23,6 @@ static void become_libos_process(const struct guest_params *p)
 {
 	const struct rlimit no_core = { 0, 0 };
 
-	/* The LibOS must never outlive its supervisor... */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
-		diag_error("warning: cannot set parent-death signal: %s", strerror(errno));
-	/*
-	 * ...which may already have died before prctl took effect.  As init
-	 * of a new PID namespace our parent is outside it and reads as 0.
-	 */
-	if (getppid() != 0)
-		_exit(LOADER_EXIT_FAILURE);
-
 	/* A crashing guest would otherwise drop a core the size of its RAM. */
 	setrlimit(RLIMIT_CORE, &no_core);
 	supervisor_child_restore(p->signal_mask);
@@ -83,7 +73,7 @@ noreturn void guest_run(const struct guest_params *p)
 	p->handoff->stage = HANDOFF_IN_KERNEL;
 	entry(&boot_info);
 
+	/* Its trap filter makes even _exit a SIGSYS; the supervisor reports. */
 	p->handoff->stage = HANDOFF_RETURNED;
-	diag_error("LibOS entry point returned (kernel image broken?)");
 	_exit(LOADER_EXIT_FAILURE);
 }

@@ -11,6 +11,7 @@
 #include <linux/close_range.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -52,6 +53,15 @@ bool sandbox_child_start(struct sandbox *sb)
 	/* Now that the supervisor put us in our cgroup, it is our root. */
 	if (unshare(CLONE_NEWCGROUP) != 0)
 		return fail("cgroup namespace");
+	/*
+	 * The LibOS must never outlive its supervisor (set only now: a change
+	 * of ids clears it), which may have died already: then its end of
+	 * the socket reads as closed.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		return fail("parent-death signal");
+	if (recv(sb->sync[1], &go, 1, MSG_DONTWAIT | MSG_PEEK) == 0)
+		return false;
 	return true;
 }
 
