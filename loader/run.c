@@ -18,6 +18,7 @@
 #include "run_options.h"
 #include "run_stats.h"
 #include "size.h"
+#include "supervisor.h"
 #include "usage.h"
 #include "vdso.h"
 
@@ -128,6 +129,7 @@ static int run_with(const struct run_options *o)
 	gp.initrd = &initrd;
 	gp.vdso_clock_gettime = vdso_clock_gettime();
 	gp.cpu = o->cpu;
+	gp.pids_limit = o->pids_limit;
 	status = boot_guest(&gp, &run_policy);
 	if (o->stats && gp.exit_record)
 		run_print_stats(gp.exit_record);
@@ -153,6 +155,8 @@ int run_command(int argc, char **argv)
 	case OPTIONS_OK:
 		break;
 	}
+	/* From here on a SIGTERM waits for the container instead of killing us. */
+	supervisor_start(opts.stop_timeout);
 	status = run_with(&opts);
 	run_options_free(&opts);
 	return status;

@@ -27,6 +27,9 @@
 #include "sandbox.h"
 #include "sandbox_filter.h"
 
+/* RLIMIT_NPROC above the pids cgroup's limit, which should refuse first */
+#define NPROC_OVER_CGROUP 8
+
 #define fail(what) (diag_error("sandbox: %s: %s", (what), strerror(errno)), false)
 
 bool sandbox_child_start(struct sandbox *sb)
@@ -168,11 +171,13 @@ bool sandbox_child_seal(struct sandbox *sb, int phys_fd)
 	if (!enter_empty_root() || !close_others(phys_fd, sb->sync[1]))
 		return false;
 	/*
-	 * Host tasks of this user namespace (threads count): the pids cgroup's
-	 * limit where there is one, and the only one rootless.
+	 * Host tasks of this user namespace (threads count): the only limit
+	 * rootless; with a pids cgroup a little above its limit, so that the
+	 * cgroup refuses first and counts it for the supervisor's note.
 	 */
 	if (!set_limit(RLIMIT_CORE, 0, "no core dumps") ||
-	    !set_limit(RLIMIT_NPROC, sb->pids_limit, "task limit"))
+	    !set_limit(RLIMIT_NPROC, sb->pids_limit +
+		       (sb->cgroup.kind == CGROUP_NONE ? 0 : NPROC_OVER_CGROUP), "task limit"))
 		return false;
 	if (!drop_capabilities())
 		return false;
