@@ -32,6 +32,10 @@ static int decide_from_record(const struct xlibos_exit_record *rec, char *msg, s
 	n = strlen(text);
 	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		text[--n] = '\0';
+	/* Guest memory wrote it: no escape sequences for the user's terminal. */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			text[i] = '?';
 
 	switch (rec->reason) {
 	case XLIBOS_EXIT_POWEROFF:
