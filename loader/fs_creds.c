@@ -9,80 +9,84 @@
 
 #include "fs_creds.h"
 
-/* Supplementary groups of uid's passwd entry (none without one). */
-static bool groups_of(uid_t uid, gid_t *gid, gid_t **groups, int *n)
+/* uid's passwd entry gives its group and supplementary groups (none without one). */
+static bool ids_of(uid_t uid, gid_t gid, struct fs_ids *ids)
 {
 	struct passwd *pw = getpwuid(uid);
 	int count = 0;
 
-	*groups = NULL;
-	*n = 0;
-	if (!pw)
-		return true;
-	*gid = pw->pw_gid;
-	getgrouplist(pw->pw_name, pw->pw_gid, NULL, &count);
-	*groups = malloc(sizeof(gid_t) * (size_t)(count > 0 ? count : 1));
-	if (!*groups)
+	*ids = (struct fs_ids){ .fsuid = uid, .fsgid = pw ? pw->pw_gid : gid };
+	if (pw)
+		getgrouplist(pw->pw_name, pw->pw_gid, NULL, &count);
+	ids->groups = malloc(sizeof(gid_t) * (size_t)(count > 0 ? count : 1));
+	if (!ids->groups)
 		return false;
-	if (getgrouplist(pw->pw_name, pw->pw_gid, *groups, &count) < 0)
-		count = 0;
-	*n = count;
+	if (pw && getgrouplist(pw->pw_name, pw->pw_gid, ids->groups, &count) >= 0)
+		ids->ngroups = count;
 	return true;
 }
 
-static bool save_groups(struct fs_creds *saved)
+static bool my_ids(struct fs_ids *ids)
 {
 	int n = getgroups(0, NULL);
 
+	/* -1 changes nothing and returns the current value. */
+	*ids = (struct fs_ids){
+		.fsuid = (uid_t)setfsuid((uid_t)-1), .fsgid = (gid_t)setfsgid((gid_t)-1),
+	};
 	if (n < 0)
 		return false;
-	saved->groups = malloc(sizeof(gid_t) * (size_t)(n > 0 ? n : 1));
-	if (!saved->groups)
+	ids->groups = malloc(sizeof(gid_t) * (size_t)(n > 0 ? n : 1));
+	if (!ids->groups)
 		return false;
-	saved->ngroups = getgroups(n, saved->groups);
-	return saved->ngroups >= 0;
+	ids->ngroups = getgroups(n, ids->groups);
+	return ids->ngroups >= 0;
 }
 
-bool fs_creds_become(uid_t uid, gid_t gid, struct fs_creds *saved)
+/* Groups first: setgroups needs CAP_SETGID, which a changed fsuid keeps. */
+static bool apply(const struct fs_ids *ids)
 {
-	gid_t *groups = NULL;
-	int ngroups, err;
+	if (setgroups((size_t)ids->ngroups, ids->groups) != 0)
+		return false;
+	/* fsuid back to 0 also gives back the file capabilities it dropped. */
+	setfsgid(ids->fsgid);
+	setfsuid(ids->fsuid);
+	if ((gid_t)setfsgid((gid_t)-1) != ids->fsgid || (uid_t)setfsuid((uid_t)-1) != ids->fsuid) {
+		errno = EPERM;
+		return false;
+	}
+	return true;
+}
 
-	*saved = (struct fs_creds){ 0 };
+bool fs_creds_become(uid_t uid, gid_t gid, struct fs_creds *c)
+{
+	int err;
+
+	*c = (struct fs_creds){ 0 };
 	if (geteuid() != 0 || uid == 0)
 		return true;
-	if (!save_groups(saved) || !groups_of(uid, &gid, &groups, &ngroups))
+	if (!my_ids(&c->mine) || !ids_of(uid, gid, &c->owner))
 		goto fail;
-	/* -1 changes nothing and returns the current value. */
-	saved->fsuid = (uid_t)setfsuid((uid_t)-1);
-	saved->fsgid = (gid_t)setfsgid((gid_t)-1);
-	saved->changed = true;
-	if (setgroups((size_t)ngroups, groups) != 0)
-		goto fail;
-	setfsgid(gid);
-	setfsuid(uid);
-	if ((gid_t)setfsgid((gid_t)-1) != gid || (uid_t)setfsuid((uid_t)-1) != uid) {
-		errno = EPERM;
-		goto fail;
-	}
-	free(groups);
-	return true;
+	c->changed = true;
+	if (apply(&c->owner))
+		return true;
 fail:
 	err = errno;
-	free(groups);
-	fs_creds_restore(saved);
+	fs_creds_restore(c);
 	errno = err;
 	return false;
 }
 
-void fs_creds_restore(struct fs_creds *saved)
+bool fs_creds_use(const struct fs_creds *c, bool owner)
 {
-	if (saved->changed) {
-		/* fsuid back to 0 also gives back the file capabilities it dropped. */
-		setfsuid(saved->fsuid);
-		setfsgid(saved->fsgid);
-		setgroups((size_t)saved->ngroups, saved->groups);
-	}
-	free(saved->groups);
-	*saved = (struct fs_creds){ 0 };
+	return !c->changed || apply(owner ? &c->owner : &c->mine);
+}
+
+void fs_creds_restore(struct fs_creds *c)
+{
+	if (c->changed)
+		apply(&c->mine);
+	free(c->mine.groups);
+	free(c->owner.groups);
+	*c = (struct fs_creds){ 0 };
 }

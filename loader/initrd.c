@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "initrd.h"
 #include "physmem.h"
+#include "safe_open.h"
 #include "size.h"
 
 #define PAGE_MASK_4K (UINT64_C(4096) - 1)
@@ -48,14 +49,14 @@ bool initrd_open(const char *path, uint64_t phys_size, const char *mem_arg,
 	struct stat st;
 
 	*rd = (struct initrd){ .path = path, .fd = -1 };
-	rd->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* A FIFO or device is refused without being opened: no hang. */
+	rd->fd = open_regular_file(path, &st);
 	if (rd->fd < 0) {
-		diag_error("initrd '%s': cannot open: %s", path, strerror(errno));
+		if (st.st_mode)
+			diag_error("initrd '%s': not a regular file", path);
+		else
+			diag_error("initrd '%s': cannot open: %s", path, strerror(errno));
 		return false;
-	}
-	if (fstat(rd->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		diag_error("initrd '%s': not a regular file", path);
-		goto fail;
 	}
 	if (st.st_size == 0) {
 		diag_error("initrd '%s': file is empty", path);

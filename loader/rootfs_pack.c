@@ -31,7 +31,7 @@ struct pack_state {
 	const char *root;	/* as given, for messages */
 	size_t root_len;	/* without trailing slashes */
 	uid_t owner;		/* of the root directory */
-	bool as_owner;		/* reading with the owner's credentials */
+	struct fs_creds creds;	/* changed: reading with the owner's */
 	bool stopped;		/* over the limit: the walk ends early */
 	bool have_dev;		/* "dev" exists (any type) */
 	bool dev_is_dir;
@@ -88,7 +88,7 @@ static void report_unreadable(const struct pack_state *s, const char *what, int 
 {
 	if (err == ESTALE) {
 		diag_error("rootfs: '%s' changed while it was being packed", shown(s));
-	} else if (s->as_owner) {
+	} else if (s->creds.changed) {
 		diag_error("rootfs: cannot read %s'%s': %s (read as uid %u, the rootfs's owner)",
 			   what, shown(s), strerror(err), (unsigned)s->owner);
 	} else {
@@ -182,12 +182,34 @@ static bool count_if_over(struct pack_state *s, const struct cpio_entry *e, bool
 	return true;
 }
 
+/*
+ * abcom's record of the open file fd.  Its table cache is the loader's:
+ * used with the loader's credentials, and only the open file is read.
+ */
+static bool add_site_table(struct pack_state *s, int fd)
+{
+	bool ok;
+
+	if (!fs_creds_use(&s->creds, false)) {
+		diag_error("rootfs: cannot switch credentials: %s", strerror(errno));
+		return false;
+	}
+	ok = abcom_tables_add_fd(s->tables, fd, shown(s));
+	if (!fs_creds_use(&s->creds, true)) {
+		diag_error("rootfs: cannot switch back to the rootfs owner's credentials: %s",
+			   strerror(errno));
+		return false;
+	}
+	if (!ok)
+		diag_error("out of memory for the site tables");
+	return ok;
+}
+
 /* A regular file: pathfd (O_PATH) is name in dirfd, whose stat is dir. */
 static bool add_regular(struct pack_state *s, int dirfd, const struct stat *dir, const char *name,
 			int pathfd, const struct stat *st)
 {
 	struct cpio_entry e = entry_from_stat(s->rel, st);
-	char proc_path[64 + NAME_MAX];
 	bool counted, ok;
 	int fd;
 
@@ -214,16 +236,10 @@ static bool add_regular(struct pack_state *s, int dirfd, const struct stat *dir,
 		report_write_error(s->w);
 	else
 		ok = copy_contents(s->w, fd, e.size, shown(s));
+	if (ok && s->tables)
+		ok = add_site_table(s, fd);
 	close(fd);
-	if (!ok || !s->tables)
-		return ok;
-	/* abcom opens by path: through the directory held open, never a swapped one. */
-	snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%d/%s", dirfd, name);
-	if (!abcom_tables_add(s->tables, proc_path, st)) {
-		diag_error("out of memory for the site tables");
-		return false;
-	}
-	return true;
+	return ok;
 }
 
 /* A symlink is packed as its target text, never followed. */
@@ -441,7 +457,7 @@ static bool walk_dir(struct pack_state *s, int dirfd, const struct stat *dir, un
 		if (depth == 0 && strcmp(names[i], XLIBOS_GUEST_DIR) == 0)
 			continue;
 		if (rel_len + !!rel_len + len >= sizeof(s->rel)) {
-			diag_error("rootfs: a name in '%s' is longer than %d bytes", shown(s),
+			diag_error("rootfs: a path in '%s' is longer than %d bytes", s->root,
 				   PATH_MAX - 1);
 			ok = false;
 			break;
@@ -463,7 +479,6 @@ static bool walk_dir(struct pack_state *s, int dirfd, const struct stat *dir, un
  */
 static bool walk_tree(struct pack_state *s)
 {
-	struct fs_creds saved;
 	struct stat st, root;
 	bool ok;
 	int fd = open(s->root, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
@@ -482,17 +497,15 @@ static bool walk_tree(struct pack_state *s)
 		return false;
 	}
 	s->owner = st.st_uid;
-	if (!fs_creds_become(st.st_uid, st.st_gid, &saved)) {
+	if (!fs_creds_become(st.st_uid, st.st_gid, &s->creds)) {
 		diag_error("rootfs '%s': cannot read it as its owner (uid %u): %s", s->root,
 			   (unsigned)st.st_uid, strerror(errno));
 		close(fd);
 		return false;
 	}
-	s->as_owner = saved.changed;
 	s->rel[0] = '\0';
 	ok = walk_dir(s, fd, &st, 0);
-	fs_creds_restore(&saved);
-	s->as_owner = false;
+	fs_creds_restore(&s->creds);
 	close(fd);
 	return ok;
 }
@@ -523,8 +536,10 @@ bool rootfs_check_init(const char *init_path)
 	return true;
 }
 
-static bool add_init(struct cpio_writer *w, const char *init_path)
+/* The guest init, and its site table after those of the tree. */
+static bool add_init(struct pack_state *s, const char *init_path)
 {
+	struct cpio_writer *w = s->w;
 	struct stat st;
 	struct cpio_entry e;
 	int fd = open_regular_file(init_path, &st);
@@ -545,22 +560,22 @@ static bool add_init(struct cpio_writer *w, const char *init_path)
 		report_write_error(w);
 	else
 		ok = copy_contents(w, fd, e.size, init_path);
+	/* Past the limit the archive is refused anyway: no decoding. */
+	if (ok && s->tables && !cpio_over_limit(w) && !abcom_tables_add_fd(s->tables, fd, init_path)) {
+		diag_error("out of memory for the site tables");
+		ok = false;
+	}
 	close(fd);
 	return ok;
 }
 
 /* The tables of the tree's programs and of the init, if any have sites. */
-static bool add_tables(struct pack_state *s, const char *init_path, uint32_t now)
+static bool add_tables(struct pack_state *s, uint32_t now)
 {
 	struct cpio_entry e = {
 		.name = XLIBOS_GUEST_ABCOM_TABLES, .mode = S_IFREG | 0600, .mtime = now,
 	};
-	struct stat st;
 
-	if (stat(init_path, &st) == 0 && !abcom_tables_add(s->tables, init_path, &st)) {
-		diag_error("out of memory for the site tables");
-		return false;
-	}
 	if (!s->tables->len)
 		return true;
 	e.size = s->tables->len;
@@ -589,11 +604,11 @@ static bool add_guest_files(struct pack_state *s, const struct rootfs_pack_input
 
 	if (!cpio_add(s->w, &dir, NULL))
 		goto write_error;
-	if (!add_init(s->w, in->init_path))
+	if (!add_init(s, in->init_path))
 		return false;
 	if (!cpio_add(s->w, &config, in->config))
 		goto write_error;
-	if (s->tables && !add_tables(s, in->init_path, now))
+	if (s->tables && !add_tables(s, now))
 		return false;
 	if (!s->have_dev && !cpio_add(s->w, &dev, NULL))
 		goto write_error;

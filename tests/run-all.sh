@@ -15,6 +15,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"$build/tests/loader/test_run" \
 	"sh $root/tests/run/options.sh $loader" \
 	"sh $root/tests/run/pack.sh $loader $build/tests/loader/fake.img" \
+	"sh $root/tests/security/rootfs.sh $loader $build/tests/loader/fake.img" \
 	"sh $root/tests/run/fake_run.sh $loader $build/tests/loader/fake.img" \
 	"sh $root/tests/run/init.sh $loader $build/tests/loader/fake.img" \
 	"make --no-print-directory -s -C $root/abcom test" \
