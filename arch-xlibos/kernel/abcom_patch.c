@@ -432,6 +432,9 @@ static void patch_site(struct patch_pages *pp, struct xlibos_abcom_mm *am,
 	u64 target;
 	int i, len;
 
+	/* fields that could reach outside the window are never used */
+	if (!abcom_site_sane(&s))
+		return;
 	s.addr += delta;
 	s.start += delta;
 	mutex_lock(&am->lock);

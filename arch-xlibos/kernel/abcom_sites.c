@@ -9,7 +9,11 @@
  *
  * Usually nothing is decoded here: the loader hands in the tables of the
  * rootfs's files (XLIBOS_ABCOM_TABLES_FILE, computed by the same library
- * and cached on the host), which are matched by size and XXH64.
+ * and cached on the host), which are matched by size and XXH64.  A handed
+ * table is not trusted: each of its sites is checked against the file's
+ * bytes and its window decoded again (abcom_check_sites()) before the
+ * table is used; a site that does not match is dropped (its syscall stays
+ * on the trap path).
  *
  * Capstone is ordinary hosted code: it may use SSE registers (harmless
  * here, the callers run in a host signal handler whose frame holds the
@@ -79,8 +83,16 @@ static void scan_on_stack(void *arg)
 	c->err = abcom_scan_elf_image(c->file, c->size, &c->sites, &c->n);
 }
 
-/* Under tables_lock, which also guards the stack and scan_tls. */
-static int scan(struct scan_call *c)
+/* c->sites[0..c->n) from the loader: keep those that match the file. */
+static void check_on_stack(void *arg)
+{
+	struct scan_call *c = arg;
+
+	c->err = abcom_check_sites(c->file, c->size, c->sites, &c->n);
+}
+
+/* Run Capstone.  Under tables_lock, which also guards the stack and scan_tls. */
+static int on_scan_stack(void (*fn)(void *), struct scan_call *c)
 {
 	static bool capstone_ready;
 
@@ -89,8 +101,7 @@ static int scan(struct scan_call *c)
 		capstone_ready = true;
 	}
 	hc2(arch_prctl, ARCH_SET_FS, scan_tls);
-	xlibos_call_on_stack(scan_on_stack, c,
-			     (unsigned long)scan_stack + SCAN_STACK_SIZE);
+	xlibos_call_on_stack(fn, c, (unsigned long)scan_stack + SCAN_STACK_SIZE);
 	hc2(arch_prctl, ARCH_SET_FS, current->thread.fsbase);
 	return c->err;
 }
@@ -105,72 +116,62 @@ static bool same_file(const struct xlibos_site_table *t,
 	       timespec64_equal(&t->mtime, &inode->i_mtime);
 }
 
+/* The whole file, or NULL (too large, unreadable, changed size). */
+static u8 *read_whole(struct file *file, loff_t size)
+{
+	loff_t pos = 0;
+	u8 *buf;
+
+	if (size <= 0 || size > MAX_FILE_SIZE)
+		return NULL;
+	buf = vmalloc(size);
+	if (buf && kernel_read(file, buf, size, &pos) != size) {
+		vfree(buf);
+		buf = NULL;
+	}
+	return buf;
+}
+
 /*
  * Decode the whole file (abcom_scan_elf_image(), as the loader does):
  * anything but an x86-64 ELF file with code sections has no sites.
  */
-static void scan_file(struct xlibos_site_table *t, struct file *file)
+static void scan_file(struct xlibos_site_table *t, const u8 *buf)
 {
-	struct scan_call c = { .size = t->size };
-	loff_t pos = 0;
-	u8 *buf;
+	struct scan_call c = { .file = buf, .size = t->size };
 
-	if (t->size <= 0 || t->size > MAX_FILE_SIZE)
-		return;
-	buf = vmalloc(t->size);
-	if (!buf)
-		return;
-	if (kernel_read(file, buf, t->size, &pos) == t->size) {
-		c.file = buf;
-		if (scan(&c) == ABCOM_OK) {
-			t->sites = c.sites;	/* abcom's allocation, kept */
-			t->n = c.n;
-		}
+	if (on_scan_stack(scan_on_stack, &c) == ABCOM_OK) {
+		t->sites = c.sites;	/* abcom's allocation, kept */
+		t->n = c.n;
 	}
-	vfree(buf);
 }
 
-/* XXH64 of the whole file, as the loader computed it. */
-static int hash_file(struct file *file, loff_t size, u64 *hash)
-{
-	struct xxh64_state state;
-	loff_t pos = 0;
-	void *buf = kmalloc(PAGE_SIZE * 16, GFP_KERNEL);
-
-	if (!buf)
-		return -ENOMEM;
-	xxh64_reset(&state, 0);
-	while (pos < size) {
-		ssize_t n = kernel_read(file, buf, min_t(loff_t, size - pos,
-							 PAGE_SIZE * 16), &pos);
-
-		if (n <= 0) {
-			kfree(buf);
-			return -EIO;
-		}
-		xxh64_update(&state, buf, n);
-	}
-	kfree(buf);
-	*hash = xxh64_digest(&state);
-	return 0;
-}
-
-/* Take the loader's table for this file, if it handed one in. */
-static bool take_handed(struct xlibos_site_table *t, struct file *file)
+/*
+ * Take the loader's table for this file, if it handed one in, with only
+ * the sites that check out against the file's bytes.
+ */
+static bool take_handed(struct xlibos_site_table *t, const u8 *buf)
 {
 	struct handed_table *h;
 	u64 hash;
 
-	if (list_empty(&handed) || hash_file(file, t->size, &hash))
+	if (list_empty(&handed))
 		return false;
+	hash = xxh64(buf, t->size, 0);
 	list_for_each_entry(h, &handed, list) {
-		if (h->size == t->size && h->xxh64 == hash) {
-			t->sites = h->sites;
-			t->n = h->n;
-			list_del(&h->list);
-			kfree(h);
-			return true;
-		}
+		struct scan_call c = {
+			.file = buf, .size = t->size, .sites = h->sites, .n = h->n,
+		};
+
+		if (h->size != t->size || h->xxh64 != hash)
+			continue;
+		if (c.n && on_scan_stack(check_on_stack, &c) != ABCOM_OK)
+			c.n = 0;
+		t->sites = h->sites;
+		t->n = c.n;
+		list_del(&h->list);
+		kfree(h);
+		return true;
 	}
 	return false;
 }
@@ -180,6 +181,7 @@ struct xlibos_site_table *xlibos_sites_of(struct file *file)
 {
 	struct inode *inode = file_inode(file);
 	struct xlibos_site_table *t;
+	u8 *buf;
 
 	mutex_lock(&tables_lock);
 	list_for_each_entry(t, &tables, list)
@@ -193,8 +195,10 @@ struct xlibos_site_table *xlibos_sites_of(struct file *file)
 	t->generation = inode->i_generation;
 	t->size = i_size_read(inode);
 	t->mtime = inode->i_mtime;
-	if (!take_handed(t, file))
-		scan_file(t, file);
+	buf = read_whole(file, t->size);
+	if (buf && !take_handed(t, buf))
+		scan_file(t, buf);
+	vfree(buf);
 	list_add(&t->list, &tables);
 out:
 	mutex_unlock(&tables_lock);

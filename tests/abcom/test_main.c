@@ -12,6 +12,7 @@ int main(int argc, char **argv)
 {
 	test_synthetic();
 	test_plans();
+	test_limits();
 	test_freestanding(argc > 2 ? argc - 2 : 0, argv + 2);
 	test_binaries(argc > 1 ? argv[1] : "tests/abcom/expected-counts.txt");
 	return tap_summary();

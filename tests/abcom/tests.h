@@ -23,5 +23,7 @@ void test_plans(void);
 void test_freestanding(int n_objs, char **objs);
 /* Real binaries listed in the expected-counts file. */
 void test_binaries(const char *expected_file);
+/* Hostile files and forged site tables (test_limits.c). */
+void test_limits(void);
 
 #endif
