@@ -11,6 +11,7 @@
 #include "cpu_pin.h"
 #include "diag.h"
 #include "run_options.h"
+#include "supervisor.h"
 
 /* --env KEY=VALUE: the guest init applies it verbatim, so check it here. */
 static bool check_env(const char *value)
@@ -26,6 +27,45 @@ static bool check_env(const char *value)
 		return false;
 	}
 	return true;
+}
+
+/* A decimal count in [min, max], digits only (no sign, no suffix). */
+static bool parse_count(const char *name, const char *value, unsigned long min,
+			unsigned long max, unsigned int *out)
+{
+	unsigned long n = 0;
+	const char *p = value;
+
+	if (!*p)
+		goto bad;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		n = n * 10 + (unsigned long)(*p - '0');
+		if (n > max)
+			goto bad;
+	}
+	if (n < min)
+		goto bad;
+	*out = (unsigned int)n;
+	return true;
+bad:
+	diag_error("invalid %s '%s': expected a whole number from %lu to %lu", name, value,
+		   min, max);
+	return false;
+}
+
+/* --stop-timeout and --pids-limit, or their defaults. */
+static bool parse_counts(const char *stop_timeout, const char *pids_limit,
+			 struct run_options *o)
+{
+	o->stop_timeout = SUPERVISOR_DEFAULT_STOP_TIMEOUT;
+	if (stop_timeout &&
+	    !parse_count("--stop-timeout", stop_timeout, 0, RUN_MAX_STOP_TIMEOUT, &o->stop_timeout))
+		return false;
+	o->pids_limit = 0;
+	return !pids_limit || parse_count("--pids-limit", pids_limit, RUN_MIN_PIDS_LIMIT,
+					  RUN_MAX_PIDS_LIMIT, &o->pids_limit);
 }
 
 static bool check_values(const struct run_options *o, const char *image)
@@ -61,7 +101,8 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 				      struct run_options *opts)
 {
 	const char *mem_arg = NULL, *cmdline = NULL, *image = NULL, *rootfs = NULL,
-		   *workdir = NULL, *env = NULL, *abcom = NULL, *cpu = NULL;
+		   *workdir = NULL, *env = NULL, *abcom = NULL, *cpu = NULL,
+		   *stop_timeout = NULL, *pids_limit = NULL;
 	const struct option_spec specs[] = {
 		{ "--rootfs", &rootfs },
 		{ "--mem", &mem_arg },
@@ -71,6 +112,8 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		{ "--cmdline", &cmdline },
 		{ "--abcom", &abcom },
 		{ "--cpu", &cpu },
+		{ "--stop-timeout", &stop_timeout },
+		{ "--pids-limit", &pids_limit },
 	};
 	bool have_separator = false;
 	int i;
@@ -147,7 +190,8 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	opts->rootfs_path = rootfs;
 	opts->workdir = workdir;
 	opts->abcom = abcom;
-	if (!check_values(opts, image) || !cpu_pin_parse(cpu, &opts->cpu))
+	if (!check_values(opts, image) || !cpu_pin_parse(cpu, &opts->cpu) ||
+	    !parse_counts(stop_timeout, pids_limit, opts))
 		goto usage;
 	opts->image_path = image;
 

@@ -14,6 +14,13 @@
 /* loglevel=0: only a panic reaches stderr, which is the program's own. */
 #define RUN_CMDLINE_PREFIX "rdinit=/" XLIBOS_GUEST_INIT " loglevel=0"
 
+/* --pids-limit when not given, and its bounds (the host's PID_MAX_LIMIT). */
+#define RUN_DEFAULT_PIDS_LIMIT	4096
+#define RUN_MIN_PIDS_LIMIT	16
+#define RUN_MAX_PIDS_LIMIT	4194304
+/* --stop-timeout: at most a year. */
+#define RUN_MAX_STOP_TIMEOUT	(365U * 24 * 3600)
+
 struct run_options {
 	uint64_t mem_size;	/* bytes, page aligned, validated */
 	const char *mem_arg;	/* --mem as typed, for messages */
@@ -24,6 +31,8 @@ struct run_options {
 	const char *abcom;	/* --abcom off|online|full, else NULL */
 	bool stats;		/* --stats: print abcom's counters at exit */
 	int cpu;		/* --cpu, parsed (cpu_pin.h) */
+	unsigned int stop_timeout; /* --stop-timeout: seconds from SIGTERM to SIGKILL */
+	unsigned int pids_limit; /* --pids-limit: host tasks; 0: RUN_DEFAULT_PIDS_LIMIT */
 	const char **env;	/* --env values, in order (malloc'd array) */
 	size_t nenv;
 	char **cmd;		/* after "--"; cmd[0] exists */

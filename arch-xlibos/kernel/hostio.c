@@ -18,10 +18,13 @@
 #include <linux/kstrtox.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/proc_fs.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <asm/hypercall.h>
@@ -247,9 +250,17 @@ static const struct proc_ops exit_status_ops = {
 /*
  * SIGINT, SIGTERM and SIGHUP sent to the LibOS from the host (the loader
  * relays ^C and kill(1)) go to the container's init, as docker does.
+ *
+ * PID 1 drops a signal it neither blocks nor handles, and a signal can
+ * come while the kernel still boots (no init yet, or init not yet past
+ * its first instruction).  So a signal is forwarded only once init is
+ * ready for it; until then it stays pending and is retried from a timer.
  */
 static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGTERM };
 static u32 host_signals_pending;
+static struct timer_list hostsig_retry;
+
+#define HOSTSIG_RETRY_MS	5
 
 static void host_signal_handler(int sig, struct siginfo *si, void *uc)
 {
@@ -257,16 +268,62 @@ static void host_signal_handler(int sig, struct siginfo *si, void *uc)
 	xlibos_raise_irq(XLIBOS_HOSTSIG_IRQ);
 }
 
-static irqreturn_t hostsig_interrupt(int irq, void *dev)
+/* The init of the first PID namespace, once it is a user process. */
+static struct pid *init_ready_for(int sig)
+{
+	struct pid *pid = find_pid_ns(1, &init_pid_ns);
+	struct task_struct *init = pid_task(pid, PIDTYPE_PID);
+	unsigned long flags;
+	bool ready;
+
+	if (!init || (init->flags & PF_KTHREAD) ||
+	    !lock_task_sighand(init, &flags))
+		return NULL;
+	/* real_blocked: the mask before a sigtimedwait() that waits for sig */
+	ready = sigismember(&init->blocked, sig) ||
+		sigismember(&init->real_blocked, sig) ||
+		init->sighand->action[sig - 1].sa.sa_handler != SIG_DFL;
+	unlock_task_sighand(init, &flags);
+	return ready ? pid : NULL;
+}
+
+static void forward_host_signals(void)
 {
 	u32 sigs = __atomic_exchange_n(&host_signals_pending, 0,
 				       __ATOMIC_ACQ_REL);
+	u32 held = 0;
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
-		if (sigs & (1U << forwarded_signals[i]))
-			kill_pid(find_vpid(1), forwarded_signals[i], 1);
+	for (i = 0; i < ARRAY_SIZE(forwarded_signals); i++) {
+		int sig = forwarded_signals[i];
+		struct pid *init;
+
+		if (!(sigs & (1U << sig)))
+			continue;
+		rcu_read_lock();
+		init = init_ready_for(sig);
+		if (init)
+			kill_pid(init, sig, 1);
+		else
+			held |= 1U << sig;
+		rcu_read_unlock();
+	}
+	if (held) {
+		__atomic_fetch_or(&host_signals_pending, held, __ATOMIC_SEQ_CST);
+		mod_timer(&hostsig_retry,
+			  jiffies + msecs_to_jiffies(HOSTSIG_RETRY_MS));
+	}
+}
+
+static irqreturn_t hostsig_interrupt(int irq, void *dev)
+{
+	forward_host_signals();
 	return IRQ_HANDLED;
+}
+
+static void hostsig_retry_fn(struct timer_list *unused)
+{
+	forward_host_signals();
 }
 
 static int __init hostio_init(void)
@@ -274,6 +331,7 @@ static int __init hostio_init(void)
 	struct proc_dir_entry *dir;
 	int i, err;
 
+	timer_setup(&hostsig_retry, hostsig_retry_fn, 0);
 	err = request_irq(XLIBOS_HOSTSIG_IRQ, hostsig_interrupt, 0, "hostsig",
 			  NULL);
 	if (err)

@@ -51,6 +51,8 @@ int main(void)
 	struct init_config cfg;
 	int status = XLIBOS_RUN_ERROR;
 
+	/* First of all: a SIGTERM that comes while we start must wait for CMD. */
+	supervise_hold_signals();
 	/* Files the guest creates get the modes they ask for, as under docker. */
 	umask(022);
 	mounts_setup();
