@@ -131,7 +131,9 @@ bool cpio_add(struct cpio_writer *w, const struct cpio_entry *e, const void *dat
 
 static uint64_t align_up(uint64_t n)
 {
-	return n > UINT64_MAX - (CPIO_ALIGN - 1) ? UINT64_MAX : (n + CPIO_ALIGN - 1) / CPIO_ALIGN * CPIO_ALIGN;
+	if (n > UINT64_MAX - (CPIO_ALIGN - 1))
+		return UINT64_MAX;
+	return (n + CPIO_ALIGN - 1) / CPIO_ALIGN * CPIO_ALIGN;
 }
 
 uint64_t cpio_entry_size(const struct cpio_entry *e)

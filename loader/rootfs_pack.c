@@ -24,6 +24,9 @@
 /* Deeper trees are refused: each level holds a directory descriptor. */
 #define ROOTFS_MAX_DEPTH 256
 
+/* Past the limit, a directory's entries are counted exactly up to this many archive bytes. */
+#define LISTING_COUNT_MAX (UINT64_C(16) << 20)
+
 /* What the walk saw that decides which extra entries are needed. */
 struct pack_state {
 	struct cpio_writer *w;
@@ -302,8 +305,9 @@ static void free_names(char **names, size_t n)
 
 /*
  * The names in the directory dirfd, sorted: the same tree always gives the
- * same archive.  A listing that alone would overflow the archive is
- * counted and ends the walk (s->stopped) rather than grow without bound.
+ * same archive.  A large listing that alone would overflow the archive is
+ * counted and ends the walk (s->stopped) rather than grow without bound;
+ * the size reported is then a lower bound.
  */
 static bool list_dir(struct pack_state *s, int dirfd, char ***names_out, size_t *n_out)
 {
@@ -325,7 +329,7 @@ static bool list_dir(struct pack_state *s, int dirfd, char ***names_out, size_t 
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
 		cost += CPIO_HEADER_SIZE + strlen(s->rel) + strlen(d->d_name) + 2;
-		if (cost > room) {
+		if (cost > room && cost > LISTING_COUNT_MAX) {
 			s->stopped = true;
 			break;
 		}
@@ -367,35 +371,32 @@ oom:
 	return false;
 }
 
-static bool walk_dir(struct pack_state *s, int dirfd, const struct stat *dir, unsigned int depth);
-
-/* The directory pathfd (O_PATH), s->rel: its entry, then what is in it. */
-static bool add_dir(struct pack_state *s, int pathfd, const struct stat *st, unsigned int depth)
+/* The directory pathfd (O_PATH), s->rel, opened to be read; -1 (message printed) if not. */
+static int open_dir(struct pack_state *s, int pathfd, const struct stat *st, unsigned int depth)
 {
 	struct stat now;
 	int fd;
-	bool ok;
 
 	if (depth > ROOTFS_MAX_DEPTH) {
 		diag_error("rootfs: '%s' is nested more than %d directories deep", shown(s),
 			   ROOTFS_MAX_DEPTH);
-		return false;
+		return -1;
 	}
-	/* "." of the O_PATH descriptor is that same directory, opened to be read. */
+	/* "." of the O_PATH descriptor is that same directory. */
 	fd = openat(pathfd, ".", O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		report_unreadable(s, "directory ", errno);
-		return false;
+		return -1;
 	}
 	if (fstat(fd, &now) != 0 || now.st_ino != st->st_ino || now.st_dev != st->st_dev) {
 		report_unreadable(s, "directory ", ESTALE);
 		close(fd);
-		return false;
+		return -1;
 	}
-	ok = add_metadata_only(s->w, s->rel, st) && walk_dir(s, fd, st, depth);
-	close(fd);
-	return ok;
+	return fd;
 }
+
+static bool walk_dir(struct pack_state *s, int dirfd, const struct stat *dir, unsigned int depth);
 
 /* The entry name of directory dirfd (whose stat is dir), s->rel naming it. */
 static bool add_entry(struct pack_state *s, int dirfd, const struct stat *dir, const char *name,
@@ -403,6 +404,7 @@ static bool add_entry(struct pack_state *s, int dirfd, const struct stat *dir, c
 {
 	struct stat st;
 	bool ok;
+	int fd;
 	/* O_PATH opens nothing: a FIFO cannot block, a device's driver is not called. */
 	int pathfd = open_beneath(dirfd, name, O_PATH);
 
@@ -419,7 +421,14 @@ static bool add_entry(struct pack_state *s, int dirfd, const struct stat *dir, c
 	switch (st.st_mode & S_IFMT) {
 	case S_IFDIR:
 		note_special_paths(s, &st);
-		ok = add_dir(s, pathfd, &st, depth + 1);
+		fd = open_dir(s, pathfd, &st, depth + 1);
+		/* One descriptor per level of the walk, not two. */
+		close(pathfd);
+		pathfd = -1;
+		ok = fd >= 0 && add_metadata_only(s->w, s->rel, &st) &&
+		     walk_dir(s, fd, &st, depth + 1);
+		if (fd >= 0)
+			close(fd);
 		break;
 	case S_IFREG:
 		note_special_paths(s, &st);
@@ -437,7 +446,8 @@ static bool add_entry(struct pack_state *s, int dirfd, const struct stat *dir, c
 		ok = true;
 		break;
 	}
-	close(pathfd);
+	if (pathfd >= 0)
+		close(pathfd);
 	return ok;
 }
 
