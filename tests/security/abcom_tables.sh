@@ -14,7 +14,9 @@
 # - a forged record that passes the loader's checks (consistent fields,
 #   the file's bytes, but instruction starts left out: abcom_forge bounds)
 #   is caught by the LibOS, which decodes each window again: its sites are
-#   not patched (fewer sites patched) and busybox runs as before.
+#   not patched (fewer sites patched) and busybox runs as before;
+# - the sandboxed helper (abcom_helper_check.c) answers as abcom does in
+#   process, and one out of time is killed and reaped.
 # usage: abcom_tables.sh path/to/xlibos path/to/rootfs
 # Prints "ok N - ..." / "not ok N - ..." and ends with "N passed, N failed[, N skipped]".
 
@@ -75,6 +77,23 @@ if ! gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/abcom" -I"$top/loader" \
 	not_ok "build abcom_forge" "see above"
 	summary
 	exit
+fi
+
+# --- the helper itself --------------------------------------------------------------
+if gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/abcom" -I"$top/loader" \
+	-o "$scratch/helper_check" "$here/abcom_helper_check.c" \
+	"$top/build/loader/abcom_decode_helper.o" "$top/build/loader/abcom_helper_arena.o" \
+	"$top/build/abcom/libabcom.a" -lcapstone >"$out" 2>&1; then
+	"$scratch/helper_check" "$busybox" >"$scratch/helper.out" 2>&1
+	while read -r verdict rest; do
+		case $verdict in
+		ok) ok "${rest#* - }" ;;
+		*) not_ok "${rest#* - }" ;;
+		esac
+	done <"$scratch/helper.out"
+	grep -q . "$scratch/helper.out" || not_ok "abcom_helper_check ran" "no output"
+else
+	not_ok "build abcom_helper_check" "see above"
 fi
 
 # --- a file the old loader decoded for minutes -------------------------------
