@@ -7,6 +7,7 @@
 #include <linux/linkage.h>
 #include <linux/init.h>
 #include <asm/thread_info.h>
+#include <asm/xlibos_boot.h>
 
 	__HEAD
 SYM_CODE_START(xlibos_entry)
@@ -25,5 +26,5 @@ SYM_CODE_END(xlibos_entry)
 	.long	1		/* XLIBOS_NOTE_TYPE */
 1:	.asciz	"XLibOS"
 2:	.balign 4
-3:	.long	1		/* XLIBOS_BOOT_VERSION */
+3:	.long	XLIBOS_BOOT_VERSION
 4:

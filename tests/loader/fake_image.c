@@ -24,7 +24,7 @@
  * Checks that fail end in a PANIC record naming the check, so the test sees
  * "guest kernel panic: fake check failed: ...".
  *
- * Build-time knobs: NOTE_VERSION (default 1; -1 omits the note) and
+ * Build-time knobs: NOTE_VERSION (default XLIBOS_BOOT_VERSION; -1 omits the note) and
  * BIG_BSS (a 48 MiB zero-filled array).
  */
 #include <stddef.h>
@@ -34,7 +34,7 @@
 #include <asm/xlibos_hostcalls.h>
 
 #ifndef NOTE_VERSION
-#define NOTE_VERSION 1
+#define NOTE_VERSION XLIBOS_BOOT_VERSION
 #endif
 
 #define STR_(x) #x

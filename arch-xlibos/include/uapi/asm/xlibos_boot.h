@@ -23,7 +23,11 @@
 #define XLIBOS_VMALLOC_END	0x7e0000000000
 
 #define XLIBOS_BOOT_MAGIC	0x58424f4f544c4942ULL	/* "BILTOOBX" */
-#define XLIBOS_BOOT_VERSION	1
+/*
+ * 2: the loader sandboxes the LibOS (asm/xlibos_hostcalls.h); a LibOS of
+ * this version installs no host filter itself and must never run without.
+ */
+#define XLIBOS_BOOT_VERSION	2
 #define XLIBOS_CMDLINE_MAX	2048
 
 /* ELF note in the image: name "XLibOS", type 1, desc = u32 version. */
