@@ -307,6 +307,7 @@ fi
 if unshare -m true 2>/dev/null; then
 	r=$scratch/mounted
 	mkdir -p "$r/mnt"
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m --propagation private sh -c '
 		mount -t tmpfs tmpfs "$1/mnt" && echo "$2 mounted" >"$1/mnt/file" &&
 		exec timeout 60 "$3" run --image "$4" --rootfs "$1" --cmdline fake_dump -- true' \
