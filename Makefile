@@ -109,3 +109,12 @@ clean:
 
 distclean:
 	rm -rf $(BUILD)
+
+# AFL++ on the parsers of untrusted bytes (fuzz/README.md): each target for
+# FUZZ_SECONDS (600) on CPU FUZZ_CPU (1); FUZZ_TARGETS picks some
+# ("elf_scan:1200 image" gives one its own time).  Fails if anything
+# crashed or hung; the inputs are copied to fuzz/findings/.
+fuzz:
+	@scripts/install-deps.sh --fuzz
+	@$(MAKE) --no-print-directory -C fuzz run
+.PHONY: fuzz

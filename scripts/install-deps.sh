@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install what building and testing xlibos needs (Debian 12).  Idempotent
 # and quiet when everything is already present.
-# usage: install-deps.sh [--bench]
+# usage: install-deps.sh [--bench | --fuzz]
 set -eu
 
 PACKAGES="linux-source-6.1 build-essential flex bison bc cpio kmod \
@@ -10,6 +10,10 @@ python3 xz-utils patch time procps gawk libcap-dev libpopt-dev rsync libseccomp-
 # --bench: also what make bench compares with (ptrace UML, 116 MB)
 if [ "${1:-}" = --bench ]; then
 	PACKAGES="$PACKAGES user-mode-linux"
+fi
+# --fuzz: also AFL++ (afl-fuzz, afl-clang-fast) for make fuzz
+if [ "${1:-}" = --fuzz ]; then
+	PACKAGES="$PACKAGES afl++"
 fi
 
 missing=""
