@@ -226,10 +226,12 @@ int abcom_scan_stats(const uint8_t *code, size_t len, uint64_t vaddr,
 /*
  * Work limit: a scan decodes at most ABCOM_WORK_PER_BYTE instructions per
  * byte of code (plus ABCOM_WORK_SLACK), whatever the bytes; beyond that it
- * fails with ABCOM_ELIMIT.  Real code needs about 3 per byte (the sweep,
- * the alternatives from misaligned targets, the look back at each site).
+ * fails with ABCOM_ELIMIT.  Real code needs about 0.25 per byte (busybox,
+ * glibc: the sweep, alternatives from misaligned targets and the look back
+ * at each site together); bytes made to cost the most (a syscall after
+ * every 16 one-byte instructions, misaligned branch targets) about 2.5.
  */
-#define ABCOM_WORK_PER_BYTE	32
+#define ABCOM_WORK_PER_BYTE	8
 #define ABCOM_WORK_SLACK	4096
 
 /*

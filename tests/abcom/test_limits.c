@@ -164,6 +164,21 @@ static void work_limit(void)
 	budget = 5000;
 	check(scan_region(&r, NULL, &sites, &n, NULL) == ABCOM_OK,
 	      "the same scan with enough work finishes");
+	abcom_free(sites);
+
+	/* the costliest code found (a look back over 16 instructions per
+	 * syscall) stays well inside the default limit */
+	uint8_t *c = malloc(1 << 20);
+	int err;
+
+	for (size_t i = 0; i < (1 << 20); i++)
+		c[i] = i % 18 == 16 ? 0x0f : i % 18 == 17 ? 0x05 : 0x90;
+	err = abcom_scan(c, 1 << 20, 0x1000, NULL, &sites, &n);
+	check(err == ABCOM_OK && n == (1 << 20) / 18,
+	      "1 MiB of `16 x nop; syscall`: within the work limit (%s, %zu sites)",
+	      abcom_strerror(err), n);
+	abcom_free(sites);
+	free(c);
 }
 
 static void sorting(void)
