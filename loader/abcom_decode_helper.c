@@ -6,7 +6,8 @@
  * needs no file access at all.  Before it looks at a byte it closes every
  * descriptor but the reply pipe, drops root (to nobody) where it has it,
  * caps its CPU time, address space, file size and core dumps, maps the
- * arena all its allocations come from, and enters seccomp strict mode:
+ * arena all its allocations come from, and enters seccomp strict mode (or,
+ * under a seccomp filter already, a filter allowing the same four calls):
  * from then on a write to the pipe and exit are all it can do, whatever
  * a hostile file makes Capstone or abcom do.  The parent waits for the
  * reply at most a wall-clock timeout, then kills the child; it trusts
@@ -17,7 +18,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stddef.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -88,6 +92,30 @@ static bool set_limit(int resource, rlim_t value)
 	return setrlimit(resource, &rl) == 0;
 }
 
+/*
+ * Strict mode's four calls as a filter, for a loader that already runs
+ * under a seccomp filter (in a Docker container, say), where strict mode
+ * cannot be entered; filters stack, so this one still holds.
+ */
+static bool enter_strict_filter(void)
+{
+	static struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_read, 4, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_write, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(insns) / sizeof(insns[0]), insns };
+
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+}
+
 /* Everything between fork and the first byte of the file. */
 static bool enter_sandbox(pid_t parent, int reply_fd, size_t size,
 			  unsigned int cpu_seconds)
@@ -109,9 +137,10 @@ static bool enter_sandbox(pid_t parent, int reply_fd, size_t size,
 	    (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
 	     setresuid(NOBODY, NOBODY, NOBODY)))
 		return false;
-	return prctl(PR_SET_DUMPABLE, 0) == 0 &&
-	       prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) == 0;
+	if (prctl(PR_SET_DUMPABLE, 0) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return false;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) == 0 ||
+	       (errno == EINVAL && enter_strict_filter());
 }
 
 static __attribute__((noreturn)) void helper_main(pid_t parent, int reply_fd,
