@@ -65,6 +65,7 @@ is_root=$([ "$(id -u)" -eq 0 ] && echo yes)
 victim_pid=
 watch_pid=
 sid=
+panic_ok=
 
 # ---------------------------------------------------------------- setup
 
@@ -281,7 +282,7 @@ run_attempt() {
 	case $op in
 	kill_group | kill_all)
 		ns=
-		[ "$op" = kill_all ] && ns="unshare --pid --fork --kill-child"
+		[ "$op" = kill_all ] && ns="unshare --pid --fork --kill-child --mount-proc"
 		# shellcheck disable=SC2016,SC2086
 		timeout -k 5 "$RUN_TIMEOUT" setsid $ns sh -c '
 			echo $$ >"$1/sid"
@@ -293,6 +294,7 @@ run_attempt() {
 			shift 2
 			"$@"
 			rc=$?
+			sleep 0.5	# time for the victim to log a signal
 			kill -9 $! 2>/dev/null
 			exit $rc' sh "$scratch" "$build/victim" "$@" \
 			>"$scratch/run.out" 2>"$scratch/run.err" </dev/null
@@ -307,8 +309,9 @@ run_attempt() {
 	# The session of an unshare'd run is the sh inside: its pid there is
 	# 1, so find the session by the setsid'd unshare instead.
 	[ "$op" = kill_all ] && sid=
-	# Let a host process that escaped finish what it started.
-	sleep 0.3
+	# Let a host process that escaped finish what it started, and the
+	# victim log what reached it.
+	sleep 0.5
 	kill_session "$sid"
 	sid=
 }
@@ -342,12 +345,16 @@ host_problems() {
 }
 
 # clear_end: the container ended as it should; else the reason on stdout.
+# With $panic_ok set, a guest kernel panic (125) is a clear end too.
 clear_end() {
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		echo "hung: killed after ${RUN_TIMEOUT}s"
 	elif [ "$rc" -eq 159 ] && grep -qF "$HANDOFF" "$scratch/run.err"; then
 		:
 	elif [ "$rc" -eq 0 ] && grep -qE '^result: (refused|host-judged)$' "$scratch/run.out"; then
+		:
+	elif [ -n "$panic_ok" ] && [ "$rc" -eq 125 ] &&
+	     grep -q '^xlibos: guest kernel panic: ' "$scratch/run.err"; then
 		:
 	else
 		echo "unclear end: exit $rc"
@@ -359,6 +366,8 @@ report() {
 	ending=$(clear_end)
 	if [ ! -s "$scratch/problems" ] && [ -z "$ending" ]; then
 		ok "$1"
+		# Which call the host stopped, and where.
+		grep -o 'forbidden host system call.*' "$scratch/run.err" | sed 's/^/#   /'
 		return
 	fi
 	{
@@ -376,6 +385,12 @@ report() {
 # bait_args: the escape program's arguments naming the bait.
 bait_args() {
 	echo "dir=$bait port=${victim_port:-1} pid=${victim_pid:-1} addr=${victim_addr:-0}"
+}
+
+# wanted DESC: not left out by $ESCAPE_ONLY (an extended regular
+# expression on the descriptions, to run a few while debugging).
+wanted() {
+	[ -z "${ESCAPE_ONLY:-}" ] || printf '%s\n' "$1" | grep -qE -- "$ESCAPE_ONLY"
 }
 
 # attempt DESC HOW DOOR OP [ARGS...]: one run with fresh bait and victim.
@@ -414,12 +429,12 @@ else
 fi
 rm -f "$out"
 
-# ---------------------------------------------------------------- controls
-
-# Natively on the host, every attempt must be seen.
-for op in $ESCAPE_OPS; do
-	desc="control: $op natively on the host is caught by the checks"
-	attempt "$desc" native n "$op" "tag=native"
+# control OP: natively on the host (door n, no container), the attempt
+# must be seen by the checks.
+control() {
+	desc="control: $1 natively on the host is caught by the checks"
+	wanted "$desc" || return 0
+	attempt "$desc" native n "$1" tag=native
 	ending=$(clear_end)
 	if [ -s "$scratch/problems" ] || [ -n "$ending" ]; then
 		ok "$desc"
@@ -429,38 +444,42 @@ for op in $ESCAPE_OPS; do
 		rm -f "$out"
 	fi
 	stop_victim
+}
+
+# escape DESC DOOR OP [ARGS...]: the attempt in a container; the host
+# must see nothing, the container must end clearly.
+escape() {
+	desc=$1
+	wanted "$desc" || return 0
+	shift
+	attempt "$desc" xlibos "$@" $addrs
+	report "$desc"
+	stop_victim
+}
+
+# ---------------------------------------------------------------- controls
+
+for op in $ESCAPE_OPS; do
+	control "$op"
 done
 
 # ---------------------------------------------------------------- door a
 
 for op in $ESCAPE_OPS; do
-	desc="door a (xlibos_host_syscall): $op"
-	# shellcheck disable=SC2086
-	attempt "$desc" xlibos a "$op" $addrs tag=a
-	report "$desc"
-	stop_victim
+	escape "door a (xlibos_host_syscall): $op" a "$op" tag=a
 done
 
 # ---------------------------------------------------------------- door b
 
-if [ -z "$sites" ]; then
+[ -n "$sites" ] ||
 	not_ok "door b: 0f 05 byte pairs found in .hypercall.text" "none between $hcstart and $hcend"
-fi
 for site in $sites; do
-	desc="door b (jump to the 0f 05 at $site): create a host file"
-	attempt "$desc" xlibos b create $addrs "site=$site" "tag=b-$site"
-	report "$desc"
-	stop_victim
+	escape "door b (jump to the 0f 05 at $site): create" b create "site=$site" "tag=b-$site"
 done
-# Two more attempts through the first site, which is not a function's entry
-# when the first 0f 05 is inside one.
+# Two more attempts through the first site.
 for site in $sites; do
-	[ "$site" = "$hostcall" ] && continue
 	for op in read connect; do
-		desc="door b (jump to the 0f 05 at $site): $op"
-		attempt "$desc" xlibos b "$op" $addrs "site=$site" "tag=b-$op"
-		report "$desc"
-		stop_victim
+		escape "door b (jump to the 0f 05 at $site): $op" b "$op" "site=$site" "tag=b-$op"
 	done
 	break
 done
@@ -468,19 +487,16 @@ done
 # ---------------------------------------------------------------- door c
 
 for op in create read connect; do
-	desc="door c (own syscall written into .hypercall.text): $op"
-	attempt "$desc" xlibos c-hc "$op" $addrs tag=c-hc
-	report "$desc"
-	stop_victim
+	escape "door c (own syscall written into .hypercall.text): $op" c-hc "$op" tag=c-hc
 done
-desc="door c (own syscall written into .text below .hypercall.text): create"
-attempt "$desc" xlibos c-text create $addrs tag=c-text
-report "$desc"
-stop_victim
-desc="door c (own syscall in the 2 bytes before .hypercall.text): create"
-attempt "$desc" xlibos c-edge create $addrs tag=c-edge
-report "$desc"
-stop_victim
+# The LibOS takes a trapped system call from its own text for a bug of its
+# own and panics: a clear end too (125), as long as the host saw nothing.
+panic_ok=yes
+escape "door c (own syscall written into .text below .hypercall.text): create" \
+	c-text create tag=c-text
+panic_ok=
+escape "door c (own syscall in the 2 bytes before .hypercall.text): create" \
+	c-edge create tag=c-edge
 
 # ---------------------------------------------------------------- door d
 
@@ -488,6 +504,7 @@ stop_victim
 # and stderr the supervisor made sane.
 forged() {
 	desc="door d (forged exit record): $2"
+	wanted "$desc" || return 0
 	timeout -k 5 "$RUN_TIMEOUT" "$loader" run --rootfs "$copy" -- /escape door=d "op=$1" $addrs \
 		>"$scratch/run.out" 2>"$scratch/run.err" </dev/null
 	rc=$?

@@ -203,14 +203,19 @@ static int try_unshare(void)
 	return ESCAPED;
 }
 
+/* Into the mount namespace of a host process outside the container. */
 static int try_setns(void)
 {
-	long fd = HC(openat, AT_FDCWD_, (long)strcpy(s.path, "/proc/1/ns/mnt"), 0, 0, 0, 0);
+	char pid[32];
+	long fd;
+
+	snprintf(pid, sizeof(pid), "%ld", bait->pid);
+	fd = HC(openat, AT_FDCWD_, str(s.path, "/proc/%s/ns/mnt", pid), 0, 0, 0, 0);
 
 	if (!ok(fd))
 		return REFUSED;
 	HC(setns, fd, 0, 0, 0, 0, 0);
-	/* In the host's first mount namespace now, if setns worked. */
+	/* In the host's mount namespace now, if setns worked. */
 	snprintf(s.path2, sizeof(s.path2), "%s/setns-marker", bait->dir);
 	HC(openat, AT_FDCWD_, (long)s.path2, O_WRONLY_ | O_CREAT_, 0644, 0, 0);
 	return ESCAPED;
