@@ -264,6 +264,12 @@ static struct timer_list hostsig_retry;
 
 static void host_signal_handler(int sig, struct siginfo *si, void *uc)
 {
+	/*
+	 * The supervisor signals the first host process; a terminal's ^C
+	 * reaches every host process of the container: count it once.
+	 */
+	if (hc0(getpid) != xlibos_host_pid)
+		return;
 	__atomic_fetch_or(&host_signals_pending, 1U << sig, __ATOMIC_SEQ_CST);
 	xlibos_raise_irq(XLIBOS_HOSTSIG_IRQ);
 }
