@@ -9,7 +9,8 @@
 #      SIGTERM: killed", nothing left in its host PID namespace;
 #   3. a CMD that handles SIGTERM exits with its own status (42); one that
 #      does not dies of it (143); SIGHUP is forwarded too; a first SIGINT
-#      reaches CMD, a second one kills the container;
+#      reaches CMD, a second one kills the container; ^C typed on a terminal
+#      (which reaches every host process) reaches CMD once;
 #   4. a SIGTERM sent while the guest still boots and unpacks a large
 #      rootfs (10-50 ms after start) is held and reaches CMD's handler, every
 #      time; without a handler CMD dies of it (143);
@@ -234,6 +235,19 @@ else
 		"got-int: $got_int, exit $rc after $took s"
 fi
 check_gone "second SIGINT: no host process left"
+
+# ^C on a terminal reaches every host process of the container (same
+# process group): CMD must see it once; the second one ends the container.
+if command -v python3 >/dev/null; then
+	timeout 60 python3 "$here/lifecycle/tty_interrupt.py" "$xlibos" --rootfs "$rootfs" >"$out" 2>&1
+	if grep -qx "first: 1" "$out" && grep -q "^exit: [0-9]" "$out" && ! grep -qx "exit: 0" "$out"; then
+		ok "^C on a terminal reaches CMD once, a second ^C ends the container"
+	else
+		not_ok "^C on a terminal reaches CMD once, a second ^C ends the container"
+	fi
+else
+	skip "^C on a terminal reaches CMD once, a second ^C ends the container" "python3 not installed"
+fi
 
 # ------------------------------------------------- 4. SIGTERM while booting
 
