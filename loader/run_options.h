@@ -14,9 +14,12 @@
 /* loglevel=0: only a panic reaches stderr, which is the program's own. */
 #define RUN_CMDLINE_PREFIX "rdinit=/" XLIBOS_GUEST_INIT " loglevel=0"
 
-/* --pids-limit when not given, and its bounds (the host's PID_MAX_LIMIT). */
+/*
+ * --pids-limit when not given, and its bounds: an idle container has about
+ * 22 host tasks (kernel threads included); the host's PID_MAX_LIMIT.
+ */
 #define RUN_DEFAULT_PIDS_LIMIT	4096
-#define RUN_MIN_PIDS_LIMIT	16
+#define RUN_MIN_PIDS_LIMIT	32
 #define RUN_MAX_PIDS_LIMIT	4194304
 /* --stop-timeout: at most a year. */
 #define RUN_MAX_STOP_TIMEOUT	(365U * 24 * 3600)

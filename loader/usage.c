@@ -53,8 +53,7 @@ void usage_print(FILE *out)
 "                    container is killed, as 'docker stop' (default 10;\n"
 "                    0 kills at once)\n"
 "  --pids-limit N    most host processes and threads the container may have\n"
-"                    (run as root: its cgroup's pids.max; default 4096,\n"
-"                    16 to 4194304)\n"
+"                    (default 4096, 32 to 4194304; an idle one has ~22)\n"
 "  --stats           at exit, print abcom's counters on stderr\n"
 "  --                required: everything after it is COMMAND [ARGS...];\n"
 "                    COMMAND without a '/' is looked up in PATH\n"
@@ -80,6 +79,8 @@ void usage_print(FILE *out)
 "         not be set up, the kernel panicked or the LibOS process died\n"
 "  126    COMMAND was found but could not be executed\n"
 "  127    COMMAND was not found\n"
-"  137    COMMAND did not stop within --stop-timeout of SIGTERM: killed\n",
+"  137    the container was killed: it did not stop within --stop-timeout\n"
+"         of SIGTERM, or it ran out of host memory\n"
+"  159    the container was killed: forbidden host system call\n",
 	      out);
 }

@@ -288,7 +288,7 @@ expect_one_line "--stop-timeout abc: one line"
 expect "--stop-timeout -1 refused" 125 "invalid --stop-timeout '-1'" \
 	"$xlibos" run --rootfs "$rootfs" --stop-timeout -1 -- true
 expect "--pids-limit 0 refused" 125 \
-	"xlibos: invalid --pids-limit '0': expected a whole number from 16 to 4194304" \
+	"xlibos: invalid --pids-limit '0': expected a whole number from 32 to 4194304" \
 	"$xlibos" run --rootfs "$rootfs" --pids-limit 0 -- true
 expect_one_line "--pids-limit 0: one line"
 expect "--pids-limit 99999999999999999999 refused" 125 "invalid --pids-limit" \
