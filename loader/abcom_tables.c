@@ -106,7 +106,7 @@ static void warn_once(struct abcom_tables *t, const char *name, const char *what
 	if (t->warned)
 		return;
 	t->warned = true;
-	diag_error("warning: abcom: %s %s; its system calls stay on the trap path", name, what);
+	diag_error("warning: abcom: %s %s; the LibOS decodes it when it runs", name, what);
 }
 
 /*
@@ -213,10 +213,12 @@ bool abcom_tables_add_fd(struct abcom_tables *t, int fd, const char *name)
 			abcom_cache_store(t->cache_fd, sha, size, sites, n);
 		/* even with no sites: then the LibOS knows not to decode the file */
 		ok = add_record(t, file, size, sites, n);
-	} else if (t->decode_ms_left > 0) {
-		/* could not be decoded: the trap path, without the LibOS trying */
-		ok = add_record(t, file, size, NULL, 0);
 	}
+	/*
+	 * Not decoded here (the helper ran out of time on a loaded host, or
+	 * failed): no record, so the LibOS decodes it with the same limits,
+	 * on the container's own time, rather than every call trapping.
+	 */
 out:
 	free(sites);
 	free(file);
