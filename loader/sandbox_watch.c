@@ -6,9 +6,9 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -20,7 +20,7 @@
 static struct {
 	pthread_t thread;
 	bool running;
-	atomic_bool stop;
+	int stop_fd;		/* eventfd: written once to stop the thread */
 	int listener;
 	pid_t child;
 	const struct cgroup *cg;
@@ -28,7 +28,7 @@ static struct {
 	/* written by the thread before the kill, read after the join */
 	int status;
 	char msg[256];
-} watch = { .listener = -1, .status = -1 };
+} watch = { .stop_fd = -1, .listener = -1, .status = -1 };
 
 static void kill_container(int status, const char *msg)
 {
@@ -75,16 +75,21 @@ static void check_memory(void)
 
 static void *watch_main(void *arg)
 {
-	struct pollfd pfd = { .fd = watch.listener, .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = watch.stop_fd, .events = POLLIN },
+		{ .fd = watch.listener, .events = POLLIN },
+	};
 
 	(void)arg;
-	while (!atomic_load(&watch.stop)) {
-		int n = poll(&pfd, watch.listener >= 0 ? 1 : 0, POLL_MS);
+	for (;;) {
+		int n = poll(pfd, 2, POLL_MS);
 
-		if (n > 0 && (pfd.revents & POLLIN))
+		if (n > 0 && pfd[0].revents)
+			break;
+		if (n > 0 && (pfd[1].revents & POLLIN))
 			refuse();
-		else if (n > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
-			pfd.fd = -1;	/* every filter user is gone */
+		else if (n > 0 && pfd[1].revents)
+			pfd[1].fd = -1;	/* every filter user is gone */
 		check_memory();
 	}
 	return NULL;
@@ -98,6 +103,9 @@ bool sandbox_watch_start(int listener, pid_t child, const struct cgroup *cg)
 	watch.listener = listener;
 	watch.child = child;
 	watch.cg = cg;
+	watch.stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (watch.stop_fd < 0)
+		return false;
 	/* Signals are the main thread's business (relaying to the guest). */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -114,10 +122,15 @@ bool sandbox_watch_start(int listener, pid_t child, const struct cgroup *cg)
 void sandbox_watch_stop(void)
 {
 	if (watch.running) {
-		atomic_store(&watch.stop, true);
-		pthread_join(watch.thread, NULL);
+		uint64_t one = 1;
+
+		if (write(watch.stop_fd, &one, sizeof(one)) == sizeof(one))
+			pthread_join(watch.thread, NULL);
 		watch.running = false;
 	}
+	if (watch.stop_fd >= 0)
+		close(watch.stop_fd);
+	watch.stop_fd = -1;
 	watch.reaped = true;
 	/* An OOM kill may have been the end: look once more. */
 	if (watch.cg && watch.status < 0)
