@@ -27,6 +27,11 @@
 # "result: host-judged".  A forged exit record must end with 125 or 159
 # and sane stderr (no control characters, no injected "xlibos:" line).
 #
+# Probes: an allowed host call (a write to the host's stdout) through each
+# door must come through (through c-text it must not: that syscall is
+# outside the hypercall section and traps to the LibOS): the doors are
+# real, and a refusal is the host's.
+#
 # Controls: each attempt also runs natively on the host (door n, outside
 # any container) and must be caught by the same checks; a control that
 # is not caught is a failure (the check would be blind).
@@ -53,6 +58,9 @@ build=$top/build/tests/security/escape
 
 # Seconds before a run counts as hung.
 RUN_TIMEOUT=30
+# Seconds a probe may run: what follows its allowed call may hang the
+# container (see probe).
+PROBE_TIMEOUT=8
 HANDOFF="xlibos: container killed: forbidden host system call"
 ESCAPE_OPS="read create execve connect kill ptrace vmwrite procmem mount unshare setns bpf io_uring userfaultfd perf memfd_exec clone_ns kill_group kill_all"
 
@@ -456,6 +464,49 @@ escape() {
 	report "$desc"
 	stop_victim
 }
+
+# probe WANT DESC DOOR [ARGS...]: an allowed host call (a write to the
+# host's stdout) through DOOR; WANT "reaches": its text shows, so the door
+# is real and the refusals below are the host's doing; WANT "traps": it
+# must not show (a syscall outside the hypercall section is the LibOS's).
+probe() {
+	want=$1 desc="door $3 $1 the host: $2"
+	shift 2
+	wanted "$desc" || return 0
+	timeout -k 2 "$PROBE_TIMEOUT" "$loader" run --rootfs "$copy" -- /escape "door=$1" op=probe \
+		$addrs "$@" >"$scratch/run.out" 2>"$scratch/run.err" </dev/null
+	rc=$?
+	reached=$(grep -cx 'probe: host write through the door' "$scratch/run.out")
+	if grep -q '^result: ' "$scratch/run.out"; then
+		back="came back ($(grep -m1 '^result: ' "$scratch/run.out"))"
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		# What runs after the syscall can end a host thread: the
+		# program may hang its own container, nothing more.
+		back="did not come back: the container hung, killed after ${PROBE_TIMEOUT}s"
+	else
+		back="did not come back: exit $rc, $(grep -m1 '^xlibos: ' "$scratch/run.err")"
+	fi
+	{ echo "exit $rc"; echo "stdout:"; head -n 5 "$scratch/run.out"
+	  echo "stderr:"; head -n 5 "$scratch/run.err"; } >"$out"
+	if [ "$want" = reaches ] && [ "$reached" -eq 0 ]; then
+		not_ok "$desc" "no host write came through"
+	elif [ "$want" = traps ] && [ "$reached" -ne 0 ]; then
+		not_ok "$desc" "the host write came through"
+	else
+		rm -f "$out"
+		ok "$desc"
+		[ "$want" = reaches ] && echo "#   $back"
+	fi
+	rm -f "$out"
+}
+
+probe reaches "a write to stdout (allowed)" a
+for site in $sites; do
+	probe reaches "a write to stdout (allowed), the 0f 05 at $site" b "site=$site"
+done
+probe reaches "a write to stdout (allowed), own syscall in .hypercall.text" c-hc
+probe traps "a write to stdout, own syscall in .text below .hypercall.text" c-text
+probe reaches "a write to stdout (allowed), own syscall before .hypercall.text" c-edge
 
 # ---------------------------------------------------------------- controls
 

@@ -18,6 +18,7 @@ enum outcome {
 	REFUSED,	/* every host call failed */
 	ESCAPED,	/* a host call did what it must not */
 	HOST_JUDGED,	/* success or failure says nothing: the host checks */
+	REACHED,	/* an allowed host call went through (the probe) */
 };
 
 /* Run attempt op; -1 outcome if op is unknown. */
