@@ -52,7 +52,8 @@ void supervisor_child_restore(const sigset_t *saved);
 /*
  * Parent side: relay held signals, enforce the stop timeout, wait for
  * child to end.  Returns false (with a message) only if waitpid itself
- * fails.
+ * fails.  The relayed signals stay blocked afterwards (saved is not
+ * restored): a late one must not change the loader's exit status.
  */
 bool supervisor_wait(pid_t child, const sigset_t *saved, int *wstatus);
 
