@@ -89,7 +89,8 @@ void supervisor_child_restore(const sigset_t *saved)
  * Whether the LibOS has its host handler for sig installed (SigCgt in
  * /proc/PID/status), so that relaying it cannot kill the process or be
  * dropped.  Only a hint from a hostile process: a container that never
- * takes SIGTERM still meets the stop timeout.
+ * takes SIGTERM still meets the stop timeout.  If /proc cannot tell
+ * (not mounted, hidden, the child gone), relay at once as before.
  */
 static bool libos_handles(pid_t child, int sig)
 {
@@ -102,15 +103,15 @@ static bool libos_handles(pid_t child, int sig)
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)child);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
+		return true;
 	n = read(fd, text, sizeof(text) - 1);
 	close(fd);
 	if (n <= 0)
-		return false;
+		return true;
 	text[n] = '\0';
 	line = strstr(text, "\nSigCgt:");
 	if (!line)
-		return false;
+		return true;
 	caught = strtoull(line + strlen("\nSigCgt:"), NULL, 16);
 	return (caught >> (sig - 1)) & 1;
 }
