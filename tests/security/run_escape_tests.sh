@@ -66,7 +66,6 @@ ESCAPE_OPS="read create execve connect kill ptrace vmwrite procmem mount unshare
 
 # shellcheck disable=SC3045
 ulimit -c 0 2>/dev/null
-trap 'cleanup_all; rm -rf "$scratch"' EXIT
 trap 'exit 130' INT TERM HUP
 
 is_root=$([ "$(id -u)" -eq 0 ] && echo yes)
@@ -269,6 +268,8 @@ cleanup_all() {
 		grep -qF " $m " /proc/self/mountinfo 2>/dev/null && umount -l "$m" 2>/dev/null
 	done
 }
+
+trap 'cleanup_all; rm -rf "$scratch"' EXIT
 
 # ---------------------------------------------------------------- one run
 
