@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -104,6 +105,18 @@ static bool map_ids(const struct sandbox *sb, pid_t child)
 	return write_proc(child, "gid_map", map);
 }
 
+/* Does /proc show our own PID namespace (where the child's pid means it)? */
+static bool proc_is_ours(void)
+{
+	char link[32];
+	ssize_t n = readlink("/proc/self", link, sizeof(link) - 1);
+
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	return atoi(link) == getpid();
+}
+
 bool sandbox_release(struct sandbox *sb, pid_t child)
 {
 	char go = 'g';
@@ -111,7 +124,10 @@ bool sandbox_release(struct sandbox *sb, pid_t child)
 	close(sb->sync[1]);
 	sb->sync[1] = -1;
 	if (!map_ids(sb, child)) {
-		diag_error("cannot map the container's user ids: %s", strerror(errno));
+		diag_error("cannot map the container's user ids: %s%s", strerror(errno),
+			   proc_is_ours() ? "" :
+			   " (/proc is another PID namespace's: mount one for this one,"
+			   " e.g. unshare --mount-proc)");
 		return false;
 	}
 	if (!cgroup_join(&sb->cgroup, child))
