@@ -15,10 +15,9 @@
 #define RUN_CMDLINE_PREFIX "rdinit=/" XLIBOS_GUEST_INIT " loglevel=0"
 
 /*
- * --pids-limit when not given, and its bounds: an idle container has about
- * 22 host tasks (kernel threads included); the host's PID_MAX_LIMIT.
+ * Bounds of --pids-limit: an idle container has about 22 host tasks
+ * (kernel threads included); the host's PID_MAX_LIMIT.
  */
-#define RUN_DEFAULT_PIDS_LIMIT	4096
 #define RUN_MIN_PIDS_LIMIT	32
 #define RUN_MAX_PIDS_LIMIT	4194304
 /* --stop-timeout: at most a year. */
@@ -35,7 +34,7 @@ struct run_options {
 	bool stats;		/* --stats: print abcom's counters at exit */
 	int cpu;		/* --cpu, parsed (cpu_pin.h) */
 	unsigned int stop_timeout; /* --stop-timeout: seconds from SIGTERM to SIGKILL */
-	unsigned int pids_limit; /* --pids-limit: host tasks; 0: RUN_DEFAULT_PIDS_LIMIT */
+	unsigned int pids_limit; /* --pids-limit: host tasks; 0: SANDBOX_DEFAULT_PIDS_LIMIT */
 	const char **env;	/* --env values, in order (malloc'd array) */
 	size_t nenv;
 	char **cmd;		/* after "--"; cmd[0] exists */
