@@ -274,7 +274,7 @@ static void host_signal_handler(int sig, struct siginfo *si, void *uc)
 	xlibos_raise_irq(XLIBOS_HOSTSIG_IRQ);
 }
 
-/* The init of the first PID namespace, once it is a user process. */
+/* Init's pid if it is a user process that blocks or handles sig; RCU held. */
 static struct pid *init_ready_for(int sig)
 {
 	struct pid *pid = find_pid_ns(1, &init_pid_ns);
