@@ -143,7 +143,7 @@ why_not=
 [ -x "$rootfs/bin/sh" ] || why_not="no /bin/sh in $rootfs (make rootfs)"
 command -v pgrep >/dev/null || why_not="pgrep not installed (procps)"
 if [ -n "$why_not" ]; then
-	for i in $(seq 30); do skip "lifecycle check $i" "$why_not"; done
+	for i in $(seq 31); do skip "lifecycle check $i" "$why_not"; done
 	summary
 	exit
 fi
