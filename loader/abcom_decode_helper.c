@@ -241,6 +241,31 @@ static enum helper_outcome read_reply(int fd, size_t size, long long deadline,
 	return HELPER_DECODED;
 }
 
+static int compare_longs(const void *a, const void *b)
+{
+	return (*(const long *)a > *(const long *)b) - (*(const long *)a < *(const long *)b);
+}
+
+/*
+ * Capstone sorts some of its tables with qsort() on first use, and
+ * glibc's qsort asks sysinfo() for the machine's memory once (cached in a
+ * static) when it sorts more than 1 KiB: strict mode would kill the
+ * helper for it (seen on most glibc static programs).  Ask here, in the
+ * loader, so the forked helper inherits the answer.
+ */
+static void prime_qsort(void)
+{
+	static bool primed;
+	long v[256];
+
+	if (primed)
+		return;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		v[i] = (long)(i * 7919 % 256);
+	qsort(v, sizeof(v) / sizeof(v[0]), sizeof(v[0]), compare_longs);
+	primed = true;
+}
+
 enum helper_outcome abcom_decode_in_helper(const uint8_t *file, size_t size,
 					   unsigned int timeout_ms, int *err,
 					   struct abcom_site **sites, size_t *n)
@@ -254,6 +279,7 @@ enum helper_outcome abcom_decode_in_helper(const uint8_t *file, size_t size,
 	*sites = NULL;
 	*n = 0;
 	*err = ABCOM_EINVAL;
+	prime_qsort();
 	if (pipe2(pipefd, O_CLOEXEC))
 		return HELPER_FAILED;
 	/* an inherited SIG_IGN would reap the child before we see its status */
