@@ -57,6 +57,8 @@ static int decide(struct guest_params *gp, const struct boot_exit_policy *policy
 	uint64_t refused = cgroup_pids_refused(&sb->cgroup);
 	int status = sandbox_watch_verdict(msg, sizeof(msg));
 
+	if (status < 0)		/* killed after --stop-timeout: 137 */
+		status = supervisor_verdict(msg, sizeof(msg));
 	if (status < 0)
 		status = policy->decide(gp->exit_record, wstatus,
 					(enum handoff_stage)gp->handoff->stage, msg, sizeof(msg));
