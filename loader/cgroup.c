@@ -89,10 +89,17 @@ static bool own_v1_path(const char *ctrl, char *out, size_t len)
 
 static bool make_dir(const char *dir)
 {
-	if (mkdir(dir, 0755) == 0 || errno == EEXIST)
-		return true;
-	diag_error("cannot create cgroup %s: %s", dir, strerror(errno));
-	return false;
+	return mkdir(dir, 0755) == 0 || errno == EEXIST;
+}
+
+/*
+ * A hierarchy we may not change (read-only, delegated elsewhere, a v2
+ * controller not enabled for us): the container goes without a cgroup,
+ * as rootless ones do, bounded by RLIMIT_NPROC only.
+ */
+static bool not_usable(int err)
+{
+	return err == EACCES || err == EPERM || err == EROFS || err == ENOENT;
 }
 
 static bool create_v1(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max)
@@ -161,9 +168,13 @@ bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint6
 		return true;	/* no cgroups with pids and memory here */
 	}
 	if (!ok) {
-		diag_error("cannot set up the container's cgroup (%s): %s", cg->pids_dir,
-			   strerror(errno));
+		int err = errno;
+
 		cgroup_destroy(cg);
+		if (not_usable(err))
+			return true;
+		diag_error("cannot set up the container's cgroup (%s): %s", cg->pids_dir,
+			   strerror(err));
 	}
 	return ok;
 }

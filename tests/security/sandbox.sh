@@ -84,8 +84,14 @@ container_pids() {
 	echo $all
 }
 
-# inspect PID LOADERPID UID: print what is wrong with host process PID.
+# inspect PID LOADERPID UID: print what is wrong with host process PID
+# (nothing if it ended meanwhile: spare host processes come and go).
 inspect() {
+	found=$(inspect_now "$@")
+	[ -d "/proc/$1" ] && printf '%s' "$found"
+}
+
+inspect_now() {
 	st=/proc/$1/status
 	grep -q "^Uid:	$3	$3	$3	$3" "$st" || echo "pid $1: $(grep ^Uid "$st")"
 	grep -q "^Gid:	$3	$3	$3	$3" "$st" || echo "pid $1: $(grep ^Gid "$st")"
@@ -137,14 +143,22 @@ fi
 	not_ok "root run: sandbox of every host process" "$problems"
 pids_dir=$(cgroup_dir pids "$loader")
 mem_dir=$(cgroup_dir memory "$loader")
+# Where the cgroup hierarchy cannot be changed, xlibos goes without.
+no_cgroup=
+[ -d "$pids_dir" ] || no_cgroup="no usable pids/memory cgroup hierarchy here"
 in_cg=yes
 for p in $pids; do
 	grep -qx "$p" "$pids_dir/cgroup.procs" 2>/dev/null || in_cg="no ($p not in $pids_dir)"
 done
-[ "$in_cg" = yes ] && ok "root run: every host process in the container's cgroup" ||
-	not_ok "root run: every host process in the container's cgroup" "$in_cg"
-[ "$(cat "$pids_dir/pids.max" 2>/dev/null)" = 4096 ] && ok "root run: default pids limit 4096" ||
-	not_ok "root run: default pids limit 4096" "pids.max: $(cat "$pids_dir/pids.max" 2>&1)"
+if [ -n "$no_cgroup" ]; then
+	skip "root run: every host process in the container's cgroup" "$no_cgroup"
+	skip "root run: default pids limit 4096" "$no_cgroup"
+else
+	[ "$in_cg" = yes ] && ok "root run: every host process in the container's cgroup" ||
+		not_ok "root run: every host process in the container's cgroup" "$in_cg"
+	[ "$(cat "$pids_dir/pids.max" 2>/dev/null)" = 4096 ] && ok "root run: default pids limit 4096" ||
+		not_ok "root run: default pids limit 4096" "pids.max: $(cat "$pids_dir/pids.max" 2>&1)"
+fi
 wait "$loader"
 rc=$?
 [ "$rc" -eq 0 ] && grep -qx done "$out" && ok "root run: the program ran to its end" ||
@@ -189,7 +203,7 @@ rc=$?
 [ "$peak" -gt 0 ] && [ "$peak" -le "$limit" ] && ok "fork bomb: host tasks peaked at $peak <= $limit" ||
 	not_ok "fork bomb: host tasks peaked at $peak <= $limit"
 if [ "$rc" -eq 0 ] && grep -q "fork refused after [0-9]* children: Resource temporarily unavailable" "$out" &&
-	grep -q "xlibos: note: the container reached its limit of $limit host tasks" "$out"; then
+	{ [ -n "$no_cgroup" ] || grep -q "xlibos: note: the container reached its limit of $limit host tasks" "$out"; }; then
 	ok "fork bomb: EAGAIN inside, container ended with its status and a note"
 else
 	not_ok "fork bomb: EAGAIN inside, container ended with its status and a note" "exit $rc"
@@ -198,10 +212,16 @@ fi
 	not_ok "fork bomb: no host process left"
 
 # --- 4. host memory bomb ---
-expect "host memory bomb: killed with 137 and a message" 137 "container killed: out of host memory" \
-	timeout 120 "$xlibos" run --mem 64M --rootfs "$rootfs" -- hostmembomb \
-	"$(sym xlibos_host_syscall)" "$(sym xlibos_boot)" 0x4000000
-grep -q "not stopped" "$out" && not_ok "host memory bomb: never finished its loop" || ok "host memory bomb: never finished its loop"
+if [ -n "$no_cgroup" ]; then
+	skip "host memory bomb: killed with 137 and a message" "$no_cgroup"
+	skip "host memory bomb: never finished its loop" "$no_cgroup"
+else
+	expect "host memory bomb: killed with 137 and a message" 137 "container killed: out of host memory" \
+		timeout 120 "$xlibos" run --mem 64M --rootfs "$rootfs" -- hostmembomb \
+		"$(sym xlibos_host_syscall)" "$(sym xlibos_boot)" 0x4000000
+	grep -q "not stopped" "$out" && not_ok "host memory bomb: never finished its loop" ||
+		ok "host memory bomb: never finished its loop"
+fi
 
 # --- 5. guest memory bomb ---
 expect "guest memory bomb: the guest's OOM killer ends it" 137 "" \
