@@ -11,11 +11,11 @@
 #include "hostcall_policy.h"
 #include "image.h"
 
-#define RULE(name, check0, check1) { #name, __NR_##name, { check0, check1 } },
+#define XLIBOS_HOSTCALL(name, check0, check1) { #name, __NR_##name, { check0, check1 } },
 const struct hostcall_rule hostcall_rules[] = {
-	XLIBOS_HOSTCALLS(RULE)
+#include <asm/xlibos_hostcall_list.h>
 };
-#undef RULE
+#undef XLIBOS_HOSTCALL
 const size_t hostcall_nrules = sizeof(hostcall_rules) / sizeof(hostcall_rules[0]);
 
 const struct hostcall_rule *hostcall_rule_find(int nr)

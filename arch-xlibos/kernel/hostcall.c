@@ -19,17 +19,17 @@
 
 /*
  * Every host system call the hypercall layer makes, from the allow-list
- * in asm/xlibos_hostcalls.h.  The loader reads it from the image's note
+ * in asm/xlibos_hostcall_list.h.  The loader reads it from the image's note
  * below and refuses an image that names a call its filter does not allow.
  */
-#define HOSTCALL_NR(name, check0, check1)	__NR_##name,
+#define XLIBOS_HOSTCALL(name, check0, check1)	__NR_##name,
 const int xlibos_hypercall_list[] __used = {
-	XLIBOS_HOSTCALLS(HOSTCALL_NR)
+#include <asm/xlibos_hostcall_list.h>
 	-1
 };
+#undef XLIBOS_HOSTCALL
 
-#define HOSTCALL_COUNT(name, check0, check1)	+ 1
-#define NR_HOSTCALLS	(0 XLIBOS_HOSTCALLS(HOSTCALL_COUNT))
+#define NR_HOSTCALLS	(ARRAY_SIZE(xlibos_hypercall_list) - 1)
 
 /* The note: the hypercall section's bounds and the calls (hostcalls.h). */
 struct hostcalls_desc {
@@ -56,7 +56,11 @@ static const struct {
 		.count = NR_HOSTCALLS,
 		.start = (u64)__hypercall_text_start,
 		.end = (u64)__hypercall_text_end,
-		.nrs = { XLIBOS_HOSTCALLS(HOSTCALL_NR) },
+		.nrs = {
+#define XLIBOS_HOSTCALL(name, check0, check1)	__NR_##name,
+#include <asm/xlibos_hostcall_list.h>
+#undef XLIBOS_HOSTCALL
+		},
 	},
 };
 

@@ -7,8 +7,10 @@
  * and refuses an image whose note names a call that is not here, and
  * docs/security.md gives one line per entry.
  *
- * XLIBOS_HOSTCALL(name, check, check) names __NR_name and up to two
- * argument checks, all of which must hold:
+ * The list itself is asm/xlibos_hostcall_list.h: one
+ * XLIBOS_HOSTCALL(name, check, check) per call, for the includer to
+ * define; it names __NR_name and up to two argument checks, all of which
+ * must hold:
  *   XLIBOS_ARG_ANY			no check
  *   XLIBOS_ARG_IN(i, a, b, c)		argument i is a, b or c (all 64 bits)
  *   XLIBOS_ARG_POSITIVE(i)		argument i is 1 .. INT_MAX
@@ -41,56 +43,6 @@
 /* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM */
 #define XLIBOS_HC_CLONE_THREAD		0x50f00
 #define XLIBOS_HC_CLONE_PROCESS		17	/* SIGCHLD: a new host process */
-
-/*
- * name		why the LibOS needs it (docs/security.md has the long form)
- */
-#define XLIBOS_HOSTCALLS(X)						\
-	/* host stdin, for /dev/xlibos-fd0 */				\
-	X(read,	XLIBOS_ARG_IN(0, 0, 0, 0), XLIBOS_ARG_ANY)		\
-	/* console and host stdout/stderr */				\
-	X(write, XLIBOS_ARG_IN(0, 1, 2, 2), XLIBOS_ARG_ANY)		\
-	/* mirror guest pages: only guest memory, shared, fixed */	\
-	X(mmap, XLIBOS_ARG_IN(3, XLIBOS_HC_MAP_SHARED_FIXED,		\
-			      XLIBOS_HC_MAP_SHARED_FIXED,		\
-			      XLIBOS_HC_MAP_SHARED_FIXED),		\
-		XLIBOS_ARG_IN(4, XLIBOS_ARG_PHYS_FD,			\
-			      XLIBOS_ARG_PHYS_FD, XLIBOS_ARG_PHYS_FD))	\
-	X(mprotect, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)			\
-	X(munmap, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)			\
-	/* interrupts, faults and the syscall trap are host signals */	\
-	X(rt_sigaction, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)		\
-	X(rt_sigprocmask, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)		\
-	X(rt_sigreturn, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)		\
-	X(sigaltstack, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)			\
-	X(sched_yield, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)			\
-	X(getpid, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)			\
-	X(gettid, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)			\
-	/* host threads for tasks, host processes for mms */		\
-	X(clone, XLIBOS_ARG_IN(0, XLIBOS_HC_CLONE_THREAD,		\
-			       XLIBOS_HC_CLONE_PROCESS,			\
-			       XLIBOS_HC_CLONE_PROCESS),		\
-		 XLIBOS_ARG_ANY)					\
-	X(exit, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)			\
-	X(exit_group, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)			\
-	/* GS for the LibOS's per-task state, FS for the program's TLS */ \
-	X(arch_prctl, XLIBOS_ARG_IN(0, XLIBOS_HC_ARCH_SET_GS,		\
-				    XLIBOS_HC_ARCH_SET_FS,		\
-				    XLIBOS_HC_ARCH_SET_FS),		\
-		      XLIBOS_ARG_ANY)					\
-	/* vCPU hand-off, idle and timer waits */			\
-	X(futex, XLIBOS_ARG_IN(1, XLIBOS_HC_FUTEX_WAKE,		\
-			       XLIBOS_HC_FUTEX_WAIT_BITSET,		\
-			       XLIBOS_HC_FUTEX_WAIT_BITSET),		\
-		 XLIBOS_ARG_ANY)					\
-	/* the clocks (the host vDSO's fallbacks too) */		\
-	X(clock_gettime, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)		\
-	X(gettimeofday, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)		\
-	X(time, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)			\
-	X(getcpu, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)			\
-	/* interrupts and power-off: only the container's own processes */ \
-	X(tgkill, XLIBOS_ARG_POSITIVE(0), XLIBOS_ARG_POSITIVE(1))	\
-	X(kill, XLIBOS_ARG_POSITIVE(0), XLIBOS_ARG_ANY)
 
 /*
  * Second note of the image (name XLIBOS_NOTE_NAME): the hypercall
