@@ -86,6 +86,7 @@ long xlibos_fork_host_process(struct task_struct *p)
 	p->thread.host_pid = pid;
 	p->thread.host_tid = pid;
 	p->mm->context.host_pid = pid;
+	xlibos_kernel_mirror_inherit(p, pid);
 	return 0;
 }
 
@@ -97,6 +98,7 @@ static void __noreturn migrated_start(void *arg)
 
 	host_process_init(tsk);
 	pid = hc0(getpid);
+	xlibos_kernel_mirror_inherit(tsk, pid);
 	tsk->thread.host_pid = pid;
 	tsk->thread.host_tid = pid;
 	tsk->thread.host_uc = NULL;
@@ -156,6 +158,7 @@ void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 		host_process_mirror_nothing();
 		pid = hc0(getpid);
 		tid = pid;
+		xlibos_kernel_mirror_inherit(tsk, pid);
 	}
 	tsk->thread.host_pid = pid;
 	tsk->thread.host_tid = tid;
@@ -164,6 +167,8 @@ void xlibos_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 	next->context.stale = 0;
 	WRITE_ONCE(xlibos_vcpu.owner_pid, pid);
 	WRITE_ONCE(xlibos_vcpu.owner_tid, tid);
+	/* a spare's vmalloc mirror may be older than ours */
+	xlibos_kernel_mirror_sync();
 	xlibos_host_signals_set(0);
 }
 

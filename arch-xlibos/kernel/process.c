@@ -68,6 +68,7 @@ void xlibos_task_first_run(struct task_struct *p)
 	wait_for_vcpu(&p->thread);
 	if (p->thread.run_token == RUN_ABORT)
 		xlibos_host_thread_exit_wake(&p->thread.run_token, RUN_ABORTED);
+	xlibos_kernel_mirror_sync();
 	schedule_tail(xlibos_vcpu.last);
 }
 
@@ -165,6 +166,8 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 			t->host_pid = current->thread.host_pid;
 			t->host_tid = tid;
 		}
+		/* this host process, a spare thread's too */
+		xlibos_kernel_mirror_inherit(p, t->host_pid);
 	} else {
 		tid = xlibos_fork_host_process(p);
 		if (tid >= 0)
@@ -247,8 +250,9 @@ struct task_struct *__switch_to(struct task_struct *prev,
 	/*
 	 * Pages this process still maps may have been unmapped and freed
 	 * while it slept: drop them before even kernel code touches user
-	 * memory again.
+	 * memory again; and so may vmalloc's.
 	 */
+	xlibos_kernel_mirror_sync();
 	xlibos_mm_drop_stale(prev->mm);
 	return xlibos_vcpu.last;
 }

@@ -6,6 +6,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/init.h>
+#include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pgtable.h>
@@ -176,10 +177,89 @@ void __init xlibos_traps_host_init(void)
 	xlibos_install_host_handler(SIGCHLD, HOST_SIG_IGN);
 }
 
+/*
+ * Every host process mirrors the vmalloc area on its own, and a flush can
+ * only unmap in the calling one: the others keep mapping the freed frames
+ * at addresses vmalloc will hand out again, and kernel code running there
+ * later would read and write those frames (other owners' memory by then)
+ * instead of faulting in the new ones.  So each flush is numbered and
+ * logged, and a task brings its host process up to date before it runs
+ * kernel code there again (xlibos_kernel_mirror_sync()).  Flushes are rare
+ * (vmalloc frees its addresses lazily, in batches of 32 MiB).
+ */
+#define KFLUSH_LOG	16
+
+static struct {
+	unsigned long start, end;
+} kflush_log[KFLUSH_LOG];
+static unsigned long kflush_gen;
+
+static bool kernel_mirror_synced(const struct thread_struct *t)
+{
+	return t->kmirror_pid == t->host_pid &&
+	       t->kmirror_gen == READ_ONCE(kflush_gen);
+}
+
 void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 {
-	start = max(start, VMALLOC_START);
-	end = min(end, VMALLOC_END);
-	if (start < end)
-		hc2(munmap, start & PAGE_MASK, PAGE_ALIGN(end) - (start & PAGE_MASK));
+	struct thread_struct *t = &current->thread;
+	unsigned long flags;
+	bool synced;
+
+	start = max(start, VMALLOC_START) & PAGE_MASK;
+	end = PAGE_ALIGN(min(end, VMALLOC_END));
+	if (start >= end)
+		return;
+	local_irq_save(flags);
+	synced = kernel_mirror_synced(t);
+	hc2(munmap, start, end - start);
+	kflush_log[(kflush_gen + 1) % KFLUSH_LOG].start = start;
+	kflush_log[(kflush_gen + 1) % KFLUSH_LOG].end = end;
+	WRITE_ONCE(kflush_gen, kflush_gen + 1);
+	if (synced)
+		t->kmirror_gen = kflush_gen;
+	local_irq_restore(flags);
+}
+
+/*
+ * Drop from the calling host process what was flushed elsewhere since
+ * current last looked: the logged ranges, or the whole vmalloc area if
+ * the log has moved on or the task is new to this host process.
+ */
+void xlibos_kernel_mirror_sync(void)
+{
+	struct thread_struct *t = &current->thread;
+	unsigned long flags, gen, g;
+
+	local_irq_save(flags);
+	gen = kflush_gen;
+	if (kernel_mirror_synced(t)) {
+		local_irq_restore(flags);
+		return;
+	}
+	if (t->kmirror_pid != t->host_pid || gen - t->kmirror_gen >= KFLUSH_LOG) {
+		hc2(munmap, VMALLOC_START, VMALLOC_END - VMALLOC_START);
+	} else {
+		for (g = t->kmirror_gen + 1; g != gen + 1; g++)
+			hc2(munmap, kflush_log[g % KFLUSH_LOG].start,
+			    kflush_log[g % KFLUSH_LOG].end -
+			    kflush_log[g % KFLUSH_LOG].start);
+	}
+	t->kmirror_pid = t->host_pid;
+	t->kmirror_gen = gen;
+	local_irq_restore(flags);
+}
+
+/*
+ * @p is to run in host process @pid, which is the calling one or a copy
+ * of it made just now: it mirrors what this one does.
+ */
+void xlibos_kernel_mirror_inherit(struct task_struct *p, int pid)
+{
+	const struct thread_struct *t = &current->thread;
+
+	if (t->kmirror_pid == t->host_pid) {
+		p->thread.kmirror_gen = t->kmirror_gen;
+		p->thread.kmirror_pid = pid;
+	}
 }

@@ -67,6 +67,12 @@ struct thread_struct {
 	unsigned long cr2;
 	unsigned long fsbase;
 	unsigned long gsbase;
+	/*
+	 * The host process whose vmalloc mirror this task last brought up
+	 * to date, and with which kernel flush (traps.c).
+	 */
+	int kmirror_pid;
+	unsigned long kmirror_gen;
 };
 
 #define INIT_THREAD { .self = &init_task }

@@ -137,6 +137,8 @@ static inline void xlibos_syscall_prefault(const struct pt_regs *regs, long nr)
 /* traps.c */
 void xlibos_traps_host_init(void);
 void xlibos_install_host_handler(int sig, void *handler);
+void xlibos_kernel_mirror_sync(void);
+void xlibos_kernel_mirror_inherit(struct task_struct *p, int pid);
 
 /* time.c */
 void xlibos_request_shutdown(int code);
