@@ -9,6 +9,7 @@
 #include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/pfn.h>
 #include <linux/pgtable.h>
 #include <linux/sched/debug.h>
 #include <asm/hypercall.h>
@@ -62,7 +63,12 @@ static bool map_kernel_page(unsigned long addr)
 	if (!ptep)
 		return false;
 	pte = READ_ONCE(*ptep);
-	if (!(pte_val(pte) & _PAGE_PRESENT))
+	/*
+	 * A frame past guest memory would be a host SIGBUS at every access
+	 * (a hang, the handler mapping it again): an oops instead.
+	 */
+	if (!(pte_val(pte) & _PAGE_PRESENT) ||
+	    pte_pfn(pte) >= PFN_DOWN(xlibos_boot.phys_size))
 		return false;
 
 	ret = hc6(mmap, addr & PAGE_MASK, PAGE_SIZE,
