@@ -9,11 +9,26 @@
 #include <string.h>
 #include "internal.h"
 
+/*
+ * A bool field's byte as stored: a forged record may hold any value there,
+ * and reading it as bool would be undefined.
+ */
+static uint8_t stored_byte(const bool *field)
+{
+	uint8_t b;
+
+	memcpy(&b, field, 1);
+	return b;
+}
+
 bool abcom_site_sane(const struct abcom_site *s)
 {
 	unsigned int so = s->syscall_off, end = so + s->syscall_len;
 
-	if (!s->patchable || s->reason != ABCOM_R_NONE || s->hidden ||
+	if (stored_byte(&s->patchable) != 1 || stored_byte(&s->hidden) != 0 ||
+	    stored_byte(&s->post_jmp) > 1)
+		return false;
+	if (s->reason != ABCOM_R_NONE ||
 	    s->patch_len != ABCOM_JMP_LEN || s->window_len < ABCOM_JMP_LEN ||
 	    s->window_len > ABCOM_MAX_WINDOW || s->start > s->addr ||
 	    s->addr - s->start != so || s->syscall_len < 2 ||
