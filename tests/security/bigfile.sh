@@ -32,6 +32,7 @@ RUNS=${BIGFILE_RUNS:-6}
 WATCHDOG=60
 
 # The guest's script: $1 is how many bytes of padding.
+# shellcheck disable=SC2016 # expanded by the guest's shell
 guest_script='
 pad=$1
 mkdir -p /tmp/a /tmp/b &&
