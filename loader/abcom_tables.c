@@ -224,18 +224,3 @@ out:
 	free(file);
 	return ok;
 }
-
-bool abcom_tables_add(struct abcom_tables *t, const char *path, const struct stat *st)
-{
-	bool ok;
-	int fd;
-
-	if (!S_ISREG(st->st_mode))
-		return true;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return true;
-	ok = abcom_tables_add_fd(t, fd, path);
-	close(fd);
-	return ok;
-}

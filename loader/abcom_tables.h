@@ -31,10 +31,6 @@ void abcom_tables_init(struct abcom_tables *t);
  */
 bool abcom_tables_add_fd(struct abcom_tables *t, int fd, const char *name);
 
-/* The same for the file at @path, opened without following a symlink or
- * blocking; @st is what the caller's walk saw (only regular files count). */
-bool abcom_tables_add(struct abcom_tables *t, const char *path, const struct stat *st);
-
 void abcom_tables_free(struct abcom_tables *t);
 
 #endif
