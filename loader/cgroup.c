@@ -15,24 +15,9 @@
 
 #include "cgroup.h"
 #include "diag.h"
+#include "text_file.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
-
-static bool write_text(const char *dir, const char *file, const char *text)
-{
-	char path[PATH_MAX + 64];
-	ssize_t len = (ssize_t)strlen(text);
-	int fd;
-	bool ok;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return false;
-	ok = write(fd, text, (size_t)len) == len;
-	close(fd);
-	return ok;
-}
 
 /* The number after "key " in a flat-keyed cgroup file, or 0. */
 static uint64_t read_key(const char *dir, const char *file, const char *key)
@@ -115,13 +100,13 @@ static bool create_v1(struct cgroup *cg, const char *name, uint64_t pids_max, ui
 	if (!make_dir(cg->pids_dir) || !make_dir(cg->mem_dir))
 		return false;
 	snprintf(num, sizeof(num), "%" PRIu64, pids_max);
-	if (!write_text(cg->pids_dir, "pids.max", num))
+	if (!text_file_write(cg->pids_dir, "pids.max", num))
 		return false;
 	snprintf(num, sizeof(num), "%" PRIu64, mem_max);
-	if (!write_text(cg->mem_dir, "memory.limit_in_bytes", num))
+	if (!text_file_write(cg->mem_dir, "memory.limit_in_bytes", num))
 		return false;
 	/* With swap accounting, swap must not lift the limit either. */
-	write_text(cg->mem_dir, "memory.memsw.limit_in_bytes", num);
+	text_file_write(cg->mem_dir, "memory.memsw.limit_in_bytes", num);
 	return true;
 }
 
@@ -130,23 +115,23 @@ static bool create_v2(struct cgroup *cg, const char *name, uint64_t pids_max, ui
 	char base[] = CGROUP_ROOT "/xlibos", num[32];
 
 	/* Controllers for our children: at the root, then in xlibos/. */
-	write_text(CGROUP_ROOT, "cgroup.subtree_control", "+pids +memory");
+	text_file_write(CGROUP_ROOT, "cgroup.subtree_control", "+pids +memory");
 	if (!make_dir(base))
 		return false;
-	write_text(base, "cgroup.subtree_control", "+pids +memory");
+	text_file_write(base, "cgroup.subtree_control", "+pids +memory");
 	snprintf(cg->pids_dir, sizeof(cg->pids_dir), "%s/%s", base, name);
 	snprintf(cg->mem_dir, sizeof(cg->mem_dir), "%s", cg->pids_dir);
 	if (!make_dir(cg->pids_dir))
 		return false;
 	snprintf(num, sizeof(num), "%" PRIu64, pids_max);
-	if (!write_text(cg->pids_dir, "pids.max", num))
+	if (!text_file_write(cg->pids_dir, "pids.max", num))
 		return false;
 	snprintf(num, sizeof(num), "%" PRIu64, mem_max);
-	if (!write_text(cg->mem_dir, "memory.max", num))
+	if (!text_file_write(cg->mem_dir, "memory.max", num))
 		return false;
-	write_text(cg->mem_dir, "memory.swap.max", "0");
+	text_file_write(cg->mem_dir, "memory.swap.max", "0");
 	/* An OOM kill takes the whole container, not one of its processes. */
-	write_text(cg->mem_dir, "memory.oom.group", "1");
+	text_file_write(cg->mem_dir, "memory.oom.group", "1");
 	return true;
 }
 
@@ -186,8 +171,8 @@ bool cgroup_join(const struct cgroup *cg, pid_t pid)
 	if (cg->kind == CGROUP_NONE)
 		return true;
 	snprintf(num, sizeof(num), "%d", (int)pid);
-	if (write_text(cg->pids_dir, "cgroup.procs", num) &&
-	    (cg->kind == CGROUP_V2 || write_text(cg->mem_dir, "cgroup.procs", num)))
+	if (text_file_write(cg->pids_dir, "cgroup.procs", num) &&
+	    (cg->kind == CGROUP_V2 || text_file_write(cg->mem_dir, "cgroup.procs", num)))
 		return true;
 	diag_error("cannot move the container into its cgroup: %s", strerror(errno));
 	return false;
@@ -241,7 +226,7 @@ void cgroup_destroy(struct cgroup *cg)
 		remove_dir(cg->mem_dir);
 		break;
 	case CGROUP_V2:
-		write_text(cg->pids_dir, "cgroup.kill", "1");
+		text_file_write(cg->pids_dir, "cgroup.kill", "1");
 		remove_dir(cg->pids_dir);
 		break;
 	default:

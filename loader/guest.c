@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cpu_pin.h"
@@ -19,14 +18,6 @@ typedef void (*xlibos_entry_fn)(struct xlibos_boot_info *);
 /* Static, not on the stack: the kernel may reuse this stack freely. */
 static struct xlibos_boot_info boot_info;
 
-static void become_libos_process(const struct guest_params *p)
-{
-	const struct rlimit no_core = { 0, 0 };
-
-	/* A crashing guest would otherwise drop a core the size of its RAM. */
-	setrlimit(RLIMIT_CORE, &no_core);
-	supervisor_child_restore(p->signal_mask);
-}
 
 static void fill_boot_info(const struct guest_params *p, int phys_fd)
 {
@@ -53,7 +44,7 @@ noreturn void guest_run(const struct guest_params *p)
 	xlibos_entry_fn entry = (xlibos_entry_fn)(uintptr_t)p->image->entry;
 	int phys_fd;
 
-	become_libos_process(p);
+	supervisor_child_restore(p->signal_mask);
 	if (!sandbox_child_start(p->sandbox))
 		_exit(LOADER_EXIT_FAILURE);
 	cpu_pin_apply(p->cpu);

@@ -32,6 +32,13 @@
 
 #define fail(what) (diag_error("sandbox: %s: %s", (what), strerror(errno)), false)
 
+static bool set_limit(int resource, rlim_t value, const char *what)
+{
+	struct rlimit rl = { value, value };
+
+	return setrlimit(resource, &rl) == 0 || fail(what);
+}
+
 bool sandbox_child_start(struct sandbox *sb)
 {
 	char go;
@@ -42,6 +49,9 @@ bool sandbox_child_start(struct sandbox *sb)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		return false;	/* the supervisor gave up and said why */
+	/* A crash would otherwise drop a core the size of guest memory. */
+	if (!set_limit(RLIMIT_CORE, 0, "no core dumps"))
+		return false;
 	/*
 	 * Root of the user namespace, which is sb->host_uid on the host: up
 	 * to here this process still had the caller's host ids (root's, run
@@ -107,13 +117,6 @@ static bool close_others(int phys_fd, int sync_fd)
 	return true;
 }
 
-static bool set_limit(int resource, rlim_t value, const char *what)
-{
-	struct rlimit rl = { value, value };
-
-	return setrlimit(resource, &rl) == 0 || fail(what);
-}
-
 /* No capability left, not even in our own user namespace. */
 static bool drop_capabilities(void)
 {
@@ -175,8 +178,7 @@ bool sandbox_child_seal(struct sandbox *sb, int phys_fd)
 	 * rootless; with a pids cgroup a little above its limit, so that the
 	 * cgroup refuses first and counts it for the supervisor's note.
 	 */
-	if (!set_limit(RLIMIT_CORE, 0, "no core dumps") ||
-	    !set_limit(RLIMIT_NPROC, sb->pids_limit +
+	if (!set_limit(RLIMIT_NPROC, sb->pids_limit +
 		       (sb->cgroup.kind == CGROUP_NONE ? 0 : NPROC_OVER_CGROUP), "task limit"))
 		return false;
 	if (!drop_capabilities())

@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "sandbox.h"
+#include "text_file.h"
 
 /* Guest memory plus what its host processes need besides (page tables,
  * host task structures, the loader's own start-up). */
@@ -74,35 +75,20 @@ pid_t sandbox_clone(struct sandbox *sb)
 	return pid;
 }
 
-static bool write_proc(pid_t pid, const char *file, const char *text)
-{
-	char path[64];
-	ssize_t len = (ssize_t)strlen(text);
-	int fd;
-	bool ok;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ok = write(fd, text, (size_t)len) == len;
-	close(fd);
-	return ok;
-}
-
 /* The container's root is sb->host_uid/gid on the host, nothing else. */
 static bool map_ids(const struct sandbox *sb, pid_t child)
 {
-	char map[64];
+	char map[64], proc[32];
 
+	snprintf(proc, sizeof(proc), "/proc/%d", (int)child);
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)sb->host_uid);
-	if (!write_proc(child, "uid_map", map))
+	if (!text_file_write(proc, "uid_map", map))
 		return false;
 	/* Unprivileged, setgroups must go before a gid map can be written. */
-	if (geteuid() != 0 && !write_proc(child, "setgroups", "deny\n"))
+	if (geteuid() != 0 && !text_file_write(proc, "setgroups", "deny\n"))
 		return false;
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)sb->host_gid);
-	return write_proc(child, "gid_map", map);
+	return text_file_write(proc, "gid_map", map);
 }
 
 /* Does /proc show our own PID namespace (where the child's pid means it)? */
