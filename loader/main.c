@@ -9,6 +9,7 @@
 
 #include "boot.h"
 #include "diag.h"
+#include "mkdisk.h"
 #include "run.h"
 #include "usage.h"
 
@@ -27,6 +28,8 @@ int main(int argc, char **argv)
 		return boot_command(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") == 0)
 		return run_command(argc - 1, argv + 1);
+	if (strcmp(argv[1], "mkdisk") == 0)
+		return mkdisk_command(argc - 1, argv + 1);
 
 	if (argv[1][0] == '-')
 		diag_error("unknown option '%s'", argv[1]);
