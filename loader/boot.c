@@ -22,6 +22,8 @@
 #include "supervisor.h"
 #include "usage.h"
 #include "vdso.h"
+#include "physmem.h"
+#include "virtio/devices.h"
 
 /* A zeroed page shared with the child (and so with the LibOS). */
 static void *shared_page(void)
@@ -37,15 +39,26 @@ static void close_inputs(struct guest_params *gp)
 	image_close(gp->image);
 	if (gp->initrd)
 		initrd_close(gp->initrd);
+	if (gp->phys_fd >= 0)
+		close(gp->phys_fd);
+	gp->phys_fd = -1;
+}
+
+/* After the container: the back ends, then the sandbox's leftovers. */
+static void end_container(struct guest_params *gp, struct sandbox *sb)
+{
+	if (gp->devices)
+		guest_devices_stop(gp->devices);
+	sandbox_cleanup(sb);
 }
 
 /* The child could not be released: end it, and say the start failed. */
-static int abandon_child(pid_t child, struct sandbox *sb, int status)
+static int abandon_child(pid_t child, struct guest_params *gp, struct sandbox *sb, int status)
 {
 	kill(child, SIGKILL);
 	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
 		;
-	sandbox_cleanup(sb);
+	end_container(gp, sb);
 	return status;
 }
 
@@ -77,6 +90,7 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 	int wstatus, status, listener;
 	pid_t child;
 
+	gp->phys_fd = -1;
 	gp->exit_record = shared_page();
 	gp->handoff = shared_page();
 	if (!gp->exit_record || !gp->handoff) {
@@ -89,6 +103,13 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 		return policy->start_error;
 	}
 	gp->sandbox = &sb;
+	/* Guest memory is the supervisor's, so its device back ends see it. */
+	if (!physmem_create(gp->phys_size, &gp->phys_fd) ||
+	    (gp->devices && !guest_devices_start(gp->devices, gp->phys_fd, gp->phys_size))) {
+		close_inputs(gp);
+		end_container(gp, &sb);
+		return policy->start_error;
+	}
 
 	/* An inherited SIG_IGN for SIGCHLD would auto-reap the child. */
 	signal(SIGCHLD, SIG_DFL);
@@ -100,7 +121,7 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 	child = sandbox_clone(&sb);
 	if (child < 0) {
 		close_inputs(gp);
-		sandbox_cleanup(&sb);
+		end_container(gp, &sb);
 		return policy->start_error;
 	}
 	if (child == 0)
@@ -109,22 +130,22 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 	/* The supervisor needs neither the image nor the initrd. */
 	close_inputs(gp);
 	if (!sandbox_release(&sb, child))
-		return abandon_child(child, &sb, policy->start_error);
+		return abandon_child(child, gp, &sb, policy->start_error);
 	/* -1: the child failed before its filters and said why */
 	listener = sandbox_receive_listener(&sb);
 	if (!sandbox_watch_start(listener, child, &sb.cgroup)) {
 		diag_error("cannot watch the container: %s", strerror(errno));
-		return abandon_child(child, &sb, policy->start_error);
+		return abandon_child(child, gp, &sb, policy->start_error);
 	}
 
 	if (!supervisor_wait(child, &saved_mask, &wstatus)) {
 		sandbox_watch_stop();
-		sandbox_cleanup(&sb);
+		end_container(gp, &sb);
 		return policy->wait_error;
 	}
 	sandbox_watch_stop();
 	status = decide(gp, policy, &sb, wstatus);
-	sandbox_cleanup(&sb);
+	end_container(gp, &sb);
 	return status;
 }
 

@@ -26,6 +26,8 @@ struct guest_params {
 	uint64_t pids_limit;		/* host tasks; 0: the default */
 	const sigset_t *signal_mask;	/* mask to restore before booting */
 	uint64_t phys_size;
+	int phys_fd;			/* guest memory, made by boot_guest() */
+	struct guest_devices *devices;	/* served by the supervisor, or NULL */
 	const char *cmdline;
 	struct image *image;
 	struct initrd *initrd;		/* NULL if none */

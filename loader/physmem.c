@@ -45,7 +45,6 @@ static void report_alloc_failure(uint64_t size, const char *what)
 
 bool physmem_create(uint64_t size, int *fd_out)
 {
-	void *want = (void *)(uintptr_t)XLIBOS_PHYS_VIRT;
 	int fd = create_memfd();
 
 	if (fd < 0) {
@@ -66,6 +65,13 @@ bool physmem_create(uint64_t size, int *fd_out)
 		close(fd);
 		return false;
 	}
+	*fd_out = fd;
+	return true;
+}
+
+bool physmem_map(int fd, uint64_t size)
+{
+	void *want = (void *)(uintptr_t)XLIBOS_PHYS_VIRT;
 
 	/* NOREPLACE: silently clobbering a host mapping would be far worse. */
 	void *p = mmap(want, size, PROT_READ | PROT_WRITE,
@@ -84,10 +90,8 @@ bool physmem_create(uint64_t size, int *fd_out)
 				   (uint64_t)XLIBOS_PHYS_VIRT, p);
 		if (p != MAP_FAILED)
 			munmap(p, size);
-		close(fd);
 		return false;
 	}
-	*fd_out = fd;
 	return true;
 }
 

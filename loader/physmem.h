@@ -20,10 +20,14 @@ static inline void *physmem_ptr(uint64_t phys)
 }
 
 /*
- * Create the memfd (returned in *fd) and map it at XLIBOS_PHYS_VIRT.
- * Prints a message and returns false on failure.
+ * Create the memfd (returned in *fd), sized and sealed; the supervisor
+ * does, so that its device back ends can map it too.  Prints a message
+ * and returns false on failure.
  */
 bool physmem_create(uint64_t size, int *fd);
+
+/* The first host process: map it at XLIBOS_PHYS_VIRT. */
+bool physmem_map(int fd, uint64_t size);
 
 /* Copy the image's segments into place and make code executable. */
 bool physmem_load_image(const struct image *img);

@@ -16,6 +16,7 @@
 #include <linux/cpu.h>
 #include <linux/seq_file.h>
 #include <linux/delay.h>
+#include <linux/random.h>
 #include <asm/prctl.h>
 #include <asm/hypercall.h>
 #include <asm/sections.h>
@@ -42,6 +43,7 @@ asmlinkage void __init xlibos_start_kernel(struct xlibos_boot_info *bi)
 		xlibos_host_exit_process(2);
 	}
 	memcpy(&xlibos_boot, bi, sizeof(xlibos_boot));
+	memzero_explicit(bi->rng_seed, sizeof(bi->rng_seed));
 	xlibos_time_early_init();
 	xlibos_boot.cmdline[XLIBOS_CMDLINE_MAX - 1] = '\0';
 
@@ -77,6 +79,8 @@ static void __init setup_memory(void)
 #endif
 	}
 
+	xlibos_virtio_reserve();
+
 	min_low_pfn = 0;
 	max_low_pfn = PFN_DOWN(xlibos_boot.phys_size);
 	max_pfn = max_low_pfn;
@@ -105,6 +109,10 @@ void __init setup_arch(char **cmdline_p)
 		xlibos_boot.phys_size >> 20, xlibos_host_pid);
 
 	setup_memory();
+	/* Or the first getrandom() waits about a second for jitter entropy. */
+	add_bootloader_randomness(xlibos_boot.rng_seed,
+				  sizeof(xlibos_boot.rng_seed));
+	memzero_explicit(xlibos_boot.rng_seed, sizeof(xlibos_boot.rng_seed));
 	setup_initial_init_mm(_stext, _etext, _edata, _end);
 	paging_init();
 }

@@ -143,6 +143,7 @@ void xlibos_kernel_mirror_inherit(struct task_struct *p, int pid);
 /* time.c */
 void xlibos_request_shutdown(int code);
 void xlibos_time_early_init(void);
+void xlibos_virtio_reserve(void);
 
 /* reboot.c */
 void xlibos_panic_init(void);

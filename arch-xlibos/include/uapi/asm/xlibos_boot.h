@@ -26,9 +26,11 @@
 /*
  * 2: the loader sandboxes the LibOS (asm/xlibos_hostcalls.h); a LibOS of
  * this version installs no host filter itself and must never run without.
+ * 3: a random seed, and virtio devices (asm/xlibos_virtio.h).
  */
-#define XLIBOS_BOOT_VERSION	2
+#define XLIBOS_BOOT_VERSION	3
 #define XLIBOS_CMDLINE_MAX	2048
+#define XLIBOS_RNG_SEED_SIZE	64
 
 /* ELF note in the image: name "XLibOS", type 1, desc = u32 version. */
 #define XLIBOS_NOTE_NAME	"XLibOS"
@@ -49,6 +51,8 @@ struct xlibos_boot_info {
 	__u64 exit_record;	/* address of a shared struct xlibos_exit_record */
 	__s32 console_fd;	/* host fd printk writes to (normally 2) */
 	__s32 reserved0;
+	/* From the host's getrandom(): credited to the guest's pool at boot */
+	__u8 rng_seed[XLIBOS_RNG_SEED_SIZE];
 	char cmdline[XLIBOS_CMDLINE_MAX];
 };
 

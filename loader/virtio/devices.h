@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The virtio devices of one container, served by the supervisor: the
+ * device area in guest memory (asm/xlibos_virtio.h) and a back-end thread
+ * per device.  The container's host processes never hold the devices'
+ * host files.
+ */
+#ifndef XLIBOS_LOADER_VIRTIO_DEVICES_H
+#define XLIBOS_LOADER_VIRTIO_DEVICES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "transport.h"
+
+struct guest_devices {
+	unsigned int n;
+	struct virtio_dev dev[XLIBOS_VIRTIO_MAX_DEVICES];
+	struct guest_ram ram;		/* the supervisor's mapping */
+	struct xlibos_virtio_area *area;
+};
+
+void guest_devices_init(struct guest_devices *g);
+
+/* A block device on @fd (taken over, even on failure); /dev/vda, vdb, ... */
+bool guest_devices_add_blk(struct guest_devices *g, int fd, const char *name, bool read_only);
+
+/*
+ * Supervisor, before the first host process starts: map guest memory
+ * (@memfd, @size bytes), describe the devices in it, start their threads.
+ */
+bool guest_devices_start(struct guest_devices *g, int memfd, uint64_t size);
+
+/* Stop the threads, close the files, unmap guest memory. */
+void guest_devices_stop(struct guest_devices *g);
+
+#endif
