@@ -17,7 +17,7 @@ out=${1:-$root/build/debian-rootfs}
 suite=bookworm
 packages=python3,sqlite3
 # Part of the stamp: change it and every cache is rebuilt.
-recipe="debootstrap minbase $suite include=$packages v2"
+recipe="debootstrap minbase $suite include=$packages v3"
 
 say() { echo "make-debian-rootfs: $*" >&2; }
 
@@ -103,6 +103,8 @@ rm -f "$tmp"/var/cache/apt/archives/*.deb "$tmp"/var/cache/apt/*.bin
 # As in an unpacked OCI image, /dev is an empty directory: the container
 # runtime provides the devices.
 find "$tmp/dev" -mindepth 1 -delete
+# mktemp made it 0700; a root directory is 0755.
+chmod 0755 "$tmp"
 for need in usr/bin/python3 usr/bin/sqlite3 usr/bin/apt; do
 	if [ ! -x "$tmp/$need" ]; then
 		say "the new tree lacks /$need"
