@@ -87,6 +87,30 @@ int exit_status_decide(const struct xlibos_exit_record *rec, int wstatus,
 	return LOADER_EXIT_FAILURE;
 }
 
+/* Set by exit_status_run_packed(). */
+static const char *packed_mem_arg;
+
+void exit_status_run_packed(const char *mem_arg)
+{
+	packed_mem_arg = mem_arg;
+}
+
+/*
+ * The panics of a kernel that found no init in its initramfs: the
+ * default inits, then (with CONFIG_BLOCK) a root device it does not have.
+ */
+static bool init_missing(const struct xlibos_exit_record *rec)
+{
+	static const char *const panics[] = {
+		"No working init found", "VFS: Unable to mount root fs",
+	};
+
+	for (size_t i = 0; i < sizeof(panics) / sizeof(panics[0]); i++)
+		if (strncmp(rec->message, panics[i], strlen(panics[i])) == 0)
+			return true;
+	return false;
+}
+
 int exit_status_decide_run(const struct xlibos_exit_record *rec, int wstatus,
 			   enum handoff_stage stage, char *msg, size_t len)
 {
@@ -99,5 +123,8 @@ int exit_status_decide_run(const struct xlibos_exit_record *rec, int wstatus,
 			return rec->status;
 		snprintf(msg, len, "guest reported exit status %d (outside 0-255)", rec->status);
 	}
+	if (recorded && rec->reason == XLIBOS_EXIT_PANIC && packed_mem_arg && init_missing(rec))
+		snprintf(msg, len, "rootfs does not fit in guest memory (--mem %s): the kernel ran out of room unpacking it and found no init; use a larger --mem",
+			 packed_mem_arg);
 	return XLIBOS_RUN_ERROR;
 }

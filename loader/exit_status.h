@@ -25,4 +25,13 @@ int exit_status_decide(const struct xlibos_exit_record *rec, int wstatus,
 int exit_status_decide_run(const struct xlibos_exit_record *rec, int wstatus,
 			   enum handoff_stage stage, char *msg, size_t len);
 
+/*
+ * From now on (for "xlibos run" of a packed rootfs, whose archive always
+ * holds the guest init) a kernel panic for a missing init means the
+ * archive did not fit in guest memory while it was unpacked (the kernel
+ * stops at its first write error): exit_status_decide_run() says so,
+ * naming --mem as typed (mem_arg, kept, not copied).
+ */
+void exit_status_run_packed(const char *mem_arg);
+
 #endif

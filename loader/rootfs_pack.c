@@ -35,6 +35,9 @@ struct pack_state {
 	size_t root_len;	/* without trailing slashes */
 	uid_t owner;		/* of the root directory */
 	struct fs_creds creds;	/* changed: reading with the owner's */
+	struct rootfs_mem mem;	/* what the entries so far take in the guest */
+	uint64_t mem_size;	/* of the guest */
+	uint64_t image_end;	/* of its kernel image */
 	bool stopped;		/* over the limit: the walk ends early */
 	bool have_dev;		/* "dev" exists (any type) */
 	bool dev_is_dir;
@@ -171,6 +174,21 @@ static bool hard_link_trusted(const struct pack_state *s, const struct stat *st,
 	       !(dir->st_mode & (S_IWGRP | S_IWOTH));
 }
 
+/*
+ * Count an entry's cost in the guest.  Once the tree cannot fit, nothing
+ * more is stored: the writer's limit drops to what it holds, and the
+ * rest of the walk only measures, for the "needs at least" message.
+ */
+static void tally(struct pack_state *s, mode_t mode, uint64_t size)
+{
+	struct cpio_writer *w = s->w;
+
+	rootfs_mem_add(&s->mem, mode, size);
+	s->mem.archive = w->offset;
+	if (w->limit > w->offset && rootfs_mem_needed(&s->mem, s->image_end) > s->mem_size)
+		w->limit = w->offset;
+}
+
 /* An entry that ends past the limit is only counted: its data is never read. */
 static bool count_if_over(struct pack_state *s, const struct cpio_entry *e, bool *counted)
 {
@@ -221,6 +239,7 @@ static bool add_regular(struct pack_state *s, int dirfd, const struct stat *dir,
 		return true;
 	}
 	e.size = (uint64_t)st->st_size;
+	tally(s, S_IFREG, e.size);
 	if (!count_if_over(s, &e, &counted))
 		return false;
 	if (counted)
@@ -262,6 +281,7 @@ static bool add_symlink(struct pack_state *s, int pathfd, const struct stat *st)
 	}
 	/* The target is the data, without a terminating NUL. */
 	e.size = (uint64_t)n;
+	tally(s, S_IFLNK, e.size);
 	if (!cpio_add(s->w, &e, target)) {
 		report_write_error(s->w);
 		return false;
@@ -312,7 +332,7 @@ static void free_names(char **names, size_t n)
 static bool list_dir(struct pack_state *s, int dirfd, char ***names_out, size_t *n_out)
 {
 	uint64_t room = s->w->offset < s->w->limit ? s->w->limit - s->w->offset : 0;
-	uint64_t cost = 0;
+	uint64_t cost = 0, seen = 0;
 	size_t n = 0, cap = 0;
 	char **names = NULL;
 	struct dirent *d;
@@ -329,6 +349,7 @@ static bool list_dir(struct pack_state *s, int dirfd, char ***names_out, size_t 
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
 		cost += CPIO_HEADER_SIZE + strlen(s->rel) + strlen(d->d_name) + 2;
+		seen++;
 		if (cost > room && cost > LISTING_COUNT_MAX) {
 			s->stopped = true;
 			break;
@@ -352,6 +373,9 @@ static bool list_dir(struct pack_state *s, int dirfd, char ***names_out, size_t 
 	}
 	closedir(dir);
 	if (s->stopped) {
+		/* At least an inode each in the guest. */
+		for (; seen; seen--)
+			rootfs_mem_add(&s->mem, S_IFDIR, 0);
 		free_names(names, n);
 		if (!cpio_count_only(s->w, cost)) {
 			report_write_error(s->w);
@@ -425,6 +449,8 @@ static bool add_entry(struct pack_state *s, int dirfd, const struct stat *dir, c
 		/* One descriptor per level of the walk, not two. */
 		close(pathfd);
 		pathfd = -1;
+		if (fd >= 0)
+			tally(s, S_IFDIR, 0);
 		ok = fd >= 0 && add_metadata_only(s->w, s->rel, &st) &&
 		     walk_dir(s, fd, &st, depth + 1);
 		if (fd >= 0)
@@ -565,6 +591,7 @@ static bool add_init(struct pack_state *s, const char *init_path)
 		.mtime = clamp_mtime(st.st_mtime),
 		.size = (uint64_t)st.st_size,
 	};
+	tally(s, S_IFREG, e.size);
 	ok = cpio_begin_entry(w, &e);
 	if (!ok)
 		report_write_error(w);
@@ -589,6 +616,7 @@ static bool add_tables(struct pack_state *s, uint32_t now)
 	if (!s->tables->len)
 		return true;
 	e.size = s->tables->len;
+	tally(s, S_IFREG, e.size);
 	if (!cpio_add(s->w, &e, s->tables->buf)) {
 		report_write_error(s->w);
 		return false;
@@ -612,17 +640,26 @@ static bool add_guest_files(struct pack_state *s, const struct rootfs_pack_input
 		.rdev_major = 5, .rdev_minor = 1,
 	};
 
+	bool add_dev = !s->have_dev;
+	bool add_console = (!s->have_dev || s->dev_is_dir) && !s->have_console;
+
+	tally(s, S_IFDIR, 0);
 	if (!cpio_add(s->w, &dir, NULL))
 		goto write_error;
 	if (!add_init(s, in->init_path))
 		return false;
+	tally(s, S_IFREG, config.size);
 	if (!cpio_add(s->w, &config, in->config))
 		goto write_error;
 	if (s->tables && !add_tables(s, now))
 		return false;
-	if (!s->have_dev && !cpio_add(s->w, &dev, NULL))
+	if (add_dev)
+		tally(s, S_IFDIR, 0);
+	if (add_dev && !cpio_add(s->w, &dev, NULL))
 		goto write_error;
-	if ((!s->have_dev || s->dev_is_dir) && !s->have_console && !cpio_add(s->w, &console, NULL))
+	if (add_console)
+		tally(s, S_IFCHR, 0);
+	if (add_console && !cpio_add(s->w, &console, NULL))
 		goto write_error;
 	return true;
 write_error:
@@ -630,11 +667,12 @@ write_error:
 	return false;
 }
 
-bool rootfs_pack(const struct rootfs_pack_input *in, int *fd_out, uint64_t *size)
+bool rootfs_pack(const struct rootfs_pack_input *in, struct rootfs_archive *out)
 {
 	struct cpio_writer *w = malloc(sizeof(*w));
 	struct pack_state s = { .w = w, .tables = in->tables, .root = in->dir,
-				.root_len = strlen(in->dir) };
+				.root_len = strlen(in->dir), .mem_size = in->mem_size,
+				.image_end = in->image_end };
 	int fd = memfd_create("xlibos-rootfs", MFD_CLOEXEC);
 	bool ok = false;
 
@@ -646,15 +684,17 @@ bool rootfs_pack(const struct rootfs_pack_input *in, int *fd_out, uint64_t *size
 	while (s.root_len > 1 && in->dir[s.root_len - 1] == '/')
 		s.root_len--;
 
-	cpio_writer_init(w, fd, in->limit);
+	/* An archive larger than guest memory cannot fit, whatever it holds. */
+	cpio_writer_init(w, fd, in->mem_size);
 	if (!walk_tree(&s) || !add_guest_files(&s, in))
 		goto out;
 	if (!cpio_finish(w)) {
 		report_write_error(w);
 		goto out;
 	}
-	*fd_out = fd;
-	*size = w->offset;
+	s.mem.archive = w->offset;
+	out->fd = fd;
+	out->mem = s.mem;
 	fd = -1;
 	ok = true;
 out:

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rootfs_mem.h"
+
 struct abcom_tables;
 
 struct rootfs_pack_input {
@@ -19,10 +21,13 @@ struct rootfs_pack_input {
 	const void *config;	/* contents of /.xlibos/config */
 	size_t config_size;
 	/*
-	 * Archives larger than this are measured but not stored, so a huge
-	 * tree costs no memory before it is rejected (UINT64_MAX: no limit).
+	 * The guest it is for: once the tree is known not to fit in mem_size
+	 * bytes beside an image ending at image_end, the rest is measured but
+	 * not stored, so a huge tree costs no memory before it is rejected
+	 * (mem_size UINT64_MAX: no limit).
 	 */
-	uint64_t limit;
+	uint64_t mem_size;
+	uint64_t image_end;
 	/* If set: collect the site tables of the ELF files packed (abcom) */
 	struct abcom_tables *tables;
 };
@@ -33,11 +38,16 @@ bool rootfs_check_dir(const char *dir);
 /* Prints "guest init 'PATH' not found ..." unless path is a regular file. */
 bool rootfs_check_init(const char *init_path);
 
+struct rootfs_archive {
+	int fd;			/* memfd, O_CLOEXEC */
+	struct rootfs_mem mem;	/* its size, and what unpacking it takes */
+};
+
 /*
- * Pack into a new memfd (O_CLOEXEC), returned in *fd with the archive's
- * size in *size.  If *size > in->limit the fd holds no usable archive.
- * Prints a one-line error naming the file and returns false on failure.
+ * Pack into a new memfd.  If out->mem does not fit in->mem_size
+ * (rootfs_mem_needed) the fd holds no usable archive.  Prints a one-line
+ * error naming the file and returns false on failure.
  */
-bool rootfs_pack(const struct rootfs_pack_input *in, int *fd, uint64_t *size);
+bool rootfs_pack(const struct rootfs_pack_input *in, struct rootfs_archive *out);
 
 #endif

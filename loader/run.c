@@ -22,46 +22,12 @@
 #include "usage.h"
 #include "vdso.h"
 
-#define MIB (UINT64_C(1) << 20)
-#define PAGE_MASK_4K (UINT64_C(4096) - 1)
-
 /* Docker's convention: every failure of xlibos itself is 125. */
 static const struct boot_exit_policy run_policy = {
 	.decide = exit_status_decide_run,
 	.start_error = XLIBOS_RUN_ERROR,
 	.wait_error = XLIBOS_RUN_ERROR,
 };
-
-/*
- * Largest archive that fits.  The kernel keeps the archive where the
- * loader put it (reserved, outside the RAM it counts) while unpacking it
- * into the root tmpfs, and a tmpfs may fill half of that RAM: so guest
- * memory must hold it three times besides the kernel and its headroom.
- */
-#define ARCHIVE_COPIES 3
-
-static uint64_t archive_limit(uint64_t phys_size, uint64_t image_end)
-{
-	uint64_t used = ((image_end + PAGE_MASK_4K) & ~PAGE_MASK_4K) + XLIBOS_KERNEL_HEADROOM;
-
-	return phys_size > used ? (phys_size - used) / ARCHIVE_COPIES : 0;
-}
-
-static bool place_archive(const struct run_options *o, uint64_t image_end, int fd,
-			  uint64_t size, struct initrd *rd)
-{
-	char need[SIZE_FORMAT_MAX];
-
-	*rd = (struct initrd){ .path = "packed rootfs", .fd = fd, .size = size };
-	if (size <= archive_limit(o->mem_size, image_end) &&
-	    initrd_place(o->mem_size, image_end, size, &rd->phys))
-		return true;
-	diag_error("rootfs (%" PRIu64 " MiB) does not fit in --mem %s (needs at least %s)",
-		   (size + MIB - 1) / MIB, o->mem_arg,
-		   size_format(initrd_min_mem(image_end, ARCHIVE_COPIES * size), need, sizeof(need)));
-	initrd_close(rd);
-	return false;
-}
 
 /* Everything after option parsing; returns the exit status. */
 static int run_with(const struct run_options *o)
@@ -81,8 +47,7 @@ static int run_with(const struct run_options *o)
 	struct image image;
 	struct initrd initrd;
 	char *config = NULL;
-	uint64_t archive_size;
-	int archive_fd;
+	struct rootfs_archive archive;
 
 	if (o->image_path)
 		snprintf(image_path, sizeof(image_path), "%s", o->image_path);
@@ -108,19 +73,21 @@ static int run_with(const struct run_options *o)
 	pack.dir = rootfs;
 	pack.init_path = init_path;
 	pack.config = config;
-	pack.limit = archive_limit(o->mem_size, image.end_phys);
+	pack.mem_size = o->mem_size;
+	pack.image_end = image.end_phys;
 	/* Unless abcom is off: the LibOS gets the tables, not the decoding. */
 	if (!o->abcom || strcmp(o->abcom, "off")) {
 		abcom_tables_init(&tables);
 		pack.tables = &tables;
 	}
-	ok = rootfs_pack(&pack, &archive_fd, &archive_size);
+	ok = rootfs_pack(&pack, &archive);
 	abcom_tables_free(&tables);
 	if (!ok)
 		goto fail_image;
 	free(config);
 	config = NULL;
-	if (!place_archive(o, image.end_phys, archive_fd, archive_size, &initrd))
+	if (!rootfs_mem_place(&archive.mem, archive.fd, o->mem_size, o->mem_arg, image.end_phys,
+			      o->extra_cmdline, &initrd))
 		goto fail_image;
 
 	gp.phys_size = o->mem_size;

@@ -44,9 +44,10 @@ expect "LibOS exiting without a record exits 125" 125 "LibOS terminated unexpect
 	run --cmdline fake_exit7 -- true
 expect "initrd checked by the fake kernel in 32M" 0 "" run --mem 32M -- true
 
-# The archive must fit three times beside the kernel: 20 MiB cannot in 32M.
+# Unpacked, the files need twice their pages in guest RAM besides the
+# archive and the kernel: 20 MiB cannot fit in 32M.
 head -c $((20 << 20)) /dev/zero >"$root/big"
-expect "rootfs too big for --mem" 125 "xlibos: rootfs (21 MiB) does not fit in --mem 32M (needs at least" \
+expect "rootfs too big for --mem" 125 "xlibos: rootfs (21 MiB in files, 21 MiB in memory) does not fit in --mem 32M (needs at least" \
 	run --mem 32M -- true
 expect_one_line "rootfs too big: one line"
 expect "the same rootfs fits in 128M" 0 "" run --mem 128M -- true

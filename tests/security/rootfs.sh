@@ -257,7 +257,7 @@ expect_one_line "huge file: one line"
 rm -f "$r/huge"
 truncate -s 3G "$r/big"
 start=$(date +%s)
-expect "a 3 GiB sparse file with --mem 256M is refused" 125 "xlibos: rootfs (3073 MiB) does not fit in --mem 256M" \
+expect "a 3 GiB sparse file with --mem 256M is refused" 125 "xlibos: rootfs (3073 MiB in files, 3073 MiB in memory) does not fit in --mem 256M" \
 	timeout 60 "$xlibos" run --image "$fake" --rootfs "$r" --mem 256M -- true
 if [ $(($(date +%s) - start)) -lt 10 ]; then ok "... at once"; else not_ok "... at once"; fi
 rm -f "$r/big"
