@@ -1,4 +1,4 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2154 # $scratch comes from tests/lib.sh
 # runc as the reference container for the storage tests and make
 # bench-storage: the same directory as the container's root, read-only (as
 # xlibos's image), with optional bind mounts.  Source it; needs python3 (to

@@ -1,4 +1,6 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2034,SC2154
+# (variables set here are read by the scripts that source it, and the
+# other way round)
 # Shared helpers of the storage tests and make bench-storage.  Source it
 # after tests/lib.sh with $xlibos (the loader) and $top (the repository)
 # set.  Offers:
@@ -25,7 +27,7 @@ xl() {
 
 storage_features() {
 	help=$("$xlibos" --help 2>&1; "$xlibos" run --help 2>&1)
-	has_ext4_root= has_disk= has_mkdisk=
+	has_ext4_root='' has_disk='' has_mkdisk=''
 	why_ext4_root="xlibos run --rootfs still packs the tree into an initramfs (no --pack option yet: no ext4 root)"
 	why_disk="xlibos run has no --disk option yet"
 	why_mkdisk="xlibos has no mkdisk command yet"
@@ -35,7 +37,7 @@ storage_features() {
 }
 
 debian_rootfs() {
-	debian= why_debian=
+	debian='' why_debian=''
 	if ! command -v debootstrap >/dev/null 2>&1; then
 		why_debian="debootstrap not installed (scripts/install-deps.sh)"
 		return 1
