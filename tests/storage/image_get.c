@@ -41,7 +41,8 @@ int main(int argc, char **argv)
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", img.fd);
 	n = readlink(proc, path, sizeof(path) - 1);
 	path[n > 0 ? n : 0] = '\0';
-	if (fcntl(img.fd, F_GETFL) != O_RDONLY || !(fcntl(img.fd, F_GETFD) & FD_CLOEXEC)) {
+	if ((fcntl(img.fd, F_GETFL) & (O_ACCMODE | O_NONBLOCK)) != O_RDONLY ||
+	    !(fcntl(img.fd, F_GETFD) & FD_CLOEXEC)) {
 		fprintf(stderr, "image_get: descriptor is not O_RDONLY|O_CLOEXEC\n");
 		return 1;
 	}

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cache of rootfs images.  Like abcom's cache: the directory must be
+ * the user's own and closed to others, everything is opened relative to
+ * its descriptor without following symlinks and without blocking, an
+ * entry is used only if it is a regular file of ours of the size the
+ * walk says and starts with an ext4 superblock (else it is made again),
+ * and entries are written aside and renamed in whole.  A build holds an
+ * flock on the entry's lock file, so two starts of a new tree build once.
+ * An entry's data is not hashed at each start: a user who can write the
+ * cache can change it, and the guest's ext4 treats it as untrusted.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "abcom.h"
+#include "abcom_cache.h"
+#include "abcom_tables.h"
+#include "diag.h"
+#include "rootfs_image.h"
+#include "rootfs_image_build.h"
+#include "rootfs_image_walk.h"
+
+#define IMAGE_NAME "rootfs.ext4"
+#define LOCK_NAME "lock"
+#define TABLES_MAGIC 0x54495258U	/* "XRIT" */
+#define MAX_TABLES (256ULL << 20)
+#define EXT4_MAGIC_OFFSET (1024 + 56)
+#define EXT4_MAGIC 0xEF53
+
+struct tables_hdr {
+	uint32_t magic;
+	uint32_t abcom_version;
+	uint64_t len;
+	uint8_t key[ROOTFS_IMAGE_KEY_LEN];
+};
+
+/* A directory of ours, closed to others: made if missing, else refused. */
+static int open_private_dir(int parent, const char *name, const char *what)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdirat(parent, name, 0700) != 0 && errno != EEXIST) {
+		diag_error("rootfs image: cannot create the %s: %s", what, strerror(errno));
+		return -1;
+	}
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		diag_error("rootfs image: cannot open the %s: %s", what,
+			   errno == ELOOP || errno == ENOTDIR ? "not a directory" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 077)) {
+		diag_error("rootfs image: the %s is %s", what, st.st_uid != geteuid() ?
+			   "owned by another user" : "open to group or others (needs mode 0700)");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void hex_key(const uint8_t *key, char *hex)
+{
+	for (int i = 0; i < ROOTFS_IMAGE_KEY_LEN; i++)
+		sprintf(hex + 2 * i, "%02x", key[i]);
+}
+
+/* The entry's directory for this tree; -1 (message printed) if there is no usable cache. */
+static int open_entry(const struct rootfs_image_plan *plan)
+{
+	char hex[2 * ROOTFS_IMAGE_KEY_LEN + 1];
+	int cache = abcom_cache_open_dir(), images, entry;
+
+	if (cache < 0) {
+		diag_error("rootfs image: no usable cache directory (set XLIBOS_CACHE_DIR to a directory of yours, mode 0700)");
+		return -1;
+	}
+	images = open_private_dir(cache, "images", "image cache directory");
+	close(cache);
+	if (images < 0)
+		return -1;
+	hex_key(plan->key, hex);
+	entry = open_private_dir(images, hex, "image cache entry");
+	close(images);
+	return entry;
+}
+
+/* The cached image if it is sound, O_RDONLY; -1 if missing or not. */
+static int open_image(int entry, const struct rootfs_image_plan *plan)
+{
+	uint16_t magic = 0;
+	struct stat st;
+	int fd = openat(entry, IMAGE_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022) || (uint64_t)st.st_size != plan->image_bytes ||
+	    pread(fd, &magic, sizeof(magic), EXT4_MAGIC_OFFSET) != sizeof(magic) ||
+	    magic != EXT4_MAGIC || fcntl(fd, F_SETFL, 0) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static bool read_all(int fd, void *p, size_t len)
+{
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p = (char *)p + n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static bool write_all(int fd, const void *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p = (const char *)p + n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static void tables_name(char *name, size_t len)
+{
+	snprintf(name, len, "abcom-tables-v%d", ABCOM_VERSION);
+}
+
+/* The cached tables of this key, if sound. */
+static bool load_tables(int entry, const struct rootfs_image_plan *plan, struct rootfs_image *out)
+{
+	struct tables_hdr hdr;
+	struct stat st;
+	char name[64];
+	int fd;
+
+	tables_name(name, sizeof(name));
+	fd = openat(entry, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    st.st_size < (off_t)sizeof(hdr) || (uint64_t)st.st_size > sizeof(hdr) + MAX_TABLES ||
+	    !read_all(fd, &hdr, sizeof(hdr)) || hdr.magic != TABLES_MAGIC ||
+	    hdr.abcom_version != ABCOM_VERSION || memcmp(hdr.key, plan->key, sizeof(hdr.key)) ||
+	    hdr.len != (uint64_t)st.st_size - sizeof(hdr))
+		goto bad;
+	out->abcom_tables = hdr.len ? malloc(hdr.len) : NULL;
+	if (hdr.len && (!out->abcom_tables || !read_all(fd, out->abcom_tables, hdr.len))) {
+		free(out->abcom_tables);
+		out->abcom_tables = NULL;
+		goto bad;
+	}
+	out->abcom_tables_len = hdr.len;
+	close(fd);
+	return true;
+bad:
+	close(fd);
+	return false;
+}
+
+/* Best effort: without it, the next start reads the tree's files again. */
+static void store_tables(int entry, const struct rootfs_image_plan *plan, const void *buf,
+			 size_t len)
+{
+	struct tables_hdr hdr = { .magic = TABLES_MAGIC, .abcom_version = ABCOM_VERSION, .len = len };
+	char name[64], tmp[96];
+	bool ok;
+	int fd;
+
+	memcpy(hdr.key, plan->key, sizeof(hdr.key));
+	tables_name(name, sizeof(name));
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", name, (int)getpid());
+	unlinkat(entry, tmp, 0);
+	fd = openat(entry, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
+	if (fd < 0)
+		return;
+	ok = write_all(fd, &hdr, sizeof(hdr)) && write_all(fd, buf, len);
+	ok = close(fd) == 0 && ok;
+	if (!ok || renameat(entry, tmp, entry, name) != 0)
+		unlinkat(entry, tmp, 0);
+}
+
+/* Walk again (reading files for the tables if asked): the tree must not have changed. */
+static bool walk_again(const char *dir, int rootfd, const struct rootfs_image_plan *plan,
+		       bool tables, struct rootfs_image *out, int entry)
+{
+	struct rootfs_image_plan now;
+	struct abcom_tables t;
+	bool ok;
+
+	if (tables)
+		abcom_tables_init(&t);
+	ok = rootfs_image_walk(dir, rootfd, tables ? &t : NULL, &now);
+	if (ok && memcmp(now.key, plan->key, sizeof(now.key))) {
+		diag_error("rootfs '%s' changed while its image was being made", dir);
+		ok = false;
+	}
+	if (ok && tables) {
+		store_tables(entry, plan, t.buf, t.len);
+		out->abcom_tables = (char *)t.buf;
+		out->abcom_tables_len = t.len;
+		t.buf = NULL;
+	}
+	if (tables)
+		abcom_tables_free(&t);
+	return ok;
+}
+
+/* Build aside, check the tree did not change meanwhile, rename into place. */
+static int build_image(const char *dir, int rootfd, const struct rootfs_image_plan *plan,
+		       int entry, bool tables, struct rootfs_image *out)
+{
+	char tmp[64], stage[64];
+	int img, stage_fd, fd = -1;
+	bool ok;
+
+	snprintf(tmp, sizeof(tmp), IMAGE_NAME ".tmp-%d", (int)getpid());
+	snprintf(stage, sizeof(stage), "stage-%d", (int)getpid());
+	/* leftovers of a crashed build with our pid (the lock is ours now) */
+	unlinkat(entry, tmp, 0);
+	unlinkat(entry, stage, AT_REMOVEDIR);
+	img = openat(entry, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (img < 0 || ftruncate(img, (off_t)plan->image_bytes) != 0) {
+		diag_error("rootfs image of '%s': cannot create it in the cache: %s", dir, strerror(errno));
+		if (img >= 0) {
+			close(img);
+			unlinkat(entry, tmp, 0);
+		}
+		return -1;
+	}
+	stage_fd = mkdirat(entry, stage, 0700) == 0 ?
+		   openat(entry, stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	if (stage_fd < 0) {
+		diag_error("rootfs image of '%s': cannot create a build directory: %s", dir,
+			   strerror(errno));
+		ok = false;
+	} else {
+		ok = rootfs_image_build(dir, rootfd, plan, img, stage_fd);
+		close(stage_fd);
+	}
+	unlinkat(entry, stage, AT_REMOVEDIR);
+	if (ok && (fchmod(img, 0400) != 0 || fdatasync(img) != 0)) {
+		diag_error("rootfs image of '%s': cannot write it: %s", dir, strerror(errno));
+		ok = false;
+	}
+	ok = ok && walk_again(dir, rootfd, plan, tables, out, entry);
+	close(img);
+	if (ok && renameat(entry, tmp, entry, IMAGE_NAME) != 0) {
+		diag_error("rootfs image of '%s': cannot store it in the cache: %s", dir, strerror(errno));
+		ok = false;
+	}
+	if (!ok) {
+		unlinkat(entry, tmp, 0);
+		return -1;
+	}
+	fd = open_image(entry, plan);
+	if (fd < 0)
+		diag_error("rootfs image of '%s': the image just made is not usable", dir);
+	return fd;
+}
+
+/* The top directory itself, never through a symlink in its last component. */
+static int open_tree(const char *dir)
+{
+	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	if (lstat(dir, &st) != 0)
+		diag_error("rootfs '%s' not found", dir);
+	else if (S_ISLNK(st.st_mode))
+		diag_error("rootfs '%s' is a symlink; give the directory it points to", dir);
+	else if (!S_ISDIR(st.st_mode))
+		diag_error("rootfs '%s' is not a directory", dir);
+	else
+		diag_error("rootfs '%s': %s", dir, strerror(errno));
+	return -1;
+}
+
+bool rootfs_image_get(const char *rootfs_dir, bool want_abcom_tables, struct rootfs_image *out)
+{
+	struct rootfs_image_plan plan;
+	int rootfd, entry = -1, lock = -1;
+	bool ok = false;
+
+	*out = (struct rootfs_image){ .fd = -1 };
+	rootfd = open_tree(rootfs_dir);
+	if (rootfd < 0)
+		return false;
+	if (!rootfs_image_walk(rootfs_dir, rootfd, NULL, &plan))
+		goto out;
+	entry = open_entry(&plan);
+	if (entry < 0)
+		goto out;
+	/* the common case: made before, by anyone of ours; no lock needed */
+	out->fd = open_image(entry, &plan);
+	if (out->fd >= 0 && (!want_abcom_tables || load_tables(entry, &plan, out)))
+		goto done;
+	lock = openat(entry, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX) != 0) {
+		diag_error("rootfs image of '%s': cannot lock the cache entry: %s", rootfs_dir,
+			   strerror(errno));
+		goto out;
+	}
+	/* someone else may have made it while we waited */
+	if (out->fd < 0)
+		out->fd = open_image(entry, &plan);
+	if (out->fd < 0) {
+		unlinkat(entry, IMAGE_NAME, 0);	/* a broken one */
+		out->fd = build_image(rootfs_dir, rootfd, &plan, entry, want_abcom_tables, out);
+		if (out->fd < 0)
+			goto out;
+	}
+	if (want_abcom_tables && !out->abcom_tables_len && !load_tables(entry, &plan, out) &&
+	    !walk_again(rootfs_dir, rootfd, &plan, true, out, entry))
+		goto out;
+done:
+	out->size = plan.image_bytes;
+	ok = true;
+out:
+	if (!ok)
+		rootfs_image_free(out);
+	if (lock >= 0)
+		close(lock);
+	if (entry >= 0)
+		close(entry);
+	close(rootfd);
+	return ok;
+}
+
+void rootfs_image_free(struct rootfs_image *img)
+{
+	if (img->fd >= 0)
+		close(img->fd);
+	free(img->abcom_tables);
+	*img = (struct rootfs_image){ .fd = -1 };
+}

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "abcom_tables.h"
+#include "diag.h"
+#include "fs_creds.h"
+#include "rootfs_image_walk.h"
+#include "safe_open.h"
+
+/* As rootfs_pack.c: each level holds a directory descriptor. */
+#define MAX_DEPTH 256
+#define BLOCK 4096ULL
+/* 256-byte inodes; a symlink target this long or longer needs a block. */
+#define INODE_BYTES 256ULL
+#define FAST_SYMLINK_MAX 59
+
+struct walk {
+	const char *root;
+	size_t root_len;
+	uid_t owner;
+	struct fs_creds creds;
+	EVP_MD_CTX *sha;
+	struct abcom_tables *tables;	/* or NULL */
+	uint64_t entries, data_blocks, dir_bytes, link_blocks;
+	bool has_lost_found;
+	char rel[PATH_MAX];
+};
+
+/* The entry's host path for messages, control characters as \ooo (one line). */
+static const char *shown(const struct walk *w)
+{
+	static char buf[4 * (2 * PATH_MAX) + 2];
+	size_t n = 0;
+
+	for (int part = 0; part < 2; part++) {
+		const unsigned char *p = (const unsigned char *)(part ? w->rel : w->root);
+		size_t len = part ? strlen(w->rel) : w->root_len;
+
+		if (part && len)
+			buf[n++] = '/';
+		for (size_t i = 0; i < len; i++) {
+			if (p[i] < 0x20 || p[i] == 0x7f)
+				n += (size_t)sprintf(buf + n, "\\%03o", p[i]);
+			else
+				buf[n++] = (char)p[i];
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static void report_unreadable(const struct walk *w, const char *what, int err)
+{
+	if (err == ESTALE)
+		diag_error("rootfs: '%s' changed while its image was being made", shown(w));
+	else if (w->creds.changed)
+		diag_error("rootfs: cannot read %s'%s': %s (read as uid %u, the rootfs's owner)",
+			   what, shown(w), strerror(err), (unsigned)w->owner);
+	else
+		diag_error("rootfs: cannot read %s'%s': %s", what, shown(w), strerror(err));
+}
+
+/* One entry of the key: its name, then its metadata in a fixed layout. */
+static void hash_entry(struct walk *w, const struct stat *st, const char *target, size_t target_len)
+{
+	uint64_t f[] = {
+		st->st_mode, st->st_uid, st->st_gid, st->st_nlink, (uint64_t)st->st_size,
+		(uint64_t)st->st_mtim.tv_sec, (uint64_t)st->st_mtim.tv_nsec,
+		(uint64_t)st->st_ctim.tv_sec, (uint64_t)st->st_ctim.tv_nsec,
+		st->st_ino, st->st_rdev, target_len,
+	};
+
+	EVP_DigestUpdate(w->sha, w->rel, strlen(w->rel) + 1);
+	EVP_DigestUpdate(w->sha, f, sizeof(f));
+	if (target_len)
+		EVP_DigestUpdate(w->sha, target, target_len);
+}
+
+static uint64_t blocks_of(uint64_t bytes)
+{
+	return (bytes + BLOCK - 1) / BLOCK;
+}
+
+/* mke2fs -d keeps holes: a sparse file costs its allocated blocks. */
+static uint64_t data_blocks(const struct stat *st)
+{
+	uint64_t size = blocks_of((uint64_t)st->st_size);
+	uint64_t allocated = blocks_of((uint64_t)st->st_blocks * 512);
+
+	return allocated < size ? allocated : size;
+}
+
+/* Same condition as rootfs_pack.c: a link whoever planted it could not have read. */
+static bool hard_link_trusted(const struct walk *w, const struct stat *st, const struct stat *dir)
+{
+	return st->st_uid == w->owner && dir->st_uid == w->owner &&
+	       !(dir->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The sorted names in dirfd (the same tree gives the same key); dir_bytes grows. */
+static bool list_dir(struct walk *w, int dirfd, char ***names_out, size_t *n_out)
+{
+	size_t n = 0, cap = 0;
+	char **names = NULL;
+	struct dirent *d;
+	int fd = dup(dirfd);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		report_unreadable(w, "directory ", errno);
+		return false;
+	}
+	/* the offset is shared with dirfd: the top directory is walked more than once */
+	rewinddir(dir);
+	for (errno = 0; (d = readdir(dir)); errno = 0) {
+		size_t len = strlen(d->d_name);
+
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			char **more = realloc(names, sizeof(*names) * (cap = cap ? 2 * cap : 64));
+
+			if (!more)
+				goto oom;
+			names = more;
+		}
+		if (!(names[n] = strdup(d->d_name)))
+			goto oom;
+		n++;
+		/* an ext4 directory entry: 8 bytes and the name, 4-byte aligned */
+		w->dir_bytes += 8 + ((len + 3) & ~3UL);
+	}
+	if (errno) {
+		report_unreadable(w, "directory ", errno);
+		closedir(dir);
+		free_names(names, n);
+		return false;
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(*names), compare_names);
+	*names_out = names;
+	*n_out = n;
+	return true;
+oom:
+	closedir(dir);
+	free_names(names, n);
+	diag_error("rootfs: '%s': out of memory", shown(w));
+	return false;
+}
+
+/* abcom's table of the regular file name in dirfd: read as the owner, decoded as us. */
+static bool add_table(struct walk *w, int dirfd, const char *name, const struct stat *st)
+{
+	int pathfd = open_beneath(dirfd, name, O_PATH), fd = -1;
+	bool ok;
+
+	if (pathfd >= 0) {
+		fd = reopen_regular(pathfd, st, dirfd, name, true);
+		close(pathfd);
+	} else if (errno == ENOENT || errno == ELOOP) {
+		errno = ESTALE;
+	}
+	if (fd < 0) {
+		report_unreadable(w, "", errno);
+		return false;
+	}
+	if (!fs_creds_use(&w->creds, false)) {
+		diag_error("rootfs: cannot switch credentials: %s", strerror(errno));
+		close(fd);
+		return false;
+	}
+	ok = abcom_tables_add_fd(w->tables, fd, shown(w));
+	close(fd);
+	if (!fs_creds_use(&w->creds, true)) {
+		diag_error("rootfs: cannot switch back to the rootfs owner's credentials: %s",
+			   strerror(errno));
+		return false;
+	}
+	if (!ok)
+		diag_error("out of memory for the site tables");
+	return ok;
+}
+
+static bool walk_dir(struct walk *w, int dirfd, const struct stat *dir, unsigned int depth);
+
+/* The directory name in dirfd, already stat'ed as st: opened beneath, checked, walked. */
+static bool enter_dir(struct walk *w, int dirfd, const char *name, const struct stat *st,
+		      unsigned int depth)
+{
+	struct stat now;
+	bool ok;
+	int fd;
+
+	if (depth > MAX_DEPTH) {
+		diag_error("rootfs: '%s' is nested more than %d directories deep", shown(w), MAX_DEPTH);
+		return false;
+	}
+	fd = open_beneath(dirfd, name, O_RDONLY | O_DIRECTORY | O_NONBLOCK);
+	if (fd < 0) {
+		report_unreadable(w, "directory ", errno == ENOENT || errno == ELOOP ||
+				  errno == ENOTDIR ? ESTALE : errno);
+		return false;
+	}
+	if (fstat(fd, &now) != 0 || now.st_ino != st->st_ino || now.st_dev != st->st_dev) {
+		report_unreadable(w, "directory ", ESTALE);
+		close(fd);
+		return false;
+	}
+	ok = walk_dir(w, fd, &now, depth);
+	close(fd);
+	return ok;
+}
+
+static bool add_entry(struct walk *w, int dirfd, const struct stat *dir, const char *name,
+		      unsigned int depth)
+{
+	char target[PATH_MAX];
+	ssize_t len = 0;
+	struct stat st;
+
+	/* One component, no symlink followed: nothing outside dirfd is looked at. */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		report_unreadable(w, "", errno == ENOENT ? ESTALE : errno);
+		return false;
+	}
+	w->entries++;
+	if (st.st_dev != dir->st_dev) {
+		/* mke2fs sees the directory under the mount, as the overlay shows it */
+		diag_error("warning: rootfs: '%s': another file system is mounted there; its files are not in the image",
+			   shown(w));
+		EVP_DigestUpdate(w->sha, w->rel, strlen(w->rel) + 1);
+		w->dir_bytes += BLOCK;
+		return true;
+	}
+	switch (st.st_mode & S_IFMT) {
+	case S_IFDIR:
+		if (depth == 0 && strcmp(name, "lost+found") == 0)
+			w->has_lost_found = true;
+		hash_entry(w, &st, NULL, 0);
+		w->dir_bytes += 24;	/* "." and ".." */
+		return enter_dir(w, dirfd, name, &st, depth + 1);
+	case S_IFREG:
+		if (st.st_nlink > 1 && !hard_link_trusted(w, &st, dir)) {
+			diag_error("rootfs: '%s' is a hard link not owned by the rootfs's owner or in a directory others can write; remove it (or use --pack, which skips it)",
+				   shown(w));
+			return false;
+		}
+		hash_entry(w, &st, NULL, 0);
+		w->data_blocks += data_blocks(&st);
+		return !w->tables || add_table(w, dirfd, name, &st);
+	case S_IFLNK:
+		len = readlinkat(dirfd, name, target, sizeof(target));
+		if (len < 0) {
+			report_unreadable(w, "symlink ", errno == EINVAL ? ESTALE : errno);
+			return false;
+		}
+		if ((size_t)len >= sizeof(target)) {
+			diag_error("rootfs: symlink '%s' has a target of %d bytes or more", shown(w),
+				   PATH_MAX);
+			return false;
+		}
+		hash_entry(w, &st, target, (size_t)len);
+		if (len > FAST_SYMLINK_MAX)
+			w->link_blocks++;
+		return true;
+	default:
+		/* FIFOs, sockets, device nodes: made as such in the image, never opened */
+		hash_entry(w, &st, NULL, 0);
+		return true;
+	}
+}
+
+static bool walk_dir(struct walk *w, int dirfd, const struct stat *dir, unsigned int depth)
+{
+	size_t rel_len = strlen(w->rel), n, i;
+	char **names;
+	bool ok = true;
+
+	if (!list_dir(w, dirfd, &names, &n))
+		return false;
+	for (i = 0; ok && i < n; i++) {
+		size_t len = strlen(names[i]);
+
+		if (rel_len + !!rel_len + len >= sizeof(w->rel)) {
+			diag_error("rootfs: a path in '%s' is longer than %d bytes", w->root, PATH_MAX - 1);
+			ok = false;
+			break;
+		}
+		if (rel_len)
+			w->rel[rel_len] = '/';
+		memcpy(w->rel + rel_len + !!rel_len, names[i], len + 1);
+		ok = add_entry(w, dirfd, dir, names[i], depth);
+		w->rel[rel_len] = '\0';
+	}
+	free_names(names, n);
+	return ok;
+}
+
+/*
+ * Blocks for data, directories (entries packed to ~3/4 of a block, plus a
+ * block each), long symlinks and inode tables, 20% and 16 MiB more for
+ * ext4's own metadata and extent blocks.  The file is sparse: room not
+ * used costs the host nothing.
+ */
+static void size_image(const struct walk *w, struct rootfs_image_plan *plan)
+{
+	uint64_t dirs_blocks = w->dir_bytes * 4 / 3 / BLOCK + w->entries / 16 + 1;
+	uint64_t inodes = w->entries + w->entries / 8 + 256;
+	uint64_t blocks = w->data_blocks + dirs_blocks + w->link_blocks +
+			  blocks_of(inodes * INODE_BYTES);
+
+	blocks += blocks / 5 + (16ULL << 20) / BLOCK;
+	plan->inodes = inodes;
+	/* whole MiB */
+	plan->image_bytes = (blocks * BLOCK + (1ULL << 20) - 1) & ~((1ULL << 20) - 1);
+}
+
+bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
+		       struct rootfs_image_plan *plan)
+{
+	struct walk *w = calloc(1, sizeof(*w));
+	uint64_t header[2] = { ROOTFS_IMAGE_FORMAT };
+	struct stat st;
+	bool ok = false;
+
+	if (!w || !(w->sha = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(w->sha, EVP_sha256(), NULL)) {
+		diag_error("rootfs: out of memory");
+		goto out;
+	}
+	if (fstat(rootfd, &st) != 0) {
+		diag_error("rootfs '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	w->root = dir;
+	w->root_len = strlen(dir);
+	while (w->root_len > 1 && dir[w->root_len - 1] == '/')
+		w->root_len--;
+	w->tables = tables;
+	w->owner = st.st_uid;
+	/* the image's own root: mode of the tree's top, owned by 0:0 */
+	header[1] = st.st_mode;
+	EVP_DigestUpdate(w->sha, "xlibos-rootfs-image", 20);
+	EVP_DigestUpdate(w->sha, header, sizeof(header));
+	hash_entry(w, &st, NULL, 0);
+	w->entries = 1;
+	if (!fs_creds_become(st.st_uid, st.st_gid, &w->creds)) {
+		diag_error("rootfs '%s': cannot read it as its owner (uid %u): %s", dir,
+			   (unsigned)st.st_uid, strerror(errno));
+		goto out;
+	}
+	ok = walk_dir(w, rootfd, &st, 0);
+	fs_creds_restore(&w->creds);
+	if (!ok)
+		goto out;
+	size_image(w, plan);
+	if (plan->image_bytes > ROOTFS_IMAGE_MAX_BYTES) {
+		diag_error("rootfs '%s' is too large for an image (%llu GiB, at most %llu GiB)", dir,
+			   (unsigned long long)(plan->image_bytes >> 30),
+			   (unsigned long long)(ROOTFS_IMAGE_MAX_BYTES >> 30));
+		ok = false;
+		goto out;
+	}
+	/* the size is part of what the entry must be */
+	EVP_DigestUpdate(w->sha, &plan->image_bytes, sizeof(plan->image_bytes));
+	EVP_DigestFinal_ex(w->sha, plan->key, NULL);
+	plan->owner = st.st_uid;
+	plan->owner_gid = st.st_gid;
+	plan->root_mode = st.st_mode & 07777;
+	plan->has_lost_found = w->has_lost_found;
+out:
+	if (w)
+		EVP_MD_CTX_free(w->sha);
+	free(w);
+	return ok;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The metadata walk of a rootfs tree for its ext4 image: a SHA-256 key
+ * over every entry's name, type, mode, ids, size, times, inode, device
+ * number and symlink target (contents are not read: a start stays cheap),
+ * and the image's size from what the tree holds.  With a table set, the
+ * same walk also reads every regular file for abcom's site tables.
+ * The tree is hostile: it is walked through directory descriptors only
+ * (safe_open.h), as the top directory's owner (fs_creds.h).
+ */
+#ifndef XLIBOS_LOADER_ROOTFS_IMAGE_WALK_H
+#define XLIBOS_LOADER_ROOTFS_IMAGE_WALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct abcom_tables;
+
+/* Bump when what goes into the image, or how it is sized, changes. */
+#define ROOTFS_IMAGE_FORMAT 1
+#define ROOTFS_IMAGE_KEY_LEN 32
+/* Largest image made (a hostile tree of huge sparse files is refused). */
+#define ROOTFS_IMAGE_MAX_BYTES (1ULL << 40)
+
+struct rootfs_image_plan {
+	uint8_t key[ROOTFS_IMAGE_KEY_LEN];
+	uint64_t image_bytes;	/* the image file's size, a multiple of 4 KiB */
+	uint64_t inodes;	/* for mke2fs -N */
+	uid_t owner;		/* of the top directory */
+	gid_t owner_gid;
+	mode_t root_mode;	/* permission bits of the top directory */
+	bool has_lost_found;	/* the tree has its own /lost+found */
+};
+
+/*
+ * Walk the directory @rootfd (O_RDONLY, the tree's top, named @dir in
+ * messages).  Adds every regular file to @tables if it is set.  Prints a
+ * one-line "xlibos: rootfs: ..." error and returns false on failure.
+ */
+bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
+		       struct rootfs_image_plan *plan);
+
+#endif
