@@ -118,3 +118,11 @@ fuzz:
 	@scripts/install-deps.sh --fuzz
 	@$(MAKE) --no-print-directory -C fuzz run
 .PHONY: fuzz
+
+# Storage costs, native vs runc vs xlibos --disk, in one table (needs root:
+# debootstrap, runc, dropping the host's caches); a few minutes, ~10 GB of
+# scratch space under build/.
+bench-storage: all
+	@scripts/install-deps.sh
+	@tests/storage/bench_storage.sh $(LOADER)
+.PHONY: bench-storage
