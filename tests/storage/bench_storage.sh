@@ -141,8 +141,9 @@ in_env() {
 	native)
 		sh -c "$2" sh "$work/native" "$src" ;;
 	runc)
-		runc_run "$debian" -b "$work/runc:/data" -b "$src:/src:ro" -- \
-			sh -c "$2" sh /data /src ;;
+		# mount points that the tree has (runc would add missing ones to it)
+		runc_run "$debian" -b "$work/runc:/mnt" -b "$src:/srv:ro" -- \
+			sh -c "$2" sh /mnt /srv ;;
 	xlibos)
 		xl run --mem "$MEM" --rootfs "$debian" --disk "$work/xlibos.img:/data" \
 			--disk "$src_img:/src:ro" -- sh -c "$2" sh /data /src ;;

@@ -8,7 +8,9 @@
 #   runc_run ROOTFS [-b HOST:GUEST[:ro]]... [-w] [-e KEY=VALUE]... -- CMD...
 #                                  run CMD in a new container, its stdout,
 #                                  stderr and exit status as runc_run's
-#       -b  bind-mount HOST at GUEST (read-write unless :ro)
+#       -b  bind-mount HOST at GUEST (read-write unless :ro); GUEST must
+#           be a directory of ROOTFS already: runc would create it in the
+#           host tree, which must stay as it is
 #       -w  a writable root (default: read-only, like an image)
 #       -e  an environment variable besides PATH, HOME and TERM
 #   runc_bundle ROOTFS [options] -- CMD...
@@ -28,7 +30,14 @@ runc_bundle() {
 	binds="" writable=0 envs=""
 	while [ $# -gt 0 ]; do
 		case $1 in
-		-b) binds="$binds$2
+		-b)	# runc would make a missing mount point in the tree itself
+			rb_dest=${2#*:}
+			rb_dest=${rb_dest%%:*}
+			if [ -L "$rootfs$rb_dest" ] || [ ! -d "$rootfs$rb_dest" ]; then
+				echo "runc_bundle: no directory $rb_dest in $rootfs (runc would create it there)" >&2
+				return 2
+			fi
+			binds="$binds$2
 "; shift 2 ;;
 		-w) writable=1; shift ;;
 		-e) envs="$envs$2
