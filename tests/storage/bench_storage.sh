@@ -230,14 +230,6 @@ done
 
 # ---------------------------------------------------------------- idle memory
 
-# descendants PID: PID and every process below it
-descendants() {
-	echo "$1"
-	for d_child in $(ps -o pid= --ppid "$1"); do
-		descendants "$d_child"
-	done
-}
-
 # pss_mb PID: PSS of PID and its descendants, in MB
 pss_mb() {
 	for p in $(descendants "$1"); do

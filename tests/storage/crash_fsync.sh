@@ -5,7 +5,8 @@
 #      prints each number once fsync returned; the xlibos process is killed
 #      with SIGKILL at a random moment, ROUNDS times (most after the first
 #      acknowledgement, every fifth at a random time from the start, boot
-#      included).  After each kill: no host process keeps FILE open; a copy
+#      included).  After each kill: all the container's host processes end
+#      and none keeps FILE open; a copy
 #      of FILE passes e2fsck (journal replayed, nothing else to repair) and
 #      holds every acknowledged record (debugfs dump, compared byte for byte
 #      with the same program's native output).  At the end, one more xlibos
@@ -127,9 +128,13 @@ kill_round() {
 		wait_for_ack "$scratch/ack.$kr_kind.$kr_round" "$kr_pid"
 		sleep "$(random_delay "$kr_round" 0.5)"
 	fi
+	kr_procs=$(descendants "$kr_pid")
 	kill -KILL "$kr_pid" 2>/dev/null
 	wait "$kr_pid" 2>/dev/null
 	k=$(acks "$scratch/ack.$kr_kind.$kr_round")
+	if ! all_gone "$kr_procs" 5 >"$scratch/left"; then
+		leftover="$leftover round $kr_round: $(cat "$scratch/left");"
+	fi
 	if ! unused_by_any "$disk" 10 >"$scratch/busy"; then
 		stuck="$stuck round $kr_round: $(cat "$scratch/busy");"
 	fi
@@ -138,7 +143,7 @@ kill_round() {
 # ---------------------------------------------------------------- 1. fsync_append
 
 make_disk "$disk" 64M >"$out" 2>&1 || { not_ok "make the disk" "mkdisk failed"; summary; exit; }
-stuck='' lost='' unclean='' acked_total=0 killed_before_ack=0 disorder=''
+stuck='' lost='' unclean='' acked_total=0 killed_before_ack=0 disorder='' leftover=''
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	kill_round append "$r" run --mem 128M --rootfs "$copy" --disk "$disk:/data" -- \
@@ -169,6 +174,11 @@ if [ "$acked_total" -eq 0 ]; then
 	not_ok "fsync_append: records acknowledged before the kills" "none in $ROUNDS rounds"
 else
 	ok "fsync_append: records acknowledged before the kills ($acked_total)"
+fi
+if [ -z "$leftover" ]; then
+	ok "after SIGKILL of the loader all the container's host processes end"
+else
+	not_ok "after SIGKILL of the loader all the container's host processes end" "$leftover"
 fi
 if [ -z "$stuck" ]; then
 	ok "after SIGKILL of the loader no host process keeps the disk open"
@@ -248,7 +258,7 @@ else
 	deb_mem=1G
 	[ -n "$has_ext4_root" ] && deb_mem=256M
 	make_disk "$disk" 64M >"$out" 2>&1
-	stuck='' lost='' unclean='' acked_total=0 bad_db=''
+	stuck='' lost='' unclean='' acked_total=0 bad_db='' leftover=''
 	r=1
 	while [ "$r" -le "$ROUNDS" ]; do
 		kill_round sqlite "$r" run --mem "$deb_mem" --rootfs "$debian" --disk "$disk:/data" -- \
@@ -287,10 +297,10 @@ else
 	else
 		ok "sqlite3: transactions acknowledged before the kills ($acked_total)"
 	fi
-	if [ -z "$stuck$unclean" ]; then
-		ok "sqlite3 rounds: disk released and clean after each kill"
+	if [ -z "$stuck$unclean$leftover" ]; then
+		ok "sqlite3 rounds: processes gone, disk released and clean after each kill"
 	else
-		not_ok "sqlite3 rounds: disk released and clean after each kill" "$stuck$unclean"
+		not_ok "sqlite3 rounds: processes gone, disk released and clean after each kill" "$stuck$unclean$leftover"
 	fi
 	if [ -z "$lost$bad_db" ]; then
 		ok "sqlite3 WAL synchronous=FULL: every committed transaction survives ($ROUNDS kills)"

@@ -14,6 +14,9 @@
 #   unused_by_any FILE [SECONDS]  wait until no host process has FILE open
 #   tree_sum DIR       one checksum of DIR's names, metadata and contents
 #   xl ARGS...         $xlibos ARGS under a watchdog ($XL_TIMEOUT s, 124 then)
+#   descendants PID    PID and every process below it, one a line
+#   all_gone PIDS [SECONDS]  wait (5 s) until none of PIDS runs; prints
+#                      those left, non-zero if any
 
 # shellcheck source-path=SCRIPTDIR source=compare_runc.sh
 . "$top/tests/storage/compare_runc.sh"
@@ -101,4 +104,28 @@ tree_sum() {
 		find . -printf '%p %y %s %n %m %u %g %T@ %l\n' | LC_ALL=C sort
 		find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
 	) | sha256sum | cut -d' ' -f1
+}
+
+descendants() {
+	echo "$1"
+	for d_child in $(ps -o pid= --ppid "$1"); do
+		descendants "$d_child"
+	done
+}
+
+all_gone() {
+	ag_left=$((${2:-5} * 10))
+	while [ "$ag_left" -gt 0 ]; do
+		ag_alive=''
+		for ag_pid in $1; do
+			kill -0 "$ag_pid" 2>/dev/null && ag_alive="$ag_alive $ag_pid"
+		done
+		[ -z "$ag_alive" ] && return 0
+		sleep 0.1
+		ag_left=$((ag_left - 1))
+	done
+	for ag_pid in $ag_alive; do
+		printf '%s(%s) ' "$ag_pid" "$(tr '\0' ' ' <"/proc/$ag_pid/cmdline" 2>/dev/null | cut -c1-60)"
+	done
+	return 1
 }
