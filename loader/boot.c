@@ -104,8 +104,7 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 	}
 	gp->sandbox = &sb;
 	/* Guest memory is the supervisor's, so its device back ends see it. */
-	if (!physmem_create(gp->phys_size, &gp->phys_fd) ||
-	    (gp->devices && !guest_devices_start(gp->devices, gp->phys_fd, gp->phys_size))) {
+	if (!physmem_create(gp->phys_size, &gp->phys_fd)) {
 		close_inputs(gp);
 		end_container(gp, &sb);
 		return policy->start_error;
@@ -127,6 +126,15 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 	if (child == 0)
 		guest_run(gp);
 
+	/*
+	 * The back ends start now: threads before the clone would leave the
+	 * child their locks, and their mapping of guest memory.  The child
+	 * waits for its release before it touches guest memory.
+	 */
+	if (gp->devices && !guest_devices_start(gp->devices, gp->phys_fd, gp->phys_size)) {
+		close_inputs(gp);
+		return abandon_child(child, gp, &sb, policy->start_error);
+	}
 	/* The supervisor needs neither the image nor the initrd. */
 	close_inputs(gp);
 	if (!sandbox_release(&sb, child))

@@ -14,6 +14,10 @@
 #include "initrd.h"
 #include "rootfs_pack.h"
 #include "run.h"
+#include "run_disks.h"
+#include "run_initramfs.h"
+#include "rootfs_image.h"
+#include "virtio/devices.h"
 #include "run_config.h"
 #include "run_options.h"
 #include "run_stats.h"
@@ -29,26 +33,98 @@ static const struct boot_exit_policy run_policy = {
 	.wait_error = XLIBOS_RUN_ERROR,
 };
 
+/* What both ways of handing the rootfs to the guest need. */
+struct run_setup {
+	const struct run_options *o;
+	const char *rootfs, *init_path;
+	struct image image;
+	struct guest_devices devices;
+	char **disk_records;
+	bool want_tables;	/* abcom is not off: hand over site tables */
+	char root_dev[16];	/* image mode: the root image's device */
+};
+
+/* --pack: the whole tree in the initramfs, unpacked into a tmpfs root. */
+static bool prepare_packed(struct run_setup *rs, const struct run_config *cfg,
+			   struct initrd *initrd)
+{
+	const struct run_options *o = rs->o;
+	struct rootfs_pack_input pack = { 0 };
+	struct abcom_tables tables = { 0 };
+	struct rootfs_archive archive;
+	char *config = NULL;
+	bool ok;
+
+	if (!run_config_encode(cfg, &config, &pack.config_size))
+		return false;
+	pack.dir = rs->rootfs;
+	pack.init_path = rs->init_path;
+	pack.config = config;
+	pack.mem_size = o->mem_size;
+	pack.image_end = rs->image.end_phys;
+	/* Unless abcom is off: the LibOS gets the tables, not the decoding. */
+	if (rs->want_tables) {
+		abcom_tables_init(&tables);
+		pack.tables = &tables;
+	}
+	ok = rootfs_pack(&pack, &archive);
+	abcom_tables_free(&tables);
+	free(config);
+	return ok && rootfs_mem_place(&archive.mem, archive.fd, o->mem_size, o->mem_arg,
+				      rs->image.end_phys, o->extra_cmdline, initrd);
+}
+
+/*
+ * The default: the tree as a read-only ext4 image (cached, shared by every
+ * container of the tree) on the first block device, under an overlay.
+ */
+static bool attach_root_image(struct run_setup *rs, struct rootfs_image *img)
+{
+	if (!rootfs_image_get(rs->rootfs, rs->want_tables, img))
+		return false;
+	run_disks_device_name(rs->devices.n, rs->root_dev, sizeof(rs->root_dev));
+	/* The device owns the descriptor from here on, even on failure. */
+	bool ok = guest_devices_add_blk(&rs->devices, img->fd, "rootfs image", true);
+
+	img->fd = -1;
+	return ok;
+}
+
+/* Image mode's initramfs: only the guest init, its config, abcom's tables. */
+static bool prepare_image(struct run_setup *rs, const struct run_config *cfg,
+			  const struct rootfs_image *img, struct initrd *initrd)
+{
+	const struct run_options *o = rs->o;
+	char *config = NULL;
+	size_t config_size;
+	bool ok = run_config_encode(cfg, &config, &config_size) &&
+		  run_initramfs_make(rs->init_path, config, config_size, img->abcom_tables,
+				     img->abcom_tables_len, o->mem_size, o->mem_arg,
+				     rs->image.end_phys, initrd);
+
+	free(config);
+	return ok;
+}
+
 /* Everything after option parsing; returns the exit status. */
 static int run_with(const struct run_options *o)
 {
 	char image_path[PATH_MAX], rootfs[PATH_MAX], init_path[PATH_MAX];
 	char cmdline[XLIBOS_CMDLINE_MAX];
-	const struct run_config cfg = {
+	struct run_config cfg = {
 		.argv = o->cmd, .argc = o->ncmd,
 		.env = o->env, .nenv = o->nenv,
 		.workdir = o->workdir,
 	};
-	struct rootfs_pack_input pack = { 0 };
+	struct run_setup rs = { .o = o, .rootfs = rootfs, .init_path = init_path };
 	struct guest_params gp = { 0 };
-	struct abcom_tables tables = { 0 };
-	bool ok;
-	int status;
-	struct image image;
 	struct initrd initrd;
-	char *config = NULL;
-	struct rootfs_archive archive;
+	struct rootfs_image img = { .fd = -1 };
+	int status = XLIBOS_RUN_ERROR;
+	bool ok;
 
+	guest_devices_init(&rs.devices);
+	rs.want_tables = !o->abcom || strcmp(o->abcom, "off");
 	if (o->image_path)
 		snprintf(image_path, sizeof(image_path), "%s", o->image_path);
 	else if (!options_default_image(image_path, sizeof(image_path)))
@@ -66,46 +142,38 @@ static int run_with(const struct run_options *o)
 	/* Length was checked while parsing options. */
 	run_kernel_cmdline(o->abcom, o->extra_cmdline, cmdline, sizeof(cmdline));
 
-	if (!image_open(image_path, o->mem_size, o->mem_arg, &image))
+	if (!image_open(image_path, o->mem_size, o->mem_arg, &rs.image))
 		return XLIBOS_RUN_ERROR;
-	if (!run_config_encode(&cfg, &config, &pack.config_size))
-		goto fail_image;
-	pack.dir = rootfs;
-	pack.init_path = init_path;
-	pack.config = config;
-	pack.mem_size = o->mem_size;
-	pack.image_end = image.end_phys;
-	/* Unless abcom is off: the LibOS gets the tables, not the decoding. */
-	if (!o->abcom || strcmp(o->abcom, "off")) {
-		abcom_tables_init(&tables);
-		pack.tables = &tables;
+	/* The root image is /dev/vda; disks follow it, in order. */
+	ok = (o->pack || attach_root_image(&rs, &img)) &&
+	     run_disks_attach(o->disks, o->ndisks, &rs.devices, &rs.disk_records);
+	cfg.disks = rs.disk_records;
+	cfg.ndisks = o->ndisks;
+	cfg.root = o->pack ? NULL : rs.root_dev;
+	if (ok)
+		ok = o->pack ? prepare_packed(&rs, &cfg, &initrd)
+			     : prepare_image(&rs, &cfg, &img, &initrd);
+	rootfs_image_free(&img);
+	if (!ok) {
+		image_close(&rs.image);
+		goto out;
 	}
-	ok = rootfs_pack(&pack, &archive);
-	abcom_tables_free(&tables);
-	if (!ok)
-		goto fail_image;
-	free(config);
-	config = NULL;
-	if (!rootfs_mem_place(&archive.mem, archive.fd, o->mem_size, o->mem_arg, image.end_phys,
-			      o->extra_cmdline, &initrd))
-		goto fail_image;
 
 	gp.phys_size = o->mem_size;
 	gp.cmdline = cmdline;
-	gp.image = &image;
+	gp.image = &rs.image;
 	gp.initrd = &initrd;
+	gp.devices = &rs.devices;
 	gp.vdso_clock_gettime = vdso_clock_gettime();
 	gp.cpu = o->cpu;
 	gp.pids_limit = o->pids_limit;
 	status = boot_guest(&gp, &run_policy);
 	if (o->stats && gp.exit_record)
 		run_print_stats(gp.exit_record);
+out:
+	guest_devices_stop(&rs.devices);
+	run_disks_free(rs.disk_records, o->ndisks);
 	return status;
-
-fail_image:
-	free(config);
-	image_close(&image);
-	return XLIBOS_RUN_ERROR;
 }
 
 int run_command(int argc, char **argv)

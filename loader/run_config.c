@@ -31,6 +31,10 @@ bool run_config_encode(const struct run_config *cfg, char **data, size_t *size)
 		put_record(out, XLIBOS_CONFIG_ENV, cfg->env[i]);
 	if (cfg->workdir)
 		put_record(out, XLIBOS_CONFIG_WORKDIR, cfg->workdir);
+	if (cfg->root)
+		put_record(out, XLIBOS_CONFIG_ROOT, cfg->root);
+	for (size_t i = 0; i < cfg->ndisks; i++)
+		put_record(out, XLIBOS_CONFIG_DISK, cfg->disks[i]);
 	/* Memory streams fail only on allocation. */
 	int failed = ferror(out);
 

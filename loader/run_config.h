@@ -12,6 +12,9 @@ struct run_config {
 	const char *const *env;	/* "KEY=VALUE" strings */
 	size_t nenv;
 	const char *workdir;	/* NULL: the init's default, "/" */
+	const char *root;	/* block device of the root image, or NULL */
+	char *const *disks;	/* "ro|rw DEVICE DIR" records */
+	size_t ndisks;
 };
 
 /* malloc'd encoding in *data / *size; false (message printed) on ENOMEM. */

@@ -102,7 +102,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 {
 	const char *mem_arg = NULL, *cmdline = NULL, *image = NULL, *rootfs = NULL,
 		   *workdir = NULL, *env = NULL, *abcom = NULL, *cpu = NULL,
-		   *stop_timeout = NULL, *pids_limit = NULL;
+		   *stop_timeout = NULL, *pids_limit = NULL, *disk = NULL;
 	const struct option_spec specs[] = {
 		{ "--rootfs", &rootfs },
 		{ "--mem", &mem_arg },
@@ -114,6 +114,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		{ "--cpu", &cpu },
 		{ "--stop-timeout", &stop_timeout },
 		{ "--pids-limit", &pids_limit },
+		{ "--disk", &disk },
 	};
 	bool have_separator = false;
 	int i;
@@ -121,7 +122,8 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	*opts = (struct run_options){ 0 };
 	/* At most one --env per argument: argc entries always suffice. */
 	opts->env = calloc((size_t)argc, sizeof(*opts->env));
-	if (!opts->env) {
+	opts->disks = calloc((size_t)argc, sizeof(*opts->disks));
+	if (!opts->env || !opts->disks) {
 		diag_error("out of memory");
 		return OPTIONS_ERROR;
 	}
@@ -140,6 +142,10 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 			goto help;
 		if (strcmp(arg, "--stats") == 0) {
 			opts->stats = true;
+			continue;
+		}
+		if (strcmp(arg, "--pack") == 0) {
+			opts->pack = true;
 			continue;
 		}
 
@@ -162,6 +168,11 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 				goto usage;
 			opts->env[opts->nenv++] = value;
 			env = NULL;
+			continue;
+		}
+		if (spec->slot == &disk) {
+			opts->disks[opts->ndisks++] = value;
+			disk = NULL;
 			continue;
 		}
 		/* Repeating an option is almost always a mistake in a script. */
@@ -217,6 +228,9 @@ void run_options_free(struct run_options *opts)
 	free(opts->env);
 	opts->env = NULL;
 	opts->nenv = 0;
+	free(opts->disks);
+	opts->disks = NULL;
+	opts->ndisks = 0;
 }
 
 bool run_kernel_cmdline(const char *abcom, const char *extra, char *buf, size_t len)

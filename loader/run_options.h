@@ -37,6 +37,9 @@ struct run_options {
 	unsigned int pids_limit; /* --pids-limit: host tasks; 0: SANDBOX_DEFAULT_PIDS_LIMIT */
 	const char **env;	/* --env values, in order (malloc'd array) */
 	size_t nenv;
+	const char **disks;	/* --disk values, in order (malloc'd array) */
+	size_t ndisks;
+	bool pack;		/* --pack: the rootfs in an initramfs, not a disk image */
 	char **cmd;		/* after "--"; cmd[0] exists */
 	size_t ncmd;
 };

@@ -80,7 +80,8 @@ bool config_parse(char *data, size_t len, struct init_config *cfg, char *err, si
 
 	cfg->argv = calloc(max_records + 1, sizeof(char *));
 	cfg->envp = calloc(max_records + 3, sizeof(char *));
-	if (!cfg->argv || !cfg->envp) {
+	cfg->disks = calloc(max_records + 1, sizeof(char *));
+	if (!cfg->argv || !cfg->envp || !cfg->disks) {
 		config_free(cfg);
 		return fail(err, errlen, "out of memory");
 	}
@@ -109,6 +110,14 @@ bool config_parse(char *data, size_t len, struct init_config *cfg, char *err, si
 				return fail(err, errlen, "workdir is not an absolute path");
 			}
 			cfg->workdir = value;
+		} else if (strcmp(tag, XLIBOS_CONFIG_ROOT) == 0) {
+			if (value[0] != '/' || cfg->root) {
+				config_free(cfg);
+				return fail(err, errlen, "bad root device record");
+			}
+			cfg->root = value;
+		} else if (strcmp(tag, XLIBOS_CONFIG_DISK) == 0) {
+			cfg->disks[cfg->ndisks++] = value;
 		} else {
 			config_free(cfg);
 			return fail(err, errlen, "unknown record (stale xlibos-init?)");
@@ -178,6 +187,7 @@ void config_free(struct init_config *cfg)
 {
 	free(cfg->argv);
 	free(cfg->envp);
+	free(cfg->disks);
 	free(cfg->data);
 	*cfg = (struct init_config){ 0 };
 }

@@ -16,6 +16,9 @@ struct init_config {
 	char **envp;		/* NULL-terminated: defaults, then the records */
 	size_t nenv;
 	const char *workdir;	/* absolute; "/" by default */
+	const char *root;	/* block device of the root image, or NULL */
+	char **disks;		/* "ro|rw DEVICE DIR", NULL-terminated */
+	size_t ndisks;
 	char *data;		/* the file; the strings point into it */
 };
 

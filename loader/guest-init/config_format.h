@@ -13,6 +13,11 @@
  *   "env"      "KEY=VALUE"; applied in order over init's defaults (PATH,
  *              HOME), a later KEY replaces an earlier one
  *   "workdir"  absolute directory to run in; at most once; default "/"
+ *   "root"     block device (e.g. "/dev/vda") holding the image's ext4 file
+ *              system: the root becomes an overlay of it (read-only) under
+ *              a tmpfs; at most once; without it the initramfs is the root
+ *   "disk"     "ro DEVICE DIR" or "rw DEVICE DIR": an ext4 disk mounted at
+ *              the absolute DIR (the rest of the value, spaces included)
  *
  * VALUE may hold any byte except NUL (nor can argv or environment strings),
  * so newlines, spaces and non-UTF-8 bytes need no quoting.  The file ends
@@ -33,5 +38,7 @@
 #define XLIBOS_CONFIG_ARGV	"argv"
 #define XLIBOS_CONFIG_ENV	"env"
 #define XLIBOS_CONFIG_WORKDIR	"workdir"
+#define XLIBOS_CONFIG_ROOT	"root"
+#define XLIBOS_CONFIG_DISK	"disk"
 
 #endif

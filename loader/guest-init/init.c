@@ -24,6 +24,7 @@
 #include "config_format.h"
 #include "loopback.h"
 #include "mounts.h"
+#include "root_image.h"
 #include "run_status.h"
 #include "shutdown.h"
 #include "status.h"
@@ -46,35 +47,65 @@ static int run(const struct init_config *cfg)
 	return status_from_wait(wstatus);
 }
 
+/* Image mode: the overlay root, then the disks; false if it cannot be. */
+static bool enter_image(const struct init_config *cfg)
+{
+	if (!root_image_enter(cfg->root))
+		return false;
+	mounts_setup();
+	return root_image_mount_disks(cfg->disks, cfg->ndisks);
+}
+
+/* Packed mode: the initramfs is the root; leave only the image's files. */
+static void tidy_packed_root(void)
+{
+	/*
+	 * The container's root should hold only the image's files, with
+	 * the root's own times as the image has them.
+	 */
+	struct stat root;
+	bool have_root = stat("/", &root) == 0;
+
+	unlink("/" XLIBOS_GUEST_CONFIG);
+	unlink("/" XLIBOS_GUEST_INIT);
+	unlink("/" XLIBOS_GUEST_ABCOM_TABLES);	/* read at boot */
+	rmdir("/" XLIBOS_GUEST_DIR);
+	if (have_root) {
+		struct timespec times[2] = { root.st_atim, root.st_mtim };
+
+		utimensat(AT_FDCWD, "/", times, 0);
+	}
+}
+
 int main(void)
 {
 	struct init_config cfg;
 	int status = XLIBOS_RUN_ERROR;
+	bool have_cfg;
 
 	/* First of all: a SIGTERM that comes while we start must wait for CMD. */
 	supervise_hold_signals();
 	/* Files the guest creates get the modes they ask for, as under docker. */
 	umask(022);
-	mounts_setup();
-	std_fds_setup();
+	have_cfg = access("/" XLIBOS_GUEST_CONFIG, F_OK) == 0 &&
+		   config_load("/" XLIBOS_GUEST_CONFIG, &cfg);
+	if (have_cfg && cfg.root) {
+		root_image_early_dev();
+		std_fds_setup();
+		if (!enter_image(&cfg))
+			shutdown_with_status(XLIBOS_RUN_ERROR);
+	} else {
+		mounts_setup();
+		std_fds_setup();
+		if (!have_cfg)	/* now that stderr is the host's */
+			have_cfg = config_load("/" XLIBOS_GUEST_CONFIG, &cfg);
+		if (have_cfg)
+			tidy_packed_root();
+		if (have_cfg && !root_image_mount_disks(cfg.disks, cfg.ndisks))
+			shutdown_with_status(XLIBOS_RUN_ERROR);
+	}
 	loopback_up();
-	if (config_load("/" XLIBOS_GUEST_CONFIG, &cfg)) {
-		/*
-		 * The container's root should hold only the image's files, with
-		 * the root's own times as the image has them.
-		 */
-		struct stat root;
-		bool have_root = stat("/", &root) == 0;
-
-		unlink("/" XLIBOS_GUEST_CONFIG);
-		unlink("/" XLIBOS_GUEST_INIT);
-		unlink("/" XLIBOS_GUEST_ABCOM_TABLES);	/* read at boot */
-		rmdir("/" XLIBOS_GUEST_DIR);
-		if (have_root) {
-			struct timespec times[2] = { root.st_atim, root.st_mtim };
-
-			utimensat(AT_FDCWD, "/", times, 0);
-		}
+	if (have_cfg) {
 		status = run(&cfg);
 		config_free(&cfg);
 	}

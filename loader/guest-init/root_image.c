@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "root_image.h"
+
+/* Where the layers live, in the initramfs; hidden once the root moves. */
+#define LAYERS		"/.xlibos/layers"
+#define LOWER		LAYERS "/image"
+#define RW		LAYERS "/rw"
+#define NEWROOT		LAYERS "/root"
+
+void root_image_early_dev(void)
+{
+	mkdir("/dev", 0755);
+	if (mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755") != 0)
+		fprintf(stderr, "xlibos: cannot mount devtmpfs: %s\n", strerror(errno));
+}
+
+static bool fail(const char *what, const char *path)
+{
+	fprintf(stderr, "xlibos: cannot %s %s: %s\n", what, path, strerror(errno));
+	return false;
+}
+
+static bool make_dir(const char *path, mode_t mode)
+{
+	return mkdir(path, mode) == 0 || errno == EEXIST || fail("create", path);
+}
+
+bool root_image_enter(const char *device)
+{
+	const char *opts = "lowerdir=" LOWER ",upperdir=" RW "/upper,workdir=" RW "/work";
+	struct stat st;
+
+	if (!make_dir(LAYERS, 0700) || !make_dir(LOWER, 0755) || !make_dir(RW, 0755) ||
+	    !make_dir(NEWROOT, 0755))
+		return false;
+	if (mount(device, LOWER, "ext4", MS_RDONLY | MS_NOATIME, "") != 0)
+		return fail("mount the image's file system on", device);
+	/* Like Docker's container layer: the container's own, gone at its end. */
+	if (mount("tmpfs", RW, "tmpfs", 0, "mode=0755") != 0)
+		return fail("mount a tmpfs on", RW);
+	if (!make_dir(RW "/upper", 0755) || !make_dir(RW "/work", 0700))
+		return false;
+	/* The root directory keeps the image's owner, mode and times. */
+	if (stat(LOWER, &st) == 0) {
+		struct timespec times[2] = { st.st_atim, st.st_mtim };
+
+		chmod(RW "/upper", st.st_mode & 07777);
+		if (chown(RW "/upper", st.st_uid, st.st_gid) != 0)
+			return fail("set the owner of", RW "/upper");
+		utimensat(AT_FDCWD, RW "/upper", times, 0);
+	}
+	if (mount("overlay", NEWROOT, "overlay", 0, opts) != 0)
+		return fail("mount the root overlay on", NEWROOT);
+	/* switch_root: the overlay moves onto /, and becomes our root. */
+	if (chdir(NEWROOT) != 0)
+		return fail("enter", NEWROOT);
+	if (mount(".", "/", NULL, MS_MOVE, NULL) != 0)
+		return fail("move the root overlay to", "/");
+	if (chroot(".") != 0 || chdir("/") != 0)
+		return fail("change root to", NEWROOT);
+	return true;
+}
+
+/* mkdir -p, each new directory 0755 */
+static bool make_path(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		bool ok = make_dir(path, 0755);
+
+		*p = '/';
+		if (!ok)
+			return false;
+	}
+	return make_dir(path, 0755);
+}
+
+static bool mount_disk(char *spec)
+{
+	char *mode = spec, *device, *dir;
+	unsigned long flags = 0;
+
+	device = strchr(mode, ' ');
+	if (!device)
+		goto bad;
+	*device++ = '\0';
+	dir = strchr(device, ' ');
+	if (!dir)
+		goto bad;
+	*dir++ = '\0';
+	if (dir[0] != '/' || (strcmp(mode, "ro") && strcmp(mode, "rw")))
+		goto bad;
+	if (!strcmp(mode, "ro"))
+		flags |= MS_RDONLY;
+	if (!make_path(dir))
+		return false;
+	if (mount(device, dir, "ext4", flags, "") != 0) {
+		fprintf(stderr, "xlibos: cannot mount disk %s on %s: %s\n", device, dir,
+			strerror(errno));
+		return false;
+	}
+	return true;
+bad:
+	fprintf(stderr, "xlibos: bad disk record in the config\n");
+	return false;
+}
+
+bool root_image_mount_disks(char *const *disks, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++)
+		if (!mount_disk(disks[i]))
+			return false;
+	return true;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The container's root from a disk image: the image's ext4 file system
+ * (read-only, shared by every container of the image) under an overlay
+ * whose upper layer is this container's own tmpfs, then made the root.
+ * The initramfs (this program, its config) is left behind, out of sight.
+ */
+#ifndef XLIBOS_INIT_ROOT_IMAGE_H
+#define XLIBOS_INIT_ROOT_IMAGE_H
+
+#include <stdbool.h>
+
+/* Before anything else: a /dev with the host's stdio streams. */
+void root_image_early_dev(void);
+
+/* Make the overlay of @device the root; prints why and returns false. */
+bool root_image_enter(const char *device);
+
+/* Mount each "ro|rw DEVICE DIR" disk (after the usual mounts). */
+bool root_image_mount_disks(char *const *disks, unsigned long n);
+
+#endif
