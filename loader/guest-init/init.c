@@ -50,10 +50,18 @@ static int run(const struct init_config *cfg)
 /* Image mode: the overlay root, then the disks; false if it cannot be. */
 static bool enter_image(const struct init_config *cfg)
 {
-	if (!root_image_enter(cfg->root))
+	struct stat root;
+	bool ok;
+
+	if (!root_image_enter(cfg->root) || stat("/", &root) != 0)
 		return false;
 	mounts_setup();
-	return root_image_mount_disks(cfg->disks, cfg->ndisks);
+	ok = root_image_mount_disks(cfg->disks, cfg->ndisks);
+	/* Mount points made above leave the root's times as the image has them. */
+	struct timespec times[2] = { root.st_atim, root.st_mtim };
+
+	utimensat(AT_FDCWD, "/", times, 0);
+	return ok;
 }
 
 /* Packed mode: the initramfs is the root; leave only the image's files. */
