@@ -111,12 +111,14 @@ xl_expect "no /.xlibos in the guest's root" no-xlibos \
 # and the block total differ by design.
 in_both "ls -la /: same modes, links, owners, sizes, times" \
 	'ls -la --time-style=+%s /' \
-	'/^total /d; / \.$/d; / \.\.$/d; / dev$/d; / proc$/d; / sys$/d; / tmp$/d; / run$/d'
-# shellcheck disable=SC2086
+	'/^total /d; / \.$/d; / \.\.$/d; / dev$/d; / proc$/d; / sys$/d; / tmp$/d; / run$/d; s/  */ /g'
+# A directory's size is how its blocks were laid out (mke2fs -d packs
+# them; the host's grew as packages were installed): not compared.
+dir_size='/ directory$/s/^\([^ ]*\) [0-9]* /\1 - /'
 in_both "stat -c '%s %h %a %U %G %Y' of chosen files: same as runc" \
-	"stat -c '%n %s %h %a %U %G %Y %F' $STAT_FILES"
+	"stat -c '%n %s %h %a %U %G %Y %F' $STAT_FILES" "$dir_size"
 in_both "stat -L of the same files: same as runc" \
-	"stat -L -c '%n %s %h %a %U %G %Y %F' $STAT_FILES"
+	"stat -L -c '%n %s %h %a %U %G %Y %F' $STAT_FILES" "$dir_size"
 # Every entry under the image's directories: type, links, mode, owner,
 # group, size (not for directories), mtime in seconds, symlink target.
 in_both "find: metadata of every file under $FIND_DIRS" \
@@ -143,8 +145,8 @@ xl_expect "writes in the container: visible in the same run" wrote-all '
 	[ "$(cat /root/new)" = hello ] && [ ! -e /etc/motd ] &&
 	grep -q extra-user /etc/passwd && [ ! -e /usr/share/doc ] &&
 	[ "$(stat -c %a /etc/hostname)" = 600 ] && echo wrote-all'
-xl_expect "a big write (64 MB) into the overlay with --mem $MEM" big-ok \
-	'head -c 67108864 /dev/zero > /var/big && [ "$(stat -c %s /var/big)" = 67108864 ] && echo big-ok'
+xl_expect "a 16 MB write into the overlay with --mem $MEM" big-ok \
+	'head -c 16777216 /dev/zero > /var/big && [ "$(stat -c %s /var/big)" = 16777216 ] && echo big-ok'
 xl_expect "writes in the container: gone in the next run" fresh '
 	[ ! -e /root/new ] && [ -e /etc/motd ] && ! grep -q extra-user /etc/passwd &&
 	[ -d /usr/share/doc ] && [ ! -e /var/newdir ] && [ ! -e /var/big ] &&

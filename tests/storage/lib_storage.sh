@@ -34,9 +34,15 @@ storage_features() {
 	why_ext4_root="xlibos run --rootfs still packs the tree into an initramfs (no --pack option yet: no ext4 root)"
 	why_disk="xlibos run has no --disk option yet"
 	why_mkdisk="xlibos has no mkdisk command yet"
-	case $help in *--pack*) has_ext4_root=yes why_ext4_root= ;; esac
-	case $help in *--disk*) has_disk=yes why_disk= ;; esac
-	case $help in *mkdisk*) has_mkdisk=yes why_mkdisk= ;; esac
+	case $help in *mkdisk*) has_mkdisk=yes why_mkdisk='' ;; esac
+	# The options, by whether the loader knows them (its help may lag).
+	if ! "$xlibos" run --pack --bogus-probe -- true 2>&1 | grep -q "unknown option '--pack'"; then
+		has_ext4_root=yes why_ext4_root=''
+	fi
+	if ! "$xlibos" run --disk /nonexistent-probe:/probe -- true 2>&1 |
+		grep -q "unknown option '--disk'"; then
+		has_disk=yes why_disk=''
+	fi
 }
 
 debian_rootfs() {
