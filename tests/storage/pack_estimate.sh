@@ -27,9 +27,10 @@ rootfs=$2
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-# Packed mode: "--pack" once `xlibos run` boots from an ext4 image by default.
-pack=
-"$xlibos" run --help 2>&1 | grep -q -e '--pack' && pack=--pack
+# Packed mode: "--pack" where `xlibos run` boots from an ext4 image by default.
+pack=--pack
+"$xlibos" run --pack --rootfs "$scratch/none" -- /bin/true 2>&1 | grep -q "unknown option '--pack'" &&
+	pack=
 image=
 [ -n "${XLIBOS_IMAGE:-}" ] && image="--image $XLIBOS_IMAGE"
 # Kernel tables past what the loader allows for (capped by Linux at 1/16 of memory).
@@ -41,8 +42,9 @@ TIGHT=5
 xrun() {
 	xrun_mem=$1
 	shift
+	# A SIGTERM only asks the container to stop: -k ends a hung one.
 	# shellcheck disable=SC2086 # $pack and $image are one word or none
-	timeout 120 "$xlibos" run $pack $image --mem "$xrun_mem" --rootfs "$tree" "$@"
+	timeout -k 10 120 "$xlibos" run $pack $image --mem "$xrun_mem" --rootfs "$tree" "$@"
 }
 
 # mib SIZE: "262M" or "2G" (size_format's forms of whole MiB) in MiB.
