@@ -36,7 +36,7 @@ struct pack_state {
 	uid_t owner;		/* of the root directory */
 	struct fs_creds creds;	/* changed: reading with the owner's */
 	struct rootfs_mem mem;	/* what the entries so far take in the guest */
-	uint64_t mem_size;	/* of the guest */
+	uint64_t stop_at;	/* guest memory past which nothing is stored */
 	uint64_t image_end;	/* of its kernel image */
 	bool stopped;		/* over the limit: the walk ends early */
 	bool have_dev;		/* "dev" exists (any type) */
@@ -175,9 +175,11 @@ static bool hard_link_trusted(const struct pack_state *s, const struct stat *st,
 }
 
 /*
- * Count an entry's cost in the guest.  Once the tree cannot fit, nothing
- * more is stored: the writer's limit drops to what it holds, and the
- * rest of the walk only measures, for the "needs at least" message.
+ * Count an entry's cost in the guest.  Once the tree needs more than
+ * s->stop_at, nothing more is stored: the writer's limit drops to what it
+ * holds, and the rest of the walk only measures, for the "needs at least"
+ * message (a lower bound then: the site tables of the files not read are
+ * missing from it).
  */
 static void tally(struct pack_state *s, mode_t mode, uint64_t size)
 {
@@ -185,7 +187,7 @@ static void tally(struct pack_state *s, mode_t mode, uint64_t size)
 
 	rootfs_mem_add(&s->mem, mode, size);
 	s->mem.archive = w->offset;
-	if (w->limit > w->offset && rootfs_mem_needed(&s->mem, s->image_end) > s->mem_size)
+	if (w->limit > w->offset && rootfs_mem_needed(&s->mem, s->image_end) > s->stop_at)
 		w->limit = w->offset;
 }
 
@@ -671,7 +673,7 @@ bool rootfs_pack(const struct rootfs_pack_input *in, struct rootfs_archive *out)
 {
 	struct cpio_writer *w = malloc(sizeof(*w));
 	struct pack_state s = { .w = w, .tables = in->tables, .root = in->dir,
-				.root_len = strlen(in->dir), .mem_size = in->mem_size,
+				.root_len = strlen(in->dir),
 				.image_end = in->image_end };
 	int fd = memfd_create("xlibos-rootfs", MFD_CLOEXEC);
 	bool ok = false;
@@ -684,8 +686,15 @@ bool rootfs_pack(const struct rootfs_pack_input *in, struct rootfs_archive *out)
 	while (s.root_len > 1 && in->dir[s.root_len - 1] == '/')
 		s.root_len--;
 
-	/* An archive larger than guest memory cannot fit, whatever it holds. */
-	cpio_writer_init(w, fd, in->mem_size);
+	/*
+	 * Everything is stored up to twice the guest's memory, so that a tree
+	 * that needs up to that much is measured exactly, site tables
+	 * included: the "needs at least" of the refusal is then the minimum.
+	 * Beyond, the tree is refused anyway and costs no more host memory.
+	 * The archive is never larger than what the tree needs.
+	 */
+	s.stop_at = in->mem_size > UINT64_MAX / 2 ? UINT64_MAX : 2 * in->mem_size;
+	cpio_writer_init(w, fd, s.stop_at);
 	if (!walk_tree(&s) || !add_guest_files(&s, in))
 		goto out;
 	if (!cpio_finish(w)) {

@@ -21,10 +21,10 @@ struct rootfs_pack_input {
 	const void *config;	/* contents of /.xlibos/config */
 	size_t config_size;
 	/*
-	 * The guest it is for: once the tree is known not to fit in mem_size
-	 * bytes beside an image ending at image_end, the rest is measured but
-	 * not stored, so a huge tree costs no memory before it is rejected
-	 * (mem_size UINT64_MAX: no limit).
+	 * The guest it is for: once the tree is known to need more than twice
+	 * mem_size bytes beside an image ending at image_end, the rest is
+	 * measured but not stored, so a huge tree costs no memory before it
+	 * is rejected (mem_size UINT64_MAX: no limit).
 	 */
 	uint64_t mem_size;
 	uint64_t image_end;
