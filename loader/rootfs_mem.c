@@ -22,7 +22,10 @@
  * - the root tmpfs is mounted before unpacking with half of that RAM in
  *   blocks and as many inodes: every file takes whole pages, every entry
  *   an inode, a symlink of 128 bytes or more a page;
- * - besides, the kernel and the command need memory of their own.
+ * - besides, the kernel and the command need memory of their own: the
+ *   16 MiB of XLIBOS_KERNEL_HEADROOM, which decides for trees under 16 MiB.
+ * The minimum leaves the root tmpfs full: what the container writes there
+ * needs twice as much more --mem.
  */
 #define MEM_MAP_SHARE 64
 /*
