@@ -125,7 +125,7 @@ expect_one_line "initrd too big: one line"
 # --- image validation ---
 expect "image larger than --mem" 2 "--mem 32M too small for image" \
 	"$xlibos" boot --image "$dir/fake-bigbss.img" --mem 32M
-expect "boot protocol version mismatch" 2 "image boot protocol version 1, loader expects 2" \
+expect "boot protocol version mismatch" 2 "image boot protocol version 1, loader expects 3" \
 	"$xlibos" boot --image "$dir/fake-oldproto.img"
 expect "image without the note" 2 "not an xlibos image" "$xlibos" boot --image "$dir/fake-nonote.img"
 expect "entry point in a data segment" 2 "not inside an executable segment" \

@@ -62,7 +62,7 @@ chmod 0755 "$base/bin/garbage"
 
 # pack RUN-ARGS...: the archive "xlibos run RUN-ARGS" would boot, unpacked into $root.
 pack() {
-	"$xlibos" run --image "$fake" --rootfs "$base" --cmdline fake_dump "$@" \
+	"$xlibos" run --pack --image "$fake" --rootfs "$base" --cmdline fake_dump "$@" \
 		>"$scratch/archive" 2>"$scratch/pack.err" &&
 		rm -rf "$root" && mkdir "$root" &&
 		(cd "$root" && cpio -idm --quiet) <"$scratch/archive"

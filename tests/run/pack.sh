@@ -30,7 +30,7 @@ fi
 dump() {
 	dump_rootfs=$1 dump_archive=$2
 	shift 2
-	"$xlibos" run --image "$fake" --rootfs "$dump_rootfs" --cmdline fake_dump "$@" -- true \
+	"$xlibos" run --pack --image "$fake" --rootfs "$dump_rootfs" --cmdline fake_dump "$@" -- true \
 		>"$dump_archive" 2>"$out"
 }
 
@@ -217,13 +217,13 @@ else
 	echo x >"$scratch/bad/etc/shadow"
 	chmod 0000 "$scratch/bad/etc/shadow"
 	expect "unreadable file" 125 "xlibos: rootfs: cannot read '$scratch/bad/etc/shadow': Permission denied" \
-		nodac "$xlibos" run --image "$fake" --rootfs "$scratch/bad" -- true
+		nodac "$xlibos" run --pack --image "$fake" --rootfs "$scratch/bad" -- true
 	expect_one_line "unreadable file: one line"
 	chmod 0644 "$scratch/bad/etc/shadow"
 	mkdir -p "$scratch/bad/private"
 	chmod 0000 "$scratch/bad/private"
 	expect "unreadable directory" 125 "cannot read directory '$scratch/bad/private'" \
-		nodac "$xlibos" run --image "$fake" --rootfs "$scratch/bad" -- true
+		nodac "$xlibos" run --pack --image "$fake" --rootfs "$scratch/bad" -- true
 fi
 
 summary

@@ -46,7 +46,7 @@ names=$scratch/names
 pack() {
 	pack_root=$1
 	shift
-	timeout 60 "$xlibos" run --image "$fake" --rootfs "$pack_root" --cmdline fake_dump "$@" -- true \
+	timeout 60 "$xlibos" run --pack --image "$fake" --rootfs "$pack_root" --cmdline fake_dump "$@" -- true \
 		>"$archive" 2>"$out"
 	pack_rc=$?
 	cpio -t --quiet <"$archive" >"$names" 2>/dev/null
@@ -160,7 +160,7 @@ chown 65534:65534 "$r" "$r/etc"
 chmod 0600 "$r/etc/rootonly"
 expect "a root-only file in a nobody-owned tree is read as nobody: refused" 125 \
 	"xlibos: rootfs: cannot read '$r/etc/rootonly': Permission denied (read as uid 65534, the rootfs's owner)" \
-	timeout 60 "$xlibos" run --image "$fake" --rootfs "$r" -- true
+	timeout 60 "$xlibos" run --pack --image "$fake" --rootfs "$r" -- true
 expect_one_line "unreadable as the owner: one line"
 chown 65534:65534 "$r/etc/rootonly"
 if pack "$r" && grep -qaF "$marker copy" "$archive"; then
@@ -204,7 +204,7 @@ else
 	start=$(date +%s)
 	if [ "$have_python" = yes ]; then
 		opens=$(python3 -c "$watch_opens" "$r/data/disk:$r/data/mem:$r/dev/null:$r/data/fifo" \
-			"$archive" "$out" timeout 60 "$xlibos" run --image "$fake" --rootfs "$r" \
+			"$archive" "$out" timeout 60 "$xlibos" run --pack --image "$fake" --rootfs "$r" \
 			--cmdline fake_dump -- true)
 		cpio -t --quiet <"$archive" >"$names" 2>/dev/null
 	else
@@ -250,7 +250,7 @@ mkdir -p "$r"
 truncate -s 1T "$r/huge"
 start=$(date +%s)
 expect "a 1 TiB sparse file is refused" 125 "does not fit in --mem" \
-	timeout 60 "$xlibos" run --image "$fake" --rootfs "$r" -- true
+	timeout 60 "$xlibos" run --pack --image "$fake" --rootfs "$r" -- true
 if [ $(($(date +%s) - start)) -lt 10 ]; then ok "... at once (its data is never read)"; else
 	not_ok "... at once (its data is never read)" "took $(($(date +%s) - start)) s"; fi
 expect_one_line "huge file: one line"
@@ -258,7 +258,7 @@ rm -f "$r/huge"
 truncate -s 3G "$r/big"
 start=$(date +%s)
 expect "a 3 GiB sparse file with --mem 256M is refused" 125 "xlibos: rootfs (3073 MiB in files, 3073 MiB in memory) does not fit in --mem 256M" \
-	timeout 60 "$xlibos" run --image "$fake" --rootfs "$r" --mem 256M -- true
+	timeout 60 "$xlibos" run --pack --image "$fake" --rootfs "$r" --mem 256M -- true
 if [ $(($(date +%s) - start)) -lt 10 ]; then ok "... at once"; else not_ok "... at once"; fi
 rm -f "$r/big"
 
@@ -271,7 +271,7 @@ else
 fi
 mkdir "$r/$(printf 'd/%.0s' $(seq 256))d"
 expect "257 directories deep is refused" 125 "is nested more than 256 directories deep" \
-	timeout 60 "$xlibos" run --image "$fake" --rootfs "$r" -- true
+	timeout 60 "$xlibos" run --pack --image "$fake" --rootfs "$r" -- true
 expect_one_line "too deep: one line"
 
 r=$scratch/long
@@ -279,7 +279,7 @@ long=$(printf 'n%.0s' $(seq 200))
 mkdir -p "$r"
 (cd "$r" && mkdir -p "$(printf "$long/%.0s" $(seq 21))")
 expect "a path over 4095 bytes is refused" 125 "is longer than 4095 bytes" \
-	timeout 60 "$xlibos" run --image "$fake" --rootfs "$r" -- true
+	timeout 60 "$xlibos" run --pack --image "$fake" --rootfs "$r" -- true
 expect_one_line "path too long: one line"
 
 r=$scratch/oddnames
@@ -310,7 +310,7 @@ if unshare -m true 2>/dev/null; then
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m --propagation private sh -c '
 		mount -t tmpfs tmpfs "$1/mnt" && echo "$2 mounted" >"$1/mnt/file" &&
-		exec timeout 60 "$3" run --image "$4" --rootfs "$1" --cmdline fake_dump -- true' \
+		exec timeout 60 "$3" run --pack --image "$4" --rootfs "$1" --cmdline fake_dump -- true' \
 		sh "$r" "$marker" "$xlibos" "$fake" >"$archive" 2>"$out"
 	cpio -t --quiet <"$archive" >"$names" 2>/dev/null
 	if ! leaked && ! grep -q '^mnt' "$names" && grep -qF "skipping '$r/mnt': another file system is mounted there" "$out"; then
@@ -379,7 +379,7 @@ expect "FIFO as --initrd: an error, no hang" 2 "xlibos: initrd '$scratch/fifo': 
 expect "FIFO as boot --image: an error, no hang" 2 "xlibos: image '$scratch/fifo': not a regular file" \
 	timeout 10 "$xlibos" boot --image "$scratch/fifo"
 expect "FIFO as the guest init (XLIBOS_INIT): an error, no hang" 125 "is not a regular file" \
-	env XLIBOS_INIT="$scratch/fifo" timeout 10 "$xlibos" run --image "$fake" --rootfs "$scratch/plain" -- true
+	env XLIBOS_INIT="$scratch/fifo" timeout 10 "$xlibos" run --pack --image "$fake" --rootfs "$scratch/plain" -- true
 expect "a directory as --initrd" 2 "xlibos: initrd '$scratch/plain': not a regular file" \
 	timeout 10 "$xlibos" boot --image "$fake" --initrd "$scratch/plain"
 
