@@ -97,12 +97,14 @@ void exit_status_run_packed(const char *mem_arg)
 
 /*
  * The panics of a kernel that found no init in its initramfs: the
- * default inits, then (with CONFIG_BLOCK) a root device it does not have.
+ * default inits, then (with CONFIG_BLOCK) a root device it does not have;
+ * and that of a kernel that panics as soon as the unpacking fails.
  */
 static bool init_missing(const struct xlibos_exit_record *rec)
 {
 	static const char *const panics[] = {
 		"No working init found", "VFS: Unable to mount root fs",
+		"Initramfs unpacking failed",
 	};
 
 	for (size_t i = 0; i < sizeof(panics) / sizeof(panics[0]); i++)
