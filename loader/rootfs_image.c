@@ -11,6 +11,7 @@
  * cache can change it, and the guest's ext4 treats it as untrusted.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -193,7 +194,6 @@ static void store_tables(int entry, const struct rootfs_image_plan *plan, const 
 	memcpy(hdr.key, plan->key, sizeof(hdr.key));
 	tables_name(name, sizeof(name));
 	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", name, (int)getpid());
-	unlinkat(entry, tmp, 0);
 	fd = openat(entry, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
 	if (fd < 0)
 		return;
@@ -229,6 +229,27 @@ static bool walk_again(const char *dir, int rootfd, const struct rootfs_image_pl
 	return ok;
 }
 
+/* Under the lock no one else builds: what a killed build left is garbage. */
+static void remove_leftovers(int entry)
+{
+	int fd = openat(entry, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "stage-", 6) == 0)
+			unlinkat(entry, e->d_name, AT_REMOVEDIR);
+		else if (strstr(e->d_name, ".tmp-"))
+			unlinkat(entry, e->d_name, 0);
+	}
+	closedir(d);
+}
+
 /* Build aside, check the tree did not change meanwhile, rename into place. */
 static int build_image(const char *dir, int rootfd, const struct rootfs_image_plan *plan,
 		       int entry, bool tables, struct rootfs_image *out)
@@ -239,9 +260,7 @@ static int build_image(const char *dir, int rootfd, const struct rootfs_image_pl
 
 	snprintf(tmp, sizeof(tmp), IMAGE_NAME ".tmp-%d", (int)getpid());
 	snprintf(stage, sizeof(stage), "stage-%d", (int)getpid());
-	/* leftovers of a crashed build with our pid (the lock is ours now) */
-	unlinkat(entry, tmp, 0);
-	unlinkat(entry, stage, AT_REMOVEDIR);
+	remove_leftovers(entry);
 	img = openat(entry, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (img < 0 || ftruncate(img, (off_t)plan->image_bytes) != 0) {
 		diag_error("rootfs image of '%s': cannot create it in the cache: %s", dir, strerror(errno));
@@ -282,15 +301,29 @@ static int build_image(const char *dir, int rootfd, const struct rootfs_image_pl
 	return fd;
 }
 
-/* The top directory itself, never through a symlink in its last component. */
+/*
+ * The top directory itself, never through a symlink in its last component
+ * (a trailing slash would make open() follow one: they are dropped).
+ */
 static int open_tree(const char *dir)
 {
+	size_t len = strlen(dir);
+	char *name = strdup(dir);
 	struct stat st;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd;
 
-	if (fd >= 0)
+	if (!name) {
+		diag_error("rootfs '%s': out of memory", dir);
+		return -1;
+	}
+	while (len > 1 && name[len - 1] == '/')
+		name[--len] = '\0';
+	fd = open(name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		free(name);
 		return fd;
-	if (lstat(dir, &st) != 0)
+	}
+	if (lstat(name, &st) != 0)
 		diag_error("rootfs '%s' not found", dir);
 	else if (S_ISLNK(st.st_mode))
 		diag_error("rootfs '%s' is a symlink; give the directory it points to", dir);
@@ -298,6 +331,7 @@ static int open_tree(const char *dir)
 		diag_error("rootfs '%s' is not a directory", dir);
 	else
 		diag_error("rootfs '%s': %s", dir, strerror(errno));
+	free(name);
 	return -1;
 }
 
