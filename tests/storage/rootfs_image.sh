@@ -22,7 +22,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/../lib.sh"
 
 # Keep in step with the checks below: all are skipped together.
-NCHECKS=54
+NCHECKS=59
 why_not=
 [ "$(id -u)" -eq 0 ] || why_not="needs root (trees of other owners, device nodes, mount namespaces)"
 for tool in debugfs e2fsck dumpe2fs mke2fs timeout; do
@@ -317,6 +317,12 @@ rm -f "$good" && mkfifo "$good"
 corrupt "image replaced by a FIFO (no hang)"
 rm -f "$good" && cp "$first" "$good"
 corrupt "image replaced by another tree's image"
+chown 1000 "$good"
+corrupt "image owned by another user"
+: >"$(dirname "$good")/rootfs.ext4.tmp-999999" && mkdir "$(dirname "$good")/stage-999999"
+rm -f "$good"
+corrupt "leftovers of a killed build next to a missing image"
+if [ "$(leftovers)" -eq 0 ]; then ok "... are removed by the next build"; else not_ok "... are removed by the next build"; fi
 chmod 0755 "$(dirname "$good")"
 expect "an entry directory open to others is refused" 125 "xlibos: rootfs image: the image cache entry is open to group or others (needs mode 0700)" \
 	timeout -k 5 60 "$get" "$t"
@@ -345,6 +351,8 @@ ln -s "$t" "$scratch/top-link"
 expect "top directory a symlink: refused" 125 "xlibos: rootfs '$scratch/top-link' is a symlink; give the directory it points to" \
 	timeout -k 5 60 "$get" "$scratch/top-link"
 expect_one_line "top directory a symlink: one line"
+expect "top directory a symlink with a trailing slash: refused" 125 "is a symlink" \
+	timeout -k 5 60 "$get" "$scratch/top-link/"
 expect "top directory missing" 125 "xlibos: rootfs '$scratch/none' not found" timeout -k 5 60 "$get" "$scratch/none"
 expect "top directory a file" 125 "xlibos: rootfs '$host/shadow' is not a directory" timeout -k 5 60 "$get" "$host/shadow"
 
@@ -378,6 +386,16 @@ expect "a hard link of a root-only host file in a nobody-owned tree: refused" 12
 	"xlibos: rootfs: '$r/etc/stolen' is a hard link not owned by the rootfs's owner or in a directory others can write" \
 	timeout -k 5 60 "$get" "$r"
 rm -f "$r/etc/stolen"
+
+r=$scratch/sparse
+mkdir -p "$r"
+truncate -s 1T "$r/huge"
+start=$(date +%s)
+if image "$r" && [ $(($(date +%s) - start)) -lt 20 ] && in_image "$img" huge | grep -q 'Size: 1099511627776'; then
+	ok "a 1 TiB sparse file: imaged at once, holes kept ($(($(stat -c %s "$img") >> 20)) MiB image)"
+else
+	not_ok "a 1 TiB sparse file: imaged at once, holes kept"
+fi
 
 r=$scratch/deep
 mkdir -p "$r/$(printf 'd/%.0s' $(seq 257))"
