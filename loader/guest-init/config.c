@@ -81,7 +81,8 @@ bool config_parse(char *data, size_t len, struct init_config *cfg, char *err, si
 	cfg->argv = calloc(max_records + 1, sizeof(char *));
 	cfg->envp = calloc(max_records + 3, sizeof(char *));
 	cfg->disks = calloc(max_records + 1, sizeof(char *));
-	if (!cfg->argv || !cfg->envp || !cfg->disks) {
+	cfg->volumes = calloc(max_records + 1, sizeof(char *));
+	if (!cfg->argv || !cfg->envp || !cfg->disks || !cfg->volumes) {
 		config_free(cfg);
 		return fail(err, errlen, "out of memory");
 	}
@@ -118,6 +119,8 @@ bool config_parse(char *data, size_t len, struct init_config *cfg, char *err, si
 			cfg->root = value;
 		} else if (strcmp(tag, XLIBOS_CONFIG_DISK) == 0) {
 			cfg->disks[cfg->ndisks++] = value;
+		} else if (strcmp(tag, XLIBOS_CONFIG_VOLUME) == 0) {
+			cfg->volumes[cfg->nvolumes++] = value;
 		} else {
 			config_free(cfg);
 			return fail(err, errlen, "unknown record (stale xlibos-init?)");
@@ -188,6 +191,7 @@ void config_free(struct init_config *cfg)
 	free(cfg->argv);
 	free(cfg->envp);
 	free(cfg->disks);
+	free(cfg->volumes);
 	free(cfg->data);
 	*cfg = (struct init_config){ 0 };
 }

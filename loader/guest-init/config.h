@@ -19,6 +19,8 @@ struct init_config {
 	const char *root;	/* block device of the root image, or NULL */
 	char **disks;		/* "ro|rw DEVICE DIR", NULL-terminated */
 	size_t ndisks;
+	char **volumes;		/* "ro|rw TAG DIR", NULL-terminated */
+	size_t nvolumes;
 	char *data;		/* the file; the strings point into it */
 };
 

@@ -18,6 +18,8 @@
  *              a tmpfs; at most once; without it the initramfs is the root
  *   "disk"     "ro DEVICE DIR" or "rw DEVICE DIR": an ext4 disk mounted at
  *              the absolute DIR (the rest of the value, spaces included)
+ *   "volume"   "ro TAG DIR" or "rw TAG DIR": a host directory shared live
+ *              through virtio-9p (mount tag TAG), mounted at DIR
  *
  * VALUE may hold any byte except NUL (nor can argv or environment strings),
  * so newlines, spaces and non-UTF-8 bytes need no quoting.  The file ends
@@ -40,5 +42,6 @@
 #define XLIBOS_CONFIG_WORKDIR	"workdir"
 #define XLIBOS_CONFIG_ROOT	"root"
 #define XLIBOS_CONFIG_DISK	"disk"
+#define XLIBOS_CONFIG_VOLUME	"volume"
 
 #endif

@@ -56,7 +56,8 @@ static bool enter_image(const struct init_config *cfg)
 	if (!root_image_enter(cfg->root) || stat("/", &root) != 0)
 		return false;
 	mounts_setup();
-	ok = root_image_mount_disks(cfg->disks, cfg->ndisks);
+	ok = root_image_mount_disks(cfg->disks, cfg->ndisks) &&
+	     root_image_mount_volumes(cfg->volumes, cfg->nvolumes);
 	/* Mount points made above leave the root's times as the image has them. */
 	struct timespec times[2] = { root.st_atim, root.st_mtim };
 
@@ -109,7 +110,8 @@ int main(void)
 			have_cfg = config_load("/" XLIBOS_GUEST_CONFIG, &cfg);
 		if (have_cfg)
 			tidy_packed_root();
-		if (have_cfg && !root_image_mount_disks(cfg.disks, cfg.ndisks))
+		if (have_cfg && (!root_image_mount_disks(cfg.disks, cfg.ndisks) ||
+				 !root_image_mount_volumes(cfg.volumes, cfg.nvolumes)))
 			shutdown_with_status(XLIBOS_RUN_ERROR);
 	}
 	loopback_up();

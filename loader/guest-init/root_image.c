@@ -86,16 +86,17 @@ static bool make_path(char *path)
 	return make_dir(path, 0755);
 }
 
-static bool mount_disk(char *spec)
+/* "ro|rw SOURCE DIR": mount SOURCE (a device or a 9p tag) on DIR. */
+static bool mount_record(char *spec, const char *what, const char *fstype, const char *data)
 {
-	char *mode = spec, *device, *dir;
+	char *mode = spec, *source, *dir;
 	unsigned long flags = 0;
 
-	device = strchr(mode, ' ');
-	if (!device)
+	source = strchr(mode, ' ');
+	if (!source)
 		goto bad;
-	*device++ = '\0';
-	dir = strchr(device, ' ');
+	*source++ = '\0';
+	dir = strchr(source, ' ');
 	if (!dir)
 		goto bad;
 	*dir++ = '\0';
@@ -105,21 +106,32 @@ static bool mount_disk(char *spec)
 		flags |= MS_RDONLY;
 	if (!make_path(dir))
 		return false;
-	if (mount(device, dir, "ext4", flags, "") != 0) {
-		fprintf(stderr, "xlibos: cannot mount disk %s on %s: %s\n", device, dir,
+	if (mount(source, dir, fstype, flags, data) != 0) {
+		fprintf(stderr, "xlibos: cannot mount %s %s on %s: %s\n", what, source, dir,
 			strerror(errno));
 		return false;
 	}
 	return true;
 bad:
-	fprintf(stderr, "xlibos: bad disk record in the config\n");
+	fprintf(stderr, "xlibos: bad %s record in the config\n", what);
 	return false;
 }
 
 bool root_image_mount_disks(char *const *disks, unsigned long n)
 {
 	for (unsigned long i = 0; i < n; i++)
-		if (!mount_disk(disks[i]))
+		if (!mount_record(disks[i], "disk", "ext4", ""))
+			return false;
+	return true;
+}
+
+/* Live sharing: no guest cache of the host's files, the client checks access. */
+#define VOLUME_OPTIONS	"trans=virtio,version=9p2000.L,msize=262144,access=client,cache=none"
+
+bool root_image_mount_volumes(char *const *volumes, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++)
+		if (!mount_record(volumes[i], "volume", "9p", VOLUME_OPTIONS))
 			return false;
 	return true;
 }

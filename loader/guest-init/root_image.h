@@ -19,4 +19,7 @@ bool root_image_enter(const char *device);
 /* Mount each "ro|rw DEVICE DIR" disk (after the usual mounts). */
 bool root_image_mount_disks(char *const *disks, unsigned long n);
 
+/* Mount each "ro|rw TAG DIR" volume (virtio-9p), after the disks. */
+bool root_image_mount_volumes(char *const *volumes, unsigned long n);
+
 #endif
