@@ -275,7 +275,7 @@ else
 	not_ok "tables cached next to the image and used again"
 fi
 if [ -n "$xlibos" ] && [ -x "$xlibos" ] && [ -f "$fake" ] && command -v cpio >/dev/null; then
-	timeout -k 5 60 "$xlibos" run --image "$fake" --rootfs "$e" --cmdline fake_dump -- true >"$scratch/archive" 2>/dev/null
+	timeout -k 5 60 "$xlibos" run --pack --image "$fake" --rootfs "$e" --cmdline fake_dump -- true >"$scratch/archive" 2>/dev/null
 	mkdir -p "$scratch/unpacked"
 	(cd "$scratch/unpacked" && cpio -idm --quiet .xlibos/abcom-tables <"$scratch/archive" 2>/dev/null)
 	# the packed blob is the tree's records, then the guest init's
