@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -80,7 +81,14 @@ static bool prepare_packed(struct run_setup *rs, const struct run_config *cfg,
  */
 static bool attach_root_image(struct run_setup *rs, struct rootfs_image *img)
 {
-	if (!rootfs_image_get(rs->rootfs, rs->want_tables, img))
+	char real[PATH_MAX];
+
+	/* A symlink the caller named is the caller's choice, as with --pack. */
+	if (!realpath(rs->rootfs, real)) {
+		diag_error("rootfs '%s': %s", rs->rootfs, strerror(errno));
+		return false;
+	}
+	if (!rootfs_image_get(real, rs->want_tables, img))
 		return false;
 	run_disks_device_name(rs->devices.n, rs->root_dev, sizeof(rs->root_dev));
 	/* The device owns the descriptor from here on, even on failure. */
