@@ -33,6 +33,8 @@ exec sh "$root/tests/run_suites.sh" \
 	"sh $root/tests/storage/virtio_hostile.sh $loader $build/rootfs" \
 	"sh $root/tests/storage/rootfs_image.sh $build/tests/storage/image_get $loader $build/tests/loader/fake.img" \
 	"sh $root/tests/storage/mkdisk.sh $loader" \
+	"sh $root/tests/storage/debian_rootfs.sh $loader" \
+	"sh $root/tests/storage/crash_fsync.sh $loader $build/rootfs" \
 	"sh $root/tests/security/fuzz_regress.sh" \
 	"python3 $root/tests/kunit/run_kunit.py --loader $loader --image $build/xlibos-kunit.img --expected $root/tests/kunit/expected-suites.txt --log $build/tests/kunit.log" \
 	"sh $root/scripts/kselftest.sh --no-native" \
