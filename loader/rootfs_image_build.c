@@ -13,7 +13,9 @@
  *   tree on the host meanwhile stays in /tree; and any symlink swapped in
  *   is resolved inside the chroot, where no host file but /usr's is;
  * - as root, mke2fs runs as the tree's owner when that is not root (so it
- *   reads only what the owner may), with no_new_privs.
+ *   reads only what the owner may), else as root with one capability left,
+ *   CAP_DAC_READ_SEARCH (to read every file, as --pack does); with
+ *   no_new_privs either way.
  * Without overlayfs, /tree is a read-only bind mount of the tree: symlinks
  *   still resolve in the chroot, but a directory moved out of the tree by
  *   someone who can write in it could lead ".." out (said in a warning).
@@ -25,6 +27,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <pwd.h>
 #include <sched.h>
 #include <stdio.h>
@@ -184,6 +187,20 @@ static int reopen_here(int fd, int flags)
 	return again;
 }
 
+/*
+ * Root's exec gives it its bounding set: keep only what reading the tree
+ * needs.  (Caps past the kernel's last one fail with EINVAL: ignored.)
+ */
+static bool keep_only_read_search(void)
+{
+	for (int cap = 0; cap <= CAP_LAST_CAP + 8; cap++) {
+		if (cap != CAP_DAC_READ_SEARCH && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 &&
+		    errno != EINVAL)
+			return fail("cannot drop capabilities");
+	}
+	return true;
+}
+
 static bool become_owner(const struct child_plan *c)
 {
 	if (setgroups((size_t)c->ngroups, c->groups) != 0 || setresgid(c->gid, c->gid, c->gid) != 0 ||
@@ -225,7 +242,7 @@ static bool confine(void *arg)
 		return fail("chroot");
 	strcpy(c->tree_arg, "/tree");
 	strcpy(c->dev_arg, "/out");
-	if (c->drop && !become_owner(c))
+	if (c->drop ? !become_owner(c) : c->as_root && !keep_only_read_search())
 		return false;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return fail("no_new_privs");

@@ -22,7 +22,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/../lib.sh"
 
 # Keep in step with the checks below: all are skipped together.
-NCHECKS=59
+NCHECKS=60
 why_not=
 [ "$(id -u)" -eq 0 ] || why_not="needs root (trees of other owners, device nodes, mount namespaces)"
 for tool in debugfs e2fsck dumpe2fs mke2fs timeout; do
@@ -386,6 +386,18 @@ expect "a hard link of a root-only host file in a nobody-owned tree: refused" 12
 	"xlibos: rootfs: '$r/etc/stolen' is a hard link not owned by the rootfs's owner or in a directory others can write" \
 	timeout -k 5 60 "$get" "$r"
 rm -f "$r/etc/stolen"
+
+r=$scratch/rootonly
+mkdir -p "$r/etc" "$r/root"
+echo "root's own" >"$r/etc/shadow" && chmod 0000 "$r/etc/shadow"
+echo "in a 0000 directory" >"$r/root/file" && chmod 0000 "$r/root"
+if image "$r" && [ "$(debugfs -R 'cat /etc/shadow' "$img" 2>/dev/null)" = "root's own" ] &&
+   [ "$(debugfs -R 'cat /root/file' "$img" 2>/dev/null)" = "in a 0000 directory" ] &&
+   in_image "$img" root | grep -q 'Mode:  0000'; then
+	ok "root-owned tree: mode 0000 files and directories are imaged (read with CAP_DAC_READ_SEARCH)"
+else
+	not_ok "root-owned tree: mode 0000 files and directories are imaged (read with CAP_DAC_READ_SEARCH)"
+fi
 
 r=$scratch/sparse
 mkdir -p "$r"
