@@ -229,6 +229,67 @@ static bool walk_again(const char *dir, int rootfd, const struct rootfs_image_pl
 	return ok;
 }
 
+/* Messages of fn(arg) kept in *text (malloc'd) instead of printed. */
+static bool quietly(bool (*fn)(void *), void *arg, char **text)
+{
+	FILE *was = diag_stream();
+	size_t len;
+	FILE *mem = open_memstream(text, &len);
+	bool ok;
+
+	if (!mem) {
+		*text = NULL;
+		return fn(arg);
+	}
+	diag_set_stream(mem);
+	ok = fn(arg);
+	diag_set_stream(was);
+	fclose(mem);
+	return ok;
+}
+
+struct build_args {
+	const char *dir;
+	int rootfd, img, stage_fd;
+	const struct rootfs_image_plan *plan;
+	bool same;	/* unchanged(): the walk gave the same key */
+};
+
+static bool build_fn(void *arg)
+{
+	struct build_args *a = arg;
+
+	return rootfs_image_build(a->dir, a->rootfd, a->plan, a->img, a->stage_fd);
+}
+
+static bool walk_fn(void *arg)
+{
+	struct build_args *a = arg;
+	struct rootfs_image_plan now;
+
+	a->same = rootfs_image_walk(a->dir, a->rootfd, NULL, &now) &&
+		  !memcmp(now.key, a->plan->key, sizeof(now.key));
+	return a->same;
+}
+
+/*
+ * mke2fs, on a tree that changes under it, fails on whatever it finds
+ * gone: say what happened rather than what mke2fs saw.
+ */
+static bool build_or_explain(struct build_args *a)
+{
+	char *msg = NULL, *walk_msg = NULL;
+	bool ok = quietly(build_fn, a, &msg);
+
+	if (!ok && !quietly(walk_fn, a, &walk_msg))
+		diag_error("rootfs '%s' changed while its image was being made", a->dir);
+	else if (msg)
+		fputs(msg, diag_stream());
+	free(msg);
+	free(walk_msg);
+	return ok;
+}
+
 /* Under the lock no one else builds: what a killed build left is garbage. */
 static void remove_leftovers(int entry)
 {
@@ -277,7 +338,10 @@ static int build_image(const char *dir, int rootfd, const struct rootfs_image_pl
 			   strerror(errno));
 		ok = false;
 	} else {
-		ok = rootfs_image_build(dir, rootfd, plan, img, stage_fd);
+		struct build_args a = { .dir = dir, .rootfd = rootfd, .img = img,
+					.stage_fd = stage_fd, .plan = plan };
+
+		ok = build_or_explain(&a);
 		close(stage_fd);
 	}
 	unlinkat(entry, stage, AT_REMOVEDIR);

@@ -15,7 +15,8 @@
  * - as root, mke2fs runs as the tree's owner when that is not root (so it
  *   reads only what the owner may), else as root with one capability left,
  *   CAP_DAC_READ_SEARCH (to read every file, as --pack does); with
- *   no_new_privs either way.
+ *   no_new_privs either way, and open_by_handle_at refused by seccomp (the
+ *   way around a chroot that CAP_DAC_READ_SEARCH would otherwise give).
  * Without overlayfs, /tree is a read-only bind mount of the tree: symlinks
  *   still resolve in the chroot, but a directory moved out of the tree by
  *   someone who can write in it could lead ".." out (said in a warning).
@@ -30,6 +31,7 @@
 #include <linux/capability.h>
 #include <pwd.h>
 #include <sched.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +203,23 @@ static bool keep_only_read_search(void)
 	return true;
 }
 
+/* CAP_DAC_READ_SEARCH opens any file of a file system by its handle, chroot or not. */
+static bool refuse_open_by_handle(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int err = ctx ? seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(open_by_handle_at), 0) : -ENOMEM;
+
+	if (!err)
+		err = seccomp_load(ctx);
+	if (ctx)
+		seccomp_release(ctx);
+	if (err) {
+		errno = -err;
+		return fail("cannot install mke2fs's seccomp filter");
+	}
+	return true;
+}
+
 static bool become_owner(const struct child_plan *c)
 {
 	if (setgroups((size_t)c->ngroups, c->groups) != 0 || setresgid(c->gid, c->gid, c->gid) != 0 ||
@@ -246,7 +265,7 @@ static bool confine(void *arg)
 		return false;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return fail("no_new_privs");
-	return true;
+	return refuse_open_by_handle();
 }
 
 /* The owner's groups, looked up now: the child's root has no /etc/group. */

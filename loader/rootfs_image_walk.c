@@ -182,7 +182,7 @@ static bool add_table(struct walk *w, int dirfd, const char *name, const struct 
 	if (pathfd >= 0) {
 		fd = reopen_regular(pathfd, st, dirfd, name, true);
 		close(pathfd);
-	} else if (errno == ENOENT || errno == ELOOP) {
+	} else if (errno == ENOENT || errno == ELOOP || errno == EXDEV) {
 		errno = ESTALE;
 	}
 	if (fd < 0) {
@@ -222,8 +222,9 @@ static bool enter_dir(struct walk *w, int dirfd, const char *name, const struct 
 	}
 	fd = open_beneath(dirfd, name, O_RDONLY | O_DIRECTORY | O_NONBLOCK);
 	if (fd < 0) {
+		/* fstatat saw a directory of this file system here a moment ago */
 		report_unreadable(w, "directory ", errno == ENOENT || errno == ELOOP ||
-				  errno == ENOTDIR ? ESTALE : errno);
+				  errno == ENOTDIR || errno == EXDEV ? ESTALE : errno);
 		return false;
 	}
 	if (fstat(fd, &now) != 0 || now.st_ino != st->st_ino || now.st_dev != st->st_dev) {

@@ -456,7 +456,8 @@ else
 	leaks=0 made=0 changed=0
 	for i in $(seq "$runs"); do
 		if image "$r"; then made=$((made + 1)); grep -qaF "$marker" "$img" && leaks=$((leaks + 1)); fi
-		grep -q 'changed while' "$out" && changed=$((changed + 1))
+		if grep -q 'changed while' "$out"; then changed=$((changed + 1)); elif [ "$img_rc" -ne 0 ]; then
+			cat "$out" >>"$scratch/race-other"; fi
 	done
 	kill "$swapper" 2>/dev/null
 	wait "$swapper" 2>/dev/null
@@ -469,7 +470,8 @@ else
 	if [ "$(leftovers)" -eq 0 ] && [ $((made + changed)) -eq "$runs" ]; then
 		ok "... every run made an image or said the tree changed; nothing left over"
 	else
-		not_ok "... every run made an image or said the tree changed; nothing left over" "$made made, $changed changed"
+		not_ok "... every run made an image or said the tree changed; nothing left over" \
+			"$made made, $changed changed; $(leftovers) left over; other failures: $(cat "$scratch/race-other" 2>/dev/null)"
 	fi
 fi
 
