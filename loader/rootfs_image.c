@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,8 @@
 #define MAX_TABLES (256ULL << 20)
 #define EXT4_MAGIC_OFFSET (1024 + 56)
 #define EXT4_MAGIC 0xEF53
+/* Without a cache the image is made aside, used by this run and deleted. */
+#define ONE_RUN "the image is made for this run only"
 
 struct tables_hdr {
 	uint32_t magic;
@@ -50,20 +53,22 @@ static int open_private_dir(int parent, const char *name, const char *what)
 	int fd;
 
 	if (mkdirat(parent, name, 0700) != 0 && errno != EEXIST) {
-		diag_error("rootfs image: cannot create the %s: %s", what, strerror(errno));
+		diag_error("warning: rootfs image: cannot create the %s: %s; %s", what, strerror(errno),
+			   ONE_RUN);
 		return -1;
 	}
 	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) != 0) {
-		diag_error("rootfs image: cannot open the %s: %s", what,
-			   errno == ELOOP || errno == ENOTDIR ? "not a directory" : strerror(errno));
+		diag_error("warning: rootfs image: cannot open the %s: %s; %s", what,
+			   errno == ELOOP || errno == ENOTDIR ? "not a directory" : strerror(errno),
+			   ONE_RUN);
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 077)) {
-		diag_error("rootfs image: the %s is %s", what, st.st_uid != geteuid() ?
-			   "owned by another user" : "open to group or others (needs mode 0700)");
+		diag_error("warning: rootfs image: the %s is %s; %s", what, st.st_uid != geteuid() ?
+			   "owned by another user" : "open to group or others (needs mode 0700)", ONE_RUN);
 		close(fd);
 		return -1;
 	}
@@ -83,7 +88,8 @@ static int open_entry(const struct rootfs_image_plan *plan)
 	int cache = abcom_cache_open_dir(), images, entry;
 
 	if (cache < 0) {
-		diag_error("rootfs image: no usable cache directory (set XLIBOS_CACHE_DIR to a directory of yours, mode 0700)");
+		diag_error("warning: rootfs image: no usable cache directory (set XLIBOS_CACHE_DIR to a directory of yours, mode 0700); %s",
+			   ONE_RUN);
 		return -1;
 	}
 	images = open_private_dir(cache, "images", "image cache directory");
@@ -366,6 +372,37 @@ static int build_image(const char *dir, int rootfd, const struct rootfs_image_pl
 }
 
 /*
+ * No cache: the image is made in a new private directory (TMPDIR, else
+ * /var/tmp: disk rather than memory), opened, and everything is removed;
+ * the descriptor keeps the image for this run.
+ */
+static int build_uncached(const char *dir, int rootfd, const struct rootfs_image_plan *plan,
+			  bool tables, struct rootfs_image *out)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[PATH_MAX], name[64];
+	int n = snprintf(path, sizeof(path), "%s/xlibos-image.XXXXXX", tmp && *tmp ? tmp : "/var/tmp");
+	int entry, fd;
+
+	if (n < 0 || (size_t)n >= sizeof(path) || !mkdtemp(path)) {
+		diag_error("rootfs image of '%s': cannot make a directory for it: %s", dir,
+			   strerror(n < 0 || (size_t)n >= sizeof(path) ? ENAMETOOLONG : errno));
+		return -1;
+	}
+	entry = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = entry < 0 ? -1 : build_image(dir, rootfd, plan, entry, tables, out);
+	if (entry >= 0) {
+		remove_leftovers(entry);
+		unlinkat(entry, IMAGE_NAME, 0);
+		tables_name(name, sizeof(name));
+		unlinkat(entry, name, 0);
+		close(entry);
+	}
+	rmdir(path);
+	return fd;
+}
+
+/*
  * The top directory itself, never through a symlink in its last component
  * (a trailing slash would make open() follow one: they are dropped).
  */
@@ -412,8 +449,12 @@ bool rootfs_image_get(const char *rootfs_dir, bool want_abcom_tables, struct roo
 	if (!rootfs_image_walk(rootfs_dir, rootfd, NULL, &plan))
 		goto out;
 	entry = open_entry(&plan);
-	if (entry < 0)
-		goto out;
+	if (entry < 0) {
+		out->fd = build_uncached(rootfs_dir, rootfd, &plan, want_abcom_tables, out);
+		if (out->fd < 0)
+			goto out;
+		goto done;
+	}
 	/* the common case: made before, by anyone of ours; no lock needed */
 	out->fd = open_image(entry, &plan);
 	if (out->fd >= 0 && (!want_abcom_tables || load_tables(entry, &plan, out)))

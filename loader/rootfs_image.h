@@ -6,7 +6,9 @@
  *   <cache>/images/<sha256 hex>/rootfs.ext4	(the image)
  *   <cache>/images/<sha256 hex>/abcom-tables-v<N> (abcom's tables of the tree)
  * <cache> is abcom_cache.c's (XLIBOS_CACHE_DIR, XDG_CACHE_HOME/xlibos or
- * ~/.cache/xlibos, mode 0700).
+ * ~/.cache/xlibos, mode 0700).  Without a usable cache (none, or not the
+ * user's own and closed to others) the image is made in TMPDIR (else
+ * /var/tmp), deleted once open, and used by this run only, with a warning.
  */
 #ifndef XLIBOS_LOADER_ROOTFS_IMAGE_H
 #define XLIBOS_LOADER_ROOTFS_IMAGE_H
