@@ -9,6 +9,8 @@
  * flock on the entry's lock file, so two starts of a new tree build once.
  * An entry's data is not hashed at each start: a user who can write the
  * cache can change it, and the guest's ext4 treats it as untrusted.
+ * Entries are never removed (a changed tree gets a new one): deleting
+ * <cache>/images reclaims the space.
  */
 #define _GNU_SOURCE
 #include <dirent.h>

@@ -7,8 +7,9 @@
  *   holding /usr (and /lib..., /bin, /sbin) bound read-only for mke2fs
  *   itself, an empty /etc/mtab, /out (our image file, bound) and /tree;
  * - /tree is a read-only, nosuid, nodev overlayfs whose only layer with
- *   anything in it is the tree (given as /proc/self/fd/N of the directory
- *   the walk checked: the path is not resolved again).  Overlayfs has its
+ *   anything in it is the tree (the directory the walk checked: its path
+ *   is looked up again in the new namespace and must give the same inode;
+ *   redirect and metacopy xattrs are not followed).  Overlayfs has its
  *   own dentries, so ".." from a directory that someone moves out of the
  *   tree on the host meanwhile stays in /tree; and any symlink swapped in
  *   is resolved inside the chroot, where no host file but /usr's is;
@@ -21,7 +22,11 @@
  *   still resolve in the chroot, but a directory moved out of the tree by
  *   someone who can write in it could lead ".." out (said in a warning).
  * Rootless without user namespaces: mke2fs reads the tree with our own
- *   rights, unconfined (it can read nothing we could not).
+ *   rights, unconfined (it can read nothing we could not).  In a user
+ *   namespace, files of ids other than ours show as 65534 and are imaged so.
+ * Second line of defence (rootfs_image.c): the tree is walked again after
+ * the build, and any rename, swap or write in it meanwhile changes a ctime
+ * the key covers, so such an image is thrown away.
  */
 #define _GNU_SOURCE
 #include <errno.h>
