@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A 9P2000.L file server on one host directory, for a hostile client (the
+ * guest): every message is bounds-checked, every fid is an O_PATH
+ * descriptor reached one component at a time beneath the directory, no
+ * symlink is ever followed on the host and no mount point crossed.
+ * Transport-free: the virtio device (loader/virtio/p9.c) and the tests
+ * hand it whole T-messages and get R-messages back.  Not thread-safe: one
+ * device thread serves one server.
+ */
+#ifndef XLIBOS_LOADER_P9_SERVER_H
+#define XLIBOS_LOADER_P9_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Largest msize we agree to (Linux's virtio transport takes ~500 KB). */
+#define P9_MAX_MSIZE	(512U * 1024)
+/* Most fids a client may hold at once (each costs one or two fds). */
+#define P9_MAX_FIDS	4096U
+
+struct p9_server;
+
+/*
+ * A server on @dirfd (a directory, O_PATH is enough; taken over, even on
+ * failure); @read_only answers EROFS to anything that would change it.
+ * NULL with errno set on failure.
+ */
+struct p9_server *p9_server_new(int dirfd, bool read_only);
+void p9_server_free(struct p9_server *s);
+
+/*
+ * Serve one T-message (@req, @req_len bytes as received) into @resp
+ * (@resp_cap bytes: what the client gave for the answer).  Returns the
+ * R-message's length (an Rlerror for any bad or failed request), or 0 if
+ * the message is not 9P at all (its size field disagrees with @req_len or
+ * is below the header) or @resp_cap cannot hold even an Rlerror: the
+ * transport should then give up on the client.
+ */
+size_t p9_server_handle(struct p9_server *s, const uint8_t *req, size_t req_len,
+			uint8_t *resp, size_t resp_cap);
+
+/* Fids held now (tests: clunk and Tversion release them). */
+unsigned int p9_server_nfids(const struct p9_server *s);
+
+#endif
