@@ -8,6 +8,7 @@
 #include "../diag.h"
 #include "blk.h"
 #include "devices.h"
+#include "p9.h"
 
 #define PAGE 4096ULL
 
@@ -31,6 +32,24 @@ bool guest_devices_add_blk(struct guest_devices *g, int fd, const char *name, bo
 		close(fd);
 		return false;
 	}
+	g->n++;
+	return true;
+}
+
+bool guest_devices_add_p9(struct guest_devices *g, int dirfd, const char *tag,
+			  bool read_only, const char *name)
+{
+	struct virtio_dev *dev = &g->dev[g->n];
+
+	if (g->n >= XLIBOS_VIRTIO_MAX_DEVICES) {
+		diag_error("too many devices (at most %d)", XLIBOS_VIRTIO_MAX_DEVICES);
+		close(dirfd);
+		return false;
+	}
+	memset(dev, 0, sizeof(*dev));
+	dev->index = g->n;
+	if (!virtio_p9_init(dev, dirfd, tag, read_only, name))
+		return false;
 	g->n++;
 	return true;
 }

@@ -26,6 +26,14 @@ void guest_devices_init(struct guest_devices *g);
 bool guest_devices_add_blk(struct guest_devices *g, int fd, const char *name, bool read_only);
 
 /*
+ * A shared host directory on @dirfd (O_PATH|O_DIRECTORY is enough; taken
+ * over, even on failure), served as virtio-9p (9P2000.L) under mount tag
+ * @tag; @read_only refuses every change with EROFS; @name in messages.
+ */
+bool guest_devices_add_p9(struct guest_devices *g, int dirfd, const char *tag,
+			  bool read_only, const char *name);
+
+/*
  * Supervisor, before the first host process starts: map guest memory
  * (@memfd, @size bytes), describe the devices in it, start their threads.
  */
