@@ -227,7 +227,12 @@ static bool walk_again(const char *dir, int rootfd, const struct rootfs_image_pl
 		ok = false;
 	}
 	if (ok && tables) {
-		store_tables(entry, plan, t.buf, t.len);
+		/*
+		 * A file left undecoded (out of time on a loaded host, or not
+		 * decodable) is tried again next time, as abcom's own cache does.
+		 */
+		if (!t.warned && t.decode_ms_left > 0)
+			store_tables(entry, plan, t.buf, t.len);
 		out->abcom_tables = (char *)t.buf;
 		out->abcom_tables_len = t.len;
 		t.buf = NULL;
