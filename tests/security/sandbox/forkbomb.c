@@ -22,8 +22,13 @@ int main(int argc, char **argv)
 				pause();
 		}
 		if (pid < 0) {
-			printf("fork refused after %ld children: %s\n", n, strerror(errno));
-			return errno == EAGAIN ? 0 : 1;
+			int err = errno;
+
+			printf("fork refused after %ld children: %s\n", n, strerror(err));
+			/* Stay a moment at the limit, for the host to see the peak. */
+			fflush(stdout);
+			sleep(1);
+			return err == EAGAIN ? 0 : 1;
 		}
 	}
 	printf("no limit: %ld children\n", n);
