@@ -524,6 +524,14 @@ static void test_files(void)
 	check(t_read(2, 0, 4096, buf, sizeof(buf), &n) == 0 && n == 14 &&
 	      !memcmp(buf, "from the host\n", 14), "Tread sees the host's change at once");
 	check(t_getattr(2) == 0 && ga.size == 14 && (ga.mode & 0777) == 0644, "Tgetattr: size and mode");
+	if (as_root)
+		check(ga.uid == st.st_uid && ga.gid == st.st_gid, "Tgetattr: the host's owner (%u:%u)", ga.uid, ga.gid);
+	else
+		check(ga.uid == 0 && ga.gid == 0, "Tgetattr (rootless): the user's own files show as 0:0 (%u:%u)",
+		      ga.uid, ga.gid);
+	if (!as_root)
+		check(t_setattr(2, 0x6, 0, 0, 0, 0, 0) == 0 && stat(vpath("sub/new.txt"), &st) == 0 &&
+		      st.st_uid == getuid(), "Tsetattr uid/gid 0:0 (rootless): stays the user's");
 	check(t_setattr(2, 0x8, 0, 0, 0, 4, 0) == 0 && !strcmp(slurp(vpath("sub/new.txt")), "from"),
 	      "Tsetattr size 4 truncates it");
 	check(t_setattr(2, 0x1, 04755, 0, 0, 0, 0) == 0 && stat(vpath("sub/new.txt"), &st) == 0 &&
@@ -776,6 +784,10 @@ static void test_escapes(void)
 	t_clunk(2);
 	check(t_lcreate(1, "esc-file", 2 | 01000, 0644, 0) == EEXIST,
 	      "Tlcreate over the outside symlink: EEXIST (not followed)");
+	check(t_lcreate(1, "suid", 2, 06755, 0) == 0 && stat(vpath("suid"), &st) == 0 &&
+	      (st.st_mode & 07777) == 0755, "Tlcreate mode 06755: 0755 on the host (no set-id files)");
+	t_clunk(1);
+	t_attach(1, 0);
 	check(t_lcreate(1, "dangling", 2, 0644, 0) == EEXIST && lstat("/tmp/xlibos-p9-nowhere", &st) != 0,
 	      "Tlcreate over a dangling symlink to /tmp: EEXIST, nothing made there");
 	check(t_name_op(P9_TMKDIR, 1, "..", 0755, 0) == EINVAL, "Tmkdir '..': EINVAL");
