@@ -107,8 +107,12 @@ static bool mount_record(char *spec, const char *what, const char *fstype, const
 	if (!make_path(dir))
 		return false;
 	if (mount(source, dir, fstype, flags, data) != 0) {
-		fprintf(stderr, "xlibos: cannot mount %s %s on %s: %s\n", what, source, dir,
-			strerror(errno));
+		int err = errno;
+
+		/* The kernel's own codes (EFSCORRUPTED is EUCLEAN) may lack a text. */
+		fprintf(stderr, "xlibos: cannot mount %s %s on %s: %s (errno %d)%s\n", what,
+			source, dir, strerror(err), err,
+			!strcmp(fstype, "ext4") ? "; is it a healthy ext4 file system? (e2fsck -f)" : "");
 		return false;
 	}
 	return true;
