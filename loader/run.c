@@ -40,7 +40,7 @@ struct run_setup {
 	const char *rootfs, *init_path;
 	struct image image;
 	struct guest_devices devices;
-	char **disk_records;
+	char **disk_records, **volume_records;
 	bool want_tables;	/* abcom is not off: hand over site tables */
 	char root_dev[16];	/* image mode: the root image's device */
 };
@@ -154,9 +154,12 @@ static int run_with(const struct run_options *o)
 		return XLIBOS_RUN_ERROR;
 	/* The root image is /dev/vda; disks follow it, in order. */
 	ok = (o->pack || attach_root_image(&rs, &img)) &&
-	     run_disks_attach(o->disks, o->ndisks, &rs.devices, &rs.disk_records);
+	     run_disks_attach(o->disks, o->ndisks, &rs.devices, &rs.disk_records) &&
+	     run_volumes_attach(o->volumes, o->nvolumes, &rs.devices, &rs.volume_records);
 	cfg.disks = rs.disk_records;
 	cfg.ndisks = o->ndisks;
+	cfg.volumes = rs.volume_records;
+	cfg.nvolumes = o->nvolumes;
 	cfg.root = o->pack ? NULL : rs.root_dev;
 	if (ok)
 		ok = o->pack ? prepare_packed(&rs, &cfg, &initrd)
@@ -181,6 +184,7 @@ static int run_with(const struct run_options *o)
 out:
 	guest_devices_stop(&rs.devices);
 	run_disks_free(rs.disk_records, o->ndisks);
+	run_disks_free(rs.volume_records, o->nvolumes);
 	return status;
 }
 

@@ -35,6 +35,8 @@ bool run_config_encode(const struct run_config *cfg, char **data, size_t *size)
 		put_record(out, XLIBOS_CONFIG_ROOT, cfg->root);
 	for (size_t i = 0; i < cfg->ndisks; i++)
 		put_record(out, XLIBOS_CONFIG_DISK, cfg->disks[i]);
+	for (size_t i = 0; i < cfg->nvolumes; i++)
+		put_record(out, XLIBOS_CONFIG_VOLUME, cfg->volumes[i]);
 	/* Memory streams fail only on allocation. */
 	int failed = ferror(out);
 

@@ -15,6 +15,8 @@ struct run_config {
 	const char *root;	/* block device of the root image, or NULL */
 	char *const *disks;	/* "ro|rw DEVICE DIR" records */
 	size_t ndisks;
+	char *const *volumes;	/* "ro|rw TAG DIR" records */
+	size_t nvolumes;
 };
 
 /* malloc'd encoding in *data / *size; false (message printed) on ENOMEM. */

@@ -23,7 +23,7 @@ struct disk_spec {
 };
 
 /* FILE:GUESTDIR[:ro|:rw]; FILE may hold ':', GUESTDIR may not. */
-static bool parse_spec(const char *spec, struct disk_spec *d)
+static bool parse_spec(const char *option, const char *spec, struct disk_spec *d)
 {
 	char *copy = strdup(spec), *colon;
 	size_t len;
@@ -40,7 +40,8 @@ static bool parse_spec(const char *spec, struct disk_spec *d)
 	}
 	colon = strrchr(copy, ':');
 	if (!colon || colon == copy || colon[1] != '/') {
-		diag_error("--disk '%s': expected FILE:GUESTDIR[:ro], GUESTDIR absolute", spec);
+		diag_error("%s '%s': expected %s:GUESTDIR[:ro], GUESTDIR absolute", option, spec,
+			   strcmp(option, "--disk") ? "HOSTDIR" : "FILE");
 		free(copy);
 		return false;
 	}
@@ -49,7 +50,7 @@ static bool parse_spec(const char *spec, struct disk_spec *d)
 	d->dir = colon + 1;
 	if (!strcmp(d->dir, "/") || strstr(d->dir, "/../") ||
 	    (strlen(d->dir) >= 3 && !strcmp(d->dir + strlen(d->dir) - 3, "/.."))) {
-		diag_error("--disk '%s': GUESTDIR must be a directory below /, without '..'", spec);
+		diag_error("%s '%s': GUESTDIR must be a directory below /, without '..'", option, spec);
 		free(copy);
 		return false;
 	}
@@ -114,11 +115,50 @@ bool run_disks_attach(const char *const *specs, size_t n, struct guest_devices *
 		int fd;
 		bool ok;
 
-		if (!parse_spec(specs[i], &d))
+		if (!parse_spec("--disk", specs[i], &d))
 			return false;
 		run_disks_device_name(g->n, dev, sizeof(dev));
 		ok = open_disk(&d, &fd) && guest_devices_add_blk(g, fd, d.file, d.read_only);
 		if (ok && asprintf(&out[i], "%s %s %s", d.read_only ? "ro" : "rw", dev, d.dir) < 0) {
+			out[i] = NULL;
+			diag_error("out of memory");
+			ok = false;
+		}
+		free(d.file);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+bool run_volumes_attach(const char *const *specs, size_t n, struct guest_devices *g,
+			char ***records)
+{
+	char **out = calloc(n + 1, sizeof(*out));
+
+	*records = out;
+	if (!out) {
+		diag_error("out of memory");
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct disk_spec d;
+		char tag[32];
+		int fd;
+		bool ok;
+
+		if (!parse_spec("--volume", specs[i], &d))
+			return false;
+		/* The caller's path, symlinks and all; nothing inside is followed. */
+		fd = open(d.file, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			diag_error("volume '%s': %s", d.file, strerror(errno));
+			free(d.file);
+			return false;
+		}
+		snprintf(tag, sizeof(tag), "xlibos-vol%zu", i);
+		ok = guest_devices_add_p9(g, fd, tag, d.read_only, d.file);
+		if (ok && asprintf(&out[i], "%s %s %s", d.read_only ? "ro" : "rw", tag, d.dir) < 0) {
 			out[i] = NULL;
 			diag_error("out of memory");
 			ok = false;

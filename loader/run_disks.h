@@ -22,6 +22,13 @@ struct guest_devices;
 bool run_disks_attach(const char *const *specs, size_t n, struct guest_devices *g,
 		      char ***records);
 
+/*
+ * --volume HOSTDIR:GUESTDIR[:ro]: a host directory shared live through
+ * virtio-9p, served by the supervisor; "ro|rw TAG DIR" records.
+ */
+bool run_volumes_attach(const char *const *specs, size_t n, struct guest_devices *g,
+			char ***records);
+
 void run_disks_free(char **records, size_t n);
 
 /* The guest's name of block device @index: /dev/vda, /dev/vdb, ... */

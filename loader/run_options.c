@@ -102,7 +102,8 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 {
 	const char *mem_arg = NULL, *cmdline = NULL, *image = NULL, *rootfs = NULL,
 		   *workdir = NULL, *env = NULL, *abcom = NULL, *cpu = NULL,
-		   *stop_timeout = NULL, *pids_limit = NULL, *disk = NULL;
+		   *stop_timeout = NULL, *pids_limit = NULL, *disk = NULL,
+		   *volume = NULL;
 	const struct option_spec specs[] = {
 		{ "--rootfs", &rootfs },
 		{ "--mem", &mem_arg },
@@ -115,6 +116,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		{ "--stop-timeout", &stop_timeout },
 		{ "--pids-limit", &pids_limit },
 		{ "--disk", &disk },
+		{ "--volume", &volume },
 	};
 	bool have_separator = false;
 	int i;
@@ -123,7 +125,8 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	/* At most one --env per argument: argc entries always suffice. */
 	opts->env = calloc((size_t)argc, sizeof(*opts->env));
 	opts->disks = calloc((size_t)argc, sizeof(*opts->disks));
-	if (!opts->env || !opts->disks) {
+	opts->volumes = calloc((size_t)argc, sizeof(*opts->volumes));
+	if (!opts->env || !opts->disks || !opts->volumes) {
 		diag_error("out of memory");
 		return OPTIONS_ERROR;
 	}
@@ -173,6 +176,11 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		if (spec->slot == &disk) {
 			opts->disks[opts->ndisks++] = value;
 			disk = NULL;
+			continue;
+		}
+		if (spec->slot == &volume) {
+			opts->volumes[opts->nvolumes++] = value;
+			volume = NULL;
 			continue;
 		}
 		/* Repeating an option is almost always a mistake in a script. */
@@ -231,6 +239,9 @@ void run_options_free(struct run_options *opts)
 	free(opts->disks);
 	opts->disks = NULL;
 	opts->ndisks = 0;
+	free(opts->volumes);
+	opts->volumes = NULL;
+	opts->nvolumes = 0;
 }
 
 bool run_kernel_cmdline(const char *abcom, const char *extra, char *buf, size_t len)

@@ -39,6 +39,8 @@ struct run_options {
 	size_t nenv;
 	const char **disks;	/* --disk values, in order (malloc'd array) */
 	size_t ndisks;
+	const char **volumes;	/* --volume values, in order (malloc'd array) */
+	size_t nvolumes;
 	bool pack;		/* --pack: the rootfs in an initramfs, not a disk image */
 	char **cmd;		/* after "--"; cmd[0] exists */
 	size_t ncmd;
