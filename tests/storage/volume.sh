@@ -58,7 +58,7 @@ else
 fi
 
 # --- a container with a volume ------------------------------------------------
-NGUEST=16
+NGUEST=18
 guest_skip() {
 	for i in $(seq "$NGUEST"); do skip "container with a volume, check $i" "$1"; done
 	summary
@@ -156,5 +156,30 @@ expect ":ro volume: a write fails with EROFS" 1 "Read-only file system" \
 	xl run --rootfs "$rootfs" --volume "$v:/mnt/v:ro" -- /bin/sh -c 'cat /mnt/v/host.txt && echo x >/mnt/v/new'
 if grep -q "from the host" "$out"; then ok ":ro volume: reads work"; else not_ok ":ro volume: reads work" ""; fi
 if [ ! -e "$v/new" ]; then ok ":ro volume: nothing written on the host"; else not_ok ":ro volume: nothing written on the host" ""; fi
+
+# A guest user's files are that user's on the host (as a bind mount), and
+# the guest's permission checks hold for it.
+if [ "$(id -u)" -ne 0 ]; then
+	skip "a guest user's files belong to it on the host" "rootless: files are the user's"
+	skip "... and root's 0600 file is refused to it" "rootless"
+elif [ ! -x "$rootfs/bin/su" ] && [ ! -x "$rootfs/usr/bin/su" ]; then
+	skip "a guest user's files belong to it on the host" "no su in $rootfs"
+	skip "... and root's 0600 file is refused to it" "no su in $rootfs"
+else
+	v2=$scratch/vol2
+	mkdir -p "$v2"
+	chmod 777 "$v2"
+	xl run --rootfs "$rootfs" --volume "$v2:/mnt/v" -- /bin/sh -c '
+		cd /mnt/v && echo root >byroot && chmod 600 byroot &&
+		su -s /bin/sh nobody -c "echo u >byuser; cat byroot"; true' >"$out" 2>&1
+	if [ "$(stat -c %u:%g "$v2/byuser" 2>/dev/null)" = 65534:65534 ] &&
+	   [ "$(stat -c %u "$v2/byroot")" = 0 ]; then
+		ok "a guest user's files belong to it on the host (65534:65534, root's 0)"
+	else
+		not_ok "a guest user's files belong to it on the host" "$(ls -ln "$v2")"
+	fi
+	if grep -q "Permission denied" "$out"; then ok "... and root's 0600 file is refused to it"; else
+		not_ok "... and root's 0600 file is refused to it" ""; fi
+fi
 
 summary
