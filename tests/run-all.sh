@@ -31,6 +31,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"sh $root/tests/security/bigfile.sh $loader $build/rootfs" \
 	"sh $root/tests/storage/pack_estimate.sh $loader $build/rootfs" \
 	"sh $root/tests/storage/virtio_hostile.sh $loader $build/rootfs" \
+	"sh $root/tests/storage/random_seed.sh $loader $build/rootfs" \
 	"sh $root/tests/storage/rootfs_image.sh $build/tests/storage/image_get $loader $build/tests/loader/fake.img" \
 	"sh $root/tests/storage/mkdisk.sh $loader" \
 	"sh $root/tests/storage/volume.sh $loader $build/rootfs" \
