@@ -58,7 +58,7 @@ else
 fi
 
 # --- a container with a volume ------------------------------------------------
-NGUEST=18
+NGUEST=37
 guest_skip() {
 	for i in $(seq "$NGUEST"); do skip "container with a volume, check $i" "$1"; done
 	summary
@@ -180,6 +180,65 @@ else
 	fi
 	if grep -q "Permission denied" "$out"; then ok "... and root's 0600 file is refused to it"; else
 		not_ok "... and root's 0600 file is refused to it" ""; fi
+fi
+
+# A hostile guest: a program inside takes the volume's device over (after
+# unmounting it) and sends 9P no Linux client would, then transport garbage.
+prog=$scratch/p9_hostile
+image=${XLIBOS_IMAGE:-$top/build/xlibos.img}
+wake=$(nm "$image" 2>/dev/null | awk '$3 == "xlibos_futex_wake" { print $1 }')
+if ! gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -I"$top/arch-xlibos/include/uapi" \
+	-o "$prog" "$here/p9_hostile.c" >"$out" 2>&1; then
+	not_ok "build the hostile 9P driver" ""
+elif [ -z "$wake" ]; then
+	for i in 1 2 3 4 5; do skip "hostile 9P driver, check $i" "no symbol xlibos_futex_wake in $image (nm)"; done
+else
+	tree=$scratch/tree
+	hv=$scratch/hvol
+	mkdir -p "$hv"
+	cp -a "$rootfs" "$tree" && cp "$prog" "$tree/p9_hostile"
+	ln -s ../outside "$hv/esc-dir"
+	ln -s ../outside/secret "$hv/esc-file"
+	ln "$o/secret" "$hv/hard" 2>/dev/null || true
+	before=$(outside_state)
+	# The root image is device 0, the only volume device 1.
+	xl run --rootfs "$tree" --volume "$hv:/mnt/v" -- \
+		sh -c "umount /mnt/v && /p9_hostile 1 $wake ops" >"$scratch/hostile.out" 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) ok "hostile 9P: ${line#PASS }" ;;
+		"FAIL "*) not_ok "hostile 9P: ${line#FAIL }" "" ;;
+		esac
+	done <"$scratch/hostile.out"
+	if [ "$rc" -eq 0 ] && grep -qx "broken=0" "$scratch/hostile.out"; then
+		ok "hostile 9P: the device keeps going (errors are answers)"
+	else
+		out=$scratch/hostile.out
+		not_ok "hostile 9P: the device keeps going" "exit $rc"
+		out=$scratch/out
+	fi
+	if [ "$(stat -c %s "$hv/from-hostile" 2>/dev/null)" = 50000 ]; then
+		ok "hostile 9P: its 50000-byte write landed in the volume"
+	else
+		not_ok "hostile 9P: its 50000-byte write landed in the volume" ""
+	fi
+	for attack in "size-lie:a request that is not a 9P message (11 bytes, 4096" "short-in:a request that is not a 9P message (11 bytes, 4 for" "huge:a 9P message of 600023 bytes"; do
+		name=${attack%%:*} why=${attack#*:}
+		xl run --rootfs "$tree" --volume "$hv:/mnt/v" -- \
+			sh -c "umount /mnt/v && /p9_hostile 1 $wake $name && cat /bin/busybox >/dev/null && echo root-still-works" \
+			>"$out" 2>&1
+		rc=$?
+		if [ "$rc" -eq 0 ] && grep -qx "broken=1" "$out" && grep -q "root-still-works" "$out" &&
+		   [ "$(grep -c "^xlibos: virtio-9p device 1: $why.*; the device is stopped" "$out")" -eq 1 ]; then
+			ok "hostile 9P $name: the device stops with one message, the container goes on"
+		else
+			not_ok "hostile 9P $name: the device stops with one message" "exit $rc"
+		fi
+	done
+	after=$(outside_state)
+	if [ "$before" = "$after" ]; then ok "hostile 9P: nothing outside the volume changed"; else
+		not_ok "hostile 9P: nothing outside the volume changed" ""; fi
 fi
 
 summary
