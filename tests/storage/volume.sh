@@ -86,6 +86,7 @@ before=$(outside_state)
 
 # Writes in the guest, reads on the host while the container still runs
 # (it waits for the host's answer file, written after the check).
+# shellcheck disable=SC2016 # the guest's shell expands it
 xl run --rootfs "$rootfs" --volume "$v:/mnt/v" -- /bin/sh -c '
 	cd /mnt/v || exit 3
 	cat host.txt
@@ -124,6 +125,7 @@ if [ ! -e "$v/host-rm.txt" ]; then ok "rm in the guest of a file the host made";
 # ls -la in the guest against the host: the same names, sizes and modes.
 if [ -s "$v/ls.guest" ]; then
 	g=$(awk 'NF >= 9 && $NF != "." && $NF != ".." && $1 !~ /^total/ { print $1, $5, $NF }' "$v/ls.guest" | grep -v ' ls.guest$' | sort)
+	# shellcheck disable=SC2012 # ls's own output is what is compared
 	h=$(cd "$v" && ls -la --full-time . | awk 'NF >= 9 && $NF != "." && $NF != ".." && $1 !~ /^total/ { print $1, $5, $NF }' | grep -v ' ls.guest$' | sort)
 	# Symlinks print "name -> target": compare the names' fields as printed.
 	if [ -n "$g" ] && [ "$g" = "$h" ]; then ok "ls -la in the guest = on the host (modes, sizes, names of $(printf "%s\n" "$g" | wc -l) entries)"; else
