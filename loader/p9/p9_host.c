@@ -157,6 +157,17 @@ int p9_reopen(struct p9_server *s, const struct p9_fid *f, int flags)
 	return fd;
 }
 
+int p9_drop_setid(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || !(st.st_mode & (S_ISUID | S_ISGID)))
+		return 0;
+	return fchmod(fd, st.st_mode & (07777 & ~(mode_t)(S_ISUID | S_ISGID))) ? -errno : 0;
+}
+
 int p9_chmod_fd(int fd, mode_t mode)
 {
 	char proc[64];

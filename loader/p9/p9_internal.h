@@ -76,6 +76,12 @@ int p9_reopen(struct p9_server *s, const struct p9_fid *f, int flags);
  */
 bool p9_hardlink_ok(const struct p9_server *s, const struct stat *st);
 int p9_fstat(int fd, struct stat *st);
+/*
+ * Before the guest changes a file's contents: drop its set-user/group-ID
+ * bits, as the host kernel does for a writer without CAP_FSETID (a host
+ * set-id program in the volume never runs the guest's code).  -errno.
+ */
+int p9_drop_setid(int fd);
 /* chmod of an O_PATH fd's file (not through a symlink); -errno. */
 int p9_chmod_fd(int fd, mode_t mode);
 /* After a guest creates @fd's file: owner and exact mode; -errno. */

@@ -126,7 +126,9 @@ int p9_op_setattr(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 		fd = f->io_fd >= 0 && f->io_write ? f->io_fd : p9_reopen(s, f, O_WRONLY);
 		if (fd < 0)
 			return -fd;
-		err = ftruncate(fd, (off_t)size) ? errno : 0;
+		err = -p9_drop_setid(fd);
+		if (!err && ftruncate(fd, (off_t)size) != 0)
+			err = errno;
 		if (fd != f->io_fd)
 			close(fd);
 		if (err)

@@ -86,6 +86,14 @@ int p9_op_lopen(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 		close(fd);
 		return EIO;
 	}
+	if (writes(hf)) {
+		int err = -p9_drop_setid(fd);
+
+		if (err) {
+			close(fd);
+			return err;
+		}
+	}
 	f->io_fd = fd;
 	f->io_write = (hf & O_ACCMODE) != O_RDONLY;
 	p9_put_qid(out, &st);

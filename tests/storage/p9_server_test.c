@@ -548,6 +548,18 @@ static void test_files(void)
 	check(xfer() == 0, "Tfsync");
 	check(t_clunk(2) == 0, "Tclunk");
 
+	put_file(vpath("setuid-prog"), "#!/bin/sh\n", 04755);
+	check(walk_path(3, "setuid-prog") == 0 && t_lopen(3, 0) == 0 && stat(vpath("setuid-prog"), &st) == 0 &&
+	      (st.st_mode & 07777) == 04755, "Tlopen read-only of a host set-uid file: bits kept");
+	t_clunk(3);
+	check(walk_path(3, "setuid-prog") == 0 && t_lopen(3, 1) == 0 && stat(vpath("setuid-prog"), &st) == 0 &&
+	      (st.st_mode & 07777) == 0755, "Tlopen for writing of a host set-uid file: set-uid dropped first");
+	t_clunk(3);
+	chmod(vpath("setuid-prog"), 06755);
+	check(walk_path(3, "setuid-prog") == 0 && t_setattr(3, 0x8, 0, 0, 0, 1, 0) == 0 &&
+	      stat(vpath("setuid-prog"), &st) == 0 && (st.st_mode & 07777) == 0755 && st.st_size == 1,
+	      "Tsetattr size of a set-uid/gid file: bits dropped, then truncated");
+	t_clunk(3);
 	check(walk_path(3, "hello") == 0 && t_lopen(3, 0) == 0, "Tlopen hello read-only");
 	check(t_read(3, 0, 0xffffffffU, buf, sizeof(buf), &n) == 0 && n == 6,
 	      "Tread count 0xffffffff: capped, the file's 6 bytes");
