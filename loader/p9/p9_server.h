@@ -7,6 +7,22 @@
  * Transport-free: the virtio device (loader/virtio/p9.c) and the tests
  * hand it whole T-messages and get R-messages back.  Not thread-safe: one
  * device thread serves one server.
+ *
+ * Policy (docs/security.md, "Volumes"):
+ * - Ownership: as host root, what the guest creates gets the uid of the
+ *   fid's attach (Linux attaches once per guest user) and the gid it asks,
+ *   like a bind mount; rootless, files are the user's and the user's own
+ *   ids read as 0 (the guest's root).  Set-id bits are never set by the
+ *   guest on files, and are dropped before the guest writes or truncates.
+ * - Hard links: as root, a non-directory with other links whose owner is
+ *   not the volume root's owner is never opened, truncated or changed
+ *   (EACCES): it may be a host file linked in by that owner.
+ * - FIFOs, sockets and devices are never opened (EACCES), so every
+ *   operation completes promptly; the guest's own FIFOs work inside it.
+ *   Device nodes cannot be made (EPERM).
+ * - Locks: Tlock is always granted and Tgetlock says unlocked (locks work
+ *   between the guest's processes, in its kernel, not with the host's).
+ * - Extended attributes: EOPNOTSUPP.
  */
 #ifndef XLIBOS_LOADER_P9_SERVER_H
 #define XLIBOS_LOADER_P9_SERVER_H
