@@ -129,8 +129,11 @@ bool root_image_mount_disks(char *const *disks, unsigned long n)
 	return true;
 }
 
-/* Live sharing: no guest cache of the host's files, the client checks access. */
-#define VOLUME_OPTIONS	"trans=virtio,version=9p2000.L,msize=262144,access=client,cache=none"
+/*
+ * Live sharing: no guest cache of the host's files (cache=mmap only makes
+ * shared writable mappings work, for sqlite's WAL), the client checks access.
+ */
+#define VOLUME_OPTIONS	"trans=virtio,version=9p2000.L,msize=262144,access=client,cache=mmap"
 
 bool root_image_mount_volumes(char *const *volumes, unsigned long n)
 {
