@@ -99,8 +99,37 @@ void run_disks_device_name(unsigned int index, char *buf, size_t len)
 	snprintf(buf, len, "/dev/vd%c", 'a' + index);
 }
 
-bool run_disks_attach(const char *const *specs, size_t n, struct guest_devices *g,
-		      char ***records)
+/* A disk: its device, locked file and block device; "ro|rw DEVICE" */
+static bool attach_disk(const struct disk_spec *d, size_t i, struct guest_devices *g,
+			char *source, size_t len)
+{
+	int fd;
+
+	(void)i;
+	run_disks_device_name(g->n, source, len);
+	return open_disk(d, &fd) && guest_devices_add_blk(g, fd, d->file, d->read_only);
+}
+
+/* A volume: the caller's path, symlinks and all; nothing inside is followed. */
+static bool attach_volume(const struct disk_spec *d, size_t i, struct guest_devices *g,
+			  char *source, size_t len)
+{
+	int fd = open(d->file, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		diag_error("volume '%s': %s", d->file, strerror(errno));
+		return false;
+	}
+	snprintf(source, len, "xlibos-vol%zu", i);
+	return guest_devices_add_p9(g, fd, source, d->read_only, d->file);
+}
+
+typedef bool attach_fn(const struct disk_spec *d, size_t i, struct guest_devices *g,
+		       char *source, size_t len);
+
+/* Each spec attached in order, with the init's "ro|rw SOURCE DIR" record. */
+static bool attach_all(const char *option, attach_fn *attach, const char *const *specs,
+		       size_t n, struct guest_devices *g, char ***records)
 {
 	char **out = calloc(n + 1, sizeof(*out));
 
@@ -111,15 +140,13 @@ bool run_disks_attach(const char *const *specs, size_t n, struct guest_devices *
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct disk_spec d;
-		char dev[16];
-		int fd;
+		char source[32];
 		bool ok;
 
-		if (!parse_spec("--disk", specs[i], &d))
+		if (!parse_spec(option, specs[i], &d))
 			return false;
-		run_disks_device_name(g->n, dev, sizeof(dev));
-		ok = open_disk(&d, &fd) && guest_devices_add_blk(g, fd, d.file, d.read_only);
-		if (ok && asprintf(&out[i], "%s %s %s", d.read_only ? "ro" : "rw", dev, d.dir) < 0) {
+		ok = attach(&d, i, g, source, sizeof(source));
+		if (ok && asprintf(&out[i], "%s %s %s", d.read_only ? "ro" : "rw", source, d.dir) < 0) {
 			out[i] = NULL;
 			diag_error("out of memory");
 			ok = false;
@@ -131,43 +158,16 @@ bool run_disks_attach(const char *const *specs, size_t n, struct guest_devices *
 	return true;
 }
 
+bool run_disks_attach(const char *const *specs, size_t n, struct guest_devices *g,
+		      char ***records)
+{
+	return attach_all("--disk", attach_disk, specs, n, g, records);
+}
+
 bool run_volumes_attach(const char *const *specs, size_t n, struct guest_devices *g,
 			char ***records)
 {
-	char **out = calloc(n + 1, sizeof(*out));
-
-	*records = out;
-	if (!out) {
-		diag_error("out of memory");
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct disk_spec d;
-		char tag[32];
-		int fd;
-		bool ok;
-
-		if (!parse_spec("--volume", specs[i], &d))
-			return false;
-		/* The caller's path, symlinks and all; nothing inside is followed. */
-		fd = open(d.file, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0) {
-			diag_error("volume '%s': %s", d.file, strerror(errno));
-			free(d.file);
-			return false;
-		}
-		snprintf(tag, sizeof(tag), "xlibos-vol%zu", i);
-		ok = guest_devices_add_p9(g, fd, tag, d.read_only, d.file);
-		if (ok && asprintf(&out[i], "%s %s %s", d.read_only ? "ro" : "rw", tag, d.dir) < 0) {
-			out[i] = NULL;
-			diag_error("out of memory");
-			ok = false;
-		}
-		free(d.file);
-		if (!ok)
-			return false;
-	}
-	return true;
+	return attach_all("--volume", attach_volume, specs, n, g, records);
 }
 
 void run_disks_free(char **records, size_t n)

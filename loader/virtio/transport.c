@@ -440,13 +440,15 @@ void virtio_dev_stop(struct virtio_dev *dev)
 
 /* --- iovec helpers ------------------------------------------------------- */
 
-size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t skip,
-		     void *buf, size_t len)
+/* Copy between @buf and the iovec array, from byte @skip of the array. */
+static size_t iov_copy(const struct iovec *iov, unsigned int n, size_t skip,
+		       void *buf, size_t len, bool to_iov)
 {
 	size_t done = 0;
 
 	for (unsigned int i = 0; i < n && done < len; i++) {
 		size_t l = iov[i].iov_len;
+		char *p = (char *)iov[i].iov_base;
 
 		if (skip >= l) {
 			skip -= l;
@@ -455,31 +457,24 @@ size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t skip,
 		l -= skip;
 		if (l > len - done)
 			l = len - done;
-		memcpy((char *)buf + done, (char *)iov[i].iov_base + skip, l);
+		if (to_iov)
+			memcpy(p + skip, (char *)buf + done, l);
+		else
+			memcpy((char *)buf + done, p + skip, l);
 		done += l;
 		skip = 0;
 	}
 	return done;
 }
 
+size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t skip,
+		     void *buf, size_t len)
+{
+	return iov_copy(iov, n, skip, buf, len, false);
+}
+
 size_t iov_copy_to(const struct iovec *iov, unsigned int n, size_t skip,
 		   const void *buf, size_t len)
 {
-	size_t done = 0;
-
-	for (unsigned int i = 0; i < n && done < len; i++) {
-		size_t l = iov[i].iov_len;
-
-		if (skip >= l) {
-			skip -= l;
-			continue;
-		}
-		l -= skip;
-		if (l > len - done)
-			l = len - done;
-		memcpy((char *)iov[i].iov_base + skip, (const char *)buf + done, l);
-		done += l;
-		skip = 0;
-	}
-	return done;
+	return iov_copy(iov, n, skip, (void *)buf, len, true);
 }
