@@ -7,7 +7,7 @@ set -eu
 PACKAGES="linux-source-6.1 build-essential flex bison bc cpio kmod \
 libelf-dev libssl-dev libcapstone-dev libxxhash-dev pkg-config musl-tools busybox-static \
 python3 xz-utils patch time procps gawk libcap-dev libpopt-dev rsync libseccomp-dev \
-debootstrap e2fsprogs sqlite3 runc"
+debootstrap e2fsprogs sqlite3 runc libslirp-dev curl"
 # --bench: also what make bench compares with (ptrace UML, 116 MB)
 if [ "${1:-}" = --bench ]; then
 	PACKAGES="$PACKAGES user-mode-linux"

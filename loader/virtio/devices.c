@@ -8,6 +8,7 @@
 #include "../diag.h"
 #include "blk.h"
 #include "devices.h"
+#include "net.h"
 #include "p9.h"
 
 #define PAGE 4096ULL
@@ -49,6 +50,23 @@ bool guest_devices_add_p9(struct guest_devices *g, int dirfd, const char *tag,
 	memset(dev, 0, sizeof(*dev));
 	dev->index = g->n;
 	if (!virtio_p9_init(dev, dirfd, tag, read_only, name))
+		return false;
+	g->n++;
+	return true;
+}
+
+bool guest_devices_add_net_user(struct guest_devices *g, const struct net_publish *publish,
+				size_t npublish)
+{
+	struct virtio_dev *dev = &g->dev[g->n];
+
+	if (g->n >= XLIBOS_VIRTIO_MAX_DEVICES) {
+		diag_error("too many devices (at most %d)", XLIBOS_VIRTIO_MAX_DEVICES);
+		return false;
+	}
+	memset(dev, 0, sizeof(*dev));
+	dev->index = g->n;
+	if (!virtio_net_init_user(dev, publish, npublish))
 		return false;
 	g->n++;
 	return true;

@@ -9,8 +9,10 @@
 #define XLIBOS_LOADER_VIRTIO_DEVICES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "../net/publish.h"
 #include "transport.h"
 
 struct guest_devices {
@@ -32,6 +34,14 @@ bool guest_devices_add_blk(struct guest_devices *g, int fd, const char *name, bo
  */
 bool guest_devices_add_p9(struct guest_devices *g, int dirfd, const char *tag,
 			  bool read_only, const char *name);
+
+/*
+ * The guest's eth0 (virtio-net) on user-mode networking (libslirp in the
+ * supervisor), with @publish's host ports bound now: false with a message
+ * if one is busy.
+ */
+bool guest_devices_add_net_user(struct guest_devices *g, const struct net_publish *publish,
+				size_t npublish);
 
 /*
  * Supervisor, before the first host process starts: map guest memory
