@@ -286,10 +286,13 @@ static void owner_ids(struct child_plan *c, uid_t uid, gid_t gid)
 		c->ngroups = n;
 }
 
-/* Root's mode as the tree's top; no lost+found unless the tree has one (as runc shows it). */
+/*
+ * Root's mode and times as the tree's top (mke2fs gives it the build's
+ * time); no lost+found unless the tree has one (as runc shows it).
+ */
 static bool finish_root(const char *dir, const struct rootfs_image_plan *plan, int img_fd)
 {
-	char debugfs[64], dev[32], cmds[128], err[1024];
+	char debugfs[64], dev[32], cmds[256], err[1024];
 	char *argv[] = { debugfs, "-w", "-f", "-", dev, NULL };
 	char *envp[] = { "LANG=C", NULL };
 	size_t n = 0;
@@ -300,8 +303,11 @@ static bool finish_root(const char *dir, const struct rootfs_image_plan *plan, i
 	if (plan->root_mode != 0755)
 		n += (size_t)snprintf(cmds + n, sizeof(cmds) - n, "sif / mode 0%o\n",
 				      (unsigned)(S_IFDIR | plan->root_mode));
-	if (!n)
-		return true;
+	/* Whole seconds, as mke2fs -d keeps every other file's. */
+	n += (size_t)snprintf(cmds + n, sizeof(cmds) - n,
+			      "sif / mtime @%lld\nsif / atime @%lld\nsif / ctime @%lld\n",
+			      (long long)plan->root_mtime.tv_sec, (long long)plan->root_atime.tv_sec,
+			      (long long)plan->root_mtime.tv_sec);
 	if (!e2fs_tool_find("debugfs", debugfs, sizeof(debugfs))) {
 		diag_error("rootfs image of '%s': debugfs not found (install e2fsprogs)", dir);
 		return false;

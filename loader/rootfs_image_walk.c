@@ -392,6 +392,8 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 	plan->owner = st.st_uid;
 	plan->owner_gid = st.st_gid;
 	plan->root_mode = st.st_mode & 07777;
+	plan->root_atime = st.st_atim;
+	plan->root_mtime = st.st_mtim;
 	plan->has_lost_found = w->has_lost_found;
 out:
 	if (w)

@@ -13,12 +13,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <sys/types.h>
 
 struct abcom_tables;
 
 /* Bump when what goes into the image, or how it is sized, changes. */
-#define ROOTFS_IMAGE_FORMAT 1
+#define ROOTFS_IMAGE_FORMAT 2
 #define ROOTFS_IMAGE_KEY_LEN 32
 /* Largest image made (a hostile tree of huge sparse files is refused). */
 #define ROOTFS_IMAGE_MAX_BYTES (1ULL << 40)
@@ -30,6 +31,7 @@ struct rootfs_image_plan {
 	uid_t owner;		/* of the top directory */
 	gid_t owner_gid;
 	mode_t root_mode;	/* permission bits of the top directory */
+	struct timespec root_atime, root_mtime;	/* its times */
 	bool has_lost_found;	/* the tree has its own /lost+found */
 };
 
