@@ -13,6 +13,7 @@
 #include "guest-init/run_status.h"
 #include "hostmem.h"
 #include "initrd.h"
+#include "net/user_net.h"
 #include "rootfs_pack.h"
 #include "run.h"
 #include "run_disks.h"
@@ -155,12 +156,17 @@ static int run_with(const struct run_options *o)
 	/* The root image is /dev/vda; disks follow it, in order. */
 	ok = (o->pack || attach_root_image(&rs, &img)) &&
 	     run_disks_attach(o->disks, o->ndisks, &rs.devices, &rs.disk_records) &&
-	     run_volumes_attach(o->volumes, o->nvolumes, &rs.devices, &rs.volume_records);
+	     run_volumes_attach(o->volumes, o->nvolumes, &rs.devices, &rs.volume_records) &&
+	     (!o->net_user || guest_devices_add_net_user(&rs.devices, o->publish, o->npublish));
 	cfg.disks = rs.disk_records;
 	cfg.ndisks = o->ndisks;
 	cfg.volumes = rs.volume_records;
 	cfg.nvolumes = o->nvolumes;
 	cfg.root = o->pack ? NULL : rs.root_dev;
+	if (o->net_user) {
+		cfg.net = USER_NET_INIT_RECORD;
+		cfg.dns = USER_NET_DNS;
+	}
 	if (ok)
 		ok = o->pack ? prepare_packed(&rs, &cfg, &initrd)
 			     : prepare_image(&rs, &cfg, &img, &initrd);

@@ -37,6 +37,10 @@ bool run_config_encode(const struct run_config *cfg, char **data, size_t *size)
 		put_record(out, XLIBOS_CONFIG_DISK, cfg->disks[i]);
 	for (size_t i = 0; i < cfg->nvolumes; i++)
 		put_record(out, XLIBOS_CONFIG_VOLUME, cfg->volumes[i]);
+	if (cfg->net)
+		put_record(out, XLIBOS_CONFIG_NET, cfg->net);
+	if (cfg->dns)
+		put_record(out, XLIBOS_CONFIG_DNS, cfg->dns);
 	/* Memory streams fail only on allocation. */
 	int failed = ferror(out);
 

@@ -17,6 +17,8 @@ struct run_config {
 	size_t ndisks;
 	char *const *volumes;	/* "ro|rw TAG DIR" records */
 	size_t nvolumes;
+	const char *net;	/* "IFNAME ADDR/PREFIX GATEWAY MTU", or NULL */
+	const char *dns;	/* name server for resolv.conf, or NULL */
 };
 
 /* malloc'd encoding in *data / *size; false (message printed) on ENOMEM. */

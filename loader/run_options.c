@@ -68,6 +68,25 @@ static bool parse_counts(const char *stop_timeout, const char *pids_limit,
 					  RUN_MAX_PIDS_LIMIT, &o->pids_limit);
 }
 
+/* --net none|user; --publish needs user. */
+static bool parse_net(const char *net, struct run_options *o)
+{
+	o->net_user = RUN_DEFAULT_NET_USER;
+	if (net && strcmp(net, "user") == 0) {
+		o->net_user = true;
+	} else if (net && strcmp(net, "none") == 0) {
+		o->net_user = false;
+	} else if (net) {
+		diag_error("invalid --net '%s': expected none or user", net);
+		return false;
+	}
+	if (o->npublish && !o->net_user) {
+		diag_error("--publish needs --net user");
+		return false;
+	}
+	return true;
+}
+
 static bool check_values(const struct run_options *o, const char *image)
 {
 	char cmdline[XLIBOS_CMDLINE_MAX];
@@ -103,7 +122,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	const char *mem_arg = NULL, *cmdline = NULL, *image = NULL, *rootfs = NULL,
 		   *workdir = NULL, *env = NULL, *abcom = NULL, *cpu = NULL,
 		   *stop_timeout = NULL, *pids_limit = NULL, *disk = NULL,
-		   *volume = NULL;
+		   *volume = NULL, *net = NULL, *publish = NULL;
 	const struct option_spec specs[] = {
 		{ "--rootfs", &rootfs },
 		{ "--mem", &mem_arg },
@@ -117,6 +136,9 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		{ "--pids-limit", &pids_limit },
 		{ "--disk", &disk },
 		{ "--volume", &volume },
+		{ "--net", &net },
+		{ "--publish", &publish },
+		{ "-p", &publish },
 	};
 	bool have_separator = false;
 	int i;
@@ -126,7 +148,8 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	opts->env = calloc((size_t)argc, sizeof(*opts->env));
 	opts->disks = calloc((size_t)argc, sizeof(*opts->disks));
 	opts->volumes = calloc((size_t)argc, sizeof(*opts->volumes));
-	if (!opts->env || !opts->disks || !opts->volumes) {
+	opts->publish = calloc((size_t)argc, sizeof(*opts->publish));
+	if (!opts->env || !opts->disks || !opts->volumes || !opts->publish) {
 		diag_error("out of memory");
 		return OPTIONS_ERROR;
 	}
@@ -183,6 +206,13 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 			volume = NULL;
 			continue;
 		}
+		if (spec->slot == &publish) {
+			if (!net_publish_parse(value, &opts->publish[opts->npublish]))
+				goto usage;
+			opts->npublish++;
+			publish = NULL;
+			continue;
+		}
 		/* Repeating an option is almost always a mistake in a script. */
 		if (*spec->slot) {
 			diag_error("option '%s' given more than once", spec->name);
@@ -210,7 +240,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	opts->workdir = workdir;
 	opts->abcom = abcom;
 	if (!check_values(opts, image) || !cpu_pin_parse(cpu, &opts->cpu) ||
-	    !parse_counts(stop_timeout, pids_limit, opts))
+	    !parse_counts(stop_timeout, pids_limit, opts) || !parse_net(net, opts))
 		goto usage;
 	opts->image_path = image;
 
@@ -242,6 +272,9 @@ void run_options_free(struct run_options *opts)
 	free(opts->volumes);
 	opts->volumes = NULL;
 	opts->nvolumes = 0;
+	free(opts->publish);
+	opts->publish = NULL;
+	opts->npublish = 0;
 }
 
 bool run_kernel_cmdline(const char *abcom, const char *extra, char *buf, size_t len)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "guest-init/config_format.h"
+#include "net/publish.h"
 #include "options.h"
 
 /* Start of the kernel command line of every run; --cmdline is appended. */
@@ -20,6 +21,8 @@
  */
 #define RUN_MIN_PIDS_LIMIT	32
 #define RUN_MAX_PIDS_LIMIT	4194304
+/* --net when none is given: see usage.c. */
+#define RUN_DEFAULT_NET_USER	false
 /* --stop-timeout: at most a year. */
 #define RUN_MAX_STOP_TIMEOUT	(365U * 24 * 3600)
 
@@ -42,6 +45,9 @@ struct run_options {
 	const char **volumes;	/* --volume values, in order (malloc'd array) */
 	size_t nvolumes;
 	bool pack;		/* --pack: the rootfs in an initramfs, not a disk image */
+	bool net_user;		/* --net user (else none: only lo) */
+	struct net_publish *publish; /* -p/--publish values, parsed, in order (malloc'd) */
+	size_t npublish;
 	char **cmd;		/* after "--"; cmd[0] exists */
 	size_t ncmd;
 };

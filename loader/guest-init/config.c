@@ -121,6 +121,18 @@ bool config_parse(char *data, size_t len, struct init_config *cfg, char *err, si
 			cfg->disks[cfg->ndisks++] = value;
 		} else if (strcmp(tag, XLIBOS_CONFIG_VOLUME) == 0) {
 			cfg->volumes[cfg->nvolumes++] = value;
+		} else if (strcmp(tag, XLIBOS_CONFIG_NET) == 0) {
+			if (cfg->net) {
+				config_free(cfg);
+				return fail(err, errlen, "more than one net record");
+			}
+			cfg->net = value;
+		} else if (strcmp(tag, XLIBOS_CONFIG_DNS) == 0) {
+			if (cfg->dns) {
+				config_free(cfg);
+				return fail(err, errlen, "more than one dns record");
+			}
+			cfg->dns = value;
 		} else {
 			config_free(cfg);
 			return fail(err, errlen, "unknown record (stale xlibos-init?)");

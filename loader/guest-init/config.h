@@ -21,6 +21,8 @@ struct init_config {
 	size_t ndisks;
 	char **volumes;		/* "ro|rw TAG DIR", NULL-terminated */
 	size_t nvolumes;
+	const char *net;	/* "IFNAME ADDR/PREFIX GATEWAY MTU", or NULL */
+	const char *dns;	/* name server, or NULL */
 	char *data;		/* the file; the strings point into it */
 };
 

@@ -20,6 +20,12 @@
  *              the absolute DIR (the rest of the value, spaces included)
  *   "volume"   "ro TAG DIR" or "rw TAG DIR": a host directory shared live
  *              through virtio-9p (mount tag TAG), mounted at DIR
+ *   "net"      "IFNAME ADDRESS/PREFIX GATEWAY MTU" (IPv4, e.g. "eth0
+ *              10.0.2.15/24 10.0.2.2 65520"): the interface brought up with
+ *              that address, MTU and default route; at most once
+ *   "dns"      a name server's address for /etc/resolv.conf (written, with
+ *              /etc/hosts and /etc/hostname, only where the image has
+ *              none); at most once
  *
  * VALUE may hold any byte except NUL (nor can argv or environment strings),
  * so newlines, spaces and non-UTF-8 bytes need no quoting.  The file ends
@@ -43,5 +49,7 @@
 #define XLIBOS_CONFIG_ROOT	"root"
 #define XLIBOS_CONFIG_DISK	"disk"
 #define XLIBOS_CONFIG_VOLUME	"volume"
+#define XLIBOS_CONFIG_NET	"net"
+#define XLIBOS_CONFIG_DNS	"dns"
 
 #endif

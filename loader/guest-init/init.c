@@ -24,6 +24,7 @@
 #include "config_format.h"
 #include "loopback.h"
 #include "mounts.h"
+#include "net_setup.h"
 #include "root_image.h"
 #include "run_status.h"
 #include "shutdown.h"
@@ -115,6 +116,8 @@ int main(void)
 			shutdown_with_status(XLIBOS_RUN_ERROR);
 	}
 	loopback_up();
+	if (have_cfg && cfg.net && !net_setup(cfg.net, cfg.dns))
+		shutdown_with_status(XLIBOS_RUN_ERROR);
 	if (have_cfg) {
 		status = run(&cfg);
 		config_free(&cfg);

@@ -27,6 +27,11 @@
 #define USER_NET_DNS		"10.0.2.3"
 /* slirp's largest (IF_MTU_MAX is 65521), as slirp4netns and passt use. */
 #define USER_NET_MTU		65520
+#define USER_NET_STR_(x)	#x
+#define USER_NET_STR(x)		USER_NET_STR_(x)
+/* The guest init's "net" record (guest-init/config_format.h). */
+#define USER_NET_INIT_RECORD	"eth0 " USER_NET_GUEST_ADDR "/" USER_NET_STR(USER_NET_PREFIX_LEN) \
+				" " USER_NET_GATEWAY " " USER_NET_STR(USER_NET_MTU)
 
 struct user_net;
 
