@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -117,6 +118,9 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 
 	gp->supervisor = getpid();
 	gp->signal_mask = &saved_mask;
+	/* One CPU for the vCPU and the device back ends (cpu_pin.h). */
+	if (gp->cpu == CPU_PIN_START)
+		gp->cpu = sched_getcpu() >= 0 ? sched_getcpu() : CPU_PIN_ANY;
 	child = sandbox_clone(&sb);
 	if (child < 0) {
 		close_inputs(gp);
@@ -131,7 +135,7 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 	 * child their locks, and their mapping of guest memory.  The child
 	 * waits for its release before it touches guest memory.
 	 */
-	if (gp->devices && !guest_devices_start(gp->devices, gp->phys_fd, gp->phys_size)) {
+	if (gp->devices && !guest_devices_start(gp->devices, gp->phys_fd, gp->phys_size, gp->cpu)) {
 		close_inputs(gp);
 		return abandon_child(child, gp, &sb, policy->start_error);
 	}

@@ -90,7 +90,7 @@ static void describe(struct guest_devices *g)
 	g->area->magic = XLIBOS_VIRTIO_AREA_MAGIC;
 }
 
-bool guest_devices_start(struct guest_devices *g, int memfd, uint64_t size)
+bool guest_devices_start(struct guest_devices *g, int memfd, uint64_t size, int cpu)
 {
 	void *p;
 
@@ -110,7 +110,7 @@ bool guest_devices_start(struct guest_devices *g, int memfd, uint64_t size)
 	g->ram.size = size;
 	describe(g);
 	for (unsigned int i = 0; i < g->n; i++) {
-		if (!virtio_dev_start(&g->dev[i])) {
+		if (!virtio_dev_start(&g->dev[i], cpu)) {
 			guest_devices_stop(g);
 			return false;
 		}

@@ -45,9 +45,10 @@ bool guest_devices_add_net_user(struct guest_devices *g, const struct net_publis
 
 /*
  * Supervisor, before the first host process starts: map guest memory
- * (@memfd, @size bytes), describe the devices in it, start their threads.
+ * (@memfd, @size bytes), describe the devices in it, start their threads
+ * (on host CPU @cpu unless it is negative).
  */
-bool guest_devices_start(struct guest_devices *g, int memfd, uint64_t size);
+bool guest_devices_start(struct guest_devices *g, int memfd, uint64_t size, int cpu);
 
 /* Stop the threads, close the files, unmap guest memory. */
 void guest_devices_stop(struct guest_devices *g);

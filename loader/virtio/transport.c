@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
@@ -413,7 +414,7 @@ static void *device_thread(void *arg)
 	return NULL;
 }
 
-bool virtio_dev_start(struct virtio_dev *dev)
+bool virtio_dev_start(struct virtio_dev *dev, int cpu)
 {
 	int err = pthread_create(&dev->thread, NULL, device_thread, dev);
 
@@ -422,6 +423,17 @@ bool virtio_dev_start(struct virtio_dev *dev)
 		return false;
 	}
 	dev->thread_started = true;
+	/*
+	 * Beside the vCPU, a request's wake-ups are context switches; across
+	 * CPUs each first kicks an idle CPU awake (costly under a hypervisor).
+	 */
+	if (cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		pthread_setaffinity_np(dev->thread, sizeof(set), &set);
+	}
 	return true;
 }
 

@@ -77,8 +77,11 @@ struct virtio_dev {
 	volatile bool stop;
 };
 
-/* The device's thread: answers register accesses and serves queues. */
-bool virtio_dev_start(struct virtio_dev *dev);
+/*
+ * The device's thread: answers register accesses and serves queues; on
+ * host CPU @cpu if it is not negative (the vCPU's: see cpu_pin.h).
+ */
+bool virtio_dev_start(struct virtio_dev *dev, int cpu);
 void virtio_dev_stop(struct virtio_dev *dev);
 
 /* Give up on the device: one message, the guest sees it dead. */
