@@ -35,6 +35,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"sh $root/tests/storage/rootfs_image.sh $build/tests/storage/image_get $loader $build/tests/loader/fake.img" \
 	"sh $root/tests/storage/mkdisk.sh $loader" \
 	"sh $root/tests/storage/volume.sh $loader $build/rootfs" \
+	"sh $root/tests/net/user_net.sh $loader $build/rootfs" \
 	"sh $root/tests/storage/debian_rootfs.sh $loader" \
 	"sh $root/tests/storage/crash_fsync.sh $loader $build/rootfs" \
 	"sh $root/tests/security/fuzz_regress.sh" \
