@@ -165,6 +165,7 @@ static int run_with(const struct run_options *o)
 	cfg.root = o->pack ? NULL : rs.root_dev;
 	if (o->net_user) {
 		cfg.net = USER_NET_INIT_RECORD;
+		cfg.net6 = USER_NET_INIT_RECORD6;
 		cfg.dns = USER_NET_DNS;
 	}
 	if (ok)

@@ -39,6 +39,8 @@ bool run_config_encode(const struct run_config *cfg, char **data, size_t *size)
 		put_record(out, XLIBOS_CONFIG_VOLUME, cfg->volumes[i]);
 	if (cfg->net)
 		put_record(out, XLIBOS_CONFIG_NET, cfg->net);
+	if (cfg->net6)
+		put_record(out, XLIBOS_CONFIG_NET6, cfg->net6);
 	if (cfg->dns)
 		put_record(out, XLIBOS_CONFIG_DNS, cfg->dns);
 	/* Memory streams fail only on allocation. */

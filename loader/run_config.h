@@ -18,6 +18,7 @@ struct run_config {
 	char *const *volumes;	/* "ro|rw TAG DIR" records */
 	size_t nvolumes;
 	const char *net;	/* "IFNAME ADDR/PREFIX GATEWAY MTU", or NULL */
+	const char *net6;	/* "ADDR6/PREFIX GATEWAY6", or NULL */
 	const char *dns;	/* name server for resolv.conf, or NULL */
 };
 

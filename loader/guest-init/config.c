@@ -127,6 +127,12 @@ bool config_parse(char *data, size_t len, struct init_config *cfg, char *err, si
 				return fail(err, errlen, "more than one net record");
 			}
 			cfg->net = value;
+		} else if (strcmp(tag, XLIBOS_CONFIG_NET6) == 0) {
+			if (cfg->net6) {
+				config_free(cfg);
+				return fail(err, errlen, "more than one net6 record");
+			}
+			cfg->net6 = value;
 		} else if (strcmp(tag, XLIBOS_CONFIG_DNS) == 0) {
 			if (cfg->dns) {
 				config_free(cfg);

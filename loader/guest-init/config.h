@@ -22,6 +22,7 @@ struct init_config {
 	char **volumes;		/* "ro|rw TAG DIR", NULL-terminated */
 	size_t nvolumes;
 	const char *net;	/* "IFNAME ADDR/PREFIX GATEWAY MTU", or NULL */
+	const char *net6;	/* "ADDR6/PREFIX GATEWAY6", or NULL */
 	const char *dns;	/* name server, or NULL */
 	char *data;		/* the file; the strings point into it */
 };

@@ -23,6 +23,9 @@
  *   "net"      "IFNAME ADDRESS/PREFIX GATEWAY MTU" (IPv4, e.g. "eth0
  *              10.0.2.15/24 10.0.2.2 65520"): the interface brought up with
  *              that address, MTU and default route; at most once
+ *   "net6"     "ADDRESS6/PREFIX GATEWAY6" (e.g. "fd00::15/64 fd00::2"): also
+ *              that IPv6 address (no autoconfiguration) and default route
+ *              on the interface of "net"; at most once, only with "net"
  *   "dns"      a name server's address for /etc/resolv.conf (written, with
  *              /etc/hosts and /etc/hostname, only where the image has
  *              none); at most once
@@ -50,6 +53,7 @@
 #define XLIBOS_CONFIG_DISK	"disk"
 #define XLIBOS_CONFIG_VOLUME	"volume"
 #define XLIBOS_CONFIG_NET	"net"
+#define XLIBOS_CONFIG_NET6	"net6"
 #define XLIBOS_CONFIG_DNS	"dns"
 
 #endif

@@ -116,7 +116,7 @@ int main(void)
 			shutdown_with_status(XLIBOS_RUN_ERROR);
 	}
 	loopback_up();
-	if (have_cfg && cfg.net && !net_setup(cfg.net, cfg.dns))
+	if (have_cfg && cfg.net && !net_setup(cfg.net, cfg.net6, cfg.dns))
 		shutdown_with_status(XLIBOS_RUN_ERROR);
 	if (have_cfg) {
 		status = run(&cfg);

@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <net/route.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,13 @@
 #include <unistd.h>
 
 #include "net_setup.h"
+
+/* linux/ipv6.h's struct in6_ifreq (musl has no kernel headers). */
+struct in6_ifreq_ {
+	struct in6_addr ifr6_addr;
+	uint32_t ifr6_prefixlen;
+	int ifr6_ifindex;
+};
 
 struct net_params {
 	char ifname[IFNAMSIZ];
@@ -130,7 +138,78 @@ static void write_files(const struct net_params *p, const char *dns)
 	write_if_missing("/etc/hostname", text);
 }
 
-bool net_setup(const char *net, const char *dns)
+/* /proc/sys/net/ipv6/conf/IF/KEY = VALUE; false if it cannot be. */
+static bool ipv6_conf(const char *ifname, const char *key, const char *value)
+{
+	char path[96];
+	int fd;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ok = write(fd, value, strlen(value)) == (ssize_t)strlen(value);
+	close(fd);
+	return ok;
+}
+
+/*
+ * "ADDR6/PREFIX GATEWAY6": a static address, usable at once (no duplicate
+ * address detection: the network is the back end's alone) and no
+ * autoconfiguration beside it, and the default route.
+ */
+static bool configure6(const char *ifname, const char *net6)
+{
+	char addr[INET6_ADDRSTRLEN + 4], gw[INET6_ADDRSTRLEN + 1], *slash, *end;
+	struct in6_ifreq_ ifr6 = { 0 };
+	struct in6_rtmsg rt = { 0 };
+	struct ifreq ifr = { 0 };
+	const char *step = "address";
+	long prefix;
+	int fd;
+
+	if (sscanf(net6, "%49s %46s", addr, gw) != 2 || !(slash = strchr(addr, '/')))
+		goto bad;
+	*slash = '\0';
+	prefix = strtol(slash + 1, &end, 10);
+	if (*end || prefix < 1 || prefix > 128 || inet_pton(AF_INET6, addr, &ifr6.ifr6_addr) != 1 ||
+	    inet_pton(AF_INET6, gw, &rt.rtmsg_gateway) != 1)
+		goto bad;
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fprintf(stderr, "xlibos: network: IPv6 socket: %s\n", strerror(errno));
+		return false;
+	}
+	ipv6_conf(ifname, "accept_dad", "0");
+	ipv6_conf(ifname, "accept_ra", "0");
+	ipv6_conf(ifname, "autoconf", "0");
+	strcpy(ifr.ifr_name, ifname);
+	if (ioctl(fd, SIOCGIFINDEX, &ifr) != 0)
+		goto fail;
+	ifr6.ifr6_prefixlen = (uint32_t)prefix;
+	ifr6.ifr6_ifindex = ifr.ifr_ifindex;
+	if (ioctl(fd, SIOCSIFADDR, &ifr6) != 0)
+		goto fail;
+	rt.rtmsg_flags = RTF_UP | RTF_GATEWAY;
+	rt.rtmsg_metric = 1;
+	rt.rtmsg_ifindex = ifr.ifr_ifindex;
+	step = "IPv6 default route";
+	if (ioctl(fd, SIOCADDRT, &rt) != 0)
+		goto fail;
+	close(fd);
+	return true;
+fail:
+	fprintf(stderr, "xlibos: network interface %s: cannot set its %s: %s\n", ifname, step,
+		strerror(errno));
+	close(fd);
+	return false;
+bad:
+	fprintf(stderr, "xlibos: bad IPv6 network record '%s'\n", net6);
+	return false;
+}
+
+bool net_setup(const char *net, const char *net6, const char *dns)
 {
 	struct net_params p;
 	int fd;
@@ -147,6 +226,8 @@ bool net_setup(const char *net, const char *dns)
 	}
 	ok = configure(fd, &p);
 	close(fd);
+	if (ok && net6)
+		ok = configure6(p.ifname, net6);
 	if (ok)
 		write_files(&p, dns);
 	return ok;

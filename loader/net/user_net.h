@@ -32,6 +32,8 @@
 /* The guest init's "net" record (guest-init/config_format.h). */
 #define USER_NET_INIT_RECORD	"eth0 " USER_NET_GUEST_ADDR "/" USER_NET_STR(USER_NET_PREFIX_LEN) \
 				" " USER_NET_GATEWAY " " USER_NET_STR(USER_NET_MTU)
+/* Its "net6" record: slirp's prefix, its host (also the host's ::1). */
+#define USER_NET_INIT_RECORD6	"fd00::15/64 fd00::2"
 
 struct user_net;
 

@@ -93,6 +93,10 @@ else
 fi
 expect "--net user: default route via 10.0.2.2" 0 "default via 10.0.2.2 dev eth0" \
 	"$xlibos" run --net user --rootfs "$rootfs" -- ip route
+expect "--net user: IPv6 fd00::15/64, default route via fd00::2" 0 "default via fd00::2 dev eth0" \
+	"$xlibos" run --net user --rootfs "$rootfs" -- sh -c 'ip -6 addr show eth0; ip -6 route'
+if grep -q "inet6 fd00::15/64" "$out"; then ok "eth0 has fd00::15/64"
+else not_ok "eth0 has fd00::15/64" ""; fi
 expect "--net user: resolv.conf names 10.0.2.3" 0 "nameserver 10.0.2.3" \
 	"$xlibos" run --net user --rootfs "$rootfs" -- cat /etc/resolv.conf
 expect "--net user: /etc/hosts names the container" 0 "10.0.2.15	" \
@@ -147,11 +151,25 @@ if wait_for 50 listening "$p_host"; then
 	expect "guest wget -> 10.0.2.2:$p_host -> host 127.0.0.1" 0 "hello from the host" \
 		"$xlibos" run --net user --rootfs "$rootfs" -- \
 		wget -q -O - "http://10.0.2.2:$p_host/index.html"
+	expect "guest ping fd00::2 (IPv6)" 0 "1 packets received" \
+		"$xlibos" run --net user --rootfs "$rootfs" -- ping -6 -c 1 -W 5 fd00::2
 	expect "64 MB host -> guest, sha256 matches" 0 "$host_sum" \
 		"$xlibos" run --net user --mem 256M --rootfs "$rootfs" -- \
 		sh -c "wget -q -O - http://10.0.2.2:$p_host/big | sha256sum"
 else
 	not_ok "host server on 127.0.0.1:$p_host" "busybox httpd did not listen"
+fi
+kill "$h"
+# IPv6: fd00::2 is the host's ::1 for the guest.
+busybox httpd -f -p "[::1]:$p_host" -h "$scratch/host" 2>/dev/null &
+h=$!
+bg_pids="$bg_pids $h"
+if wait_for 30 listening "$p_host"; then
+	expect "guest wget -> [fd00::2]:$p_host -> host [::1] (IPv6)" 0 "hello from the host" \
+		"$xlibos" run --net user --rootfs "$rootfs" -- \
+		wget -q -O - "http://[fd00::2]:$p_host/index.html"
+else
+	skip "guest wget over IPv6 to the host's ::1" "the host has no ::1"
 fi
 kill "$h"
 
