@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include <errno.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/magic.h>
@@ -72,9 +74,66 @@ static bool own_v1_path(const char *ctrl, char *out, size_t len)
 	return found;
 }
 
+/* A parent directory, made if missing. */
 static bool make_dir(const char *dir)
 {
 	return mkdir(dir, 0755) == 0 || errno == EEXIST;
+}
+
+/*
+ * Cgroups of loaders that were killed (SIGKILL leaves no time to remove
+ * them) would pile up.  Each is named NSINO-PID (the loader's PID
+ * namespace and pid: cgroup_create's @name), so we can tell the ones of
+ * dead loaders of our own PID namespace and remove them (rmdir fails on
+ * one that still has tasks); other namespaces' are left alone.
+ */
+static void remove_stale(const char *parent)
+{
+	struct dirent *e;
+	DIR *d = opendir(parent);
+	unsigned long long own_ns = cgroup_pidns_inode();
+
+	if (!d || !own_ns) {
+		if (d)
+			closedir(d);
+		return;
+	}
+	while ((e = readdir(d))) {
+		/* v1: xlibos-NSINO-PID beside other cgroups; v2: NSINO-PID in xlibos/ */
+		const char *name = strncmp(e->d_name, "xlibos-", 7) ? e->d_name : e->d_name + 7;
+		unsigned long long ns;
+		long pid;
+		char *end;
+
+		if (!isdigit((unsigned char)*name))
+			continue;
+		ns = strtoull(name, &end, 10);
+		if (*end != '-' || ns != own_ns || !isdigit((unsigned char)end[1]))
+			continue;
+		pid = strtol(end + 1, &end, 10);
+		if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
+}
+
+unsigned long long cgroup_pidns_inode(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) == 0 ? (unsigned long long)st.st_ino : 0;
+}
+
+/* Our own cgroup, new (left-overs of dead loaders removed first). */
+static bool make_cgroup_dir(const char *dir)
+{
+	char parent[PATH_MAX];
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	*strrchr(parent, '/') = '\0';
+	remove_stale(parent);
+	return mkdir(dir, 0755) == 0;
 }
 
 /*
@@ -97,7 +156,7 @@ static bool create_v1(struct cgroup *cg, const char *name, uint64_t pids_max, ui
 	if (!own_v1_path("memory", own, sizeof(own)))
 		return false;
 	snprintf(cg->mem_dir, sizeof(cg->mem_dir), CGROUP_ROOT "/memory%s/xlibos-%s", own, name);
-	if (!make_dir(cg->pids_dir) || !make_dir(cg->mem_dir))
+	if (!make_cgroup_dir(cg->pids_dir) || !make_cgroup_dir(cg->mem_dir))
 		return false;
 	snprintf(num, sizeof(num), "%" PRIu64, pids_max);
 	if (!text_file_write(cg->pids_dir, "pids.max", num))
@@ -121,7 +180,7 @@ static bool create_v2(struct cgroup *cg, const char *name, uint64_t pids_max, ui
 	text_file_write(base, "cgroup.subtree_control", "+pids +memory");
 	snprintf(cg->pids_dir, sizeof(cg->pids_dir), "%s/%s", base, name);
 	snprintf(cg->mem_dir, sizeof(cg->mem_dir), "%s", cg->pids_dir);
-	if (!make_dir(cg->pids_dir))
+	if (!make_cgroup_dir(cg->pids_dir))
 		return false;
 	snprintf(num, sizeof(num), "%" PRIu64, pids_max);
 	if (!text_file_write(cg->pids_dir, "pids.max", num))

@@ -23,11 +23,16 @@ struct cgroup {
 };
 
 /*
- * Make "xlibos-NAME" with the limits.  False (message printed) if cgroups
- * should work here but do not; a host without them, or a caller that is
- * not root, gets CGROUP_NONE and true.
+ * Make "xlibos-NAME" (v1; xlibos/NAME in v2) with the limits.  NAME is
+ * "NSINO-PID", the loader's PID namespace (cgroup_pidns_inode) and pid,
+ * so that left-overs of killed loaders can be told and removed.  False
+ * (message printed) if cgroups should work here but do not; a host
+ * without them, or a caller that is not root, gets CGROUP_NONE and true.
  */
 bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max);
+
+/* Inode number of our PID namespace, or 0. */
+unsigned long long cgroup_pidns_inode(void);
 
 /* Move @pid (and so everything it will start) into the cgroup. */
 bool cgroup_join(const struct cgroup *cg, pid_t pid);

@@ -27,7 +27,7 @@
 bool sandbox_prepare(struct sandbox *sb, const struct image *img, uint64_t phys_size,
 		     uint64_t pids_limit)
 {
-	char name[32];
+	char name[48];
 
 	*sb = (struct sandbox){ .sync = { -1, -1 }, .image = img };
 	sb->pids_limit = pids_limit ? pids_limit : SANDBOX_DEFAULT_PIDS_LIMIT;
@@ -44,7 +44,7 @@ bool sandbox_prepare(struct sandbox *sb, const struct image *img, uint64_t phys_
 		diag_error("cannot create the sandbox's socket pair: %s", strerror(errno));
 		return false;
 	}
-	snprintf(name, sizeof(name), "%d", (int)getpid());
+	snprintf(name, sizeof(name), "%llu-%d", cgroup_pidns_inode(), (int)getpid());
 	if (!cgroup_create(&sb->cgroup, name, sb->pids_limit, sb->mem_limit)) {
 		sandbox_cleanup(sb);
 		return false;

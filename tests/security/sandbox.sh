@@ -31,7 +31,7 @@ image=$top/build/xlibos.img
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
 
-NCHECKS=16
+NCHECKS=17
 why_not=
 [ "$(id -u)" -eq 0 ] || why_not="needs root (host uids, cgroups, other users' processes)"
 command -v musl-gcc >/dev/null || why_not="musl-gcc not installed"
@@ -62,9 +62,9 @@ sym() {
 # cgroup_dir CTRL LOADERPID: where the container's v1/v2 cgroup should be.
 cgroup_dir() {
 	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
-		echo "/sys/fs/cgroup/xlibos/$2"
+		echo "/sys/fs/cgroup/xlibos/$(stat -L -c %i /proc/self/ns/pid)-$2"
 	else
-		echo "/sys/fs/cgroup/$1$(awk -F: -v c="$1" '$2 == c { print $3 }' /proc/self/cgroup | sed 's,^/$,,')/xlibos-$2"
+		echo "/sys/fs/cgroup/$1$(awk -F: -v c="$1" '$2 == c { print $3 }' /proc/self/cgroup | sed 's,^/$,,')/xlibos-$(stat -L -c %i /proc/self/ns/pid)-$2"
 	fi
 }
 
@@ -227,5 +227,28 @@ fi
 expect "guest memory bomb: the guest's OOM killer ends it" 137 "" \
 	timeout 120 "$xlibos" run --mem 64M --rootfs "$rootfs" -- guestmembomb
 grep -q "out of host memory" "$out" && not_ok "guest memory bomb: no host OOM" || ok "guest memory bomb: no host OOM"
+
+# --- 6. a loader killed with SIGKILL leaves its cgroup; the next start removes it ---
+if [ -n "$no_cgroup" ]; then
+	skip "cgroup of a SIGKILLed loader removed by the next start" "$no_cgroup"
+else
+	"$xlibos" run --rootfs "$rootfs" -- sleep 30 >"$out" 2>&1 &
+	loader=$!
+	cg=$(cgroup_dir pids "$loader")
+	for _ in $(seq 100); do [ -n "$(container_pids "$loader")" ] && break; sleep 0.1; done
+	left=$(container_pids "$loader")
+	kill -KILL "$loader"
+	wait "$loader" 2>/dev/null
+	# The container ends with its init (parent-death signal), the cgroup stays.
+	for _ in $(seq 100); do [ -z "$(ps -o pid= -p "$(echo $left | tr ' ' ,)" 2>/dev/null)" ] && break; sleep 0.1; done
+	leaked=no
+	[ -d "$cg" ] && leaked=yes
+	timeout 60 "$xlibos" run --rootfs "$rootfs" -- true >"$out" 2>&1
+	if [ "$leaked" = yes ] && [ ! -d "$cg" ]; then
+		ok "cgroup of a SIGKILLed loader removed by the next start"
+	else
+		not_ok "cgroup of a SIGKILLed loader removed by the next start" "left by the kill: $leaked; still there: $( [ -d "$cg" ] && echo yes || echo no)"
+	fi
+fi
 
 summary
