@@ -152,7 +152,7 @@ static bool take_buffers(struct virtio_dev *dev, struct netdev *n)
 		if (r == 0)
 			break;
 		if (n->chain.n_out || n->chain.n_in > RX_BUF_IOV) {
-			virtio_dev_fail(dev, "receive buffer of %u readable and %u writable descriptors (at most %d writable)",
+			virtio_dev_fail(dev, "a receive buffer of %u readable and %u writable descriptors (none readable, at most %d writable)",
 					n->chain.n_out, n->chain.n_in, RX_BUF_IOV);
 			return false;
 		}
@@ -182,6 +182,23 @@ static bool next_pending(struct netdev *n, struct pending *p)
 	return have;
 }
 
+/* Put @p back in front: it waits for the next buffer. */
+static void unget_pending(struct netdev *n, const struct pending *p)
+{
+	pthread_mutex_lock(&n->lock);
+	if (n->rx_count == RX_PENDING_FRAMES) {	/* filled up meanwhile */
+		pthread_mutex_unlock(&n->lock);
+		count(&n->rx_dropped);
+		free(p->data);
+		return;
+	}
+	n->rx_head = (n->rx_head + RX_PENDING_FRAMES - 1) % RX_PENDING_FRAMES;
+	n->rx[n->rx_head] = *p;
+	n->rx_count++;
+	n->rx_bytes += p->len;
+	pthread_mutex_unlock(&n->lock);
+}
+
 static void serve_rx(struct virtio_dev *dev, struct netdev *n)
 {
 	struct virtio_queue *vq = &dev->queues[RX_QUEUE];
@@ -194,11 +211,23 @@ static void serve_rx(struct virtio_dev *dev, struct netdev *n)
 	while (n->buf_count && !dev->stop && next_pending(n, &p)) {
 		struct rx_buf *b = &n->bufs[n->buf_head];
 
-		if (b->len < VIRTIO_NET_HDR_LEN + p.len) {
-			/* Linux sizes its buffers for the MTU: a bigger frame is dropped. */
-			count(&n->rx_dropped);
-			free(p.data);
-			continue;
+		while (b->len < VIRTIO_NET_HDR_LEN + p.len) {
+			/*
+			 * Linux sizes its buffers for the MTU: one too small
+			 * for a frame is given back empty (it counts a short
+			 * packet) and the frame tries the next one.
+			 */
+			count(&n->malformed);
+			virtio_queue_push(dev, vq, b->head, 0);
+			any = true;
+			n->buf_head = (n->buf_head + 1) % VIRTIO_QUEUE_SIZE;
+			if (!--n->buf_count)
+				break;
+			b = &n->bufs[n->buf_head];
+		}
+		if (!n->buf_count) {
+			unget_pending(n, &p);
+			break;
 		}
 		iov_copy_to(b->iov, b->n, 0, &hdr, VIRTIO_NET_HDR_LEN);
 		iov_copy_to(b->iov, b->n, VIRTIO_NET_HDR_LEN, p.data, p.len);
@@ -264,10 +293,20 @@ static void net_free(struct virtio_dev *dev)
 	while (next_pending(n, &p))
 		free(p.data);
 	if (n->malformed)
-		diag_error("virtio-net: dropped %lu malformed frames from the guest", n->malformed);
+		diag_error("virtio-net: dropped %lu malformed frames or buffers from the guest", n->malformed);
 	pthread_mutex_destroy(&n->lock);
 	free(n);
 	dev->priv = NULL;
+}
+
+void virtio_net_counts(struct virtio_dev *dev, unsigned long *malformed,
+		       unsigned long *tx_dropped, unsigned long *rx_dropped)
+{
+	struct netdev *n = dev->priv;
+
+	*malformed = __atomic_load_n(&n->malformed, __ATOMIC_RELAXED);
+	*tx_dropped = __atomic_load_n(&n->tx_dropped, __ATOMIC_RELAXED);
+	*rx_dropped = __atomic_load_n(&n->rx_dropped, __ATOMIC_RELAXED);
 }
 
 static const struct virtio_dev_ops net_ops = {

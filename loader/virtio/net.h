@@ -29,4 +29,11 @@
 bool virtio_net_init_user(struct virtio_dev *dev, const struct net_publish *publish,
 			  size_t npublish);
 
+/*
+ * Counts so far: malformed frames (or receive buffers too small for a
+ * frame) from the guest, frames dropped for want of room either way.
+ */
+void virtio_net_counts(struct virtio_dev *dev, unsigned long *malformed,
+		       unsigned long *tx_dropped, unsigned long *rx_dropped);
+
 #endif

@@ -6,7 +6,8 @@
 # the host's loopback for the guest), UDP both ways, 64 MB each way with
 # matching sha256, a container killed with SIGKILL in the middle of a
 # transfer (the port is free again, no process left), the guest's view
-# (ip addr, ip route, resolv.conf, hosts, hostname), bad options.
+# (ip addr, ip route, resolv.conf, hosts, hostname), bad options; first
+# the device alone with malformed frames (tests/net/virtio_net_test.c).
 # usage: user_net.sh path/to/xlibos [path/to/rootfs]
 set -u
 if [ $# -lt 1 ] || [ ! -x "$1" ]; then
@@ -46,6 +47,23 @@ wait_for() {
 }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 has_text() { grep -q -- "$2" "$1" 2>/dev/null; }
+
+# --- the device alone, driven as a hostile guest would --------------------
+if ! make --no-print-directory -s -C "$top/loader" net-test-build >"$out" 2>&1; then
+	not_ok "build tests/net/virtio_net_test" ""
+else
+	"$top/build/tests/net/virtio_net_test" >"$scratch/vnt.out" 2>"$scratch/vnt.err"
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"not ok "*) not_ok "device: ${line#* - }" "$(cat "$scratch/vnt.err")" ;;
+		"ok "*) ok "device: ${line#* - }" ;;
+		esac
+	done <"$scratch/vnt.out"
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$scratch/vnt.out"; then
+		not_ok "device: the test exits 0" "$(tail -n 5 "$scratch/vnt.out" "$scratch/vnt.err")"
+	fi
+fi
 
 if ! command -v curl >/dev/null || ! command -v ss >/dev/null; then
 	skip "every network test" "needs curl and ss on the host"
