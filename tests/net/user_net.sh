@@ -150,6 +150,28 @@ if wait_for 100 listening "$p_http" &&
 else
 	not_ok "host curl -> 127.0.0.1:$p_http -> guest httpd :80" "$(cat "$scratch/httpd.out")"
 fi
+# Who holds what: the supervisor (the loader) has the host sockets; the
+# container's host processes are in a network namespace of their own
+# with no socket at all.
+descendants() {
+	for k in $(pgrep -P "$1"); do echo "$k"; descendants "$k"; done
+}
+sup_ns=$(readlink "/proc/$c/ns/net")
+kids=$(descendants "$c")
+bad=""
+for k in $kids; do
+	[ "$(readlink "/proc/$k/ns/net" 2>/dev/null)" = "$sup_ns" ] && bad="$bad $k:host-netns"
+	ls -l "/proc/$k/fd" 2>/dev/null | grep -q 'socket:' && bad="$bad $k:socket"
+done
+if [ -z "$kids" ]; then
+	not_ok "container processes: own network namespace, no sockets" "no host processes found"
+elif [ -z "$bad" ]; then
+	ok "container processes: own network namespace, no sockets; the supervisor holds the port"
+else
+	not_ok "container processes: own network namespace, no sockets" "$bad"
+fi
+if ls -l "/proc/$c/fd" | grep -q 'socket:'; then ok "the supervisor holds the host sockets"
+else not_ok "the supervisor holds the host sockets" "$(ls -l "/proc/$c/fd")"; fi
 kill "$c"
 if wait_for 150 gone "$c" && wait_for 20 eval "! listening $p_http"; then
 	ok "after the container stops, its host port is free"
