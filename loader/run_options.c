@@ -68,10 +68,10 @@ static bool parse_counts(const char *stop_timeout, const char *pids_limit,
 					  RUN_MAX_PIDS_LIMIT, &o->pids_limit);
 }
 
-/* --net none|user; --publish needs user. */
+/* --net none|user; --publish needs user, and implies it when no --net is given. */
 static bool parse_net(const char *net, struct run_options *o)
 {
-	o->net_user = RUN_DEFAULT_NET_USER;
+	o->net_user = RUN_DEFAULT_NET_USER || (!net && o->npublish);
 	if (net && strcmp(net, "user") == 0) {
 		o->net_user = true;
 	} else if (net && strcmp(net, "none") == 0) {

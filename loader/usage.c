@@ -58,7 +58,7 @@ void usage_print(FILE *out)
 "                    10.0.2.2, which is the host's own 127.0.0.1 for the\n"
 "                    guest, DNS 10.0.2.3, MTU 65520) on user-mode networking\n"
 "                    served outside the sandbox (libslirp); works without\n"
-"                    root (default: none)\n"
+"                    root (default: none, or user with -p)\n"
 "  -p, --publish [HOSTIP:]HOSTPORT:GUESTPORT[/udp]\n"
 "                    with --net user: forward HOSTIP (default 0.0.0.0, every\n"
 "                    address) port HOSTPORT to the guest's GUESTPORT, TCP or\n"

@@ -136,6 +136,9 @@ expect "--net none: no eth0" 0 "" \
 expect "the guest pings its gateway" 0 "1 packets received" \
 	"$xlibos" run --net user --rootfs "$rootfs" -- ping -c 1 -W 5 10.0.2.2
 
+expect "-p alone implies --net user" 0 "inet 10.0.2.15/24" \
+	"$xlibos" run -p "127.0.0.1:$p_http:80" --rootfs "$rootfs" -- ip addr show eth0
+
 # --- a guest server through a published port ------------------------------
 mkdir -p "$scratch/www"
 echo "hello from the guest" >"$scratch/www/index.html"
