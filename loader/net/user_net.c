@@ -7,12 +7,16 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <dirent.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <slirp/libslirp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -274,6 +278,35 @@ static void *slirp_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * libslirp listens on a published TCP port with a backlog of 1: the host
+ * kernel then drops all but a couple of connections that come at once,
+ * and each client waits for its SYN to be sent again.  Give that socket
+ * (ours: found among our descriptors by its address) a real backlog.
+ */
+static void raise_backlog(const struct net_publish *p)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name), listening = 0, type = 0;
+		struct sockaddr_in sin;
+		socklen_t len = sizeof(listening), tlen = sizeof(type), slen = sizeof(sin);
+
+		if (fd <= 2 || fd == dirfd(d) ||
+		    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening ||
+		    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) != 0 || type != SOCK_STREAM ||
+		    getsockname(fd, (struct sockaddr *)&sin, &slen) != 0 || sin.sin_family != AF_INET ||
+		    ntohs(sin.sin_port) != p->host_port || sin.sin_addr.s_addr != p->host_addr.s_addr)
+			continue;
+		listen(fd, SOMAXCONN);
+	}
+	closedir(d);
+}
+
 /* --- the interface ------------------------------------------------------ */
 
 struct user_net *user_net_new(const struct net_publish *publish, size_t npublish,
@@ -309,6 +342,16 @@ struct user_net *user_net_new(const struct net_publish *publish, size_t npublish
 	inet_pton(AF_INET6, "fd00::2", &cfg.vhost6);
 	inet_pton(AF_INET6, "fd00::3", &cfg.vnameserver6);
 	inet_pton(AF_INET, USER_NET_GUEST_ADDR, &guest);
+	/*
+	 * Every guest connection is a host socket of ours: allow as many as
+	 * the hard limit (the container's processes set their own limit).
+	 */
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	un->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (un->wake_fd < 0) {
 		diag_error("network: eventfd: %s", strerror(errno));
@@ -334,6 +377,8 @@ struct user_net *user_net_new(const struct net_publish *publish, size_t npublish
 				   err ? ": " : "", err ? strerror(err) : "");
 			goto fail;
 		}
+		if (!p->udp)
+			raise_backlog(p);
 	}
 	return un;
 fail:

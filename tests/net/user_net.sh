@@ -4,7 +4,8 @@
 # addresses on the host: a guest httpd fetched through a published port,
 # a guest client reaching a host server through the gateway (10.0.2.2 is
 # the host's loopback for the guest), UDP both ways, 64 MB each way with
-# matching sha256, a container killed with SIGKILL in the middle of a
+# matching sha256, 1000 connections at once, a container killed with
+# SIGKILL in the middle of a
 # transfer (the port is free again, no process left), the guest's view
 # (ip addr, ip route, resolv.conf, hosts, hostname), bad options; first
 # the device alone with malformed frames (tests/net/virtio_net_test.c).
@@ -25,7 +26,7 @@ debian=$top/build/debian-rootfs
 # Host ports for this run (only ever bound on 127.0.0.1).
 base=$((20000 + $$ % 20000))
 p_http=$base p_host=$((base + 1)) p_udp=$((base + 2)) p_udp_host=$((base + 3))
-p_big=$((base + 4)) p_kill=$((base + 5)) p_busy=$((base + 6))
+p_big=$((base + 4)) p_kill=$((base + 5)) p_busy=$((base + 6)) p_conc=$((base + 7))
 bg_pids=""
 cleanup() {
 	for p in $bg_pids; do kill -9 "$p" 2>/dev/null; done
@@ -266,8 +267,47 @@ else
 	kill -9 "$c"
 fi
 
-# --- UDP both ways (python3 on both sides: the Debian rootfs) ---------------
+# --- UDP both ways, 1000 connections at once (python3 on both sides: the
+# Debian rootfs) --------------------------------------------------------------
 if [ -x "$debian/usr/bin/python3" ] && command -v python3 >/dev/null; then
+	mkdir -p "$scratch/py"
+	cat >"$scratch/py/server.py" <<'PY'
+import asyncio
+async def handle(r, w):
+    w.write((await r.readline()).upper()); await w.drain(); w.close()
+async def main():
+    srv = await asyncio.start_server(handle, '0.0.0.0', 7000, backlog=2048)
+    print('ready', flush=True)
+    async with srv:
+        await srv.serve_forever()
+asyncio.run(main())
+PY
+	cat >"$scratch/py/client.py" <<'PY'
+import asyncio, sys
+async def main(port, n):
+    conns = await asyncio.gather(*[asyncio.open_connection('127.0.0.1', port) for _ in range(n)])
+    for i, (r, w) in enumerate(conns):
+        w.write(b'conn %d\n' % i)
+    good = 0
+    for i, (r, w) in enumerate(conns):
+        good += await asyncio.wait_for(r.readline(), 30) == b'CONN %d\n' % i
+        w.close()
+    print('%d/%d answered' % (good, n))
+asyncio.run(main(int(sys.argv[1]), int(sys.argv[2])))
+PY
+	"$xlibos" run -p "127.0.0.1:$p_conc:7000" --volume "$scratch/py:/py:ro" --rootfs "$debian" -- \
+		python3 /py/server.py >"$scratch/conc.out" 2>&1 &
+	c=$!
+	bg_pids="$bg_pids $c"
+	if wait_for 300 has_text "$scratch/conc.out" ready; then
+		expect "1000 connections at once through a published port, each answered" 0 \
+			"1000/1000 answered" timeout 60 python3 "$scratch/py/client.py" "$p_conc" 1000
+	else
+		not_ok "1000 connections at once" "$(cat "$scratch/conc.out")"
+	fi
+	kill "$c"
+	wait_for 150 gone "$c" || kill -9 "$c"
+
 	# guest -> host: a datagram to 10.0.2.2:PORT reaches the host's 127.0.0.1.
 	python3 -c "
 import socket
