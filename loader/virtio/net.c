@@ -292,8 +292,6 @@ static void net_free(struct virtio_dev *dev)
 	user_net_free(n->un);	/* its thread calls to_guest no more */
 	while (next_pending(n, &p))
 		free(p.data);
-	if (getenv("XLIBOS_NET_DEBUG"))
-		diag_error("virtio-net debug: malformed %lu tx_dropped %lu rx_dropped %lu", n->malformed, n->tx_dropped, n->rx_dropped);
 	if (n->malformed)
 		diag_error("virtio-net: dropped %lu malformed frames or buffers from the guest", n->malformed);
 	pthread_mutex_destroy(&n->lock);
