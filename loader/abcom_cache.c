@@ -21,6 +21,7 @@
 
 #include "abcom_cache.h"
 #include "diag.h"
+#include "fd_io.h"
 
 #define RECORD_MAGIC	0x52434158U	/* "XACR" */
 #define MAX_RECORD	(64UL << 20)
@@ -99,36 +100,6 @@ static void record_name(char *name, size_t len, const uint8_t sha256[ABCOM_SHA25
 	snprintf(name + at, len - at, "-v%d.sites", ABCOM_VERSION);
 }
 
-static bool read_all(int fd, void *p, size_t len)
-{
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p = (uint8_t *)p + n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-static bool write_all(int fd, const void *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p = (const uint8_t *)p + n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 bool abcom_cache_load(int dir, const uint8_t sha256[ABCOM_SHA256_LEN], uint64_t file_size,
 		      struct abcom_site **sites, size_t *n)
 {
@@ -147,7 +118,7 @@ bool abcom_cache_load(int dir, const uint8_t sha256[ABCOM_SHA256_LEN], uint64_t 
 		return false;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    st.st_size < (off_t)sizeof(hdr) || st.st_size > (off_t)MAX_RECORD ||
-	    !read_all(fd, &hdr, sizeof(hdr)))
+	    !fd_read_all(fd, &hdr, sizeof(hdr)))
 		goto out;
 	bytes = (size_t)hdr.n_sites * sizeof(**sites);
 	if (hdr.magic != RECORD_MAGIC || hdr.abcom_version != ABCOM_VERSION ||
@@ -157,7 +128,7 @@ bool abcom_cache_load(int dir, const uint8_t sha256[ABCOM_SHA256_LEN], uint64_t 
 		goto out;
 	if (bytes) {
 		*sites = malloc(bytes);
-		if (!*sites || !read_all(fd, *sites, bytes))
+		if (!*sites || !fd_read_all(fd, *sites, bytes))
 			goto out;
 	}
 	*n = hdr.n_sites;
@@ -191,7 +162,7 @@ void abcom_cache_store(int dir, const uint8_t sha256[ABCOM_SHA256_LEN], uint64_t
 	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
-	ok = write_all(fd, &hdr, sizeof(hdr)) && write_all(fd, sites, n * sizeof(*sites));
+	ok = fd_write_all(fd, &hdr, sizeof(hdr)) && fd_write_all(fd, sites, n * sizeof(*sites));
 	ok = close(fd) == 0 && ok;
 	/* a reader racing us sees the old record or the whole new one */
 	if (!ok || renameat(dir, tmp, dir, name))

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "abcom_decode_helper.h"
+#include "fd_io.h"
 #include "abcom_helper_arena.h"
 
 #define REPLY_MAGIC	0x50524158U	/* "XARP" */
@@ -56,19 +57,6 @@ static __attribute__((noreturn)) void strict_exit(int status)
 {
 	for (;;)
 		syscall(SYS_exit, status);
-}
-
-static bool write_all(int fd, const void *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n <= 0)
-			return false;
-		p = (const uint8_t *)p + n;
-		len -= (size_t)n;
-	}
-	return true;
 }
 
 /* Pages mapped now, from /proc (before the sandbox, while files open). */
@@ -156,8 +144,8 @@ static __attribute__((noreturn)) void helper_main(pid_t parent, int reply_fd,
 	/* sandboxed from here on: read, write, exit */
 	hdr.err = abcom_scan_elf_image(file, size, &sites, &n);
 	hdr.n_sites = hdr.err == ABCOM_OK ? n : 0;
-	if (!write_all(REPLY_FD, &hdr, sizeof(hdr)) ||
-	    !write_all(REPLY_FD, sites, hdr.n_sites * sizeof(*sites)))
+	if (!fd_write_all(REPLY_FD, &hdr, sizeof(hdr)) ||
+	    !fd_write_all(REPLY_FD, sites, hdr.n_sites * sizeof(*sites)))
 		strict_exit(3);
 	strict_exit(0);
 }

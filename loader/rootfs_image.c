@@ -28,6 +28,7 @@
 #include "abcom_cache.h"
 #include "abcom_tables.h"
 #include "diag.h"
+#include "fd_io.h"
 #include "rootfs_image.h"
 #include "rootfs_image_build.h"
 #include "rootfs_image_walk.h"
@@ -123,36 +124,6 @@ static int open_image(int entry, const struct rootfs_image_plan *plan)
 	return fd;
 }
 
-static bool read_all(int fd, void *p, size_t len)
-{
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p = (char *)p + n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-static bool write_all(int fd, const void *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p = (const char *)p + n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 static void tables_name(char *name, size_t len)
 {
 	snprintf(name, len, "abcom-tables-v%d", ABCOM_VERSION);
@@ -172,12 +143,12 @@ static bool load_tables(int entry, const struct rootfs_image_plan *plan, struct 
 		return false;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    st.st_size < (off_t)sizeof(hdr) || (uint64_t)st.st_size > sizeof(hdr) + MAX_TABLES ||
-	    !read_all(fd, &hdr, sizeof(hdr)) || hdr.magic != TABLES_MAGIC ||
+	    !fd_read_all(fd, &hdr, sizeof(hdr)) || hdr.magic != TABLES_MAGIC ||
 	    hdr.abcom_version != ABCOM_VERSION || memcmp(hdr.key, plan->key, sizeof(hdr.key)) ||
 	    hdr.len != (uint64_t)st.st_size - sizeof(hdr))
 		goto bad;
 	out->abcom_tables = hdr.len ? malloc(hdr.len) : NULL;
-	if (hdr.len && (!out->abcom_tables || !read_all(fd, out->abcom_tables, hdr.len))) {
+	if (hdr.len && (!out->abcom_tables || !fd_read_all(fd, out->abcom_tables, hdr.len))) {
 		free(out->abcom_tables);
 		out->abcom_tables = NULL;
 		goto bad;
@@ -205,7 +176,7 @@ static void store_tables(int entry, const struct rootfs_image_plan *plan, const 
 	fd = openat(entry, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
 	if (fd < 0)
 		return;
-	ok = write_all(fd, &hdr, sizeof(hdr)) && write_all(fd, buf, len);
+	ok = fd_write_all(fd, &hdr, sizeof(hdr)) && fd_write_all(fd, buf, len);
 	ok = close(fd) == 0 && ok;
 	if (!ok || renameat(entry, tmp, entry, name) != 0)
 		unlinkat(entry, tmp, 0);

@@ -14,6 +14,7 @@
 
 #include "abcom_tables.h"
 #include "diag.h"
+#include "dir_names.h"
 #include "fs_creds.h"
 #include "rootfs_image_walk.h"
 #include "safe_open.h"
@@ -108,18 +109,6 @@ static bool hard_link_trusted(const struct walk *w, const struct stat *st, const
 	       !(dir->st_mode & (S_IWGRP | S_IWOTH));
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 /* The sorted names in dirfd (the same tree gives the same key); dir_bytes grows. */
 static bool list_dir(struct walk *w, int dirfd, char ***names_out, size_t *n_out)
 {
@@ -158,17 +147,17 @@ static bool list_dir(struct walk *w, int dirfd, char ***names_out, size_t *n_out
 	if (errno) {
 		report_unreadable(w, "directory ", errno);
 		closedir(dir);
-		free_names(names, n);
+		dir_names_free(names, n);
 		return false;
 	}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), compare_names);
+	qsort(names, n, sizeof(*names), dir_names_compare);
 	*names_out = names;
 	*n_out = n;
 	return true;
 oom:
 	closedir(dir);
-	free_names(names, n);
+	dir_names_free(names, n);
 	diag_error("rootfs: '%s': out of memory", shown(w));
 	return false;
 }
@@ -318,7 +307,7 @@ static bool walk_dir(struct walk *w, int dirfd, const struct stat *dir, unsigned
 		ok = add_entry(w, dirfd, dir, names[i], depth);
 		w->rel[rel_len] = '\0';
 	}
-	free_names(names, n);
+	dir_names_free(names, n);
 	return ok;
 }
 

@@ -16,6 +16,7 @@
 #include "abcom_tables.h"
 #include "cpio.h"
 #include "diag.h"
+#include "dir_names.h"
 #include "fs_creds.h"
 #include "guest-init/config_format.h"
 #include "rootfs_pack.h"
@@ -313,18 +314,6 @@ static void note_special_paths(struct pack_state *s, const struct stat *st)
 	}
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 /*
  * The names in the directory dirfd, sorted: the same tree always gives the
  * same archive.  A large listing that alone would overflow the archive is
@@ -370,7 +359,7 @@ static bool list_dir(struct pack_state *s, int dirfd, char ***names_out, size_t 
 	if (errno) {
 		report_unreadable(s, "directory ", errno);
 		closedir(dir);
-		free_names(names, n);
+		dir_names_free(names, n);
 		return false;
 	}
 	closedir(dir);
@@ -378,7 +367,7 @@ static bool list_dir(struct pack_state *s, int dirfd, char ***names_out, size_t 
 		/* At least an inode each in the guest. */
 		for (; seen; seen--)
 			rootfs_mem_add(&s->mem, S_IFDIR, 0);
-		free_names(names, n);
+		dir_names_free(names, n);
 		if (!cpio_count_only(s->w, cost)) {
 			report_write_error(s->w);
 			return false;
@@ -386,13 +375,13 @@ static bool list_dir(struct pack_state *s, int dirfd, char ***names_out, size_t 
 		n = 0;
 		names = NULL;
 	}
-	qsort(names, n, sizeof(*names), compare_names);
+	qsort(names, n, sizeof(*names), dir_names_compare);
 	*names_out = names;
 	*n_out = n;
 	return true;
 oom:
 	closedir(dir);
-	free_names(names, n);
+	dir_names_free(names, n);
 	diag_error("rootfs: '%s': out of memory", shown(s));
 	return false;
 }
@@ -506,7 +495,7 @@ static bool walk_dir(struct pack_state *s, int dirfd, const struct stat *dir, un
 		ok = add_entry(s, dirfd, dir, names[i], depth);
 		s->rel[rel_len] = '\0';
 	}
-	free_names(names, n);
+	dir_names_free(names, n);
 	return ok;
 }
 

@@ -71,7 +71,7 @@ patched() {
 
 abcom_version=$(sed -n 's/^#define ABCOM_VERSION \([0-9]*\).*/\1/p' "$top/abcom/abcom.h")
 if ! gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/abcom" -I"$top/loader" \
-	-o "$forge" "$here/abcom_forge.c" "$top/build/loader/abcom_cache.o" \
+	-o "$forge" "$here/abcom_forge.c" "$top/build/loader/abcom_cache.o" "$top/build/loader/fd_io.o" \
 	"$top/build/loader/diag.o" "$top/build/abcom/libabcom.a" -lcapstone -lcrypto \
 	>"$out" 2>&1; then
 	not_ok "build abcom_forge" "see above"
@@ -82,7 +82,7 @@ fi
 # --- the helper itself --------------------------------------------------------------
 if gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/abcom" -I"$top/loader" \
 	-o "$scratch/helper_check" "$here/abcom_helper_check.c" \
-	"$top/build/loader/abcom_decode_helper.o" "$top/build/loader/abcom_helper_arena.o" \
+	"$top/build/loader/abcom_decode_helper.o" "$top/build/loader/abcom_helper_arena.o" "$top/build/loader/fd_io.o" \
 	"$top/build/abcom/libabcom.a" -lcapstone >"$out" 2>&1; then
 	"$scratch/helper_check" "$busybox" >"$scratch/helper.out" 2>&1
 	while read -r verdict rest; do
