@@ -28,57 +28,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <asm/xlibos_boot.h>
-#include <asm/xlibos_virtio.h>
+#include "virtio_port.h"
 
 #define QSIZE	256
 #define NPAGES	200		/* 800 KiB of buffers, page by page */
-
-static struct xlibos_virtio_port *port;
-static long (*host_futex_wake)(uint32_t *word, int nr);
-
-static void ring(void)
-{
-	__atomic_fetch_add(&port->doorbell, 1, __ATOMIC_SEQ_CST);
-	host_futex_wake(&port->doorbell, 1);
-}
-
-static uint64_t reg(uint32_t op, uint32_t off, uint32_t size, uint64_t val)
-{
-	uint32_t seq = port->req_seq + 1;
-
-	port->req_op = op;
-	port->req_offset = off;
-	port->req_size = size;
-	port->req_value = val;
-	__atomic_store_n(&port->req_seq, seq, __ATOMIC_RELEASE);
-	ring();
-	for (int i = 0; i < 1000; i++) {
-		if (__atomic_load_n(&port->ack_seq, __ATOMIC_ACQUIRE) == seq)
-			return port->ack_value;
-		usleep(1000);
-	}
-	return ~0ULL;
-}
-
-static void wr(uint32_t off, uint32_t v)
-{
-	reg(XLIBOS_VIRTIO_OP_WRITE, off, 4, v);
-}
-
-static uint64_t phys_of(void *p)
-{
-	uint64_t entry;
-	FILE *f = fopen("/proc/self/pagemap", "r");
-
-	if (!f || fseek(f, (long)((uintptr_t)p / 4096 * 8), SEEK_SET) || fread(&entry, 8, 1, f) != 1 ||
-	    !(entry & (1ULL << 63))) {
-		fprintf(stderr, "pagemap\n");
-		exit(2);
-	}
-	fclose(f);
-	return (entry & ((1ULL << 55) - 1)) * 4096 + (uintptr_t)p % 4096;
-}
 
 struct rings {
 	struct vring_desc desc[QSIZE];
@@ -100,25 +53,8 @@ static uint64_t rphys(const void *p)
 
 static void setup(void)
 {
-	uint64_t d = rphys(r->desc), a = rphys(&r->avail), u = rphys(&r->used);
-
-	wr(VIRTIO_MMIO_STATUS, 0);
-	wr(VIRTIO_MMIO_STATUS, 1 | 2);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);	/* VIRTIO_9P_MOUNT_TAG */
-	wr(VIRTIO_MMIO_STATUS, 1 | 2 | 8);
-	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
-	wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)d);
-	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(d >> 32));
-	wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, (uint32_t)a);
-	wr(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, (uint32_t)(a >> 32));
-	wr(VIRTIO_MMIO_QUEUE_USED_LOW, (uint32_t)u);
-	wr(VIRTIO_MMIO_QUEUE_USED_HIGH, (uint32_t)(u >> 32));
-	wr(VIRTIO_MMIO_QUEUE_READY, 1);
-	wr(VIRTIO_MMIO_STATUS, 1 | 2 | 8 | 4);
+	queue_take(rphys(r->desc), rphys(&r->avail), rphys(&r->used), QSIZE,
+		   1 /* VIRTIO_9P_MOUNT_TAG */);
 }
 
 /*
@@ -310,21 +246,12 @@ static void ops(void)
 
 int main(int argc, char **argv)
 {
-	uint8_t *area = (uint8_t *)(uintptr_t)(XLIBOS_PHYS_VIRT + XLIBOS_VIRTIO_AREA_PHYS);
 	const char *attack;
-	unsigned int dev;
 
 	if (argc != 4)
 		return 2;
-	dev = (unsigned int)atoi(argv[1]);
-	host_futex_wake = (long (*)(uint32_t *, int))(uintptr_t)strtoull(argv[2], NULL, 16);
+	port_attach((unsigned int)atoi(argv[1]), argv[2]);
 	attack = argv[3];
-	if (((struct xlibos_virtio_area *)area)->magic != XLIBOS_VIRTIO_AREA_MAGIC ||
-	    dev >= ((struct xlibos_virtio_area *)area)->ndevices) {
-		fprintf(stderr, "no device %u\n", dev);
-		return 2;
-	}
-	port = (struct xlibos_virtio_port *)(area + 4096 * (1 + dev));
 	r = aligned_alloc(4096, sizeof(*r));
 	pages = aligned_alloc(4096, 4096 * NPAGES);
 	if (!r || !pages || mlock(r, sizeof(*r)) || mlock(pages, 4096 * NPAGES))

@@ -38,61 +38,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <asm/xlibos_boot.h>
-#include <asm/xlibos_virtio.h>
+#include "virtio_port.h"
 
 #define QSIZE 8
-
-static struct xlibos_virtio_port *port;
-static long (*host_futex_wake)(uint32_t *word, int nr);
-
-static void ring(void)
-{
-	__atomic_fetch_add(&port->doorbell, 1, __ATOMIC_SEQ_CST);
-	host_futex_wake(&port->doorbell, 1);
-}
-
-/* One register access; gives up after a second (a stopped device). */
-static uint64_t reg(uint32_t op, uint32_t off, uint32_t size, uint64_t val)
-{
-	uint32_t seq = port->req_seq + 1;
-
-	port->req_op = op;
-	port->req_offset = off;
-	port->req_size = size;
-	port->req_value = val;
-	__atomic_store_n(&port->req_seq, seq, __ATOMIC_RELEASE);
-	ring();
-	for (int i = 0; i < 1000; i++) {
-		if (__atomic_load_n(&port->ack_seq, __ATOMIC_ACQUIRE) == seq)
-			return port->ack_value;
-		usleep(1000);
-	}
-	return ~0ULL;
-}
-
-static void wr(uint32_t off, uint32_t v)
-{
-	reg(XLIBOS_VIRTIO_OP_WRITE, off, 4, v);
-}
-
-/* Guest physical address of a locked page of ours (root may read pagemap). */
-static uint64_t phys_of(void *p)
-{
-	uint64_t entry;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	if (fd < 0 || pread(fd, &entry, 8, (off_t)((uintptr_t)p / 4096 * 8)) != 8) {
-		perror("pagemap");
-		exit(2);
-	}
-	close(fd);
-	if (!(entry & (1ULL << 63)) || !(entry & ((1ULL << 55) - 1))) {
-		fprintf(stderr, "pagemap: no frame\n");
-		exit(2);
-	}
-	return (entry & ((1ULL << 55) - 1)) * 4096 + (uintptr_t)p % 4096;
-}
 
 struct rings {
 	struct vring_desc desc[QSIZE];
@@ -107,28 +55,10 @@ struct rings {
 /* Reset the device and give it queue 0 at our rings (or at @desc_override). */
 static void setup_queue(struct rings *r, uint64_t base, uint64_t desc_override)
 {
-	uint64_t d = desc_override ? desc_override : base + offsetof(struct rings, desc);
-	uint64_t a = base + offsetof(struct rings, avail);
-	uint64_t u = base + offsetof(struct rings, used);
-
 	memset(r, 0, sizeof(*r));
-	wr(VIRTIO_MMIO_STATUS, 0);
-	wr(VIRTIO_MMIO_STATUS, 1 | 2);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);	/* VERSION_1 */
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 0);
-	wr(VIRTIO_MMIO_STATUS, 1 | 2 | 8);
-	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
-	wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)d);
-	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(d >> 32));
-	wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, (uint32_t)a);
-	wr(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, (uint32_t)(a >> 32));
-	wr(VIRTIO_MMIO_QUEUE_USED_LOW, (uint32_t)u);
-	wr(VIRTIO_MMIO_QUEUE_USED_HIGH, (uint32_t)(u >> 32));
-	wr(VIRTIO_MMIO_QUEUE_READY, 1);
-	wr(VIRTIO_MMIO_STATUS, 1 | 2 | 8 | 4);
+	queue_take(desc_override ? desc_override : base + offsetof(struct rings, desc),
+		   base + offsetof(struct rings, avail), base + offsetof(struct rings, used),
+		   QSIZE, 0);
 }
 
 /* A read request of one sector: header, data, status. */
@@ -158,23 +88,14 @@ static void post(struct rings *r, uint16_t head, uint16_t new_idx)
 
 int main(int argc, char **argv)
 {
-	uint8_t *area = (uint8_t *)(uintptr_t)(XLIBOS_PHYS_VIRT + XLIBOS_VIRTIO_AREA_PHYS);
 	struct rings *r;
 	uint64_t base;
-	unsigned int dev;
 	const char *attack;
 
 	if (argc != 4)
 		return 2;
-	host_futex_wake = (long (*)(uint32_t *, int))(uintptr_t)strtoull(argv[3], NULL, 16);
-	dev = (unsigned int)atoi(argv[1]);
+	port_attach((unsigned int)atoi(argv[1]), argv[3]);
 	attack = argv[2];
-	if (((struct xlibos_virtio_area *)area)->magic != XLIBOS_VIRTIO_AREA_MAGIC ||
-	    dev >= ((struct xlibos_virtio_area *)area)->ndevices) {
-		fprintf(stderr, "no device %u\n", dev);
-		return 2;
-	}
-	port = (struct xlibos_virtio_port *)(area + 4096 * (1 + dev));
 	r = aligned_alloc(4096, sizeof(*r));
 	if (!r || mlock(r, sizeof(*r)) != 0)
 		return 2;
