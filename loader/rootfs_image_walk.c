@@ -41,24 +41,7 @@ struct walk {
 /* The entry's host path for messages, control characters as \ooo (one line). */
 static const char *shown(const struct walk *w)
 {
-	static char buf[4 * (2 * PATH_MAX) + 2];
-	size_t n = 0;
-
-	for (int part = 0; part < 2; part++) {
-		const unsigned char *p = (const unsigned char *)(part ? w->rel : w->root);
-		size_t len = part ? strlen(w->rel) : w->root_len;
-
-		if (part && len)
-			buf[n++] = '/';
-		for (size_t i = 0; i < len; i++) {
-			if (p[i] < 0x20 || p[i] == 0x7f)
-				n += (size_t)sprintf(buf + n, "\\%03o", p[i]);
-			else
-				buf[n++] = (char)p[i];
-		}
-	}
-	buf[n] = '\0';
-	return buf;
+	return dir_names_shown(w->root, w->root_len, w->rel);
 }
 
 static void report_unreadable(const struct walk *w, const char *what, int err)

@@ -70,24 +70,7 @@ bool rootfs_check_dir(const char *dir)
  */
 static const char *shown(const struct pack_state *s)
 {
-	static char buf[4 * (2 * PATH_MAX) + 1];
-	size_t n = 0;
-
-	for (int part = 0; part < 2; part++) {
-		const unsigned char *p = (const unsigned char *)(part ? s->rel : s->root);
-		size_t len = part ? strlen(s->rel) : s->root_len;
-
-		if (part && len && !(s->root_len == 1 && s->root[0] == '/'))
-			buf[n++] = '/';
-		for (size_t i = 0; i < len; i++) {
-			if (p[i] < 0x20 || p[i] == 0x7f)
-				n += (size_t)sprintf(buf + n, "\\%03o", p[i]);
-			else
-				buf[n++] = (char)p[i];
-		}
-	}
-	buf[n] = '\0';
-	return buf;
+	return dir_names_shown(s->root, s->root_len, s->rel);
 }
 
 /* "cannot read" errors say whose credentials were used. */
