@@ -45,7 +45,7 @@ bool root_image_enter(const char *device)
 	if (mount(device, LOWER, "ext4", MS_RDONLY | MS_NOATIME, "") != 0)
 		return fail("mount the image's file system on", device);
 	/* Like Docker's container layer: the container's own, gone at its end. */
-	if (mount("tmpfs", RW, "tmpfs", 0, "mode=0755,size=100%") != 0)
+	if (mount("tmpfs", RW, "tmpfs", 0, "mode=0755") != 0)
 		return fail("mount a tmpfs on", RW);
 	if (!make_dir(RW "/upper", 0755) || !make_dir(RW "/work", 0700))
 		return false;
