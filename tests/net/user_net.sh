@@ -268,7 +268,8 @@ else
 fi
 
 # --- UDP both ways, 1000 connections at once (python3 on both sides: the
-# Debian rootfs) --------------------------------------------------------------
+# Debian rootfs, built here if no suite before has: it is cached) --------------
+[ -x "$debian/usr/bin/python3" ] || "$top/scripts/make-debian-rootfs.sh" "$debian" >/dev/null 2>&1
 if [ -x "$debian/usr/bin/python3" ] && command -v python3 >/dev/null; then
 	mkdir -p "$scratch/py"
 	cat >"$scratch/py/server.py" <<'PY'
