@@ -166,6 +166,27 @@ int p9_op_lcreate(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	return 0;
 }
 
+/*
+ * The open fid @fid for I/O at @offset (for writing if @write): EBADF,
+ * EROFS or EINVAL as the message deserves, else 0 and *@fp.
+ */
+static int io_fid(struct p9_server *s, uint32_t fid, uint64_t offset, bool write,
+		  struct p9_fid **fp)
+{
+	struct p9_fid *f = p9_fid_get(s, fid);
+
+	if (!f)
+		return EBADF;
+	if (write && s->read_only)
+		return EROFS;
+	if (f->io_fd < 0 || (write && !f->io_write))
+		return EBADF;
+	if (offset > (uint64_t)INT64_MAX)
+		return EINVAL;
+	*fp = f;
+	return 0;
+}
+
 int p9_op_read(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 {
 	uint32_t fid = p9_get32(in), count;
@@ -174,15 +195,12 @@ int p9_op_read(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	uint8_t *data;
 	ssize_t n;
 
+	int err;
+
 	count = p9_get32(in);
 	P9_CHECK_PARSED(in);
-	f = p9_fid_get(s, fid);
-	if (!f)
-		return EBADF;
-	if (f->io_fd < 0)
-		return EBADF;
-	if (offset > (uint64_t)INT64_MAX)
-		return EINVAL;
+	if ((err = io_fid(s, fid, offset, false, &f)))
+		return err;
 	/* No more than the client's buffer holds, whatever it asked. */
 	if (out->off + 4 > out->cap)
 		return ENOBUFS;
@@ -207,20 +225,14 @@ int p9_op_write(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	uint64_t offset = p9_get64(in);
 	struct p9_fid *f;
 	ssize_t n;
+	int err;
 
 	count = p9_get32(in);
 	P9_CHECK_PARSED(in);
 	if (count > in->len - in->off)
 		return EINVAL;		/* claims more data than it carries */
-	f = p9_fid_get(s, fid);
-	if (!f)
-		return EBADF;
-	if (s->read_only)
-		return EROFS;
-	if (f->io_fd < 0 || !f->io_write)
-		return EBADF;
-	if (offset > (uint64_t)INT64_MAX)
-		return EINVAL;
+	if ((err = io_fid(s, fid, offset, true, &f)))
+		return err;
 	do {
 		n = pwrite(f->io_fd, in->p + in->off, count, (off_t)offset);
 	} while (n < 0 && errno == EINTR);
@@ -247,15 +259,12 @@ int p9_op_readdir(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	struct p9_fid *f;
 	long n;
 
+	int err;
+
 	count = p9_get32(in);
 	P9_CHECK_PARSED(in);
-	f = p9_fid_get(s, fid);
-	if (!f)
-		return EBADF;
-	if (f->io_fd < 0)
-		return EBADF;
-	if (offset > (uint64_t)INT64_MAX)
-		return EINVAL;
+	if ((err = io_fid(s, fid, offset, false, &f)))
+		return err;
 	/* Offsets are the host directory's own cookies (d_off): stable. */
 	if (lseek(f->io_fd, (off_t)offset, SEEK_SET) < 0)
 		return errno;
