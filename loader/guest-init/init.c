@@ -48,6 +48,13 @@ static int run(const struct init_config *cfg)
 	return status_from_wait(wstatus);
 }
 
+/* The --disk and --volume mounts, after the usual ones. */
+static bool mount_attached(const struct init_config *cfg)
+{
+	return root_image_mount_disks(cfg->disks, cfg->ndisks) &&
+	       root_image_mount_volumes(cfg->volumes, cfg->nvolumes);
+}
+
 /* Image mode: the overlay root, then the disks; false if it cannot be. */
 static bool enter_image(const struct init_config *cfg)
 {
@@ -57,8 +64,7 @@ static bool enter_image(const struct init_config *cfg)
 	if (!root_image_enter(cfg->root) || stat("/", &root) != 0)
 		return false;
 	mounts_setup();
-	ok = root_image_mount_disks(cfg->disks, cfg->ndisks) &&
-	     root_image_mount_volumes(cfg->volumes, cfg->nvolumes);
+	ok = mount_attached(cfg);
 	/* Mount points made above leave the root's times as the image has them. */
 	struct timespec times[2] = { root.st_atim, root.st_mtim };
 
@@ -111,8 +117,7 @@ int main(void)
 			have_cfg = config_load("/" XLIBOS_GUEST_CONFIG, &cfg);
 		if (have_cfg)
 			tidy_packed_root();
-		if (have_cfg && (!root_image_mount_disks(cfg.disks, cfg.ndisks) ||
-				 !root_image_mount_volumes(cfg.volumes, cfg.nvolumes)))
+		if (have_cfg && !mount_attached(&cfg))
 			shutdown_with_status(XLIBOS_RUN_ERROR);
 	}
 	loopback_up();
