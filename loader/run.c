@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "abcom_tables.h"
 #include "boot.h"
 #include "diag.h"
 #include "exit_status.h"
+#include "fd_io.h"
 #include "guest-init/run_status.h"
 #include "hostmem.h"
 #include "initrd.h"
@@ -115,6 +119,79 @@ static bool prepare_image(struct run_setup *rs, const struct run_config *cfg,
 	return ok;
 }
 
+/* --guest-records: at most this much (file bind mounts' contents included). */
+#define RUN_GUEST_RECORDS_MAX	(16u << 20)
+
+/*
+ * --guest-records FILE (written by xlibos-runtime): whole "TAG\0VALUE\0"
+ * records for the guest init, which checks each.  Here only their framing.
+ */
+static bool read_guest_records(const char *path, char **data, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	struct stat st;
+	size_t nuls = 0;
+
+	*data = NULL;
+	*len = 0;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > RUN_GUEST_RECORDS_MAX) {
+		diag_error("--guest-records '%s': %s", path,
+			   fd < 0 ? strerror(errno) : "not a regular file of at most 16 MiB");
+		goto fail;
+	}
+	*len = (size_t)st.st_size;
+	*data = malloc(*len + 1);
+	if (!*data || !fd_read_all(fd, *data, *len)) {
+		diag_error("--guest-records '%s': cannot read it", path);
+		goto fail;
+	}
+	for (size_t i = 0; i < *len; i++)
+		nuls += (*data)[i] == '\0';
+	if (*len && ((*data)[*len - 1] != '\0' || nuls % 2)) {
+		diag_error("--guest-records '%s': not whole records", path);
+		goto fail;
+	}
+	close(fd);
+	return true;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(*data);
+	*data = NULL;
+	return false;
+}
+
+/*
+ * --start-fifo (xlibos-runtime's create/start split): everything is
+ * prepared; say so on --ready-fd, then wait until "start" opens the FIFO
+ * and takes the byte written there.  Held signals stay held meanwhile.
+ */
+static bool wait_for_start(const struct run_options *o)
+{
+	bool ok;
+	int fd;
+
+	if (o->ready_fd >= 0) {
+		ok = fd_write_all(o->ready_fd, "r", 1);
+		close(o->ready_fd);
+		if (!ok)
+			return false;	/* nobody waits for us: the runtime gave up */
+	}
+	if (!o->start_fifo)
+		return true;
+	do
+		fd = open(o->start_fifo, O_WRONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		diag_error("start FIFO '%s': %s", o->start_fifo, strerror(errno));
+		return false;
+	}
+	ok = fd_write_all(fd, "0", 1);
+	close(fd);
+	return ok;
+}
+
 /* Everything after option parsing; returns the exit status. */
 static int run_with(const struct run_options *o)
 {
@@ -130,6 +207,7 @@ static int run_with(const struct run_options *o)
 	struct initrd initrd;
 	struct rootfs_image img = { .fd = -1 };
 	int status = XLIBOS_RUN_ERROR;
+	char *records = NULL;
 	bool ok;
 
 	guest_devices_init(&rs.devices);
@@ -148,11 +226,17 @@ static int run_with(const struct run_options *o)
 	if (!rootfs_check_dir(rootfs) || !run_locate_init(init_path, sizeof(init_path)) ||
 	    !rootfs_check_init(init_path))
 		return XLIBOS_RUN_ERROR;
+	if (o->guest_records &&
+	    !read_guest_records(o->guest_records, &records, &cfg.extra_len))
+		return XLIBOS_RUN_ERROR;
+	cfg.extra = records;
 	/* Length was checked while parsing options. */
 	run_kernel_cmdline(o->abcom, o->extra_cmdline, cmdline, sizeof(cmdline));
 
-	if (!image_open(image_path, o->mem_size, o->mem_arg, &rs.image))
+	if (!image_open(image_path, o->mem_size, o->mem_arg, &rs.image)) {
+		free(records);
 		return XLIBOS_RUN_ERROR;
+	}
 	/* The root image is /dev/vda; disks follow it, in order. */
 	ok = (o->pack || attach_root_image(&rs, &img)) &&
 	     run_disks_attach(o->disks, o->ndisks, &rs.devices, &rs.disk_records) &&
@@ -172,6 +256,9 @@ static int run_with(const struct run_options *o)
 		ok = o->pack ? prepare_packed(&rs, &cfg, &initrd)
 			     : prepare_image(&rs, &cfg, &img, &initrd);
 	rootfs_image_free(&img);
+	free(records);
+	if (ok)
+		ok = wait_for_start(o);
 	if (!ok) {
 		image_close(&rs.image);
 		goto out;

@@ -20,6 +20,8 @@ struct run_config {
 	const char *net;	/* "IFNAME ADDR/PREFIX GATEWAY MTU", or NULL */
 	const char *net6;	/* "ADDR6/PREFIX GATEWAY6", or NULL */
 	const char *dns;	/* name server for resolv.conf, or NULL */
+	const char *extra;	/* whole records appended verbatim (--guest-records) */
+	size_t extra_len;
 };
 
 /* malloc'd encoding in *data / *size; false (message printed) on ENOMEM. */

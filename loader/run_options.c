@@ -122,7 +122,8 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	const char *mem_arg = NULL, *cmdline = NULL, *image = NULL, *rootfs = NULL,
 		   *workdir = NULL, *env = NULL, *abcom = NULL, *cpu = NULL,
 		   *stop_timeout = NULL, *pids_limit = NULL, *disk = NULL,
-		   *volume = NULL, *net = NULL, *publish = NULL;
+		   *volume = NULL, *net = NULL, *publish = NULL, *start_fifo = NULL,
+		   *ready_fd = NULL, *guest_records = NULL;
 	const struct option_spec specs[] = {
 		{ "--rootfs", &rootfs },
 		{ "--mem", &mem_arg },
@@ -139,6 +140,10 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		{ "--net", &net },
 		{ "--publish", &publish },
 		{ "-p", &publish },
+		/* Hidden: xlibos-runtime's create/start split (not in usage). */
+		{ "--start-fifo", &start_fifo },
+		{ "--ready-fd", &ready_fd },
+		{ "--guest-records", &guest_records },
 	};
 	bool have_separator = false;
 	int i;
@@ -239,6 +244,16 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	opts->rootfs_path = rootfs;
 	opts->workdir = workdir;
 	opts->abcom = abcom;
+	opts->start_fifo = start_fifo;
+	opts->guest_records = guest_records;
+	opts->ready_fd = -1;
+	if (ready_fd) {
+		unsigned int fd;
+
+		if (!parse_count("--ready-fd", ready_fd, 3, INT_MAX, &fd))
+			goto usage;
+		opts->ready_fd = (int)fd;
+	}
 	if (!check_values(opts, image) || !cpu_pin_parse(cpu, &opts->cpu) ||
 	    !parse_counts(stop_timeout, pids_limit, opts) || !parse_net(net, opts))
 		goto usage;

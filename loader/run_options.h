@@ -48,6 +48,10 @@ struct run_options {
 	bool net_user;		/* --net user (else none: only lo) */
 	struct net_publish *publish; /* -p/--publish values, parsed, in order (malloc'd) */
 	size_t npublish;
+	/* Hidden, for xlibos-runtime (loader/oci/): see run.c. */
+	const char *start_fifo;	/* --start-fifo: boot only once a reader opens it */
+	int ready_fd;		/* --ready-fd: told "held at the FIFO"; -1 if none */
+	const char *guest_records; /* --guest-records: a file of extra init records */
 	char **cmd;		/* after "--"; cmd[0] exists */
 	size_t ncmd;
 };
