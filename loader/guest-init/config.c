@@ -59,6 +59,21 @@ static char *next_string(char *data, size_t len, size_t *pos)
 	return start;
 }
 
+/* Records applied by container.c and creds.c, kept in order. */
+static bool is_container_tag(const char *tag)
+{
+	static const char *const tags[] = {
+		XLIBOS_CONFIG_MOUNT, XLIBOS_CONFIG_FILE, XLIBOS_CONFIG_SYSCTL,
+		XLIBOS_CONFIG_ROOTRO, XLIBOS_CONFIG_USER, XLIBOS_CONFIG_UMASK,
+		XLIBOS_CONFIG_RLIMIT, XLIBOS_CONFIG_NNP,
+	};
+
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (strcmp(tag, tags[i]) == 0)
+			return true;
+	return false;
+}
+
 static bool fail(char *err, size_t errlen, const char *reason)
 {
 	snprintf(err, errlen, "%s", reason);
@@ -82,7 +97,8 @@ bool config_parse(char *data, size_t len, struct init_config *cfg, char *err, si
 	cfg->envp = calloc(max_records + 3, sizeof(char *));
 	cfg->disks = calloc(max_records + 1, sizeof(char *));
 	cfg->volumes = calloc(max_records + 1, sizeof(char *));
-	if (!cfg->argv || !cfg->envp || !cfg->disks || !cfg->volumes) {
+	cfg->container = calloc(max_records + 1, sizeof(char *));
+	if (!cfg->argv || !cfg->envp || !cfg->disks || !cfg->volumes || !cfg->container) {
 		config_free(cfg);
 		return fail(err, errlen, "out of memory");
 	}
@@ -139,6 +155,8 @@ bool config_parse(char *data, size_t len, struct init_config *cfg, char *err, si
 				return fail(err, errlen, "more than one dns record");
 			}
 			cfg->dns = value;
+		} else if (is_container_tag(tag)) {
+			cfg->container[cfg->ncontainer++] = tag;
 		} else {
 			config_free(cfg);
 			return fail(err, errlen, "unknown record (stale xlibos-init?)");
@@ -210,6 +228,7 @@ void config_free(struct init_config *cfg)
 	free(cfg->envp);
 	free(cfg->disks);
 	free(cfg->volumes);
+	free(cfg->container);
 	free(cfg->data);
 	*cfg = (struct init_config){ 0 };
 }

@@ -24,6 +24,9 @@ struct init_config {
 	const char *net;	/* "IFNAME ADDR/PREFIX GATEWAY MTU", or NULL */
 	const char *net6;	/* "ADDR6/PREFIX GATEWAY6", or NULL */
 	const char *dns;	/* name server, or NULL */
+	char **container;	/* container records' tags (the value follows the
+				 * tag's NUL), in order, NULL-terminated */
+	size_t ncontainer;
 	char *data;		/* the file; the strings point into it */
 };
 
@@ -40,5 +43,11 @@ bool config_load(const char *path, struct init_config *cfg);
 const char *config_getenv(char *const *envp, const char *key);
 
 void config_free(struct init_config *cfg);
+
+/* Value of a container record (an element of cfg->container). */
+static inline const char *config_record_value(const char *tag)
+{
+	return tag + __builtin_strlen(tag) + 1;
+}
 
 #endif

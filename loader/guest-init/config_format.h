@@ -30,6 +30,26 @@
  *              /etc/hosts and /etc/hostname, only where the image has
  *              none); at most once
  *
+ * Container records, written by xlibos-runtime (loader/oci/) through
+ * "xlibos run --guest-records"; fields are separated by '\n' (no field
+ * holds one), numbers are decimal unless said otherwise:
+ *   "mount"    "TYPE\nFLAGS\nDATA\nDIR": mount(2) of TYPE (proc, sysfs,
+ *              tmpfs, devpts, mqueue, cgroup2) on DIR (created if missing)
+ *              with MS_* FLAGS (hex) and DATA; where init already mounted
+ *              that type, it is remounted with FLAGS instead; in order
+ *   "file"     "MODE\nFLAGS\nDIR\nHEX": a file bind mount's contents
+ *              (HEX, two digits a byte) copied in at start, bind-mounted
+ *              on DIR (created if missing) with MS_RDONLY in FLAGS (hex)
+ *              honoured; MODE octal
+ *   "sysctl"   "KEY\nVALUE": written to /proc/sys/KEY ('.' for '/')
+ *   "rootro"   "1": the root is remounted read-only once all is mounted
+ *   "user"     "UID GID [GID...]": the command runs as UID, GID, with the
+ *              supplementary groups listed (none if none)
+ *   "umask"    octal umask of the command
+ *   "rlimit"   "RESOURCE SOFT HARD": setrlimit(2) for the command
+ *              (RESOURCE an RLIMIT_* number, 18446744073709551615 infinity)
+ *   "nnp"      "1": the command runs with no_new_privs
+ *
  * VALUE may hold any byte except NUL (nor can argv or environment strings),
  * so newlines, spaces and non-UTF-8 bytes need no quoting.  The file ends
  * right after the last record's NUL; anything else is an error.
@@ -55,5 +75,14 @@
 #define XLIBOS_CONFIG_NET	"net"
 #define XLIBOS_CONFIG_NET6	"net6"
 #define XLIBOS_CONFIG_DNS	"dns"
+/* Container records (xlibos-runtime): applied by container.c and creds.c. */
+#define XLIBOS_CONFIG_MOUNT	"mount"
+#define XLIBOS_CONFIG_FILE	"file"
+#define XLIBOS_CONFIG_SYSCTL	"sysctl"
+#define XLIBOS_CONFIG_ROOTRO	"rootro"
+#define XLIBOS_CONFIG_USER	"user"
+#define XLIBOS_CONFIG_UMASK	"umask"
+#define XLIBOS_CONFIG_RLIMIT	"rlimit"
+#define XLIBOS_CONFIG_NNP	"nnp"
 
 #endif

@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "config_format.h"
+#include "container.h"
 #include "loopback.h"
 #include "mounts.h"
 #include "net_setup.h"
@@ -122,6 +123,8 @@ int main(void)
 	}
 	loopback_up();
 	if (have_cfg && cfg.net && !net_setup(cfg.net, cfg.net6, cfg.dns))
+		shutdown_with_status(XLIBOS_RUN_ERROR);
+	if (have_cfg && cfg.ncontainer && !container_setup(&cfg))
 		shutdown_with_status(XLIBOS_RUN_ERROR);
 	if (have_cfg) {
 		status = run(&cfg);

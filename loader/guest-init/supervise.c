@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "creds.h"
+#include "run_status.h"
 #include "signal_taken.h"
 #include "supervise.h"
 
@@ -151,6 +153,8 @@ int supervise_command(const struct init_config *cfg)
 		sigprocmask(SIG_SETMASK, &original_mask, NULL);
 		/* Its own session and process group, as runc gives it. */
 		setsid();
+		if (!creds_apply(cfg))
+			_exit(XLIBOS_RUN_ERROR);
 		command_exec(cfg->argv, cfg->envp, config_getenv(cfg->envp, "PATH"));
 	}
 	if (exec_pipe[0] >= 0) {

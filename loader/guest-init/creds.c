@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_format.h"
+#include "creds.h"
+
+#define MAX_GROUPS 65536
+
+static bool bad(const char *tag, const char *value)
+{
+	fprintf(stderr, "xlibos: bad %s record in the config: '%s'\n", tag, value);
+	return false;
+}
+
+/* A decimal number and the position after it; false if none. */
+static bool number(const char **p, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	if (**p < '0' || **p > '9')
+		return false;
+	errno = 0;
+	*out = strtoull(*p, &end, 10);
+	if (errno || *out > max)
+		return false;
+	*p = end;
+	return true;
+}
+
+static bool apply_user(const char *value)
+{
+	static gid_t groups[MAX_GROUPS];
+	unsigned long long uid, gid, g;
+	const char *p = value;
+	size_t n = 0;
+
+	if (!number(&p, 0xfffffffeULL, &uid) || *p++ != ' ' || !number(&p, 0xfffffffeULL, &gid))
+		return bad(XLIBOS_CONFIG_USER, value);
+	while (*p == ' ') {
+		p++;
+		if (n == MAX_GROUPS || !number(&p, 0xfffffffeULL, &g))
+			return bad(XLIBOS_CONFIG_USER, value);
+		groups[n++] = (gid_t)g;
+	}
+	if (*p)
+		return bad(XLIBOS_CONFIG_USER, value);
+	if (setgroups(n, groups) != 0 || setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) != 0 ||
+	    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) != 0) {
+		fprintf(stderr, "xlibos: cannot become user %llu, group %llu: %s\n", uid, gid,
+			strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool apply_rlimit(const char *value)
+{
+	unsigned long long res, soft, hard;
+	const char *p = value;
+	struct rlimit rl;
+
+	if (!number(&p, RLIMIT_NLIMITS - 1, &res) || *p++ != ' ' || !number(&p, ~0ULL, &soft) ||
+	    *p++ != ' ' || !number(&p, ~0ULL, &hard) || *p)
+		return bad(XLIBOS_CONFIG_RLIMIT, value);
+	rl.rlim_cur = (rlim_t)soft;
+	rl.rlim_max = (rlim_t)hard;
+	if (setrlimit((int)res, &rl) != 0) {
+		fprintf(stderr, "xlibos: cannot set resource limit %llu to %llu/%llu: %s\n", res,
+			soft, hard, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool apply_umask(const char *value)
+{
+	char *end;
+	unsigned long mask;
+
+	errno = 0;
+	mask = strtoul(value, &end, 8);
+	if (!*value || *end || errno || mask > 0777)
+		return bad(XLIBOS_CONFIG_UMASK, value);
+	umask((mode_t)mask);
+	return true;
+}
+
+bool creds_apply(const struct init_config *cfg)
+{
+	const char *user = NULL;
+	bool nnp = false;
+
+	for (size_t i = 0; i < cfg->ncontainer; i++) {
+		const char *tag = cfg->container[i], *value = config_record_value(tag);
+
+		if (!strcmp(tag, XLIBOS_CONFIG_RLIMIT) && !apply_rlimit(value))
+			return false;
+		if (!strcmp(tag, XLIBOS_CONFIG_UMASK) && !apply_umask(value))
+			return false;
+		if (!strcmp(tag, XLIBOS_CONFIG_USER))
+			user = value;
+		if (!strcmp(tag, XLIBOS_CONFIG_NNP))
+			nnp = true;
+	}
+	if (user && !apply_user(user))
+		return false;
+	if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		fprintf(stderr, "xlibos: cannot set no_new_privs: %s\n", strerror(errno));
+		return false;
+	}
+	return true;
+}

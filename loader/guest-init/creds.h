@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The container records that describe the command's process (config_format.h):
+ * user and groups, umask, resource limits, no_new_privs.
+ */
+#ifndef XLIBOS_INIT_CREDS_H
+#define XLIBOS_INIT_CREDS_H
+
+#include <stdbool.h>
+
+#include "config.h"
+
+/*
+ * In the command's child, just before exec: limits and umask, then
+ * groups, gid and uid (in that order: setuid drops the right to change
+ * the others), then no_new_privs.  False, with a message, on failure.
+ */
+bool creds_apply(const struct init_config *cfg);
+
+#endif
