@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * create: the bundle becomes an "xlibos run" command line, started in its
+ * own session as the container's supervisor.  It prepares everything (the
+ * rootfs image, devices, volumes), says so on a pipe, and waits on the
+ * state directory's exec.fifo until start; create then records its pid
+ * (--pid-file: conmon and containerd's shim wait for it, and its exit
+ * status is the container's) and returns.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <stdnoreturn.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "log.h"
+#include "spec.h"
+#include "state.h"
+
+/* The supervisor's SIGTERM timeout: none of its own; the caller (podman stop -t) decides. */
+#define STOP_TIMEOUT_NONE "31536000"
+
+/* "xlibos" beside this program. */
+static bool xlibos_path(char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	return snprintf(buf, len, "%s/xlibos", exe) < (int)len;
+}
+
+static bool write_records(const struct oci_container *c, const struct oci_plan *plan)
+{
+	int fd = openat(c->dir_fd, OCI_RECORDS_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	bool ok = fd >= 0 && write(fd, plan->records, plan->records_len) ==
+				     (ssize_t)plan->records_len;
+
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		oci_error("cannot write %s/%s: %s", c->dir, OCI_RECORDS_FILE, strerror(errno));
+	return ok;
+}
+
+/* runc writes the pid file through a temporary one: a reader never sees half of it. */
+static bool write_pid_file(const char *path, pid_t pid)
+{
+	char tmp[PATH_MAX], text[32];
+	int fd, len = snprintf(text, sizeof(text), "%d", (int)pid);
+
+	if (snprintf(tmp, sizeof(tmp), "%s.xlibos-tmp", path) >= (int)sizeof(tmp))
+		goto fail;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		goto fail;
+	if (write(fd, text, (size_t)len) != len) {
+		close(fd);
+		unlink(tmp);
+		goto fail;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		unlink(tmp);
+		goto fail;
+	}
+	return true;
+fail:
+	oci_error("cannot write the pid file %s: %s", path, strerror(errno));
+	return false;
+}
+
+static void now_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+}
+
+/* The supervisor: its own session, our stdio (conmon's pipes), the bundle as cwd. */
+static noreturn void exec_supervisor(const char *xlibos, char **argv, int ready_fd,
+				     const char *bundle, const char *cache_dir)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();
+	if (fcntl(ready_fd, F_SETFD, 0) != 0 || chdir(bundle) != 0)
+		_exit(127);
+	if (cache_dir && setenv("XLIBOS_CACHE_DIR", cache_dir, 1) != 0)
+		_exit(127);
+	execv(xlibos, argv);
+	fprintf(stderr, OCI_PROGRAM ": cannot run %s: %s\n", xlibos, strerror(errno));
+	_exit(127);
+}
+
+/* Start the supervisor and wait until it holds at the FIFO; its pid, or -1. */
+static pid_t launch(const struct oci_globals *g, struct oci_container *c,
+		    struct oci_plan *plan, const char *bundle)
+{
+	char xlibos[PATH_MAX], fifo[PATH_MAX + 16], records[PATH_MAX + 16];
+	struct strv argv = { 0 };
+	int ready[2], status;
+	char byte = 0;
+	pid_t pid;
+	ssize_t n;
+
+	if (!xlibos_path(xlibos, sizeof(xlibos))) {
+		oci_error("cannot locate xlibos beside this program");
+		return -1;
+	}
+	snprintf(fifo, sizeof(fifo), "%s/%s", c->dir, OCI_FIFO_FILE);
+	snprintf(records, sizeof(records), "%s/%s", c->dir, OCI_RECORDS_FILE);
+	if (mkfifoat(c->dir_fd, OCI_FIFO_FILE, 0600) != 0) {
+		oci_error("cannot create %s: %s", fifo, strerror(errno));
+		return -1;
+	}
+	if (pipe2(ready, O_CLOEXEC) != 0) {
+		oci_error("pipe: %s", strerror(errno));
+		return -1;
+	}
+	strv_add(plan, &argv, "%s", xlibos);
+	strv_add(plan, &argv, "run");
+	for (size_t i = 0; i < plan->options.n; i++)
+		strv_add(plan, &argv, "%s", plan->options.v[i]);
+	strv_add(plan, &argv, "--start-fifo");
+	strv_add(plan, &argv, "%s", fifo);
+	strv_add(plan, &argv, "--ready-fd");
+	strv_add(plan, &argv, "%d", ready[1]);
+	strv_add(plan, &argv, "--stop-timeout");
+	strv_add(plan, &argv, STOP_TIMEOUT_NONE);
+	if (plan->records_len) {
+		strv_add(plan, &argv, "--guest-records");
+		strv_add(plan, &argv, "%s", records);
+	}
+	strv_add(plan, &argv, "--");
+	for (size_t i = 0; i < plan->cmd.n; i++)
+		strv_add(plan, &argv, "%s", plan->cmd.v[i]);
+	if (plan->failed) {
+		oci_error("out of memory");
+		goto fail;
+	}
+	pid = fork();
+	if (pid < 0) {
+		oci_error("fork: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0)
+		exec_supervisor(xlibos, argv.v, ready[1], bundle, g->cache_dir);
+	close(ready[1]);
+	do
+		n = read(ready[0], &byte, 1);
+	while (n < 0 && errno == EINTR);
+	close(ready[0]);
+	strv_free(&argv);
+	if (n == 1 && byte == 'r')
+		return pid;
+	/* It ended before it was ready: its own message is on stderr already. */
+	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+		oci_error("container '%s' could not be created: xlibos run exited with status %d",
+			  c->id, WEXITSTATUS(status));
+	else
+		oci_error("container '%s' could not be created: xlibos run was killed", c->id);
+	return -1;
+fail:
+	close(ready[0]);
+	close(ready[1]);
+	strv_free(&argv);
+	return -1;
+}
+
+static bool save_state(struct oci_container *c, const struct oci_spec_info *info, pid_t pid)
+{
+	char created[48];
+
+	now_rfc3339(created, sizeof(created));
+	c->pid = pid;
+	c->pid_start = state_proc_start(pid);
+	c->state = json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:O}", "id", c->id, "pid",
+			     (json_int_t)pid, "pid_start", (json_int_t)c->pid_start, "bundle",
+			     info->bundle, "rootfs", info->rootfs, "created", created,
+			     "annotations", info->annotations ? info->annotations : json_object());
+	return c->state && state_save(c);
+}
+
+int cmd_create(const struct oci_globals *g, int argc, char **argv)
+{
+	const char *bundle = ".", *pid_file = NULL, *console = NULL, *flag = NULL,
+		   *preserve = NULL;
+	const struct oci_opt opts[] = {
+		{ "--bundle", "-b", true, &bundle },
+		{ "--pid-file", NULL, true, &pid_file },
+		{ "--console-socket", NULL, true, &console },
+		{ "--preserve-fds", NULL, true, &preserve },
+		{ "--no-pivot", NULL, false, &flag },
+		{ "--no-new-keyring", NULL, false, &flag },
+	};
+	struct oci_spec_info info = { 0 };
+	struct oci_container c;
+	struct oci_plan plan;
+	json_t *doc = NULL;
+	char *id[1];
+	int nid;
+	pid_t pid;
+
+	if (!oci_parse("create", argc, argv, opts, sizeof(opts) / sizeof(opts[0]), id, &nid, 1))
+		return OCI_EXIT_FAILURE;
+	if (nid != 1) {
+		oci_error("create: usage: create [--bundle DIR] [--pid-file FILE] ID");
+		return OCI_EXIT_FAILURE;
+	}
+	if (console) {
+		oci_error("create: --console-socket: terminals are not supported yet");
+		return OCI_EXIT_FAILURE;
+	}
+	if (preserve && strcmp(preserve, "0")) {
+		oci_error("create: --preserve-fds: passing descriptors is not supported");
+		return OCI_EXIT_FAILURE;
+	}
+	if (!state_create(g->root, id[0], &c))
+		return OCI_EXIT_FAILURE;
+	if (!plan_init(&plan))
+		goto fail;
+	if (!spec_load(bundle, &plan, &info, &doc) || !plan_finish(&plan) ||
+	    (plan.records_len && !write_records(&c, &plan)))
+		goto fail;
+	pid = launch(g, &c, &plan, info.bundle);
+	if (pid < 0)
+		goto fail;
+	if (!save_state(&c, &info, pid) || (pid_file && !write_pid_file(pid_file, pid))) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		goto fail;
+	}
+	oci_info("created container %s: supervisor pid %d", c.id, (int)pid);
+	plan_free(&plan);
+	json_decref(doc);
+	state_close(&c);
+	return 0;
+fail:
+	plan_free(&plan);
+	json_decref(doc);
+	state_remove(&c);
+	state_close(&c);
+	return OCI_EXIT_FAILURE;
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/* delete: remove a stopped container's state; --force kills a running one first. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "log.h"
+#include "state.h"
+
+/* How long --force waits for a killed supervisor to go (it has no say in it). */
+#define DELETE_WAIT_MS	5000
+
+static bool kill_and_wait(struct oci_container *c)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	if (kill(c->pid, SIGKILL) != 0 && errno != ESRCH) {
+		oci_error("kill %d: %s", (int)c->pid, strerror(errno));
+		return false;
+	}
+	for (int waited = 0; waited < DELETE_WAIT_MS; waited += 10) {
+		if (state_status(c) == OCI_STOPPED)
+			return true;
+		nanosleep(&tick, NULL);
+	}
+	oci_error("container '%s' (pid %d) did not end after SIGKILL", c->id, (int)c->pid);
+	return false;
+}
+
+int cmd_delete(const struct oci_globals *g, int argc, char **argv)
+{
+	const char *force = NULL;
+	const struct oci_opt opts[] = { { "--force", "-f", false, &force } };
+	struct oci_container c;
+	enum oci_status s;
+	char *id[1];
+	int nid;
+	bool ok = false;
+
+	if (!oci_parse("delete", argc, argv, opts, 1, id, &nid, 1))
+		return OCI_EXIT_FAILURE;
+	if (nid != 1) {
+		oci_error("delete: usage: delete [--force] ID");
+		return OCI_EXIT_FAILURE;
+	}
+	if (!state_open(g->root, id[0], &c))
+		return OCI_EXIT_FAILURE;
+	s = state_status(&c);
+	if (s != OCI_STOPPED && !force) {
+		oci_error("cannot delete container '%s': it is %s (stop it, or use --force)", c.id,
+			  state_status_name(s));
+		goto out;
+	}
+	if (s != OCI_STOPPED && !kill_and_wait(&c))
+		goto out;
+	ok = state_remove(&c);
+	if (ok)
+		oci_info("deleted container %s", c.id);
+out:
+	state_close(&c);
+	return ok ? 0 : OCI_EXIT_FAILURE;
+}

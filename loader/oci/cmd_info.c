@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/* features (what this runtime honours) and spec (a starting config.json). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "log.h"
+
+static const char features_json[] =
+"{\n"
+"  \"ociVersionMin\": \"1.0.0\",\n"
+"  \"ociVersionMax\": \"1.2.0\",\n"
+"  \"hooks\": [],\n"
+"  \"mountOptions\": [\"ro\", \"rw\", \"nosuid\", \"suid\", \"nodev\", \"dev\", \"noexec\", \"exec\",\n"
+"    \"noatime\", \"atime\", \"nodiratime\", \"diratime\", \"relatime\", \"norelatime\",\n"
+"    \"strictatime\", \"nostrictatime\", \"sync\", \"async\", \"dirsync\", \"mand\", \"nomand\",\n"
+"    \"bind\", \"rbind\", \"private\", \"rprivate\", \"slave\", \"rslave\", \"shared\", \"rshared\",\n"
+"    \"unbindable\", \"runbindable\", \"tmpcopyup\", \"notmpcopyup\", \"defaults\", \"z\", \"Z\"],\n"
+"  \"linux\": {\n"
+"    \"namespaces\": [\"pid\", \"network\", \"ipc\", \"uts\", \"mount\", \"cgroup\"],\n"
+"    \"capabilities\": [],\n"
+"    \"cgroup\": { \"v1\": false, \"v2\": false, \"systemd\": false, \"systemdUser\": false },\n"
+"    \"seccomp\": { \"enabled\": false },\n"
+"    \"apparmor\": { \"enabled\": false },\n"
+"    \"selinux\": { \"enabled\": false },\n"
+"    \"intelRdt\": { \"enabled\": false },\n"
+"    \"mountExtensions\": { \"idmap\": { \"enabled\": false } }\n"
+"  },\n"
+"  \"annotations\": {\n"
+"    \"io.xlibos.mem\": \"guest memory (e.g. 256M); else linux.resources.memory.limit, else 128M\",\n"
+"    \"io.xlibos.abcom\": \"system call rewriting: off, online or full (default full)\",\n"
+"    \"io.xlibos.runtime.boundary\": \"each container runs its own Linux kernel (a library OS) in host processes confined by xlibos's own seccomp allow-list, namespaces and cgroups\",\n"
+"    \"io.xlibos.runtime.notApplied\": \"accepted and type-checked but not applied inside the guest yet: process.capabilities, linux.seccomp, linux.maskedPaths, linux.readonlyPaths, process.apparmorProfile, process.selinuxLabel, linux.cgroupsPath, linux.resources.devices (the guest has only its own kernel's devices)\",\n"
+"    \"io.xlibos.runtime.notSupported\": \"exec, process.terminal and --console-socket, ps, pause, resume, update, checkpoint, hooks, user namespaces, joining existing namespaces other than network, CPU and block I/O limits, host devices\"\n"
+"  }\n"
+"}\n";
+
+int cmd_features(const struct oci_globals *g, int argc, char **argv)
+{
+	int npos;
+
+	(void)g;
+	if (!oci_parse("features", argc, argv, NULL, 0, NULL, &npos, 0))
+		return OCI_EXIT_FAILURE;
+	fputs(features_json, stdout);
+	return 0;
+}
+
+/* Like runc spec's, but without a terminal (not supported yet). */
+static const char spec_json[] =
+"{\n"
+"  \"ociVersion\": \"1.0.2\",\n"
+"  \"process\": {\n"
+"    \"terminal\": false,\n"
+"    \"user\": { \"uid\": 0, \"gid\": 0 },\n"
+"    \"args\": [\"sh\"],\n"
+"    \"env\": [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"TERM=xterm\"],\n"
+"    \"cwd\": \"/\",\n"
+"    \"rlimits\": [{ \"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024 }],\n"
+"    \"noNewPrivileges\": true\n"
+"  },\n"
+"  \"root\": { \"path\": \"rootfs\", \"readonly\": true },\n"
+"  \"hostname\": \"xlibos\",\n"
+"  \"mounts\": [\n"
+"    { \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" },\n"
+"    { \"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\",\n"
+"      \"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\", \"gid=5\"] },\n"
+"    { \"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\",\n"
+"      \"options\": [\"nosuid\", \"noexec\", \"nodev\"] },\n"
+"    { \"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\",\n"
+"      \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"ro\"] },\n"
+"    { \"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\",\n"
+"      \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"relatime\", \"ro\"] }\n"
+"  ],\n"
+"  \"linux\": {\n"
+"    \"namespaces\": [{ \"type\": \"pid\" }, { \"type\": \"network\" }, { \"type\": \"ipc\" },\n"
+"                   { \"type\": \"uts\" }, { \"type\": \"mount\" }]\n"
+"  }\n"
+"}\n";
+
+int cmd_spec(const struct oci_globals *g, int argc, char **argv)
+{
+	const char *bundle = ".", *rootless = NULL;
+	const struct oci_opt opts[] = {
+		{ "--bundle", "-b", true, &bundle },
+		{ "--rootless", NULL, false, &rootless },
+	};
+	char path[4096];
+	int npos, fd;
+	size_t len = strlen(spec_json);
+
+	(void)g;
+	if (!oci_parse("spec", argc, argv, opts, 2, NULL, &npos, 0))
+		return OCI_EXIT_FAILURE;
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		oci_error(errno == EEXIST ? "spec: %s exists already: remove it first"
+					  : "spec: %s: %s", path, strerror(errno));
+		return OCI_EXIT_FAILURE;
+	}
+	if (write(fd, spec_json, len) != (ssize_t)len) {
+		oci_error("spec: cannot write %s: %s", path, strerror(errno));
+		close(fd);
+		return OCI_EXIT_FAILURE;
+	}
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xlibos-runtime: an OCI runtime with runc's command line, for podman
+ * (conmon), containerd's shim and Docker.  Each container is an
+ * "xlibos run" supervisor (see cmd_create.c) with its state under --root.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "log.h"
+#include "state.h"
+
+#define OCI_RUNTIME_VERSION	"0.1.0"
+#define OCI_SPEC_VERSION	"1.0.2"
+
+static const struct {
+	const char *name;
+	int (*run)(const struct oci_globals *g, int argc, char **argv);
+} commands[] = {
+	{ "create", cmd_create }, { "start", cmd_start }, { "state", cmd_state },
+	{ "kill", cmd_kill }, { "delete", cmd_delete }, { "list", cmd_list },
+	{ "features", cmd_features }, { "spec", cmd_spec },
+};
+
+/* runc's other commands: refused by name, never half done. */
+static const char *const not_yet[] = {
+	"exec", "run", "ps", "pause", "resume", "update", "events", "checkpoint", "restore",
+	"exec-fifo", NULL
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: xlibos-runtime [--root DIR] [--log FILE] [--log-format text|json]\n"
+	      "                      [--systemd-cgroup] [--cache-dir DIR] COMMAND [ARGS...]\n"
+	      "       xlibos-runtime --version | --help\n"
+	      "\n"
+	      "An OCI runtime (runc's command line) whose containers run in xlibos.\n"
+	      "\n"
+	      "Commands:\n"
+	      "  create [--bundle DIR] [--pid-file FILE] ID\n"
+	      "                    prepare the container of BUNDLE/config.json; its\n"
+	      "                    supervisor (pid in FILE) waits for start\n"
+	      "  start ID          run the container's process\n"
+	      "  state ID          its OCI state, as JSON\n"
+	      "  kill [--all] ID [SIGNAL]\n"
+	      "                    TERM (default), INT, HUP or KILL\n"
+	      "  delete [--force] ID\n"
+	      "                    remove a stopped container (--force: kill it first)\n"
+	      "  list [--format table|json] [--quiet]\n"
+	      "  features          what this runtime honours, as JSON\n"
+	      "  spec [--bundle DIR]\n"
+	      "                    write a starting config.json\n"
+	      "Not supported yet: exec, run, ps, pause, resume, update, events,\n"
+	      "checkpoint, restore, terminals (process.terminal, --console-socket).\n"
+	      "\n"
+	      "Global options:\n"
+	      "  --root DIR        state directories (default " OCI_DEFAULT_ROOT ")\n"
+	      "  --log FILE        also append messages to FILE\n"
+	      "  --log-format F    text (default) or json\n"
+	      "  --systemd-cgroup  accepted; xlibos makes its own cgroups\n"
+	      "  --cache-dir DIR   the rootfs image cache (XLIBOS_CACHE_DIR of xlibos run)\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	struct oci_globals g = { .root = OCI_DEFAULT_ROOT };
+	const char *log = NULL, *log_format = "text", *flag = NULL, *root = NULL,
+		   *cache = NULL, *criu = NULL, *rootless = NULL;
+	const struct oci_opt opts[] = {
+		{ "--root", NULL, true, &root },
+		{ "--log", NULL, true, &log },
+		{ "--log-format", NULL, true, &log_format },
+		{ "--systemd-cgroup", NULL, false, &flag },
+		{ "--debug", NULL, false, &flag },
+		{ "--cache-dir", NULL, true, &cache },
+		{ "--criu", NULL, true, &criu },
+		{ "--rootless", NULL, true, &rootless },
+	};
+	int i;
+
+	/* Global options end at the first word that is not one (the command). */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-v")) {
+			printf("xlibos-runtime version " OCI_RUNTIME_VERSION "\nspec: " OCI_SPEC_VERSION
+			       "\n");
+			return 0;
+		}
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		}
+		size_t k;
+
+		for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+			size_t len = strlen(opts[k].name);
+
+			if (strncmp(argv[i], opts[k].name, len) ||
+			    (argv[i][len] && argv[i][len] != '='))
+				continue;
+			if (!opts[k].takes_value)
+				*opts[k].value = "";
+			else if (argv[i][len] == '=')
+				*opts[k].value = argv[i] + len + 1;
+			else if (i + 1 < argc)
+				*opts[k].value = argv[++i];
+			else
+				k = sizeof(opts) / sizeof(opts[0]);
+			break;
+		}
+		if (k == sizeof(opts) / sizeof(opts[0])) {
+			oci_error("unknown global option '%s' (or missing value)", argv[i]);
+			return OCI_EXIT_FAILURE;
+		}
+	}
+	if (strcmp(log_format, "text") && strcmp(log_format, "json")) {
+		oci_error("--log-format: text or json, not '%s'", log_format);
+		return OCI_EXIT_FAILURE;
+	}
+	if (!oci_log_open(log, !strcmp(log_format, "json")))
+		return OCI_EXIT_FAILURE;
+	if (root && *root)
+		g.root = root;
+	if (cache && *cache)
+		g.cache_dir = cache;
+	if (i == argc) {
+		usage(stderr);
+		return OCI_EXIT_FAILURE;
+	}
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		if (!strcmp(argv[i], commands[k].name))
+			return commands[k].run(&g, argc - i, argv + i);
+	for (size_t k = 0; not_yet[k]; k++) {
+		if (!strcmp(argv[i], not_yet[k])) {
+			oci_error("%s is not supported yet", argv[i]);
+			return OCI_EXIT_FAILURE;
+		}
+	}
+	oci_error("unknown command '%s' (see --help)", argv[i]);
+	return OCI_EXIT_FAILURE;
+}

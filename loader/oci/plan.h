@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a config.json becomes: the options of "xlibos run", the command
+ * after "--", and the guest init's container records
+ * (guest-init/config_format.h) for "xlibos run --guest-records".
+ */
+#ifndef XLIBOS_OCI_PLAN_H
+#define XLIBOS_OCI_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct strv {
+	char **v;	/* NULL-terminated, each malloc'd */
+	size_t n, cap;
+};
+
+struct oci_plan {
+	struct strv options;	/* "xlibos run" options */
+	struct strv cmd;	/* the command and its arguments */
+	char *records;		/* "TAG\0VALUE\0"... */
+	size_t records_len;
+	FILE *rec;		/* open_memstream over records */
+	bool failed;		/* out of memory somewhere: the plan is unusable */
+};
+
+bool plan_init(struct oci_plan *p);
+/* Close the record stream: records/records_len are final.  False if anything failed. */
+bool plan_finish(struct oci_plan *p);
+void plan_free(struct oci_plan *p);
+
+void strv_add(struct oci_plan *p, struct strv *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void strv_free(struct strv *s);
+/* An option and its value ("--env", "K=V"). */
+void plan_option(struct oci_plan *p, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void plan_record(struct oci_plan *p, const char *tag, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "json_get.h"
+#include "log.h"
+#include "spec.h"
+
+/* A config.json larger than this is not one. */
+#define CONFIG_MAX	(4u << 20)
+
+static const char *const top_keys[] = {
+	"ociVersion", "process", "root", "hostname", "domainname", "mounts", "hooks",
+	"annotations", "linux", NULL
+};
+
+/* The bundle's config.json, a regular file (never a FIFO or device), parsed strictly. */
+static json_t *load_config(const char *bundle)
+{
+	char path[PATH_MAX];
+	json_error_t err;
+	struct stat st;
+	json_t *doc;
+	FILE *f;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path)) {
+		oci_error("bundle path too long");
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > CONFIG_MAX) {
+		oci_error("%s: %s", path, fd < 0 ? strerror(errno) :
+			  "not a regular file of at most 4 MiB");
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		oci_error("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	/* Duplicate keys could mean one thing to us and another to a checker. */
+	doc = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
+	fclose(f);
+	if (!doc) {
+		oci_error("%s: line %d column %d: %s", path, err.line, err.column, err.text);
+		return NULL;
+	}
+	if (!json_is_object(doc)) {
+		oci_error("%s: not a JSON object", path);
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+bool spec_load(const char *bundle, struct oci_plan *plan, struct oci_spec_info *info,
+	       json_t **doc_out)
+{
+	json_t *doc, *process = NULL, *root = NULL, *mounts = NULL, *lnx = NULL,
+		*annotations = NULL;
+	const char *version = NULL, *hostname = NULL, *domainname = NULL;
+
+	*doc_out = NULL;
+	if (!realpath(bundle, info->bundle)) {
+		oci_error("bundle '%s': %s", bundle, strerror(errno));
+		return false;
+	}
+	doc = load_config(info->bundle);
+	if (!doc)
+		return false;
+	*doc_out = doc;
+	if (!jget_known_keys(doc, "", top_keys) ||
+	    !jget_string(doc, "ociVersion", "", true, &version))
+		return false;
+	if (strncmp(version, "1.", 2) != 0) {
+		oci_error("config.json: ociVersion: '%s' is not a 1.x version", version);
+		return false;
+	}
+	if (!jget_refuse(doc, "hooks", "", "hooks are not supported") ||
+	    !jget_object(doc, "process", "", true, &process) ||
+	    !jget_object(doc, "root", "", true, &root) ||
+	    !jget_array(doc, "mounts", "", false, &mounts) ||
+	    !jget_object(doc, "linux", "", true, &lnx) ||
+	    !jget_object(doc, "annotations", "", false, &annotations) ||
+	    !jget_string(doc, "hostname", "", false, &hostname) ||
+	    !jget_string(doc, "domainname", "", false, &domainname))
+		return false;
+	if (domainname && *domainname) {
+		oci_error("config.json: domainname: not supported");
+		return false;
+	}
+	if (hostname && *hostname) {
+		if (strlen(hostname) > 64 || strchr(hostname, '\n')) {
+			oci_error("config.json: hostname: at most 64 bytes, one line");
+			return false;
+		}
+		plan_option(plan, "--hostname", "%s", hostname);
+	}
+	info->annotations = annotations;
+	return spec_root(root, info->bundle, plan, info->rootfs) &&
+	       spec_process(process, plan) && spec_annotations(annotations, plan) &&
+	       spec_linux(lnx, plan) && (!mounts || spec_mounts(mounts, plan));
+}

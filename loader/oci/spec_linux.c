@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/* config.json "linux": namespaces, resources, sysctls and what is refused. */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <string.h>
+
+#include "json_get.h"
+#include "log.h"
+#include "spec.h"
+#include "../guest-init/config_format.h"
+
+/* xlibos run's bounds (run_options.h, options.c). */
+#define MIN_MEM		(32ull << 20)
+#define MAX_PIDS	4194304
+/* xlibos run --net netns:PATH (the lead's back end); until it lands, none. */
+#ifndef OCI_HAVE_NETNS
+#define OCI_HAVE_NETNS	0
+#endif
+
+static const char *const linux_keys[] = {
+	"namespaces", "uidMappings", "gidMappings", "timeOffsets", "devices", "cgroupsPath",
+	"rdmaResources", "resources", "intelRdt", "sysctl", "seccomp", "rootfsPropagation",
+	"maskedPaths", "readonlyPaths", "mountLabel", "personality", "memoryPolicy", NULL
+};
+static const char *const resources_keys[] = {
+	"devices", "memory", "cpu", "pids", "blockIO", "hugepageLimits", "network", "rdma",
+	"unified", NULL
+};
+static const char *const memory_keys[] = {
+	"limit", "reservation", "swap", "kernel", "kernelTCP", "swappiness",
+	"disableOOMKiller", "useHierarchy", "checkBeforeUpdate", NULL
+};
+static const char *const pids_keys[] = { "limit", NULL };
+static const char *const ns_keys[] = { "type", "path", NULL };
+/* Namespaces xlibos always gives a container (its own kernel has them all). */
+static const char *const required_ns[] = { "pid", "network", "ipc", "uts", "mount", NULL };
+
+static bool has_option(const struct oci_plan *plan, const char *name)
+{
+	for (size_t i = 0; i < plan->options.n; i++)
+		if (!strcmp(plan->options.v[i], name))
+			return true;
+	return false;
+}
+
+static bool linux_namespaces(json_t *namespaces, struct oci_plan *plan)
+{
+	bool seen[5] = { false };
+	const char *netns = NULL;
+	json_t *ns;
+	size_t i, k;
+
+	json_array_foreach(namespaces, i, ns) {
+		char path[64];
+		const char *type = NULL, *nspath = NULL;
+
+		snprintf(path, sizeof(path), "linux.namespaces[%zu]", i);
+		if (!json_is_object(ns)) {
+			oci_error("config.json: %s: must be an object", path);
+			return false;
+		}
+		if (!jget_known_keys(ns, path, ns_keys) ||
+		    !jget_string(ns, "type", path, true, &type) ||
+		    !jget_string(ns, "path", path, false, &nspath))
+			return false;
+		for (k = 0; required_ns[k] && strcmp(required_ns[k], type); k++)
+			;
+		if (!required_ns[k] && strcmp(type, "cgroup")) {
+			oci_error("config.json: %s: a '%s' namespace is not supported", path, type);
+			return false;
+		}
+		if (required_ns[k])
+			seen[k] = true;
+		if (nspath && *nspath && strcmp(type, "network")) {
+			oci_error("config.json: %s: joining an existing %s namespace is not supported",
+				  path, type);
+			return false;
+		}
+		if (nspath && *nspath)
+			netns = nspath;
+	}
+	for (k = 0; required_ns[k]; k++) {
+		if (!seen[k]) {
+			oci_error("config.json: linux.namespaces: no %s namespace: sharing the host's is not supported",
+				  required_ns[k]);
+			return false;
+		}
+	}
+	/* A prepared namespace (podman, CNI): its interface becomes the guest's eth0. */
+	if (netns && OCI_HAVE_NETNS)
+		plan_option(plan, "--net", "netns:%s", netns);
+	else
+		plan_option(plan, "--net", "none");
+	return true;
+}
+
+static bool linux_resources(json_t *res, struct oci_plan *plan)
+{
+	const char *path = "linux.resources";
+	json_t *memory = NULL, *pids = NULL, *devices = NULL;
+	int64_t limit = -1, pids_limit = -1, scratch = 0;
+	bool flag = false;
+
+	if (!jget_known_keys(res, path, resources_keys) ||
+	    !jget_object(res, "memory", path, false, &memory) ||
+	    !jget_object(res, "pids", path, false, &pids) ||
+	    /* The guest's devices are its own kernel's: no rule can open a host one. */
+	    !jget_array(res, "devices", path, false, &devices) ||
+	    !jget_refuse(res, "cpu", path, "CPU limits are not supported yet") ||
+	    !jget_refuse(res, "blockIO", path, "not supported") ||
+	    !jget_refuse(res, "hugepageLimits", path, "not supported") ||
+	    !jget_refuse(res, "network", path, "not supported") ||
+	    !jget_refuse(res, "rdma", path, "not supported") ||
+	    !jget_refuse(res, "unified", path, "not supported"))
+		return false;
+	if (memory) {
+		const char *mpath = "linux.resources.memory";
+
+		if (!jget_known_keys(memory, mpath, memory_keys) ||
+		    !jget_int(memory, "limit", mpath, false, -1, INT64_MAX, &limit) ||
+		    /* Soft hints, and swap: the guest has none. */
+		    !jget_int(memory, "reservation", mpath, false, -1, INT64_MAX, &scratch) ||
+		    !jget_int(memory, "swap", mpath, false, -1, INT64_MAX, &scratch) ||
+		    !jget_int(memory, "swappiness", mpath, false, 0, 100, &scratch) ||
+		    !jget_bool(memory, "useHierarchy", mpath, &flag) ||
+		    !jget_bool(memory, "checkBeforeUpdate", mpath, &flag) ||
+		    !jget_refuse(memory, "kernel", mpath, "not supported") ||
+		    !jget_refuse(memory, "kernelTCP", mpath, "not supported") ||
+		    !jget_refuse(memory, "disableOOMKiller", mpath, "not supported"))
+			return false;
+	}
+	if (limit > 0 && !has_option(plan, "--mem")) {
+		if ((uint64_t)limit < MIN_MEM) {
+			oci_error("config.json: linux.resources.memory.limit: %lld bytes is below xlibos's minimum of 32M",
+				  (long long)limit);
+			return false;
+		}
+		/* Guest memory is whole pages. */
+		plan_option(plan, "--mem", "%lluK", (unsigned long long)limit >> 12 << 2);
+	}
+	if (pids && (!jget_known_keys(pids, "linux.resources.pids", pids_keys) ||
+		     !jget_int(pids, "limit", "linux.resources.pids", false, INT64_MIN, INT64_MAX,
+			       &pids_limit)))
+		return false;
+	if (pids_limit > 0) {
+		if (pids_limit > MAX_PIDS - OCI_PIDS_OVERHEAD) {
+			oci_error("config.json: linux.resources.pids.limit: at most %d",
+				  MAX_PIDS - OCI_PIDS_OVERHEAD);
+			return false;
+		}
+		plan_option(plan, "--pids-limit", "%lld", (long long)pids_limit + OCI_PIDS_OVERHEAD);
+	}
+	return true;
+}
+
+static bool linux_sysctl(json_t *sysctl, struct oci_plan *plan)
+{
+	const char *key;
+	json_t *value;
+
+	json_object_foreach(sysctl, key, value) {
+		if (!json_is_string(value)) {
+			oci_error("config.json: linux.sysctl.%s: must be a string", key);
+			return false;
+		}
+		/* The guest's own kernel: its settings are the container's. */
+		if (strchr(key, '\n') || strchr(json_string_value(value), '\n') || !*key) {
+			oci_error("config.json: linux.sysctl.%s: bad key or value", key);
+			return false;
+		}
+		plan_record(plan, XLIBOS_CONFIG_SYSCTL, "%s\n%s", key, json_string_value(value));
+	}
+	return true;
+}
+
+bool spec_linux(json_t *lnx, struct oci_plan *plan)
+{
+	const char *path = "linux", *str = NULL;
+	json_t *namespaces = NULL, *resources = NULL, *sysctl = NULL, *seccomp = NULL,
+	       *devices = NULL;
+	const char **paths = NULL;
+	size_t n = 0;
+
+	if (!jget_known_keys(lnx, path, linux_keys) ||
+	    !jget_array(lnx, "namespaces", path, true, &namespaces) ||
+	    !jget_refuse(lnx, "uidMappings", path, "user namespaces are not supported") ||
+	    !jget_refuse(lnx, "gidMappings", path, "user namespaces are not supported") ||
+	    !jget_refuse(lnx, "timeOffsets", path, "not supported") ||
+	    !jget_array(lnx, "devices", path, false, &devices) ||
+	    !jget_refuse(lnx, "devices", path,
+			 "host devices are not supported (the guest has its own kernel's)") ||
+	    !jget_string(lnx, "cgroupsPath", path, false, &str) ||
+	    !jget_refuse(lnx, "rdmaResources", path, "not supported") ||
+	    !jget_object(lnx, "resources", path, false, &resources) ||
+	    !jget_refuse(lnx, "intelRdt", path, "not supported") ||
+	    !jget_object(lnx, "sysctl", path, false, &sysctl) ||
+	    !jget_object(lnx, "seccomp", path, false, &seccomp) ||
+	    !jget_string(lnx, "rootfsPropagation", path, false, &str) ||
+	    !jget_strings(lnx, "maskedPaths", path, false, &paths, &n) ||
+	    !jget_strings(lnx, "readonlyPaths", path, false, &paths, &n) ||
+	    !jget_string(lnx, "mountLabel", path, false, &str) ||
+	    !jget_refuse(lnx, "personality", path, "not supported") ||
+	    !jget_refuse(lnx, "memoryPolicy", path, "not supported")) {
+		free(paths);
+		return false;
+	}
+	free(paths);
+	return linux_namespaces(namespaces, plan) &&
+	       (!resources || linux_resources(resources, plan)) &&
+	       (!sysctl || linux_sysctl(sysctl, plan));
+}

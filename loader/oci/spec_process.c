@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/* config.json "process": the command, its environment, user and limits. */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "json_get.h"
+#include "log.h"
+#include "spec.h"
+#include "../guest-init/config_format.h"
+
+static const char *const process_keys[] = {
+	"terminal", "consoleSize", "user", "args", "commandLine", "env", "cwd", "capabilities",
+	"rlimits", "noNewPrivileges", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
+	"ioPriority", "scheduler", "execCPUAffinity", NULL
+};
+static const char *const user_keys[] = { "uid", "gid", "umask", "additionalGids", "username", NULL };
+static const char *const rlimit_keys[] = { "type", "soft", "hard", NULL };
+static const char *const caps_keys[] = {
+	"bounding", "effective", "inheritable", "permitted", "ambient", NULL
+};
+
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_names[] = {
+	{ "RLIMIT_CPU", RLIMIT_CPU }, { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+	{ "RLIMIT_DATA", RLIMIT_DATA }, { "RLIMIT_STACK", RLIMIT_STACK },
+	{ "RLIMIT_CORE", RLIMIT_CORE }, { "RLIMIT_RSS", RLIMIT_RSS },
+	{ "RLIMIT_NPROC", RLIMIT_NPROC }, { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_AS", RLIMIT_AS },
+	{ "RLIMIT_LOCKS", RLIMIT_LOCKS }, { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
+	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO }, { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+};
+
+static bool process_user(json_t *user, struct oci_plan *plan)
+{
+	const char *path = "process.user";
+	int64_t uid = 0, gid = 0, umask_value = -1;
+	json_t *gids = NULL, *g;
+	char *groups = NULL;
+	size_t i, len = 0;
+	FILE *out;
+
+	if (!jget_known_keys(user, path, user_keys) ||
+	    !jget_refuse(user, "username", path, "Windows only") ||
+	    !jget_int(user, "uid", path, true, 0, 0xfffffffe, &uid) ||
+	    !jget_int(user, "gid", path, true, 0, 0xfffffffe, &gid) ||
+	    !jget_int(user, "umask", path, false, 0, 0777, &umask_value) ||
+	    !jget_array(user, "additionalGids", path, false, &gids))
+		return false;
+	out = open_memstream(&groups, &len);
+	if (!out) {
+		oci_error("out of memory");
+		return false;
+	}
+	fprintf(out, "%lld %lld", (long long)uid, (long long)gid);
+	json_array_foreach(gids, i, g) {
+		if (!json_is_integer(g) || json_integer_value(g) < 0 ||
+		    json_integer_value(g) > 0xfffffffe) {
+			fclose(out);
+			free(groups);
+			oci_error("config.json: process.user.additionalGids[%zu]: must be an integer from 0 to 4294967294",
+				  i);
+			return false;
+		}
+		fprintf(out, " %lld", (long long)json_integer_value(g));
+	}
+	fclose(out);
+	plan_record(plan, XLIBOS_CONFIG_USER, "%s", groups ? groups : "");
+	free(groups);
+	if (umask_value >= 0)
+		plan_record(plan, XLIBOS_CONFIG_UMASK, "%llo", (unsigned long long)umask_value);
+	return true;
+}
+
+static bool process_rlimits(json_t *rlimits, struct oci_plan *plan)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(rlimits, i, r) {
+		char path[64];
+		const char *type = NULL;
+		uint64_t soft = 0, hard = 0;
+		size_t k;
+
+		snprintf(path, sizeof(path), "process.rlimits[%zu]", i);
+		if (!json_is_object(r)) {
+			oci_error("config.json: %s: must be an object", path);
+			return false;
+		}
+		if (!jget_known_keys(r, path, rlimit_keys) ||
+		    !jget_string(r, "type", path, true, &type) ||
+		    !jget_u64(r, "soft", path, true, &soft) || !jget_u64(r, "hard", path, true, &hard))
+			return false;
+		for (k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
+			if (!strcmp(rlimit_names[k].name, type))
+				break;
+		if (k == sizeof(rlimit_names) / sizeof(rlimit_names[0])) {
+			oci_error("config.json: %s.type: unknown limit '%s'", path, type);
+			return false;
+		}
+		if (soft > hard) {
+			oci_error("config.json: %s: soft limit above the hard one", path);
+			return false;
+		}
+		plan_record(plan, XLIBOS_CONFIG_RLIMIT, "%d %llu %llu", rlimit_names[k].resource,
+			    (unsigned long long)soft, (unsigned long long)hard);
+	}
+	return true;
+}
+
+/* Type-checked; applied inside the guest in a later slice (see features). */
+static bool process_capabilities(json_t *caps)
+{
+	const char *path = "process.capabilities";
+
+	if (!jget_known_keys(caps, path, caps_keys))
+		return false;
+	for (size_t i = 0; caps_keys[i]; i++) {
+		const char **list = NULL;
+		size_t n = 0;
+
+		if (!jget_strings(caps, caps_keys[i], path, false, &list, &n))
+			return false;
+		for (size_t k = 0; k < n; k++) {
+			if (strncmp(list[k], "CAP_", 4) != 0) {
+				oci_error("config.json: %s.%s[%zu]: '%s' is not a capability", path,
+					  caps_keys[i], k, list[k]);
+				free(list);
+				return false;
+			}
+		}
+		free(list);
+	}
+	return true;
+}
+
+bool spec_process(json_t *process, struct oci_plan *plan)
+{
+	const char *path = "process", *cwd = NULL, *label = NULL;
+	const char **args = NULL, **env = NULL;
+	json_t *user = NULL, *rlimits = NULL, *caps = NULL, *console = NULL;
+	size_t nargs = 0, nenv = 0;
+	bool terminal = false, nnp = false, ok = false;
+	int64_t oom = 0;
+
+	if (!jget_known_keys(process, path, process_keys) ||
+	    !jget_bool(process, "terminal", path, &terminal) ||
+	    !jget_object(process, "consoleSize", path, false, &console) ||
+	    !jget_object(process, "user", path, true, &user) ||
+	    !jget_strings(process, "args", path, true, &args, &nargs) ||
+	    !jget_strings(process, "env", path, false, &env, &nenv) ||
+	    !jget_string(process, "cwd", path, true, &cwd) ||
+	    !jget_object(process, "capabilities", path, false, &caps) ||
+	    !jget_array(process, "rlimits", path, false, &rlimits) ||
+	    !jget_bool(process, "noNewPrivileges", path, &nnp) ||
+	    !jget_string(process, "apparmorProfile", path, false, &label) ||
+	    !jget_string(process, "selinuxLabel", path, false, &label) ||
+	    !jget_int(process, "oomScoreAdj", path, false, -1000, 1000, &oom) ||
+	    !jget_refuse(process, "commandLine", path, "Windows only") ||
+	    !jget_refuse(process, "ioPriority", path, "not supported") ||
+	    !jget_refuse(process, "scheduler", path, "not supported") ||
+	    !jget_refuse(process, "execCPUAffinity", path, "not supported"))
+		goto out;
+	if (terminal) {
+		oci_error("config.json: process.terminal: terminals are not supported yet");
+		goto out;
+	}
+	if (!nargs || !*args[0]) {
+		oci_error("config.json: process.args: must name a command");
+		goto out;
+	}
+	if (cwd[0] != '/') {
+		oci_error("config.json: process.cwd: '%s' is not an absolute path", cwd);
+		goto out;
+	}
+	for (size_t i = 0; i < nenv; i++) {
+		const char *eq = strchr(env[i], '=');
+
+		if (!eq || eq == env[i]) {
+			oci_error("config.json: process.env[%zu]: '%s' is not KEY=VALUE", i, env[i]);
+			goto out;
+		}
+		plan_option(plan, "--env", "%s", env[i]);
+	}
+	plan_option(plan, "--workdir", "%s", cwd);
+	for (size_t i = 0; i < nargs; i++)
+		strv_add(plan, &plan->cmd, "%s", args[i]);
+	if (!process_user(user, plan) || (rlimits && !process_rlimits(rlimits, plan)) ||
+	    (caps && !process_capabilities(caps)))
+		goto out;
+	if (nnp)
+		plan_record(plan, XLIBOS_CONFIG_NNP, "1");
+	ok = true;
+out:
+	free(args);
+	free(env);
+	return ok;
+}
