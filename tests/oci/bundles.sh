@@ -1,0 +1,206 @@
+#!/bin/sh
+# xlibos-runtime called directly, as runc is: hostile bundles (missing or
+# wrong-typed fields, unknown fields, a root that is a symlink out of the
+# bundle, host device nodes as mounts, a config.json that is a FIFO...)
+# each give one clear "xlibos-runtime: ..." error naming the field, exit 1,
+# and nothing started (no state directory, no pid file, no process); then
+# the lifecycle of a good bundle: create, state, start, kill, delete.
+# usage: bundles.sh path/to/xlibos-runtime [path/to/rootfs]
+set -u
+if [ $# -lt 1 ] || [ ! -x "$1" ]; then
+	echo "usage: $0 path/to/xlibos-runtime [path/to/rootfs]" >&2
+	exit 2
+fi
+runtime=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+rootfs=${2:-$top/build/rootfs}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$here/../lib.sh"
+
+state=$scratch/state
+R() { "$runtime" --root "$state" --cache-dir "$scratch/cache" "$@"; }
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "ok - hostile bundles # SKIP python3 is needed to write them"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 0
+fi
+
+# The base bundle: `xlibos-runtime spec` with root.path absolute (allowed anywhere).
+base=$scratch/base.json
+mkdir -p "$scratch/specdir"
+R spec --bundle "$scratch/specdir" && mv "$scratch/specdir/config.json" "$base"
+python3 - "$base" "$rootfs" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["root"]["path"] = sys.argv[2]
+c["process"]["args"] = ["sh", "-c", "echo bundle ran"]
+json.dump(c, open(sys.argv[1], "w"))
+EOF
+
+n=0
+# hostile DESC MESSAGE PYTHON-EDIT: a bundle whose config is the base after
+# the edit (Python on dict c, bundle dir b); create must fail with MESSAGE.
+hostile() {
+	desc=$1 message=$2 edit=$3
+	n=$((n + 1))
+	b=$scratch/bundle$n
+	mkdir -p "$b"
+	python3 - "$base" "$b" <<EOF
+import json, os, sys
+c = json.load(open(sys.argv[1]))
+b = sys.argv[2]
+raw = None
+$edit
+if raw is None:
+    raw = json.dumps(c)
+if raw is not False:
+    open(os.path.join(b, "config.json"), "w").write(raw)
+EOF
+	R create --bundle "$b" --pid-file "$b/pid" "c$n" >"$out" 2>&1
+	rc=$?
+	if [ "$rc" -ne 1 ]; then
+		not_ok "$desc: exit 1" "got $rc"
+	elif ! grep "^xlibos-runtime: " "$out" | grep -qF -- "$message"; then
+		not_ok "$desc: message" "expected: xlibos-runtime: $message"
+	elif [ "$(grep -vc '^xlibos-runtime: ' "$out")" -ne 0 ]; then
+		not_ok "$desc: only 'xlibos-runtime: ' lines"
+	elif [ -e "$state/c$n" ] || [ -e "$b/pid" ] || pgrep -f -- "$b" >/dev/null; then
+		not_ok "$desc: nothing started" "$(ls -la "$state" "$b" 2>&1)"
+	else
+		ok "$desc: '$(head -1 "$out" | cut -c1-110)'"
+	fi
+}
+
+hostile "no config.json" "config.json: No such file or directory" "raw = False"
+hostile "config.json is a FIFO" "not a regular file" "os.mkfifo(os.path.join(b, 'config.json')); raw = False"
+hostile "not JSON" "config.json: line 1 column" "raw = '{\"ociVersion\": '"
+hostile "a JSON array" "not a JSON object" "raw = '[1, 2]'"
+hostile "duplicate keys" "duplicate object key" "raw = json.dumps(c)[:-1] + ', \"hostname\": \"a\", \"hostname\": \"b\"}'"
+hostile "unknown top-level field" "config.json: solaris: unknown or unsupported field" "c['solaris'] = {}"
+hostile "unknown process field" "config.json: process.bogus: unknown or unsupported field" "c['process']['bogus'] = 1"
+hostile "ociVersion 2.0" "ociVersion: '2.0.0' is not a 1.x version" "c['ociVersion'] = '2.0.0'"
+hostile "missing process" "config.json: process: missing" "del c['process']"
+hostile "process.args a string" "config.json: process.args: must be an array" "c['process']['args'] = 'sh -c id'"
+hostile "process.args with a number" "config.json: process.args[1]: must be a string" "c['process']['args'] = ['sh', 1]"
+hostile "process.args empty" "config.json: process.args: must name a command" "c['process']['args'] = []"
+hostile "process.user.uid a string" "config.json: process.user.uid: must be an integer" "c['process']['user']['uid'] = '0'"
+hostile "process.user.uid negative" "config.json: process.user.uid: must be an integer" "c['process']['user']['uid'] = -1"
+hostile "process.user.additionalGids wrong" "config.json: process.user.additionalGids[0]: must be" "c['process']['user']['additionalGids'] = ['wheel']"
+hostile "process.env without =" "config.json: process.env[0]: 'NOEQUALS' is not KEY=VALUE" "c['process']['env'] = ['NOEQUALS']"
+hostile "process.cwd relative" "config.json: process.cwd: 'tmp' is not an absolute path" "c['process']['cwd'] = 'tmp'"
+hostile "process.terminal" "config.json: process.terminal: terminals are not supported yet" "c['process']['terminal'] = True"
+hostile "process.rlimits unknown type" "config.json: process.rlimits[0].type: unknown limit" "c['process']['rlimits'] = [{'type': 'RLIMIT_BOGUS', 'soft': 1, 'hard': 1}]"
+hostile "process.rlimits soft above hard" "soft limit above the hard one" "c['process']['rlimits'] = [{'type': 'RLIMIT_NOFILE', 'soft': 10, 'hard': 1}]"
+hostile "process.noNewPrivileges a string" "config.json: process.noNewPrivileges: must be true or false" "c['process']['noNewPrivileges'] = 'yes'"
+hostile "missing root.path" "config.json: root.path: missing" "del c['root']['path']"
+hostile "root.readonly a string" "config.json: root.readonly: must be true or false" "c['root']['readonly'] = 'yes'"
+hostile "root a symlink out of the bundle" "resolves to '/', outside the bundle" "os.symlink('/', os.path.join(b, 'rootfs')); c['root']['path'] = 'rootfs'"
+hostile "root a symlink to another tree" "outside the bundle" "os.symlink('$rootfs', os.path.join(b, 'rootfs')); c['root']['path'] = 'rootfs'"
+hostile "root.path with .." "outside the bundle" "c['root']['path'] = '../'"
+hostile "root.path the host's /" "is the host's root directory" "c['root']['path'] = '/'"
+hostile "root.path missing" "config.json: root.path 'nothere': No such file" "c['root']['path'] = 'nothere'"
+hostile "bind mount of /dev/null" "'/dev/null' is a host device: host devices are not supported" "c['mounts'].append({'destination': '/dev/null', 'type': 'bind', 'source': '/dev/null', 'options': ['rbind']})"
+hostile "bind mount of /dev" "'/dev' is a host device" "c['mounts'].append({'destination': '/hostdev', 'type': 'bind', 'source': '/dev', 'options': ['rbind']})"
+hostile "bind mount of a device node outside /dev" "is a host device" "os.mknod(os.path.join(b, 'null'), 0o20666, os.makedev(1, 3)); c['mounts'].append({'destination': '/x', 'source': os.path.join(b, 'null'), 'options': ['bind']})"
+hostile "ext4 mount of a block device" "config.json: mounts[5].type: 'ext4' mounts are not supported" "c['mounts'].append({'destination': '/disk', 'type': 'ext4', 'source': '/dev/vda'})"
+hostile "mount destination relative" "mounts[5].destination: 'data' must be an absolute path" "c['mounts'].append({'destination': 'data', 'type': 'tmpfs', 'source': 'tmpfs'})"
+hostile "mount destination with .." "must be an absolute path below /" "c['mounts'].append({'destination': '/a/../../etc', 'type': 'tmpfs', 'source': 'tmpfs'})"
+hostile "unknown mount option" "config.json: mounts[0].options[0]: 'idmap' is not supported" "c['mounts'][0]['options'] = ['idmap']"
+hostile "mounts not an array" "config.json: mounts: must be an array" "c['mounts'] = {}"
+hostile "linux.devices" "config.json: linux.devices: host devices are not supported" "c['linux']['devices'] = [{'path': '/dev/sda', 'type': 'b', 'major': 8, 'minor': 0}]"
+hostile "linux.uidMappings" "config.json: linux.uidMappings: user namespaces are not supported" "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 1000, 'size': 1}]"
+hostile "no network namespace (the host's)" "no network namespace: sharing the host's is not supported" "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'network']"
+hostile "joining a pid namespace" "linux.namespaces[0]: joining an existing pid namespace is not supported" "c['linux']['namespaces'][0]['path'] = '/proc/1/ns/pid'"
+hostile "memory limit below 32M" "linux.resources.memory.limit: 1048576 bytes is below" "c['linux']['resources'] = {'memory': {'limit': 1048576}}"
+hostile "CPU limits" "config.json: linux.resources.cpu: CPU limits are not supported yet" "c['linux']['resources'] = {'cpu': {'quota': 50000, 'period': 100000}}"
+hostile "hooks" "config.json: hooks: hooks are not supported" "c['hooks'] = {'prestart': [{'path': '/bin/true'}]}"
+hostile "unknown xlibos annotation" "annotations.io.xlibos.bogus: unknown xlibos option" "c['annotations'] = {'io.xlibos.bogus': '1'}"
+hostile "io.xlibos.mem not a size" "annotations.io.xlibos.mem: 'lots' is not a size" "c['annotations'] = {'io.xlibos.mem': 'lots'}"
+
+expect "invalid container id" 1 "invalid container id '../x'" R create --bundle "$scratch/bundle1" ../x
+[ ! -e "$scratch/x" ] && ok "invalid container id: nothing created" || not_ok "invalid container id: nothing created"
+expect "exec refused" 1 "xlibos-runtime: exec is not supported yet" R exec c1 true
+expect "--console-socket refused" 1 "terminals are not supported yet" R create --console-socket /tmp/s c1
+expect "state of an unknown container" 1 "container 'nosuch' does not exist" R state nosuch
+
+# --- a good bundle: the lifecycle ------------------------------------------------
+good=$scratch/good
+mkdir -p "$good"
+cp -a "$rootfs" "$good/rootfs"
+python3 - "$base" "$good" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["root"]["path"] = "rootfs"
+c["process"]["args"] = ["sh", "-c", "echo out; echo err >&2; read line; echo got $line; exit 5"]
+json.dump(c, open(sys.argv[2] + "/config.json", "w"))
+EOF
+mkfifo "$scratch/in"
+# The supervisor keeps create's stdio, as runc's container process does.
+R create --bundle "$good" --pid-file "$scratch/good.pid" good <"$scratch/in" >"$scratch/good.out" 2>"$scratch/good.err" &
+exec 7>"$scratch/in"
+wait $!
+rc=$?
+[ "$rc" -eq 0 ] && ok "create: exit 0" || not_ok "create: exit 0" "got $rc; $(cat "$scratch/good.err")"
+pid=$(cat "$scratch/good.pid" 2>/dev/null)
+expect "state: created, with the pid-file's pid" 0 "\"pid\": $pid," R state good
+grep -q '"status": "created"' "$out" && ok "state: status created" || not_ok "state: status created"
+[ ! -s "$scratch/good.out" ] && ok "created: the command has not run" || not_ok "created: the command has not run"
+expect "list: the container, created" 0 "created" R list
+expect "create with the same id" 1 "container 'good' already exists" R create --bundle "$good" good
+expect "delete of a created container without --force" 1 "it is created (stop it, or use --force)" R delete good
+expect "start" 0 "" R start good
+expect "start twice" 1 "it is running, not created" R start good
+expect "state: running" 0 '"status": "running"' R state good
+echo "hello" >&7
+exec 7>&-
+i=0
+while [ $i -lt 100 ] && kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid" | cut -c1)" != Z ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+wait "$pid" 2>/dev/null
+printf 'out\ngot hello\n' | cmp -s - "$scratch/good.out" && ok "the command's stdout and stdin were create's" ||
+	not_ok "the command's stdout and stdin were create's" "$(cat "$scratch/good.out")"
+grep -qx err "$scratch/good.err" && ok "the command's stderr was create's" || not_ok "the command's stderr was create's"
+expect "state: stopped, pid 0" 0 '"pid": 0,' R state good
+grep -q '"status": "stopped"' "$out" && ok "state: status stopped" || not_ok "state: status stopped"
+expect "kill of a stopped container" 1 "container 'good' is not running" R kill good
+expect "delete" 0 "" R delete good
+[ ! -e "$state/good" ] && ok "delete: state directory gone" || not_ok "delete: state directory gone"
+
+# A running container: kill TERM reaches it; delete refuses, --force kills it.
+python3 - "$base" "$good" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["root"]["path"] = "rootfs"
+c["process"]["args"] = ["sh", "-c", "trap 'echo TERM; exit 9' TERM; while :; do sleep 0.1; done"]
+json.dump(c, open(sys.argv[2] + "/config.json", "w"))
+EOF
+R create --bundle "$good" --pid-file "$scratch/run.pid" run </dev/null >"$scratch/run.out" 2>&1
+pid=$(cat "$scratch/run.pid")
+R start run
+sleep 0.5
+expect "delete of a running container without --force" 1 "it is running (stop it, or use --force)" R delete run
+expect "kill unknown signal" 1 "unknown signal 'NOPE'" R kill run NOPE
+expect "kill --all run TERM" 0 "" R kill --all run TERM
+wait "$pid" 2>/dev/null
+i=0
+while [ $i -lt 50 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+grep -qx TERM "$scratch/run.out" && ok "kill TERM: the trap ran" || not_ok "kill TERM: the trap ran" "$(cat "$scratch/run.out")"
+expect "delete after kill" 0 "" R delete run
+R create --bundle "$good" --pid-file "$scratch/run.pid" run2 </dev/null >/dev/null 2>&1
+pid=$(cat "$scratch/run.pid")
+R start run2
+expect "delete --force of a running container" 0 "" R delete --force run2
+kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid" | cut -c1)" != Z ] &&
+	not_ok "delete --force: the supervisor is gone" || ok "delete --force: the supervisor is gone"
+wait "$pid" 2>/dev/null
+[ -z "$(ls -A "$state")" ] && ok "nothing left in --root" || not_ok "nothing left in --root" "$(ls -A "$state")"
+
+expect "features: JSON" 0 '"io.xlibos.runtime.notApplied"' R features
+R features | python3 -c 'import json,sys; json.load(sys.stdin)' && ok "features: valid JSON" || not_ok "features: valid JSON"
+expect "spec refuses an existing config.json" 1 "exists already" R spec --bundle "$good"
+expect "--version" 0 "xlibos-runtime version" R --version
+
+summary

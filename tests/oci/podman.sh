@@ -1,0 +1,173 @@
+#!/bin/sh
+# xlibos-runtime driven by Debian's podman (conmon), each check compared
+# with runc on the same image: stdio and exit status, -e, -w, -u, -v,
+# --read-only, --memory, run -d + logs, stop and kill.  The image is made
+# locally with `podman import` from a tarball of the busybox rootfs; podman
+# uses a private storage (vfs), run root and image cache under a temporary
+# directory, removed at the end: nothing is left behind.
+# usage: podman.sh path/to/xlibos-runtime [path/to/rootfs]
+set -u
+if [ $# -lt 1 ] || [ ! -x "$1" ]; then
+	echo "usage: $0 path/to/xlibos-runtime [path/to/rootfs]" >&2
+	exit 2
+fi
+runtime=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+rootfs=${2:-$top/build/rootfs}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$here/../lib.sh"
+
+checks="stdio and exit status|stdin|-e|-w|-u|-v|-v :ro|--read-only|--memory|run -d + logs|stop|stop after the timeout|kill|kill -s USR1"
+skip_all() {
+	echo "$checks" | tr '|' '\n' | while IFS= read -r c; do
+		echo "ok - podman $c # SKIP $1"
+	done
+	n=$(echo "$checks" | tr '|' '\n' | wc -l)
+	echo "0 passed, 0 failed, $n skipped"
+	exit 0
+}
+command -v podman >/dev/null 2>&1 || skip_all "podman is not installed (scripts/install-deps.sh)"
+command -v runc >/dev/null 2>&1 || skip_all "runc is not installed (scripts/install-deps.sh)"
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (rootful podman with cgroupfs)"
+[ -d "$rootfs/bin" ] || skip_all "no rootfs at $rootfs (make rootfs)"
+
+T=$scratch/podman
+mkdir -p "$T" "$T/vol"
+# Everything podman keeps, in $T; cgroupfs and a file for events (no systemd here).
+PODMAN="podman --root $T/store --runroot $T/run --storage-driver vfs --cgroup-manager cgroupfs --events-backend file"
+# This machine's default limits are above what podman may set: give them explicitly.
+RUNOPTS="--network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
+IMAGE=localhost/xlibos-oci-test:1
+
+cleanup() {
+	$PODMAN rm -af -t 0 >/dev/null 2>&1
+	$PODMAN rmi -af >/dev/null 2>&1
+	# podman mounts a tmpfs per container for /dev/shm; none may outlive us.
+	grep " $T/" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null
+	done
+	rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+pm_runc() { $PODMAN --runtime runc "$@"; }
+# cache-dir: xlibos's rootfs images of podman's trees go to $T too.
+pm_x() { $PODMAN --runtime "$runtime" --runtime-flag "cache-dir=$T/cache" "$@"; }
+
+tar -C "$rootfs" -cf "$T/rootfs.tar" . &&
+	$PODMAN import "$T/rootfs.tar" "$IMAGE" >"$out" 2>&1 ||
+	skip_all "podman import failed: $(tail -1 "$out")"
+pm_runc run --rm $RUNOPTS "$IMAGE" true >"$out" 2>&1 ||
+	skip_all "podman with runc cannot run a container here: $(tail -1 "$out")"
+
+# same DESC STDIN PODMAN-RUN-ARGS...: `podman run --rm` with runc and with
+# xlibos; stdout, stderr and exit status must be the same.
+same() {
+	desc=$1 input=$2
+	shift 2
+	printf '%s' "$input" | pm_runc run --rm -i $RUNOPTS "$@" >"$scratch/r.out" 2>"$scratch/r.err"
+	rr=$?
+	printf '%s' "$input" | pm_x run --rm -i $RUNOPTS "$@" >"$scratch/x.out" 2>"$scratch/x.err"
+	xr=$?
+	if [ "$rr" -eq "$xr" ] && cmp -s "$scratch/r.out" "$scratch/x.out" &&
+	   cmp -s "$scratch/r.err" "$scratch/x.err"; then
+		ok "podman $desc (exit $xr, as runc)"
+	else
+		not_ok "podman $desc" "runc: exit $rr, xlibos: exit $xr
+$(diff "$scratch/r.out" "$scratch/x.out" | sed 's/^/stdout /')
+$(diff "$scratch/r.err" "$scratch/x.err" | sed 's/^/stderr /')"
+	fi
+}
+
+same "stdio and exit status" "" "$IMAGE" sh -c 'echo to stdout; echo to stderr >&2; exit 3'
+same "stdin" "line one
+line two" "$IMAGE" sh -c 'cat; echo "[$(wc -c)]"'
+same "-e" "" -e GREETING=hello -e 'SPACED=a b  c' "$IMAGE" sh -c 'echo "$GREETING|$SPACED"; env | grep -c ^GREETING='
+same "-w" "" -w /etc "$IMAGE" sh -c 'pwd; ls passwd'
+same "-u" "" -u 1000:1000 "$IMAGE" sh -c 'id; id -G; touch /root/x 2>&1; echo $?'
+
+echo "from the host" >"$T/vol/host.txt"
+same "-v" "" -v "$T/vol:/data" "$IMAGE" sh -c 'cat /data/host.txt; echo written > /data/new.$$; cat /data/new.$$'
+n=$(cat "$T"/vol/new.* 2>/dev/null | grep -c written)
+[ "$n" -eq 2 ] && ok "podman -v: both containers' files reached the host" ||
+	not_ok "podman -v: both containers' files reached the host" "$(ls -l "$T/vol")"
+same "-v :ro" "" -v "$T/vol:/data:ro" "$IMAGE" sh -c 'cat /data/host.txt; echo x > /data/ro 2>/dev/null; echo $?'
+[ ! -e "$T/vol/ro" ] && ok "podman -v :ro: nothing written on the host" ||
+	not_ok "podman -v :ro: nothing written on the host"
+
+same "--read-only" "" --read-only "$IMAGE" sh -c 'touch /x 2>&1; echo $?; touch /tmp/x; echo $?; grep -c " / .*ro," /proc/mounts'
+
+# --memory: within the limit works, past it fails (runc: OOM-killed; xlibos:
+# the guest kernel refuses the allocation or OOM-kills); the limit is the guest's memory.
+pm_runc run --rm $RUNOPTS --memory 64m "$IMAGE" sh -c 'dd if=/dev/zero of=/dev/null bs=8M count=1 2>/dev/null && echo small ok; dd if=/dev/zero of=/dev/null bs=100M count=1 2>/dev/null || echo big failed' >"$scratch/r.out" 2>&1
+pm_x run --rm $RUNOPTS --memory 64m "$IMAGE" sh -c 'dd if=/dev/zero of=/dev/null bs=8M count=1 2>/dev/null && echo small ok; dd if=/dev/zero of=/dev/null bs=100M count=1 2>/dev/null || echo big failed; awk "/MemTotal/ {print (\$2 <= 65536) ? \"guest memory within 64M\" : \$2}" /proc/meminfo' >"$scratch/x.out" 2>&1
+if grep -q "small ok" "$scratch/r.out" && grep -q "big failed" "$scratch/r.out" &&
+   grep -q "small ok" "$scratch/x.out" && grep -q "big failed" "$scratch/x.out" &&
+   grep -q "guest memory within 64M" "$scratch/x.out"; then
+	ok "podman --memory 64m: 8M allocates, 100M fails, as runc; guest memory within 64M"
+else
+	not_ok "podman --memory 64m" "runc: $(cat "$scratch/r.out")
+xlibos: $(cat "$scratch/x.out")"
+fi
+
+# detached: DESC RUNTIME-FUNCTION -> "logs|exit code" of a container stopped by podman stop
+detached_stop() {
+	pm=$1 timeout=$2
+	shift 2
+	id=$($pm run -d $RUNOPTS "$IMAGE" "$@") || { echo "run -d failed"; return; }
+	# Until it has printed its first line (bounded).
+	i=0
+	while [ $i -lt 100 ] && ! $pm logs "$id" 2>/dev/null | grep -q started; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	status=$($pm inspect "$id" --format '{{.State.Status}}')
+	$pm stop -t "$timeout" "$id" >/dev/null 2>&1
+	code=$($pm inspect "$id" --format '{{.State.ExitCode}}')
+	logs=$($pm logs "$id" 2>&1 | tr '\n' ' ')
+	$pm rm "$id" >/dev/null 2>&1
+	echo "$status|$logs|$code"
+}
+
+r=$(detached_stop pm_runc 10 sh -c 'trap "echo got TERM; exit 42" TERM; echo started; while :; do sleep 0.1; done')
+x=$(detached_stop pm_x 10 sh -c 'trap "echo got TERM; exit 42" TERM; echo started; while :; do sleep 0.1; done')
+[ "$r" = "$x" ] && [ "$x" = "running|started got TERM |42" ] &&
+	ok "podman run -d + logs: running, 'started' logged (as runc)" ||
+	not_ok "podman run -d + logs" "runc: $r; xlibos: $x"
+[ "$r" = "$x" ] && ok "podman stop: SIGTERM reaches the trap, exit 42 (as runc)" ||
+	not_ok "podman stop" "runc: $r; xlibos: $x"
+
+r=$(detached_stop pm_runc 1 sh -c 'trap "" TERM; echo started; while :; do sleep 0.1; done')
+x=$(detached_stop pm_x 1 sh -c 'trap "" TERM; echo started; while :; do sleep 0.1; done')
+[ "$r" = "$x" ] && [ "${x##*|}" = 137 ] &&
+	ok "podman stop -t 1 of a program ignoring SIGTERM: killed, 137 (as runc)" ||
+	not_ok "podman stop after the timeout" "runc: $r; xlibos: $x"
+
+# kill: podman kill (SIGKILL) -> 137, as runc
+kill_code() {
+	pm=$1
+	id=$($pm run -d $RUNOPTS "$IMAGE" sleep 1000) || { echo "run -d failed"; return; }
+	$pm kill "$id" >/dev/null 2>&1
+	$pm wait "$id" 2>/dev/null
+	$pm rm "$id" >/dev/null 2>&1
+}
+r=$(kill_code pm_runc)
+x=$(kill_code pm_x)
+[ "$r" = "$x" ] && [ "$x" = 137 ] && ok "podman kill: exit 137 (as runc)" ||
+	not_ok "podman kill" "runc: $r; xlibos: $x"
+
+# A signal xlibos cannot deliver into the guest yet is refused, not turned into another.
+id=$(pm_x run -d $RUNOPTS "$IMAGE" sleep 1000)
+pm_x kill -s USR1 "$id" >"$out" 2>&1
+rc=$?
+st=$(pm_x inspect "$id" --format '{{.State.Status}}')
+pm_x rm -f -t 0 "$id" >/dev/null 2>&1
+if [ "$rc" -ne 0 ] && grep -q "cannot be delivered to an xlibos container yet" "$out" &&
+   [ "$st" = running ]; then
+	ok "podman kill -s USR1: refused with a clear error, the container still runs"
+else
+	not_ok "podman kill -s USR1" "exit $rc, status $st"
+fi
+
+summary
