@@ -49,6 +49,9 @@
  *   "rlimit"   "RESOURCE SOFT HARD": setrlimit(2) for the command
  *              (RESOURCE an RLIMIT_* number, 18446744073709551615 infinity)
  *   "nnp"      "1": the command runs with no_new_privs
+ *   "caps"     "BOUNDING EFFECTIVE PERMITTED INHERITABLE AMBIENT": the
+ *              command's capability sets, each a hex mask of CAP_* bits
+ *              (the bounding set dropped to it before the user changes)
  *
  * VALUE may hold any byte except NUL (nor can argv or environment strings),
  * so newlines, spaces and non-UTF-8 bytes need no quoting.  The file ends
@@ -84,5 +87,6 @@
 #define XLIBOS_CONFIG_UMASK	"umask"
 #define XLIBOS_CONFIG_RLIMIT	"rlimit"
 #define XLIBOS_CONFIG_NNP	"nnp"
+#define XLIBOS_CONFIG_CAPS	"caps"
 
 #endif

@@ -4,8 +4,10 @@
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +16,17 @@
 #include "creds.h"
 
 #define MAX_GROUPS 65536
+/* capset(2)'s version 3: two 32-bit words per set (<linux/capability.h>, not in musl's headers). */
+#define CAPS_VERSION_3	0x20080522
+#define PR_CAP_AMBIENT_OP	47
+#define AMBIENT_RAISE	2
+#define AMBIENT_CLEAR_ALL	4
+
+/* The "caps" record: bounding, effective, permitted, inheritable, ambient. */
+struct caps {
+	uint64_t set[5];
+};
+enum { CAPS_BOUNDING, CAPS_EFFECTIVE, CAPS_PERMITTED, CAPS_INHERITABLE, CAPS_AMBIENT };
 
 static bool bad(const char *tag, const char *value)
 {
@@ -94,10 +107,73 @@ static bool apply_umask(const char *value)
 	return true;
 }
 
+static bool parse_caps(const char *value, struct caps *c)
+{
+	const char *p = value;
+
+	for (int i = 0; i < 5; i++) {
+		char *end;
+
+		errno = 0;
+		c->set[i] = strtoull(p, &end, 16);
+		if (end == p || errno || *end != (i < 4 ? ' ' : '\0'))
+			return bad(XLIBOS_CONFIG_CAPS, value);
+		p = end + (i < 4);
+	}
+	return true;
+}
+
+/* Before the uid changes: drop what the bounding set does not hold. */
+static bool drop_bounding(const struct caps *c)
+{
+	for (int cap = 0; cap < 64 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
+		if ((c->set[CAPS_BOUNDING] >> cap) & 1)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+			fprintf(stderr, "xlibos: cannot drop capability %d: %s\n", cap, strerror(errno));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* After it: the effective, permitted, inheritable and ambient sets asked for. */
+static bool set_caps(const struct caps *c)
+{
+	struct {
+		uint32_t version;
+		int pid;
+	} header = { CAPS_VERSION_3, 0 };
+	struct {
+		uint32_t effective, permitted, inheritable;
+	} data[2];
+
+	for (int i = 0; i < 2; i++) {
+		data[i].effective = (uint32_t)(c->set[CAPS_EFFECTIVE] >> (32 * i));
+		data[i].permitted = (uint32_t)(c->set[CAPS_PERMITTED] >> (32 * i));
+		data[i].inheritable = (uint32_t)(c->set[CAPS_INHERITABLE] >> (32 * i));
+	}
+	if (syscall(SYS_capset, &header, data) != 0) {
+		fprintf(stderr, "xlibos: cannot set capabilities: %s\n", strerror(errno));
+		return false;
+	}
+	prctl(PR_CAP_AMBIENT_OP, AMBIENT_CLEAR_ALL, 0, 0, 0);
+	for (int cap = 0; cap < 64; cap++) {
+		if (((c->set[CAPS_AMBIENT] >> cap) & 1) &&
+		    prctl(PR_CAP_AMBIENT_OP, AMBIENT_RAISE, cap, 0, 0) != 0) {
+			fprintf(stderr, "xlibos: cannot raise ambient capability %d: %s\n", cap,
+				strerror(errno));
+			return false;
+		}
+	}
+	return true;
+}
+
 bool creds_apply(const struct init_config *cfg)
 {
 	const char *user = NULL;
-	bool nnp = false;
+	bool nnp = false, have_caps = false;
+	struct caps caps;
 
 	for (size_t i = 0; i < cfg->ncontainer; i++) {
 		const char *tag = cfg->container[i], *value = config_record_value(tag);
@@ -110,8 +186,20 @@ bool creds_apply(const struct init_config *cfg)
 			user = value;
 		if (!strcmp(tag, XLIBOS_CONFIG_NNP))
 			nnp = true;
+		if (!strcmp(tag, XLIBOS_CONFIG_CAPS)) {
+			if (!parse_caps(value, &caps))
+				return false;
+			have_caps = true;
+		}
 	}
+	if (have_caps && !drop_bounding(&caps))
+		return false;
+	/* Keep the permitted set across setuid: set_caps() decides what remains. */
+	if (have_caps && user)
+		prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
 	if (user && !apply_user(user))
+		return false;
+	if (have_caps && (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0), !set_caps(&caps)))
 		return false;
 	if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
 		fprintf(stderr, "xlibos: cannot set no_new_privs: %s\n", strerror(errno));

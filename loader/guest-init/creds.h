@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The container records that describe the command's process (config_format.h):
- * user and groups, umask, resource limits, no_new_privs.
+ * user and groups, umask, resource limits, capabilities, no_new_privs.
  */
 #ifndef XLIBOS_INIT_CREDS_H
 #define XLIBOS_INIT_CREDS_H
@@ -11,9 +11,9 @@
 #include "config.h"
 
 /*
- * In the command's child, just before exec: limits and umask, then
- * groups, gid and uid (in that order: setuid drops the right to change
- * the others), then no_new_privs.  False, with a message, on failure.
+ * In the command's child, just before exec: limits and umask, the
+ * bounding set, then groups, gid and uid (in that order: setuid drops the
+ * right to change the others), the other capability sets, no_new_privs.  False, with a message, on failure.
  */
 bool creds_apply(const struct init_config *cfg);
 

@@ -113,10 +113,27 @@ static bool process_rlimits(json_t *rlimits, struct oci_plan *plan)
 	return true;
 }
 
-/* Type-checked; applied inside the guest in a later slice (see features). */
-static bool process_capabilities(json_t *caps)
+/* Capability names by number (<linux/capability.h>, up to CAP_CHECKPOINT_RESTORE). */
+static const char *const cap_names[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
+/*
+ * The five sets, applied to the command inside the guest (its own kernel's
+ * capabilities): a set left out is empty, as runc makes it.
+ */
+static bool process_capabilities(json_t *caps, struct oci_plan *plan)
 {
 	const char *path = "process.capabilities";
+	unsigned long long mask[5] = { 0 };
 
 	if (!jget_known_keys(caps, path, caps_keys))
 		return false;
@@ -127,15 +144,24 @@ static bool process_capabilities(json_t *caps)
 		if (!jget_strings(caps, caps_keys[i], path, false, &list, &n))
 			return false;
 		for (size_t k = 0; k < n; k++) {
-			if (strncmp(list[k], "CAP_", 4) != 0) {
-				oci_error("config.json: %s.%s[%zu]: '%s' is not a capability", path,
+			size_t cap;
+
+			for (cap = 0; cap < sizeof(cap_names) / sizeof(cap_names[0]); cap++)
+				if (!strcmp(cap_names[cap], list[k]))
+					break;
+			if (cap == sizeof(cap_names) / sizeof(cap_names[0])) {
+				oci_error("config.json: %s.%s[%zu]: unknown capability '%s'", path,
 					  caps_keys[i], k, list[k]);
 				free(list);
 				return false;
 			}
+			mask[i] |= 1ull << cap;
 		}
 		free(list);
 	}
+	/* caps_keys' order: bounding, effective, inheritable, permitted, ambient. */
+	plan_record(plan, XLIBOS_CONFIG_CAPS, "%llx %llx %llx %llx %llx", mask[0], mask[1], mask[3],
+		    mask[2], mask[4]);
 	return true;
 }
 
@@ -191,7 +217,7 @@ bool spec_process(json_t *process, struct oci_plan *plan)
 	for (size_t i = 0; i < nargs; i++)
 		strv_add(plan, &plan->cmd, "%s", args[i]);
 	if (!process_user(user, plan) || (rlimits && !process_rlimits(rlimits, plan)) ||
-	    (caps && !process_capabilities(caps)))
+	    (caps && !process_capabilities(caps, plan)))
 		goto out;
 	if (nnp)
 		plan_record(plan, XLIBOS_CONFIG_NNP, "1");

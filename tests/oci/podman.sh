@@ -18,7 +18,7 @@ rootfs=${2:-$top/build/rootfs}
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
 
-checks="stdio and exit status|stdin|-e|-w|-u|-v|-v :ro|--read-only|--memory|run -d + logs|stop|stop after the timeout|kill|kill -s USR1"
+checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|--cap-add, --cap-drop|-v|-v :ro|--read-only|--memory|run -d + logs|stop|stop after the timeout|kill|kill -s USR1"
 skip_all() {
 	echo "$checks" | tr '|' '\n' | while IFS= read -r c; do
 		echo "ok - podman $c # SKIP $1"
@@ -86,6 +86,10 @@ line two" "$IMAGE" sh -c 'cat; echo "[$(wc -c)]"'
 same "-e" "" -e GREETING=hello -e 'SPACED=a b  c' "$IMAGE" sh -c 'echo "$GREETING|$SPACED"; env | grep -c ^GREETING='
 same "-w" "" -w /etc "$IMAGE" sh -c 'pwd; ls passwd'
 same "-u" "" -u 1000:1000 "$IMAGE" sh -c 'id; id -G; touch /root/x 2>&1; echo $?'
+# Capabilities inside the guest: the same sets as runc's, and what they allow.
+same "capabilities" "" "$IMAGE" sh -c 'grep ^Cap /proc/self/status; touch /a; chown 5 /a && echo chown ok'
+same "capabilities with -u" "" -u 1000 "$IMAGE" sh -c 'grep ^Cap /proc/self/status'
+same "--cap-add, --cap-drop" "" --cap-add SYS_ADMIN --cap-drop CHOWN "$IMAGE" sh -c 'grep ^Cap /proc/self/status; touch /a; chown 5 /a 2>&1'
 
 echo "from the host" >"$T/vol/host.txt"
 same "-v" "" -v "$T/vol:/data" "$IMAGE" sh -c 'cat /data/host.txt; echo written > /data/new.$$; cat /data/new.$$'
