@@ -46,6 +46,9 @@ int cmd_delete(const struct oci_globals *g, int argc, char **argv)
 		oci_error("delete: usage: delete [--force] ID");
 		return OCI_EXIT_FAILURE;
 	}
+	/* As runc: forcing the removal of what is not there is no failure (podman's clean-up). */
+	if (force && state_valid_id(id[0]) && !state_exists(g->root, id[0]))
+		return 0;
 	if (!state_open(g->root, id[0], &c))
 		return OCI_EXIT_FAILURE;
 	s = state_status(&c);

@@ -77,6 +77,15 @@ bool state_create(const char *root, const char *id, struct oci_container *c)
 	return true;
 }
 
+bool state_exists(const char *root, const char *id)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return snprintf(path, sizeof(path), "%s/%s", root, id) < (int)sizeof(path) &&
+	       lstat(path, &st) == 0;
+}
+
 bool state_open(const char *root, const char *id, struct oci_container *c)
 {
 	json_error_t err;

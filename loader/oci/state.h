@@ -39,6 +39,8 @@ bool state_valid_id(const char *id);
 
 /* mkdir ROOT (0700) if missing, then ROOT/ID, which must not exist yet; locked. */
 bool state_create(const char *root, const char *id, struct oci_container *c);
+/* ROOT/ID exists (a valid id). */
+bool state_exists(const char *root, const char *id);
 /* Open and lock ROOT/ID and read its state.json. */
 bool state_open(const char *root, const char *id, struct oci_container *c);
 void state_close(struct oci_container *c);
