@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../diag.h"
+#include "host_alias_guard.h"
 #include "user_net.h"
 
 /* Frames from the guest not yet given to slirp: bounded in count and bytes. */
@@ -42,9 +43,13 @@ struct user_timer {
 };
 
 struct user_net {
+	struct net_backend base;	/* first: the back end is the user_net */
 	Slirp *slirp;
-	user_net_to_guest to_guest;
+	net_to_guest to_guest;
 	void *opaque;
+	bool allow_host_loopback;
+	struct net_publish *publish;	/* for the host alias guard */
+	size_t npublish;
 	int wake_fd;			/* eventfd */
 	pthread_t thread;
 	bool started;
@@ -77,7 +82,7 @@ static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 {
 	struct user_net *un = opaque;
 
-	un->to_guest(un->opaque, buf, len);
+	un->to_guest(un->opaque, NULL, buf, len);
 	return (ssize_t)len;
 }
 
@@ -309,9 +314,15 @@ static void raise_backlog(const struct net_publish *p)
 
 /* --- the interface ------------------------------------------------------ */
 
-struct user_net *user_net_new(const struct net_publish *publish, size_t npublish,
-			      user_net_to_guest to_guest, void *opaque)
+static const struct net_backend_ops user_net_ops;
+static void user_net_free(struct net_backend *b);
+
+struct net_backend *user_net_new(const struct net_publish *publish, size_t npublish,
+				 bool allow_host_loopback, net_to_guest to_guest, void *opaque,
+				 struct net_link *link)
 {
+	/* QEMU's first NIC's address: locally administered, slirp knows it. */
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 	struct user_net *un = calloc(1, sizeof(*un));
 	SlirpConfig cfg = {
 		.version = 4,
@@ -328,8 +339,10 @@ struct user_net *user_net_new(const struct net_publish *publish, size_t npublish
 		diag_error("network: out of memory");
 		return NULL;
 	}
+	un->base.ops = &user_net_ops;
 	un->to_guest = to_guest;
 	un->opaque = opaque;
+	un->allow_host_loopback = allow_host_loopback;
 	un->wake_fd = -1;
 	pthread_mutex_init(&un->lock, NULL);
 	pthread_cond_init(&un->room, NULL);
@@ -352,6 +365,14 @@ struct user_net *user_net_new(const struct net_publish *publish, size_t npublish
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	un->publish = calloc(npublish + 1, sizeof(*publish));
+	if (!un->publish) {
+		diag_error("network: out of memory");
+		goto fail;
+	}
+	if (npublish)
+		memcpy(un->publish, publish, npublish * sizeof(*publish));
+	un->npublish = npublish;
 	un->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (un->wake_fd < 0) {
 		diag_error("network: eventfd: %s", strerror(errno));
@@ -380,16 +401,23 @@ struct user_net *user_net_new(const struct net_publish *publish, size_t npublish
 		if (!p->udp)
 			raise_backlog(p);
 	}
-	return un;
+	*link = (struct net_link){ .mtu = USER_NET_MTU };
+	memcpy(link->mac, mac, sizeof(mac));
+	snprintf(link->net, sizeof(link->net), "%s", USER_NET_INIT_RECORD);
+	snprintf(link->net6, sizeof(link->net6), "%s", USER_NET_INIT_RECORD6);
+	snprintf(link->dns, sizeof(link->dns), "%s", USER_NET_DNS);
+	return &un->base;
 fail:
-	user_net_free(un);
+	user_net_free(&un->base);
 	return NULL;
 }
 
-bool user_net_start(struct user_net *un)
+static bool user_net_start(struct net_backend *b, uint64_t features)
 {
+	struct user_net *un = (struct user_net *)b;
 	int err;
 
+	(void)features;	/* no offload was offered */
 	if (un->started)
 		return true;
 	err = pthread_create(&un->thread, NULL, slirp_thread, un);
@@ -401,14 +429,34 @@ bool user_net_start(struct user_net *un)
 	return true;
 }
 
-bool user_net_send(struct user_net *un, const uint8_t *frame, size_t len)
+static enum net_send_result user_net_send(struct net_backend *b, const uint8_t *pkt, size_t len)
 {
-	uint8_t *copy = malloc(len);
+	struct user_net *un = (struct user_net *)b;
+	const uint8_t *frame = pkt + NET_HDR_LEN;	/* asks for no offload */
 	struct timespec until;
 	uint64_t one = 1;
+	uint8_t *copy;
 
+	len -= NET_HDR_LEN;
+	if (!un->allow_host_loopback) {
+		uint8_t rst[HOST_ALIAS_RST_MAX];
+		size_t n;
+
+		switch (host_alias_guard(frame, len, un->publish, un->npublish)) {
+		case GUARD_PASS:
+			break;
+		case GUARD_REFUSE:
+			n = host_alias_refusal(frame, len, rst);
+			if (n)
+				un->to_guest(un->opaque, NULL, rst, n);
+			return NET_SENT;
+		case GUARD_DROP:
+			return NET_SENT;	/* as a firewall drops */
+		}
+	}
+	copy = malloc(len);
 	if (!copy)
-		return false;
+		return NET_DROPPED;
 	memcpy(copy, frame, len);
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_nsec += TX_WAIT_NS;
@@ -426,18 +474,19 @@ bool user_net_send(struct user_net *un, const uint8_t *frame, size_t len)
 		un->tx_dropped++;
 		pthread_mutex_unlock(&un->lock);
 		free(copy);
-		return false;
+		return NET_DROPPED;
 	}
 	un->tx[(un->tx_head + un->tx_count) % TX_QUEUE_FRAMES] = (struct frame){ copy, len };
 	un->tx_count++;
 	un->tx_bytes += len;
 	pthread_mutex_unlock(&un->lock);
 	(void)!write(un->wake_fd, &one, sizeof(one));
-	return true;
+	return NET_SENT;
 }
 
-void user_net_free(struct user_net *un)
+static void user_net_free(struct net_backend *b)
 {
+	struct user_net *un = (struct user_net *)b;
 	uint64_t one = 1;
 
 	if (!un)
@@ -459,5 +508,12 @@ void user_net_free(struct user_net *un)
 	pthread_mutex_destroy(&un->lock);
 	pthread_cond_destroy(&un->room);
 	free(un->pfd);
+	free(un->publish);
 	free(un);
 }
+
+static const struct net_backend_ops user_net_ops = {
+	.start = user_net_start,
+	.send = user_net_send,
+	.free = user_net_free,
+};

@@ -2,15 +2,16 @@
 /*
  * --net user: user-mode networking with Debian's libslirp, in the
  * supervisor (outside the sandbox).  The guest network is slirp's default:
- * the guest 10.0.2.15/24, the gateway 10.0.2.2 (which is the host's
- * loopback for the guest), DNS 10.0.2.3 (forwarded to the host's
- * resolver); IPv6 fd00::/64 by router advertisements.  The supervisor
+ * the guest 10.0.2.15/24, the gateway 10.0.2.2 (the host's loopback for
+ * the guest only with allow-host-loopback: a container does not reach
+ * the host's local services by default, as with Docker and podman), DNS
+ * 10.0.2.3 (forwarded to the host's resolver); IPv6 fd00::/64.  The supervisor
  * holds every host socket; the container's host processes have none.
  *
  * libslirp is not thread-safe: one thread of ours owns it.  The virtio-net
  * device's thread hands it the guest's frames through a bounded queue and
  * an eventfd; frames for the guest come back through @to_guest, called on
- * that thread.
+ * that thread.  No offloads: slirp takes and gives whole frames.
  */
 #ifndef XLIBOS_LOADER_NET_USER_NET_H
 #define XLIBOS_LOADER_NET_USER_NET_H
@@ -19,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend.h"
 #include "publish.h"
 
 #define USER_NET_GUEST_ADDR	"10.0.2.15"
@@ -35,27 +37,13 @@
 /* Its "net6" record: slirp's prefix, its host (also the host's ::1). */
 #define USER_NET_INIT_RECORD6	"fd00::15/64 fd00::2"
 
-struct user_net;
-
-typedef void (*user_net_to_guest)(void *opaque, const uint8_t *frame, size_t len);
-
 /*
  * The network, with every published port bound now (so a busy port fails
- * the start with a message); nothing runs until user_net_start.
+ * the start with a message); nothing runs until the back end's start.
+ * Fills @link with the guest's side of it.
  */
-struct user_net *user_net_new(const struct net_publish *publish, size_t npublish,
-			      user_net_to_guest to_guest, void *opaque);
-
-/* Start the thread that owns slirp (after the container's clone). */
-bool user_net_start(struct user_net *un);
-
-/*
- * A frame from the guest (copied).  Waits a little for room when the
- * queue is full, then drops it: false.
- */
-bool user_net_send(struct user_net *un, const uint8_t *frame, size_t len);
-
-/* Stop the thread, close every host socket. */
-void user_net_free(struct user_net *un);
+struct net_backend *user_net_new(const struct net_publish *publish, size_t npublish,
+				 bool allow_host_loopback, net_to_guest to_guest, void *opaque,
+				 struct net_link *link);
 
 #endif

@@ -55,8 +55,8 @@ bool guest_devices_add_p9(struct guest_devices *g, int dirfd, const char *tag,
 	return true;
 }
 
-bool guest_devices_add_net_user(struct guest_devices *g, const struct net_publish *publish,
-				size_t npublish)
+bool guest_devices_add_net(struct guest_devices *g, const struct net_spec *spec,
+			   const struct net_publish *publish, size_t npublish, struct net_link *link)
 {
 	struct virtio_dev *dev = &g->dev[g->n];
 
@@ -66,7 +66,7 @@ bool guest_devices_add_net_user(struct guest_devices *g, const struct net_publis
 	}
 	memset(dev, 0, sizeof(*dev));
 	dev->index = g->n;
-	if (!virtio_net_init_user(dev, publish, npublish))
+	if (!virtio_net_init(dev, spec, publish, npublish, link))
 		return false;
 	g->n++;
 	return true;

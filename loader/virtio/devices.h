@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../net/net_spec.h"
 #include "../net/publish.h"
 #include "transport.h"
 
@@ -36,12 +37,13 @@ bool guest_devices_add_p9(struct guest_devices *g, int dirfd, const char *tag,
 			  bool read_only, const char *name);
 
 /*
- * The guest's eth0 (virtio-net) on user-mode networking (libslirp in the
- * supervisor), with @publish's host ports bound now: false with a message
- * if one is busy.
+ * The guest's eth0 (virtio-net) on the back end @spec names (--net user:
+ * libslirp in the supervisor, with @publish's host ports bound now; tap:
+ * a TAP device; netns: a namespace's interface taken over): false with a
+ * message if it cannot be had.  @link: what the guest's eth0 gets.
  */
-bool guest_devices_add_net_user(struct guest_devices *g, const struct net_publish *publish,
-				size_t npublish);
+bool guest_devices_add_net(struct guest_devices *g, const struct net_spec *spec,
+			   const struct net_publish *publish, size_t npublish, struct net_link *link);
 
 /*
  * Supervisor, before the first host process starts: map guest memory

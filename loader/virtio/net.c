@@ -22,6 +22,9 @@
 #include <unistd.h>
 
 #include "../diag.h"
+#include "../net/fd_net.h"
+#include "../net/netns_net.h"
+#include "../net/tap_net.h"
 #include "../net/user_net.h"
 #include "net.h"
 
@@ -47,7 +50,8 @@ struct pending {
 
 struct netdev {
 	struct virtio_dev *dev;
-	struct user_net *un;
+	struct net_backend *be;
+	struct net_link link;
 	bool started;
 	struct virtio_net_config config;	/* little-endian, as the guest reads it */
 
@@ -56,7 +60,7 @@ struct netdev {
 	unsigned int buf_head, buf_count;
 	uint16_t rx_last_avail;		/* the queue's, after our last pop */
 	struct virtio_chain chain;
-	uint8_t frame[VIRTIO_NET_CHAIN_MAX];
+	uint8_t pkt[VIRTIO_NET_CHAIN_MAX];
 
 	/* Frames for the guest, from the user-networking thread. */
 	pthread_mutex_t lock;
@@ -75,8 +79,9 @@ static void count(unsigned long *counter)
 static void start_backend(struct netdev *n)
 {
 	/* Here, on the device thread: after the container's clone. */
-	if (!n->started && user_net_start(n->un))
+	if (!n->started && n->be->ops->start(n->be, n->dev->driver_features))
 		n->started = true;
+
 }
 
 static uint8_t net_config_byte(struct virtio_dev *dev, uint32_t offset)
@@ -108,13 +113,25 @@ static bool transmit(struct netdev *n, const struct virtio_chain *c)
 	    len > VIRTIO_NET_CHAIN_MAX)
 		return false;
 	/* Copied once: the guest may change its buffers meanwhile. */
-	iov_copy_from(c->iov, c->n_out, 0, n->frame, len);
-	memcpy(&hdr, n->frame, sizeof(hdr));
-	/* No offload was offered: a header asking for one is not ours. */
-	if (hdr.flags || hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+	iov_copy_from(c->iov, c->n_out, 0, n->pkt, len);
+	memcpy(&hdr, n->pkt, sizeof(hdr));
+	/*
+	 * Without offloads, a header asking for one is not ours; with them,
+	 * the host kernel checks it (NET_MALFORMED if it refuses).
+	 */
+	if (!n->link.offloads && (hdr.flags || hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE))
 		return false;
-	if (!user_net_send(n->un, n->frame + VIRTIO_NET_HDR_LEN, len - VIRTIO_NET_HDR_LEN))
+	if (!n->link.offloads && len > VIRTIO_NET_HDR_LEN + VIRTIO_NET_ETH_HLEN + 4 + n->link.mtu)
+		return false;
+	switch (n->be->ops->send(n->be, n->pkt, len)) {
+	case NET_SENT:
+		break;
+	case NET_DROPPED:
 		count(&n->tx_dropped);
+		break;
+	case NET_MALFORMED:
+		return false;
+	}
 	return true;
 }
 
@@ -202,7 +219,6 @@ static void unget_pending(struct netdev *n, const struct pending *p)
 static void serve_rx(struct virtio_dev *dev, struct netdev *n)
 {
 	struct virtio_queue *vq = &dev->queues[RX_QUEUE];
-	struct virtio_net_hdr_v1 hdr = { .num_buffers = htole16(1) };
 	struct pending p;
 	bool any = false;
 
@@ -211,7 +227,7 @@ static void serve_rx(struct virtio_dev *dev, struct netdev *n)
 	while (n->buf_count && !dev->stop && next_pending(n, &p)) {
 		struct rx_buf *b = &n->bufs[n->buf_head];
 
-		while (b->len < VIRTIO_NET_HDR_LEN + p.len) {
+		while (b->len < p.len) {
 			/*
 			 * Linux sizes its buffers for the MTU: one too small
 			 * for a frame is given back empty (it counts a short
@@ -229,9 +245,8 @@ static void serve_rx(struct virtio_dev *dev, struct netdev *n)
 			unget_pending(n, &p);
 			break;
 		}
-		iov_copy_to(b->iov, b->n, 0, &hdr, VIRTIO_NET_HDR_LEN);
-		iov_copy_to(b->iov, b->n, VIRTIO_NET_HDR_LEN, p.data, p.len);
-		virtio_queue_push(dev, vq, b->head, (uint32_t)(VIRTIO_NET_HDR_LEN + p.len));
+		iov_copy_to(b->iov, b->n, 0, p.data, p.len);
+		virtio_queue_push(dev, vq, b->head, (uint32_t)p.len);
 		free(p.data);
 		n->buf_head = (n->buf_head + 1) % VIRTIO_QUEUE_SIZE;
 		n->buf_count--;
@@ -241,18 +256,47 @@ static void serve_rx(struct virtio_dev *dev, struct netdev *n)
 		virtio_queue_raise(dev, vq);
 }
 
-/* On the user-networking thread: queue the frame, ring the device thread. */
-static void to_guest(void *opaque, const uint8_t *frame, size_t len)
+/* Whether the guest said it takes what @hdr asks of it. */
+static bool guest_takes(const struct netdev *n, const struct virtio_net_hdr_v1 *hdr)
+{
+	uint64_t f = n->dev->driver_features;
+
+	if ((hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !(f & (1ULL << VIRTIO_NET_F_GUEST_CSUM)))
+		return false;
+	switch (hdr->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return true;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		return f & (1ULL << VIRTIO_NET_F_GUEST_TSO4);
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		return f & (1ULL << VIRTIO_NET_F_GUEST_TSO6);
+	default:
+		return false;
+	}
+}
+
+/*
+ * On a back end's thread: queue the packet (its header, num_buffers 1,
+ * then the frame), ring the device thread.
+ */
+static void to_guest(void *opaque, const struct virtio_net_hdr_v1 *hdr, const uint8_t *frame,
+		     size_t len)
 {
 	struct netdev *n = opaque;
 	struct xlibos_virtio_port *port = n->dev->port;
+	struct virtio_net_hdr_v1 h = { 0 };
 	uint8_t *copy;
 
-	if (len + VIRTIO_NET_HDR_LEN > VIRTIO_NET_CHAIN_MAX || !(copy = malloc(len))) {
+	if (hdr)
+		h = *hdr;
+	h.num_buffers = htole16(1);
+	len += VIRTIO_NET_HDR_LEN;
+	if (len > VIRTIO_NET_CHAIN_MAX || !guest_takes(n, &h) || !(copy = malloc(len))) {
 		count(&n->rx_dropped);
 		return;
 	}
-	memcpy(copy, frame, len);
+	memcpy(copy, &h, VIRTIO_NET_HDR_LEN);
+	memcpy(copy + VIRTIO_NET_HDR_LEN, frame, len - VIRTIO_NET_HDR_LEN);
 	pthread_mutex_lock(&n->lock);
 	if (n->rx_count == RX_PENDING_FRAMES || n->rx_bytes + len > RX_PENDING_BYTES) {
 		pthread_mutex_unlock(&n->lock);
@@ -289,7 +333,8 @@ static void net_free(struct virtio_dev *dev)
 
 	if (!n)
 		return;
-	user_net_free(n->un);	/* its thread calls to_guest no more */
+	if (n->be)
+		n->be->ops->free(n->be);	/* its threads call to_guest no more */
 	while (next_pending(n, &p))
 		free(p.data);
 	if (n->malformed)
@@ -318,11 +363,26 @@ static const struct virtio_dev_ops net_ops = {
 	.free = net_free,
 };
 
-bool virtio_net_init_user(struct virtio_dev *dev, const struct net_publish *publish,
-			  size_t npublish)
+static struct net_backend *new_backend(struct netdev *n, const struct net_spec *spec,
+				       const struct net_publish *publish, size_t npublish)
 {
-	/* QEMU's first NIC's address: locally administered, slirp knows it. */
-	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+	switch (spec->mode) {
+	case NET_MODE_USER:
+		return user_net_new(publish, npublish, spec->allow_host_loopback, to_guest, n,
+				    &n->link);
+	case NET_MODE_TAP:
+		return tap_net_new(spec, to_guest, n, &n->link);
+	case NET_MODE_NETNS:
+		return netns_net_new(spec, to_guest, n, &n->link);
+	case NET_MODE_NONE:
+		break;
+	}
+	return NULL;
+}
+
+bool virtio_net_init(struct virtio_dev *dev, const struct net_spec *spec,
+		     const struct net_publish *publish, size_t npublish, struct net_link *link)
+{
 	struct netdev *n = calloc(1, sizeof(*n));
 
 	if (!n) {
@@ -331,19 +391,21 @@ bool virtio_net_init_user(struct virtio_dev *dev, const struct net_publish *publ
 	}
 	n->dev = dev;
 	pthread_mutex_init(&n->lock, NULL);
-	memcpy(n->config.mac, mac, sizeof(mac));
-	n->config.status = htole16(VIRTIO_NET_S_LINK_UP);
-	n->config.max_virtqueue_pairs = htole16(1);
-	n->config.mtu = htole16(USER_NET_MTU);
-	n->un = user_net_new(publish, npublish, to_guest, n);
-	if (!n->un) {
+	n->be = new_backend(n, spec, publish, npublish);
+	if (!n->be) {
 		pthread_mutex_destroy(&n->lock);
 		free(n);
 		return false;
 	}
+	memcpy(n->config.mac, n->link.mac, sizeof(n->link.mac));
+	n->config.status = htole16(VIRTIO_NET_S_LINK_UP);
+	n->config.max_virtqueue_pairs = htole16(1);
+	n->config.mtu = htole16((uint16_t)n->link.mtu);
+	*link = n->link;
 	dev->ops = &net_ops;
 	dev->priv = n;
 	dev->host_features = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MAC) |
-			     (1ULL << VIRTIO_NET_F_MTU) | (1ULL << VIRTIO_NET_F_STATUS);
+			     (1ULL << VIRTIO_NET_F_MTU) | (1ULL << VIRTIO_NET_F_STATUS) |
+			     (n->link.offloads ? fd_net_offload_features() : 0);
 	return true;
 }

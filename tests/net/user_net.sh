@@ -3,9 +3,9 @@
 # the supervisor, and -p/--publish as "docker run -p".  Only loopback
 # addresses on the host: a guest httpd fetched through a published port,
 # a guest client reaching a host server through the gateway (10.0.2.2 is
-# the host's loopback for the guest), UDP both ways, 64 MB each way with
-# matching sha256, 1000 connections at once, a container killed with
-# SIGKILL in the middle of a
+# the host's loopback for the guest with allow-host-loopback; refused by
+# default), UDP both ways, 100 MB each way with matching sha256, 1000
+# connections at once, a container killed with SIGKILL in the middle of a
 # transfer (the port is free again, no process left), the guest's view
 # (ip addr, ip route, resolv.conf, hosts, hostname), bad options; first
 # the device alone with malformed frames (tests/net/virtio_net_test.c).
@@ -186,19 +186,29 @@ fi
 # --- a guest client reaching a host server --------------------------------
 mkdir -p "$scratch/host"
 echo "hello from the host" >"$scratch/host/index.html"
-head -c 64M /dev/urandom >"$scratch/host/big"
+head -c 100M /dev/urandom >"$scratch/host/big"
 host_sum=$(sha256sum "$scratch/host/big" | cut -c1-64)
 busybox httpd -f -p "127.0.0.1:$p_host" -h "$scratch/host" &
 h=$!
 bg_pids="$bg_pids $h"
 if wait_for 50 listening "$p_host"; then
-	expect "guest wget -> 10.0.2.2:$p_host -> host 127.0.0.1" 0 "hello from the host" \
-		"$xlibos" run --net user --rootfs "$rootfs" -- \
+	expect "guest wget -> 10.0.2.2:$p_host -> host 127.0.0.1 (allow-host-loopback)" 0 \
+		"hello from the host" \
+		"$xlibos" run --net user,allow-host-loopback --rootfs "$rootfs" -- \
 		wget -q -O - "http://10.0.2.2:$p_host/index.html"
+	# By default the host's loopback is not the container's: refused at once.
+	expect "by default, 10.0.2.2:$p_host is refused (the host's loopback is not reachable)" \
+		0 "refused" \
+		"$xlibos" run --rootfs "$rootfs" -- sh -c \
+		"timeout 10 wget -q -O - http://10.0.2.2:$p_host/index.html 2>&1 | grep -o refused"
+	expect "by default, 10.0.2.77 (another alias of slirp's) does not reach the host either" 0 \
+		"not reached" \
+		"$xlibos" run --net user --rootfs "$rootfs" -- sh -c \
+		"timeout 10 wget -q -O - http://10.0.2.77:$p_host/index.html || echo not reached"
 	expect "guest ping fd00::2 (IPv6)" 0 "1 packets received" \
 		"$xlibos" run --net user --rootfs "$rootfs" -- ping -6 -c 1 -W 5 fd00::2
-	expect "64 MB host -> guest, sha256 matches" 0 "$host_sum" \
-		"$xlibos" run --net user --mem 256M --rootfs "$rootfs" -- \
+	expect "100 MB host -> guest, sha256 matches" 0 "$host_sum" \
+		"$xlibos" run --net user,allow-host-loopback --mem 256M --rootfs "$rootfs" -- \
 		sh -c "wget -q -O - http://10.0.2.2:$p_host/big | sha256sum"
 else
 	not_ok "host server on 127.0.0.1:$p_host" "busybox httpd did not listen"
@@ -209,26 +219,30 @@ busybox httpd -f -p "[::1]:$p_host" -h "$scratch/host" 2>/dev/null &
 h=$!
 bg_pids="$bg_pids $h"
 if wait_for 30 listening "$p_host"; then
-	expect "guest wget -> [fd00::2]:$p_host -> host [::1] (IPv6)" 0 "hello from the host" \
-		"$xlibos" run --net user --rootfs "$rootfs" -- \
+	expect "guest wget -> [fd00::2]:$p_host -> host [::1] (IPv6, allow-host-loopback)" 0 \
+		"hello from the host" \
+		"$xlibos" run --net user,allow-host-loopback --rootfs "$rootfs" -- \
 		wget -q -O - "http://[fd00::2]:$p_host/index.html"
+	expect "by default, [fd00::2]:$p_host is refused" 0 "refused" \
+		"$xlibos" run --rootfs "$rootfs" -- sh -c \
+		"timeout 10 wget -q -O - http://[fd00::2]:$p_host/index.html 2>&1 | grep -o refused"
 else
 	skip "guest wget over IPv6 to the host's ::1" "the host has no ::1"
 fi
 kill "$h"
 
-# --- 64 MB guest -> host -----------------------------------------------------
-"$xlibos" run --net user --mem 256M -p "127.0.0.1:$p_big:80" --rootfs "$rootfs" -- sh -c \
-	'mkdir /w && head -c 67108864 /dev/urandom >/w/big && sha256sum /w/big && exec httpd -f -p 80 -h /w' \
+# --- 100 MB guest -> host ----------------------------------------------------
+"$xlibos" run --net user --mem 384M -p "127.0.0.1:$p_big:80" --rootfs "$rootfs" -- sh -c \
+	'mkdir /w && head -c 104857600 /dev/urandom >/w/big && sha256sum /w/big && exec httpd -f -p 80 -h /w' \
 	>"$scratch/big.out" 2>&1 &
 c=$!
 bg_pids="$bg_pids $c"
 if wait_for 300 has_text "$scratch/big.out" /w/big &&
    curl -sS -m 60 --retry 3 --retry-connrefused -o "$scratch/got" "http://127.0.0.1:$p_big/big" &&
    [ "$(sha256sum "$scratch/got" | cut -c1-64)" = "$(cut -c1-64 "$scratch/big.out")" ]; then
-	ok "64 MB guest -> host, sha256 matches"
+	ok "100 MB guest -> host, sha256 matches"
 else
-	not_ok "64 MB guest -> host, sha256 matches" "$(cat "$scratch/big.out")"
+	not_ok "100 MB guest -> host, sha256 matches" "$(cat "$scratch/big.out")"
 fi
 rm -f "$scratch/got"
 kill "$c"
@@ -318,8 +332,9 @@ print(data.decode())" >"$scratch/udp_host.out" 2>&1 &
 	u=$!
 	bg_pids="$bg_pids $u"
 	wait_for 100 eval "ss -Huln 'sport = :$p_udp_host' | grep -q ."
-	expect "UDP guest -> host 10.0.2.2:$p_udp_host and the answer back" 0 "PING-FROM-GUEST" \
-		"$xlibos" run --net user --rootfs "$debian" -- python3 -c "
+	expect "UDP guest -> host 10.0.2.2:$p_udp_host and the answer back (allow-host-loopback)" \
+		0 "PING-FROM-GUEST" \
+		"$xlibos" run --net user,allow-host-loopback --rootfs "$debian" -- python3 -c "
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1)
 for _ in range(10):  # UDP: a datagram may be lost, as on any network

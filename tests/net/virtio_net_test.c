@@ -17,8 +17,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "net/user_net.h"
 #include "tap.h"
 #include "virtio/net.h"
+
+/* Without offloads: a header and a frame of the MTU with a VLAN tag. */
+#define USER_CHAIN_MAX	(VIRTIO_NET_HDR_LEN + VIRTIO_NET_ETH_HLEN + 4 + USER_NET_MTU)
 
 #define RAM_SIZE	(4u << 20)
 #define BUF_BASE	0x100000u
@@ -47,7 +51,10 @@ static void fake_init(struct fake *f)
 /* The device as guest_devices_start leaves it, its queues made ready. */
 static bool fake_start(struct fake *f)
 {
-	if (!virtio_net_init_user(&f->dev, NULL, 0))
+	struct net_spec spec = { .mode = NET_MODE_USER };
+	struct net_link link;
+
+	if (!virtio_net_init(&f->dev, &spec, NULL, 0, &link))
 		return false;
 	f->dev.ram = &f->ram;
 	f->dev.area = (struct xlibos_virtio_area *)f->ram.base;
@@ -155,7 +162,7 @@ int main(void)
 	f.dev.ops->queue_notify(&f.dev, 1);
 	check(malformed(&f) == 1 && used_idx(&f, 1) == 1,
 	      "a frame shorter than an Ethernet header is dropped and counted");
-	post_tx(&f, VIRTIO_NET_CHAIN_MAX - VIRTIO_NET_HDR_LEN + 1, 0, false);
+	post_tx(&f, USER_CHAIN_MAX - VIRTIO_NET_HDR_LEN + 1, 0, false);
 	f.dev.ops->queue_notify(&f.dev, 1);
 	check(malformed(&f) == 2 && used_idx(&f, 1) == 2,
 	      "a chain of 65551 bytes (over 65550) is dropped and counted");
@@ -165,7 +172,7 @@ int main(void)
 	post_tx(&f, 42, 0, true);
 	f.dev.ops->queue_notify(&f.dev, 1);
 	check(malformed(&f) == 4, "a transmit chain with a writable descriptor is dropped");
-	post_tx(&f, VIRTIO_NET_CHAIN_MAX - VIRTIO_NET_HDR_LEN, 0, false);
+	post_tx(&f, USER_CHAIN_MAX - VIRTIO_NET_HDR_LEN, 0, false);
 	f.dev.ops->queue_notify(&f.dev, 1);
 	check(malformed(&f) == 4 && used_idx(&f, 1) == 5,
 	      "a chain of exactly 65550 bytes is taken");

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/* --net netns: (see netns_net.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/nsfs.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../diag.h"
+#include "fd_net.h"
+#include "netns_net.h"
+#include "rtnl.h"
+
+/* Socket buffers for 64 KiB TSO packets both ways. */
+#define PACKET_BUF_BYTES	(4 << 20)
+
+struct takeover {
+	int nsfd;
+	struct net_spec spec;		/* in: the option; out: the addresses */
+	struct rtnl_link link;
+	int fd;				/* out: the packet socket, or -1 */
+};
+
+static void disable_ipv6(const char *ifname)
+{
+	char path[96];
+	int fd;
+
+	/* Resolved in this thread's network namespace. */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;		/* a namespace without IPv6 */
+	(void)!write(fd, "1", 1);
+	close(fd);
+}
+
+static int packet_socket(int ifindex)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = ifindex,
+	};
+	int one = 1, size = PACKET_BUF_BYTES;
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) != 0 ||
+	    setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) != 0 ||
+	    bind(fd, (struct sockaddr *)&sll, sizeof(sll)) != 0) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	/* Larger buffers where allowed; the defaults work, slower. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) != 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) != 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	return fd;
+}
+
+/* On a thread of its own: only it enters the namespace. */
+static void *take_over(void *arg)
+{
+	struct takeover *t = arg;
+
+	if (setns(t->nsfd, CLONE_NEWNET) != 0) {
+		diag_error("--net netns:%s: cannot enter it: %s", t->spec.netns_path,
+			   errno == EPERM ? "not allowed (it needs CAP_SYS_ADMIN)" : strerror(errno));
+		return NULL;
+	}
+	if (!rtnl_find_link(t->spec.ifname, &t->link) ||
+	    !rtnl_read_addresses(t->link.index, &t->spec))
+		return NULL;
+	t->fd = packet_socket(t->link.index);
+	if (t->fd < 0) {
+		diag_error("--net netns:%s: packet socket on %s: %s", t->spec.netns_path,
+			   t->link.name, strerror(errno));
+		return NULL;
+	}
+	if (!rtnl_remove_addresses(t->link.index)) {
+		close(t->fd);
+		t->fd = -1;
+		return NULL;
+	}
+	disable_ipv6(t->link.name);
+	return NULL;
+}
+
+struct net_backend *netns_net_new(const struct net_spec *spec, net_to_guest to_guest,
+				  void *opaque, struct net_link *link)
+{
+	struct takeover t = { .spec = *spec, .fd = -1 };
+	pthread_t thread;
+	char what[64];
+	int err;
+
+	t.nsfd = open(spec->netns_path, O_RDONLY | O_CLOEXEC);
+	if (t.nsfd < 0) {
+		diag_error("--net netns:%s: %s", spec->netns_path, strerror(errno));
+		return NULL;
+	}
+	if (ioctl(t.nsfd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+		diag_error("--net netns:%s: not a network namespace", spec->netns_path);
+		close(t.nsfd);
+		return NULL;
+	}
+	err = pthread_create(&thread, NULL, take_over, &t);
+	if (!err)
+		pthread_join(thread, NULL);
+	else
+		diag_error("network: cannot start a thread: %s", strerror(err));
+	close(t.nsfd);
+	if (t.fd < 0)
+		return NULL;
+	*link = (struct net_link){ .mtu = t.link.mtu, .offloads = true };
+	memcpy(link->mac, t.link.mac, sizeof(link->mac));
+	net_spec_records(&t.spec, t.link.mtu, link);
+	snprintf(what, sizeof(what), "interface %s of the namespace", t.link.name);
+	return fd_net_new(&(struct fd_net_params){ t.fd, what, NULL }, to_guest, opaque);
+}
