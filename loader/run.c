@@ -17,7 +17,7 @@
 #include "guest-init/run_status.h"
 #include "hostmem.h"
 #include "initrd.h"
-#include "net/user_net.h"
+#include "net/backend.h"
 #include "rootfs_pack.h"
 #include "run.h"
 #include "run_disks.h"
@@ -206,6 +206,7 @@ static int run_with(const struct run_options *o)
 	struct guest_params gp = { 0 };
 	struct initrd initrd;
 	struct rootfs_image img = { .fd = -1 };
+	struct net_link link = { 0 };
 	int status = XLIBOS_RUN_ERROR;
 	char *records = NULL;
 	bool ok;
@@ -241,17 +242,19 @@ static int run_with(const struct run_options *o)
 	ok = (o->pack || attach_root_image(&rs, &img)) &&
 	     run_disks_attach(o->disks, o->ndisks, &rs.devices, &rs.disk_records) &&
 	     run_volumes_attach(o->volumes, o->nvolumes, &rs.devices, &rs.volume_records) &&
-	     (!o->net_user || guest_devices_add_net_user(&rs.devices, o->publish, o->npublish));
+	     (o->net.mode == NET_MODE_NONE ||
+	      guest_devices_add_net(&rs.devices, &o->net, o->publish, o->npublish, &link));
 	cfg.disks = rs.disk_records;
 	cfg.ndisks = o->ndisks;
 	cfg.volumes = rs.volume_records;
 	cfg.nvolumes = o->nvolumes;
 	cfg.root = o->pack ? NULL : rs.root_dev;
-	if (o->net_user) {
-		cfg.net = USER_NET_INIT_RECORD;
-		cfg.net6 = USER_NET_INIT_RECORD6;
-		cfg.dns = USER_NET_DNS;
+	if (ok && o->net.mode != NET_MODE_NONE) {
+		cfg.net = link.net;
+		cfg.net6 = *link.net6 ? link.net6 : NULL;
+		cfg.dns = *link.dns ? link.dns : NULL;
 	}
+	cfg.hostname = o->hostname;
 	if (ok)
 		ok = o->pack ? prepare_packed(&rs, &cfg, &initrd)
 			     : prepare_image(&rs, &cfg, &img, &initrd);

@@ -20,6 +20,7 @@ struct run_config {
 	const char *net;	/* "IFNAME ADDR/PREFIX GATEWAY MTU", or NULL */
 	const char *net6;	/* "ADDR6/PREFIX GATEWAY6", or NULL */
 	const char *dns;	/* name server for resolv.conf, or NULL */
+	const char *hostname;	/* the guest's host name, or NULL */
 	const char *extra;	/* whole records appended verbatim (--guest-records) */
 	size_t extra_len;
 };

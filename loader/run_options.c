@@ -68,23 +68,22 @@ static bool parse_counts(const char *stop_timeout, const char *pids_limit,
 					  RUN_MAX_PIDS_LIMIT, &o->pids_limit);
 }
 
-/* --net none|user; --publish needs user, and implies it when no --net is given. */
-static bool parse_net(const char *net, struct run_options *o)
+/* RFC 1123 labels: letters, digits, '-' and '.', as Docker accepts. */
+static bool check_hostname(const char *name)
 {
-	o->net_user = RUN_DEFAULT_NET_USER || (!net && o->npublish);
-	if (net && strcmp(net, "user") == 0) {
-		o->net_user = true;
-	} else if (net && strcmp(net, "none") == 0) {
-		o->net_user = false;
-	} else if (net) {
-		diag_error("invalid --net '%s': expected none or user", net);
-		return false;
+	size_t len = strlen(name);
+	bool good = len && len <= RUN_MAX_HOSTNAME && name[0] != '-' && name[0] != '.';
+
+	for (size_t i = 0; good && i < len; i++) {
+		char c = name[i];
+
+		good = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		       c == '-' || c == '.';
 	}
-	if (o->npublish && !o->net_user) {
-		diag_error("--publish needs --net user");
-		return false;
-	}
-	return true;
+	if (!good)
+		diag_error("invalid --hostname '%s': 1 to %d letters, digits, '-' or '.'", name,
+			   RUN_MAX_HOSTNAME);
+	return good;
 }
 
 static bool check_values(const struct run_options *o, const char *image)
@@ -123,7 +122,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		   *workdir = NULL, *env = NULL, *abcom = NULL, *cpu = NULL,
 		   *stop_timeout = NULL, *pids_limit = NULL, *disk = NULL,
 		   *volume = NULL, *net = NULL, *publish = NULL, *start_fifo = NULL,
-		   *ready_fd = NULL, *guest_records = NULL;
+		   *ready_fd = NULL, *guest_records = NULL, *hostname = NULL;
 	const struct option_spec specs[] = {
 		{ "--rootfs", &rootfs },
 		{ "--mem", &mem_arg },
@@ -138,6 +137,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		{ "--disk", &disk },
 		{ "--volume", &volume },
 		{ "--net", &net },
+		{ "--hostname", &hostname },
 		{ "--publish", &publish },
 		{ "-p", &publish },
 		/* Hidden: xlibos-runtime's create/start split (not in usage). */
@@ -246,6 +246,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	opts->abcom = abcom;
 	opts->start_fifo = start_fifo;
 	opts->guest_records = guest_records;
+	opts->hostname = hostname;
 	opts->ready_fd = -1;
 	if (ready_fd) {
 		unsigned int fd;
@@ -255,7 +256,9 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		opts->ready_fd = (int)fd;
 	}
 	if (!check_values(opts, image) || !cpu_pin_parse(cpu, &opts->cpu) ||
-	    !parse_counts(stop_timeout, pids_limit, opts) || !parse_net(net, opts))
+	    !parse_counts(stop_timeout, pids_limit, opts) ||
+	    !net_spec_parse(net, RUN_DEFAULT_NET_USER, opts->npublish, &opts->net) ||
+	    (hostname && !check_hostname(hostname)))
 		goto usage;
 	opts->image_path = image;
 

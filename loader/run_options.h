@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "guest-init/config_format.h"
+#include "net/net_spec.h"
 #include "net/publish.h"
 #include "options.h"
 
@@ -21,8 +22,10 @@
  */
 #define RUN_MIN_PIDS_LIMIT	32
 #define RUN_MAX_PIDS_LIMIT	4194304
-/* --net when none is given: see usage.c. */
-#define RUN_DEFAULT_NET_USER	false
+/* --net when none is given: user (see usage.c). */
+#define RUN_DEFAULT_NET_USER	true
+/* --hostname: a host name as sethostname() takes it (HOST_NAME_MAX). */
+#define RUN_MAX_HOSTNAME	64
 /* --stop-timeout: at most a year. */
 #define RUN_MAX_STOP_TIMEOUT	(365U * 24 * 3600)
 
@@ -45,7 +48,8 @@ struct run_options {
 	const char **volumes;	/* --volume values, in order (malloc'd array) */
 	size_t nvolumes;
 	bool pack;		/* --pack: the rootfs in an initramfs, not a disk image */
-	bool net_user;		/* --net user (else none: only lo) */
+	struct net_spec net;	/* --net, parsed */
+	const char *hostname;	/* --hostname, else NULL */
 	struct net_publish *publish; /* -p/--publish values, parsed, in order (malloc'd) */
 	size_t npublish;
 	/* Hidden, for xlibos-runtime (loader/oci/): see run.c. */

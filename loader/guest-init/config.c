@@ -155,6 +155,12 @@ bool config_parse(char *data, size_t len, struct init_config *cfg, char *err, si
 				return fail(err, errlen, "more than one dns record");
 			}
 			cfg->dns = value;
+		} else if (strcmp(tag, XLIBOS_CONFIG_HOSTNAME) == 0) {
+			if (cfg->hostname || !*value) {
+				config_free(cfg);
+				return fail(err, errlen, "bad hostname record");
+			}
+			cfg->hostname = value;
 		} else if (is_container_tag(tag)) {
 			cfg->container[cfg->ncontainer++] = tag;
 		} else {

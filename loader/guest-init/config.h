@@ -24,6 +24,7 @@ struct init_config {
 	const char *net;	/* "IFNAME ADDR/PREFIX GATEWAY MTU", or NULL */
 	const char *net6;	/* "ADDR6/PREFIX GATEWAY6", or NULL */
 	const char *dns;	/* name server, or NULL */
+	const char *hostname;	/* the guest's host name, or NULL */
 	char **container;	/* container records' tags (the value follows the
 				 * tag's NUL), in order, NULL-terminated */
 	size_t ncontainer;

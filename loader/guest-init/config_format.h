@@ -22,13 +22,17 @@
  *              through virtio-9p (mount tag TAG), mounted at DIR
  *   "net"      "IFNAME ADDRESS/PREFIX GATEWAY MTU" (IPv4, e.g. "eth0
  *              10.0.2.15/24 10.0.2.2 65520"): the interface brought up with
- *              that address, MTU and default route; at most once
+ *              that address, MTU and default route (GATEWAY "-": none);
+ *              at most once
  *   "net6"     "ADDRESS6/PREFIX GATEWAY6" (e.g. "fd00::15/64 fd00::2"): also
  *              that IPv6 address (no autoconfiguration) and default route
- *              on the interface of "net"; at most once, only with "net"
+ *              on the interface of "net" (GATEWAY6 "-": no route); at most
+ *              once, only with "net"
  *   "dns"      a name server's address for /etc/resolv.conf (written, with
  *              /etc/hosts and /etc/hostname, only where the image has
  *              none); at most once
+ *   "hostname" the guest's host name, set before anything runs; at most
+ *              once
  *
  * Container records, written by xlibos-runtime (loader/oci/) through
  * "xlibos run --guest-records"; fields are separated by '\n' (no field
@@ -78,6 +82,7 @@
 #define XLIBOS_CONFIG_NET	"net"
 #define XLIBOS_CONFIG_NET6	"net6"
 #define XLIBOS_CONFIG_DNS	"dns"
+#define XLIBOS_CONFIG_HOSTNAME	"hostname"
 /* Container records (xlibos-runtime): applied by container.c and creds.c. */
 #define XLIBOS_CONFIG_MOUNT	"mount"
 #define XLIBOS_CONFIG_FILE	"file"

@@ -122,6 +122,8 @@ int main(void)
 			shutdown_with_status(XLIBOS_RUN_ERROR);
 	}
 	loopback_up();
+	if (have_cfg && cfg.hostname && sethostname(cfg.hostname, strlen(cfg.hostname)) != 0)
+		fprintf(stderr, "xlibos: cannot set the host name: %s\n", strerror(errno));
 	if (have_cfg && cfg.net && !net_setup(cfg.net, cfg.net6, cfg.dns))
 		shutdown_with_status(XLIBOS_RUN_ERROR);
 	if (have_cfg && cfg.ncontainer && !container_setup(&cfg))

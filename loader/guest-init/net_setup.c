@@ -29,6 +29,7 @@ struct net_params {
 	char ifname[IFNAMSIZ];
 	char addr_text[INET_ADDRSTRLEN];
 	struct in_addr addr, mask, gateway;
+	bool have_gateway;
 	int mtu;
 };
 
@@ -43,8 +44,10 @@ static bool parse(const char *net, struct net_params *p)
 		return false;
 	*slash = '\0';
 	prefix = strtol(slash + 1, &end, 10);
+	p->have_gateway = strcmp(gw, "-") != 0;	/* "-": no default route */
 	if (*end || prefix < 1 || prefix > 32 || p->mtu < 68 ||
-	    inet_pton(AF_INET, addr, &p->addr) != 1 || inet_pton(AF_INET, gw, &p->gateway) != 1)
+	    inet_pton(AF_INET, addr, &p->addr) != 1 ||
+	    (p->have_gateway && inet_pton(AF_INET, gw, &p->gateway) != 1))
 		return false;
 	inet_ntop(AF_INET, &p->addr, p->addr_text, sizeof(p->addr_text));
 	p->mask.s_addr = htonl(~0U << (32 - prefix));
@@ -85,6 +88,8 @@ static bool configure(int fd, const struct net_params *p)
 	step = "up";
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0)
 		goto fail;
+	if (!p->have_gateway)
+		return true;
 	memset(&rt, 0, sizeof(rt));
 	set_sin(&rt.rt_dst, (struct in_addr){ 0 });
 	set_sin(&rt.rt_genmask, (struct in_addr){ 0 });
@@ -174,7 +179,7 @@ static bool configure6(const char *ifname, const char *net6)
 	*slash = '\0';
 	prefix = strtol(slash + 1, &end, 10);
 	if (*end || prefix < 1 || prefix > 128 || inet_pton(AF_INET6, addr, &ifr6.ifr6_addr) != 1 ||
-	    inet_pton(AF_INET6, gw, &rt.rtmsg_gateway) != 1)
+	    (strcmp(gw, "-") != 0 && inet_pton(AF_INET6, gw, &rt.rtmsg_gateway) != 1))
 		goto bad;
 	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -191,6 +196,10 @@ static bool configure6(const char *ifname, const char *net6)
 	ifr6.ifr6_ifindex = ifr.ifr_ifindex;
 	if (ioctl(fd, SIOCSIFADDR, &ifr6) != 0)
 		goto fail;
+	if (strcmp(gw, "-") == 0) {	/* no default route */
+		close(fd);
+		return true;
+	}
 	rt.rtmsg_flags = RTF_UP | RTF_GATEWAY;
 	rt.rtmsg_metric = 1;
 	rt.rtmsg_ifindex = ifr.ifr_ifindex;
