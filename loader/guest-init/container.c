@@ -13,6 +13,7 @@
 
 #include "config_format.h"
 #include "container.h"
+#include "root_image.h"
 
 /* Where copied-in files wait for their bind mount; gone before the command runs. */
 #define FILES_STAGING	"/.xlibos-files"
@@ -259,14 +260,70 @@ static bool apply_all(const struct init_config *cfg)
 	for (size_t i = 0; i < cfg->ncontainer; i++) {
 		const char *tag = cfg->container[i], *value = config_record_value(tag);
 
-		if (!strcmp(tag, XLIBOS_CONFIG_MOUNT) && !apply_mount(value))
-			return false;
 		if (!strcmp(tag, XLIBOS_CONFIG_FILE) && !apply_file(value, files++))
 			return false;
 		if (!strcmp(tag, XLIBOS_CONFIG_SYSCTL) && !apply_sysctl(value))
 			return false;
 	}
 	return true;
+}
+
+/* Components of DIR, the third field of a volume record ("ro|rw TAG DIR"). */
+static size_t depth(const char *dir)
+{
+	size_t n = 0;
+
+	for (; dir && *dir; dir++)
+		n += dir[0] == '/' && dir[1] && dir[1] != '/';
+	return n;
+}
+
+struct mount_item {
+	size_t depth, order;
+	const char *record;	/* a mount record's value, or NULL */
+	char *volume;		/* else a volume record */
+};
+
+static int by_depth(const void *a, const void *b)
+{
+	const struct mount_item *x = a, *y = b;
+
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+bool container_mounts(const struct init_config *cfg)
+{
+	size_t n = 0, i;
+	struct mount_item *items = calloc(cfg->ncontainer + cfg->nvolumes + 1, sizeof(*items));
+	bool ok = true;
+
+	if (!items) {
+		fprintf(stderr, "xlibos: out of memory\n");
+		return false;
+	}
+	for (i = 0; i < cfg->ncontainer; i++) {
+		const char *tag = cfg->container[i], *value = config_record_value(tag);
+
+		if (strcmp(tag, XLIBOS_CONFIG_MOUNT))
+			continue;
+		items[n] = (struct mount_item){ depth(strrchr(value, '\n')), n, value, NULL };
+		n++;
+	}
+	for (i = 0; i < cfg->nvolumes; i++) {
+		const char *dir = strchr(cfg->volumes[i], ' ');
+
+		dir = dir ? strchr(dir + 1, ' ') : NULL;
+		items[n] = (struct mount_item){ depth(dir), n, NULL, cfg->volumes[i] };
+		n++;
+	}
+	qsort(items, n, sizeof(*items), by_depth);
+	for (i = 0; ok && i < n; i++)
+		ok = items[i].record ? apply_mount(items[i].record)
+				     : root_image_mount_volumes(&items[i].volume, 1);
+	free(items);
+	return ok;
 }
 
 bool container_setup(const struct init_config *cfg)

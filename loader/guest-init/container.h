@@ -12,8 +12,16 @@
 #include "config.h"
 
 /*
- * Apply them in order ("rootro" last of all), after the usual mounts and
- * the attached disks and volumes.  False, with a message, on the first
+ * After the usual mounts and the disks: the "mount" records and the
+ * volumes together, the shallowest destination first (a tmpfs on /run
+ * before a volume on /run/data, as podman orders them), else in order.
+ * False, with a message, on the first that fails.
+ */
+bool container_mounts(const struct init_config *cfg);
+
+/*
+ * Then, once everything is mounted: the files copied in, the sysctls and
+ * last of all the read-only root.  False, with a message, on the first
  * that cannot be applied: the container must not run half set up.
  */
 bool container_setup(const struct init_config *cfg);

@@ -49,11 +49,10 @@ static int run(const struct init_config *cfg)
 	return status_from_wait(wstatus);
 }
 
-/* The --disk and --volume mounts, after the usual ones. */
+/* The --disk mounts, then the volumes with the container's own mounts (container.c). */
 static bool mount_attached(const struct init_config *cfg)
 {
-	return root_image_mount_disks(cfg->disks, cfg->ndisks) &&
-	       root_image_mount_volumes(cfg->volumes, cfg->nvolumes);
+	return root_image_mount_disks(cfg->disks, cfg->ndisks) && container_mounts(cfg);
 }
 
 /* Image mode: the overlay root, then the disks; false if it cannot be. */

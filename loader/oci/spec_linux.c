@@ -12,10 +12,6 @@
 /* xlibos run's bounds (run_options.h, options.c). */
 #define MIN_MEM		(32ull << 20)
 #define MAX_PIDS	4194304
-/* xlibos run --net netns:PATH (the lead's back end); until it lands, none. */
-#ifndef OCI_HAVE_NETNS
-#define OCI_HAVE_NETNS	0
-#endif
 
 static const char *const linux_keys[] = {
 	"namespaces", "uidMappings", "gidMappings", "timeOffsets", "devices", "cgroupsPath",
@@ -86,8 +82,11 @@ static bool linux_namespaces(json_t *namespaces, struct oci_plan *plan)
 			return false;
 		}
 	}
-	/* A prepared namespace (podman, CNI): its interface becomes the guest's eth0. */
-	if (netns && OCI_HAVE_NETNS)
+	/*
+	 * A prepared namespace (podman, CNI): its interface becomes the guest's
+	 * eth0.  Without one, a new empty namespace: only lo, as runc's.
+	 */
+	if (netns)
 		plan_option(plan, "--net", "netns:%s", netns);
 	else
 		plan_option(plan, "--net", "none");

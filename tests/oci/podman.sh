@@ -18,7 +18,7 @@ rootfs=${2:-$top/build/rootfs}
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
 
-checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|--read-only|--memory|run -d + logs|stop|stop after the timeout|kill|kill -s USR1"
+checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -d + logs|stop|stop after the timeout|kill|kill -s USR1"
 skip_all() {
 	echo "$checks" | tr '|' '\n' | while IFS= read -r c; do
 		echo "ok - podman $c # SKIP $1"
@@ -105,6 +105,7 @@ same "--tmpfs with a size" "" --tmpfs /scratch:size=1m "$IMAGE" sh -c 'echo a > 
 same "--hostname" "" --hostname oci-test-host "$IMAGE" sh -c 'hostname; cat /etc/hostname'
 same "--sysctl" "" --sysctl net.ipv4.ip_forward=1 "$IMAGE" cat /proc/sys/net/ipv4/ip_forward
 same "--ulimit" "" --ulimit nofile=512:800 "$IMAGE" sh -c 'ulimit -n; ulimit -Hn'
+same "a volume inside a tmpfs (--read-only's /run)" "" --read-only -v "$T/vol:/run/data:ro" "$IMAGE" cat /run/data/host.txt
 same "--read-only" "" --read-only "$IMAGE" sh -c 'touch /x 2>&1; echo $?; touch /tmp/x; echo $?; grep -c " / .*ro," /proc/mounts'
 
 # --memory: within the limit works, past it fails (runc: OOM-killed; xlibos:
