@@ -76,6 +76,8 @@ static const char spec_json[] =
 "  \"hostname\": \"xlibos\",\n"
 "  \"mounts\": [\n"
 "    { \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" },\n"
+"    { \"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
+"      \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"] },\n"
 "    { \"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\",\n"
 "      \"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\", \"gid=5\"] },\n"
 "    { \"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\",\n"

@@ -103,8 +103,8 @@ hostile "root.path missing" "config.json: root.path 'nothere': No such file" "c[
 hostile "bind mount of /dev/null" "'/dev/null' is a host device: host devices are not supported" "c['mounts'].append({'destination': '/dev/null', 'type': 'bind', 'source': '/dev/null', 'options': ['rbind']})"
 hostile "bind mount of /dev" "'/dev' is a host device" "c['mounts'].append({'destination': '/hostdev', 'type': 'bind', 'source': '/dev', 'options': ['rbind']})"
 hostile "bind mount of a device node outside /dev" "is a host device" "os.mknod(os.path.join(b, 'null'), 0o20666, os.makedev(1, 3)); c['mounts'].append({'destination': '/x', 'source': os.path.join(b, 'null'), 'options': ['bind']})"
-hostile "ext4 mount of a block device" "config.json: mounts[5].type: 'ext4' mounts are not supported" "c['mounts'].append({'destination': '/disk', 'type': 'ext4', 'source': '/dev/vda'})"
-hostile "mount destination relative" "mounts[5].destination: 'data' must be an absolute path" "c['mounts'].append({'destination': 'data', 'type': 'tmpfs', 'source': 'tmpfs'})"
+hostile "ext4 mount of a block device" "config.json: mounts[6].type: 'ext4' mounts are not supported" "c['mounts'].append({'destination': '/disk', 'type': 'ext4', 'source': '/dev/vda'})"
+hostile "mount destination relative" "mounts[6].destination: 'data' must be an absolute path" "c['mounts'].append({'destination': 'data', 'type': 'tmpfs', 'source': 'tmpfs'})"
 hostile "mount destination with .." "must be an absolute path below /" "c['mounts'].append({'destination': '/a/../../etc', 'type': 'tmpfs', 'source': 'tmpfs'})"
 hostile "unknown mount option" "config.json: mounts[0].options[0]: 'idmap' is not supported" "c['mounts'][0]['options'] = ['idmap']"
 hostile "mounts not an array" "config.json: mounts: must be an array" "c['mounts'] = {}"
@@ -197,6 +197,82 @@ kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid" | cut -c1)" != Z ] &&
 	not_ok "delete --force: the supervisor is gone" || ok "delete --force: the supervisor is gone"
 wait "$pid" 2>/dev/null
 [ -z "$(ls -A "$state")" ] && ok "nothing left in --root" || not_ok "nothing left in --root" "$(ls -A "$state")"
+
+# --- linux.namespaces network path: a namespace prepared as CNI does -------------
+# ns holds "eth0" (one end of a veth) with an address and a default route;
+# the other end is in peer, where nc listens.  runc first (it leaves the
+# namespace as it was), then xlibos (whose guest takes eth0 over).
+# netns_case NAME CMD...: run CMD while nc in peer takes one connection.
+netns_case() {
+	rt_name=$1
+	shift
+	timeout 20 ip netns exec "$peer" busybox nc -l -p 7777 >"$scratch/peer.$rt_name" 2>&1 &
+	listener=$!
+	i=0
+	while [ $i -lt 50 ] && ! ip netns exec "$peer" busybox netstat -ltn 2>/dev/null | grep -q ':7777 '; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	"$@" >"$scratch/net.$rt_name" 2>&1 </dev/null
+	echo "exit $?" >>"$scratch/net.$rt_name"
+	wait "$listener" 2>/dev/null
+}
+# xlibos_net_run: create, start, wait for the supervisor to end.
+xlibos_net_run() {
+	R create --bundle "$good" --pid-file "$scratch/net.pid" net || return 1
+	R start net || return 1
+	i=0
+	while [ $i -lt 200 ] && kill -0 "$(cat "$scratch/net.pid")" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+ns=xoci-$$ peer=xocp-$$
+if ! command -v ip >/dev/null 2>&1 || ! command -v runc >/dev/null 2>&1 ||
+   ! command -v busybox >/dev/null 2>&1 ||
+   ! ip netns add "$ns" 2>/dev/null; then
+	skip "network namespace path: eth0 and traffic, as runc" "needs ip, runc, busybox and network namespaces"
+else
+	netns_cleanup() {
+		ip netns del "$ns" 2>/dev/null
+		ip netns del "$peer" 2>/dev/null
+	}
+	trap 'netns_cleanup; rm -rf "$scratch"' EXIT
+	ip netns add "$peer"
+	ip link add "xo$$a" type veth peer name "xo$$b"
+	ip link set "xo$$a" netns "$ns" name eth0
+	ip link set "xo$$b" netns "$peer" name eth0
+	ip -n "$ns" addr add 10.199.77.2/24 dev eth0
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" link set lo up
+	ip -n "$ns" route add default via 10.199.77.1
+	ip -n "$peer" addr add 10.199.77.1/24 dev eth0
+	ip -n "$peer" link set eth0 up
+	python3 - "$base" "$good" "/run/netns/$ns" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["root"]["path"] = "rootfs"
+c["root"]["readonly"] = False
+ns = [n for n in c["linux"]["namespaces"] if n["type"] != "network"]
+c["linux"]["namespaces"] = ns + [{"type": "network", "path": sys.argv[3]}]
+c["process"]["args"] = ["sh", "-c", "ip -4 -o addr show eth0 | grep -o 'inet [0-9./]*'; ip route | grep -o 'default via [0-9.]*'; echo hello from the container | nc 10.199.77.1 7777 && echo sent"]
+json.dump(c, open(sys.argv[2] + "/config.json", "w"))
+EOF
+	netns_case runc timeout 20 runc --root "$scratch/runc" run -b "$good" "oci-net-$$"
+	netns_case xlibos xlibos_net_run
+	R delete --force net >/dev/null 2>&1
+	if grep -q "inet 10.199.77.2/24" "$scratch/net.xlibos" &&
+	   grep -q "default via 10.199.77.1" "$scratch/net.xlibos" &&
+	   grep -q "hello from the container" "$scratch/peer.xlibos" &&
+	   grep -q "hello from the container" "$scratch/peer.runc" &&
+	   grep -q "inet 10.199.77.2/24" "$scratch/net.runc"; then
+		ok "network namespace path: the guest's eth0 has its address and route, the peer got the data (as runc)"
+	else
+		not_ok "network namespace path" "runc: $(cat "$scratch/net.runc" "$scratch/peer.runc")
+xlibos: $(cat "$scratch/net.xlibos" "$scratch/peer.xlibos")"
+	fi
+	netns_cleanup
+fi
 
 expect "features: JSON" 0 '"io.xlibos.runtime.notApplied"' R features
 R features | python3 -c 'import json,sys; json.load(sys.stdin)' && ok "features: valid JSON" || not_ok "features: valid JSON"
