@@ -23,6 +23,7 @@
 #include "config.h"
 #include "config_format.h"
 #include "container.h"
+#include "kernel_init.h"
 #include "loopback.h"
 #include "mounts.h"
 #include "net_setup.h"
@@ -121,6 +122,11 @@ int main(void)
 			shutdown_with_status(XLIBOS_RUN_ERROR);
 	}
 	loopback_up();
+	if (have_cfg && (cfg.hostname || cfg.net) && !kernel_init()) {
+		/* Run natively in a test: the host's interfaces are not ours. */
+		fprintf(stderr, "xlibos: not the kernel's own init: network and host name left alone\n");
+		cfg.hostname = cfg.net = NULL;
+	}
 	if (have_cfg && cfg.hostname && sethostname(cfg.hostname, strlen(cfg.hostname)) != 0)
 		fprintf(stderr, "xlibos: cannot set the host name: %s\n", strerror(errno));
 	if (have_cfg && cfg.net && !net_setup(cfg.net, cfg.net6, cfg.dns))

@@ -62,7 +62,7 @@ chmod 0755 "$base/bin/garbage"
 
 # pack RUN-ARGS...: the archive "xlibos run RUN-ARGS" would boot, unpacked into $root.
 pack() {
-	"$xlibos" run --pack --image "$fake" --rootfs "$base" --cmdline fake_dump "$@" \
+	"$xlibos" run --pack --net none --image "$fake" --rootfs "$base" --cmdline fake_dump "$@" \
 		>"$scratch/archive" 2>"$scratch/pack.err" &&
 		rm -rf "$root" && mkdir "$root" &&
 		(cd "$root" && cpio -idm --quiet) <"$scratch/archive"
@@ -71,7 +71,7 @@ pack() {
 # guest: run the unpacked init as PID 1, without CAP_SYS_BOOT.
 guest() {
 	timeout -s KILL 30 setpriv --bounding-set -sys_boot -- \
-		unshare --fork --pid --mount --mount-proc --kill-child chroot "$root" /.xlibos/init
+		unshare --fork --pid --mount --net --uts --mount-proc --kill-child chroot "$root" /.xlibos/init
 }
 
 # gexpect DESC RC STDOUT STDERR RUN-ARGS...: pack, run with $stdin (default
@@ -186,7 +186,7 @@ if pack -- sh -c 'head -c 4 >/data/in
 	printf "%s\n" "$(readlink /proc/$$/fd/0)" "$(readlink /proc/$$/fd/1)" "$(readlink /proc/$$/fd/2)" >/data/fds
 	echo to-stdout; echo to-stderr >&2'; then
 	printf 'abcd' | timeout -s KILL 30 setpriv --bounding-set -sys_boot -- \
-		unshare --fork --pid --mount --mount-proc --kill-child sh -c '
+		unshare --fork --pid --mount --net --uts --mount-proc --kill-child sh -c '
 			mount -t tmpfs -o mode=0755 tmpfs "$1/dev" &&
 			mknod "$1/dev/xlibos-fd0" c 1 5 && mknod "$1/dev/xlibos-fd1" c 1 3 &&
 			mknod "$1/dev/xlibos-fd2" c 1 3 && mknod "$1/dev/null" c 1 3 &&
@@ -264,7 +264,7 @@ done
 # With CAP_SYS_BOOT, reboot(RB_POWER_OFF) in a PID namespace makes the
 # kernel kill its init with SIGINT: proof init powered off instead of exiting.
 pack -- sh -c 'echo before-poweroff; exit 3'
-timeout -s KILL 30 unshare --fork --pid --mount --mount-proc --kill-child \
+timeout -s KILL 30 unshare --fork --pid --mount --net --uts --mount-proc --kill-child \
 	chroot "$root" /.xlibos/init >"$gout" 2>"$scratch/unshare.err"
 rc=$?
 if [ $rc -eq 130 ] && [ "$(cat "$gout")" = before-poweroff ]; then
@@ -275,7 +275,7 @@ else
 fi
 # Not PID 1: never reboot, just exit with the status.
 pack -- sh -c 'exit 5'
-timeout -s KILL 30 setpriv --bounding-set -sys_boot -- unshare --mount \
+timeout -s KILL 30 setpriv --bounding-set -sys_boot -- unshare --mount --net --uts \
 	chroot "$root" /.xlibos/init >"$gout" 2>"$gerr"
 rc=$?
 want_rc=5 want_out="" want_err=
