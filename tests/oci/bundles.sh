@@ -206,7 +206,10 @@ wait "$pid" 2>/dev/null
 netns_case() {
 	rt_name=$1
 	shift
-	timeout 20 ip netns exec "$peer" busybox nc -l -p 7777 >"$scratch/peer.$rt_name" 2>&1 &
+	# nc stops at the end of its stdin: give it one that stays open, with no data.
+	[ -p "$scratch/nc.in" ] || mkfifo "$scratch/nc.in"
+	exec 8<>"$scratch/nc.in"
+	timeout 20 ip netns exec "$peer" busybox nc -l -p 7777 <"$scratch/nc.in" >"$scratch/peer.$rt_name" 2>&1 &
 	listener=$!
 	i=0
 	while [ $i -lt 50 ] && ! ip netns exec "$peer" busybox netstat -ltn 2>/dev/null | grep -q ':7777 '; do
@@ -216,6 +219,7 @@ netns_case() {
 	"$@" >"$scratch/net.$rt_name" 2>&1 </dev/null
 	echo "exit $?" >>"$scratch/net.$rt_name"
 	wait "$listener" 2>/dev/null
+	exec 8>&-
 }
 # xlibos_net_run: create, start, wait for the supervisor to end.
 xlibos_net_run() {
