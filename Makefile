@@ -126,3 +126,12 @@ bench-storage: all
 	@scripts/install-deps.sh
 	@tests/storage/bench_storage.sh $(LOADER)
 .PHONY: bench-storage
+
+# Network servers (nginx, Redis, iperf3 from the Debian test tree) natively,
+# in runc and in xlibos with each --net back end, driven from the host side,
+# in one table (needs root: network namespaces it makes itself, runc, a TAP
+# device); about 10 minutes.
+bench-net: all
+	@scripts/install-deps.sh --bench-net
+	@tests/net/bench_net.sh $(LOADER)
+.PHONY: bench-net

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install what building and testing xlibos needs (Debian 12).  Idempotent
 # and quiet when everything is already present.
-# usage: install-deps.sh [--bench | --fuzz]
+# usage: install-deps.sh [--bench | --fuzz | --bench-net]
 set -eu
 
 PACKAGES="linux-source-6.1 build-essential flex bison bc cpio kmod \
@@ -18,6 +18,11 @@ fi
 # --fuzz: also AFL++ (afl-fuzz, afl-clang-fast) for make fuzz
 if [ "${1:-}" = --fuzz ]; then
 	PACKAGES="$PACKAGES afl++"
+fi
+# --bench-net: also the clients of make bench-net (the servers are in the
+# Debian test tree)
+if [ "${1:-}" = --bench-net ]; then
+	PACKAGES="$PACKAGES wrk redis-tools iperf3"
 fi
 
 missing=""

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Build (once) a Debian bookworm minbase root file system with python3,
-# sqlite3 and apt, for the storage tests and make bench-storage:
-#   debootstrap --variant=minbase --include=python3,sqlite3 bookworm OUTDIR MIRROR
+# sqlite3 and apt, for the storage tests and make bench-storage, and the
+# servers of the network tests and make bench-net (Debian's nginx with its
+# default configuration, redis-server, iperf3):
+#   debootstrap --variant=minbase --include=python3,sqlite3,...,nginx bookworm OUTDIR MIRROR
 # MIRROR is $DEBIAN_MIRROR, else the first Debian mirror serving bookworm in
 # /etc/apt/sources.list or /etc/apt/sources.list.d/*.
 # Cached: OUTDIR.stamp records what was built; a second call with the same
@@ -15,9 +17,9 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/build/debian-rootfs}
 suite=bookworm
-packages=python3,sqlite3,perl,openssl,ca-certificates,curl,iproute2,procps
+packages=python3,sqlite3,perl,openssl,ca-certificates,curl,iproute2,procps,nginx,redis-server,iperf3
 # Part of the stamp: change it and every cache is rebuilt.
-recipe="debootstrap minbase $suite include=$packages v4"
+recipe="debootstrap minbase $suite include=$packages v5"
 
 say() { echo "make-debian-rootfs: $*" >&2; }
 
@@ -108,7 +110,8 @@ find "$tmp/var/lib/apt/lists" -mindepth 1 -maxdepth 1 -type f ! -name lock -dele
 find "$tmp/dev" -mindepth 1 -delete
 # mktemp made it 0700; a root directory is 0755.
 chmod 0755 "$tmp"
-for need in usr/bin/python3 usr/bin/sqlite3 usr/bin/apt; do
+for need in usr/bin/python3 usr/bin/sqlite3 usr/bin/apt usr/sbin/nginx \
+	    usr/bin/redis-server usr/bin/iperf3; do
 	if [ ! -x "$tmp/$need" ]; then
 		say "the new tree lacks /$need"
 		exit 1

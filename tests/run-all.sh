@@ -36,6 +36,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"sh $root/tests/storage/mkdisk.sh $loader" \
 	"sh $root/tests/storage/volume.sh $loader $build/rootfs" \
 	"sh $root/tests/net/user_net.sh $loader $build/rootfs" \
+	"sh $root/tests/net/nginx.sh $loader" \
 	"sh $root/tests/oci/bundles.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/podman.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/storage/debian_rootfs.sh $loader" \
