@@ -54,6 +54,7 @@ static bool exit_work_pending(struct task_struct *tsk)
 	       (READ_ONCE(current_thread_info()->syscall_work) &
 		SYSCALL_WORK_EXIT) ||
 	       __atomic_load_n(&xlibos_irq.pending, __ATOMIC_SEQ_CST) ||
+	       tsk->thread.fsbase_load ||
 	       mm->context.host_pid != tsk->thread.host_pid ||
 	       mm->context.stale;
 }
@@ -88,7 +89,11 @@ unsigned long xlibos_fast_syscall(struct pt_regs *regs)
 	long nr = regs->orig_ax;
 
 	xlibos_abcom_stats.fast_calls++;
-	if (unlikely(needs_host_frame(nr)))
+	/*
+	 * A traced task stops inside its calls, where the tracer reads its
+	 * FPU state from the host frame (ptrace.c): give it one.
+	 */
+	if (unlikely(needs_host_frame(nr) || tsk->ptrace))
 		return defer(XLIBOS_FAST_DEFER_SYSCALL);
 
 	nr = fast_enter(regs, nr);

@@ -22,6 +22,7 @@
 #include <linux/syscalls.h>
 #include <uapi/linux/audit.h>
 #include <asm/abcom.h>
+#include <asm/prctl.h>
 #include <asm/sections.h>
 #include <asm/hypercall.h>
 #include <asm/syscall.h>
@@ -177,6 +178,13 @@ static void undo_host_restart(struct pt_regs *regs, const struct siginfo *si)
  */
 void xlibos_prepare_user_return(struct pt_regs *regs)
 {
+	struct thread_struct *t = &current->thread;
+
+	/* a tracer's new fs_base: only this host thread can load it */
+	if (unlikely(t->fsbase_load)) {
+		t->fsbase_load = 0;
+		hc2(arch_prctl, ARCH_SET_FS, t->fsbase);
+	}
 	for (;;) {
 		xlibos_mm_sync_host(regs);
 		WRITE_ONCE(xlibos_irq.enabled, ARCH_IRQ_ENABLED);

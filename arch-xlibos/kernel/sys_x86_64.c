@@ -4,6 +4,7 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
+#include <linux/prctl.h>
 #include <asm/prctl.h>
 #include <asm/hypercall.h>
 
@@ -37,6 +38,14 @@ SYSCALL_DEFINE2(arch_prctl, int, option, unsigned long, arg2)
 		return put_user(t->fsbase, (unsigned long __user *)arg2);
 	case ARCH_GET_GS:
 		return put_user(t->gsbase, (unsigned long __user *)arg2);
+	/*
+	 * CPUID always runs: the LibOS cannot make the host fault it, as x86
+	 * without CPUID faulting cannot, and says the same.
+	 */
+	case ARCH_GET_CPUID:
+		return 1;
+	case ARCH_SET_CPUID:
+		return -ENODEV;
 	default:
 		return -EINVAL;
 	}
@@ -51,4 +60,18 @@ SYSCALL_DEFINE1(iopl, unsigned int, level)
 SYSCALL_DEFINE3(ioperm, unsigned long, from, unsigned long, num, int, on)
 {
 	return -EPERM;
+}
+
+/*
+ * PR_SET_TSC: RDTSC cannot be made to fault without a host call for it
+ * (the host's prctl is not on the allow-list), so only "enabled" exists.
+ */
+int xlibos_get_tsc_mode(unsigned long adr)
+{
+	return put_user(PR_TSC_ENABLE, (unsigned int __user *)adr);
+}
+
+int xlibos_set_tsc_mode(unsigned int val)
+{
+	return val == PR_TSC_ENABLE ? 0 : -EINVAL;
 }

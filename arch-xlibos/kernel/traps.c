@@ -95,6 +95,14 @@ static void kernel_fault(int sig, struct siginfo *si, struct ucontext *uc)
 
 	if ((sig == SIGSEGV || sig == SIGBUS) && map_kernel_page(addr))
 		return;
+	/*
+	 * A traced program single-stepped (EFLAGS.TF) into the fast path's
+	 * entry: stop stepping; the system call's exit reports the step.
+	 */
+	if (sig == SIGTRAP && si->si_code == TRAP_TRACE) {
+		uc->uc_mcontext.flags &= ~0x100UL;
+		return;
+	}
 	/* copy_{to,from}_user on a user page not mirrored (yet) */
 	if ((sig == SIGSEGV || sig == SIGBUS) && addr < TASK_SIZE &&
 	    xlibos_kernel_user_fault(addr, uc->uc_mcontext.err))

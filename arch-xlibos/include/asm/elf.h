@@ -35,6 +35,9 @@ typedef struct { unsigned char bytes[512]; } elf_fpregset_t;
 #define SET_PERSONALITY(ex)	set_personality(PER_LINUX | \
 					(current->personality & ~PER_MASK))
 
+/* Core dumps take their notes from the ptrace regsets (ptrace.c). */
+#define CORE_DUMP_USE_REGSET
+
 #define ELF_CORE_COPY_REGS(dest, regs)				\
 	memcpy(&(dest), (regs), sizeof(struct pt_regs));
 

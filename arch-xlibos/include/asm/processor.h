@@ -67,6 +67,14 @@ struct thread_struct {
 	unsigned long cr2;
 	unsigned long fsbase;
 	unsigned long gsbase;
+	/* A tracer changed fsbase: the task's host thread loads it. */
+	u8 fsbase_load;
+	/* ptrace set EFLAGS.TF for a single step (ptrace.c) */
+	u8 forced_tf;
+	/* Debug registers as ptrace sees them; never in the host CPU. */
+	unsigned long debugreg[4];
+	unsigned long dr6;
+	unsigned long dr7;
 	/*
 	 * The host process whose vmalloc mirror this task last brought up
 	 * to date, and with which kernel flush (traps.c).
@@ -97,6 +105,12 @@ static __always_inline bool on_thread_stack(void)
 {
 	return true;
 }
+
+/* prctl(PR_GET_TSC/PR_SET_TSC): RDTSC stays enabled (sys_x86_64.c) */
+int xlibos_get_tsc_mode(unsigned long adr);
+int xlibos_set_tsc_mode(unsigned int val);
+#define GET_TSC_CTL(adr)	xlibos_get_tsc_mode((adr))
+#define SET_TSC_CTL(val)	xlibos_set_tsc_mode((val))
 
 static inline void prefetch(const void *x) { }
 static inline void prefetchw(const void *x) { }

@@ -42,6 +42,9 @@ struct pt_regs {
 #define profile_pc(regs)	instruction_pointer(regs)
 #define current_pt_regs()	task_pt_regs(current)
 
+/* EFLAGS.TF in the frame the host resumes: the host single-steps. */
+#define arch_has_single_step()	(1)
+
 /* x86's EFLAGS.IF: user mode always runs with interrupts enabled. */
 static inline int regs_irqs_disabled(struct pt_regs *regs)
 {
