@@ -65,7 +65,7 @@ static bool is_container_tag(const char *tag)
 	static const char *const tags[] = {
 		XLIBOS_CONFIG_MOUNT, XLIBOS_CONFIG_FILE, XLIBOS_CONFIG_SYSCTL,
 		XLIBOS_CONFIG_ROOTRO, XLIBOS_CONFIG_USER, XLIBOS_CONFIG_UMASK,
-		XLIBOS_CONFIG_RLIMIT, XLIBOS_CONFIG_NNP, XLIBOS_CONFIG_CAPS,
+		XLIBOS_CONFIG_RLIMIT, XLIBOS_CONFIG_NNP, XLIBOS_CONFIG_CAPS, XLIBOS_CONFIG_SECCOMP,
 	};
 
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)

@@ -56,6 +56,9 @@
  *   "caps"     "BOUNDING EFFECTIVE PERMITTED INHERITABLE AMBIENT": the
  *              command's capability sets, each a hex mask of CAP_* bits
  *              (the bounding set dropped to it before the user changes)
+ *   "seccomp"  a seccomp BPF program (struct sock_filter array, hex) loaded
+ *              for the command: last of all with "nnp", else before the
+ *              user and capabilities change (it needs CAP_SYS_ADMIN then)
  *
  * VALUE may hold any byte except NUL (nor can argv or environment strings),
  * so newlines, spaces and non-UTF-8 bytes need no quoting.  The file ends
@@ -93,5 +96,6 @@
 #define XLIBOS_CONFIG_RLIMIT	"rlimit"
 #define XLIBOS_CONFIG_NNP	"nnp"
 #define XLIBOS_CONFIG_CAPS	"caps"
+#define XLIBOS_CONFIG_SECCOMP	"seccomp"
 
 #endif

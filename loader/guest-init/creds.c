@@ -22,6 +22,18 @@
 #define AMBIENT_RAISE	2
 #define AMBIENT_CLEAR_ALL	4
 
+/* prctl(2) and seccomp(2) constants (<linux/seccomp.h>, not in musl's headers). */
+#define PR_SET_SECCOMP_OP	22
+#define SECCOMP_MODE_FILTER_OP	2
+/* BPF_MAXINSNS */
+#define SECCOMP_MAX_INSNS	4096
+
+struct bpf_insn {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+
 /* The "caps" record: bounding, effective, permitted, inheritable, ambient. */
 struct caps {
 	uint64_t set[5];
@@ -30,7 +42,7 @@ enum { CAPS_BOUNDING, CAPS_EFFECTIVE, CAPS_PERMITTED, CAPS_INHERITABLE, CAPS_AMB
 
 static bool bad(const char *tag, const char *value)
 {
-	fprintf(stderr, "xlibos: bad %s record in the config: '%s'\n", tag, value);
+	fprintf(stderr, "xlibos: bad %s record in the config: '%.64s'\n", tag, value);
 	return false;
 }
 
@@ -169,8 +181,45 @@ static bool set_caps(const struct caps *c)
 	return true;
 }
 
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* The "seccomp" record: a BPF program, loaded for this process and its children. */
+static bool load_seccomp(const char *value)
+{
+	static struct bpf_insn insns[SECCOMP_MAX_INSNS];
+	unsigned char *bytes = (unsigned char *)insns;
+	size_t len = strlen(value);
+	struct {
+		unsigned short len;
+		struct bpf_insn *filter;
+	} prog = { (unsigned short)(len / 16), insns };
+
+	if (!len || len % 16 || len / 16 > SECCOMP_MAX_INSNS)
+		return bad(XLIBOS_CONFIG_SECCOMP, value);
+	for (size_t i = 0; i < len / 2; i++) {
+		int hi = hex_value(value[2 * i]), lo = hex_value(value[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return bad(XLIBOS_CONFIG_SECCOMP, value);
+		bytes[i] = (unsigned char)(hi << 4 | lo);
+	}
+	if (prctl(PR_SET_SECCOMP_OP, SECCOMP_MODE_FILTER_OP, &prog, 0, 0) != 0) {
+		fprintf(stderr, "xlibos: cannot load the seccomp filter: %s\n", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 bool creds_apply(const struct init_config *cfg)
 {
+	const char *seccomp = NULL;
 	const char *user = NULL;
 	bool nnp = false, have_caps = false;
 	struct caps caps;
@@ -186,12 +235,17 @@ bool creds_apply(const struct init_config *cfg)
 			user = value;
 		if (!strcmp(tag, XLIBOS_CONFIG_NNP))
 			nnp = true;
+		if (!strcmp(tag, XLIBOS_CONFIG_SECCOMP))
+			seccomp = value;
 		if (!strcmp(tag, XLIBOS_CONFIG_CAPS)) {
 			if (!parse_caps(value, &caps))
 				return false;
 			have_caps = true;
 		}
 	}
+	/* Without no_new_privs the filter needs CAP_SYS_ADMIN: load it while we are root. */
+	if (seccomp && !nnp && !load_seccomp(seccomp))
+		return false;
 	if (have_caps && !drop_bounding(&caps))
 		return false;
 	/* Keep the permitted set across setuid: set_caps() decides what remains. */
@@ -205,5 +259,6 @@ bool creds_apply(const struct init_config *cfg)
 		fprintf(stderr, "xlibos: cannot set no_new_privs: %s\n", strerror(errno));
 		return false;
 	}
-	return true;
+	/* As late as can be: only the exec itself runs under it. */
+	return !seccomp || !nnp || load_seccomp(seccomp);
 }

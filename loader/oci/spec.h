@@ -35,5 +35,6 @@ bool spec_root(json_t *root, const char *bundle, struct oci_plan *plan, char *ro
 bool spec_mounts(json_t *mounts, struct oci_plan *plan);
 bool spec_linux(json_t *lnx, struct oci_plan *plan);
 bool spec_annotations(json_t *annotations, struct oci_plan *plan);
+bool spec_seccomp(json_t *seccomp, struct oci_plan *plan);
 
 #endif

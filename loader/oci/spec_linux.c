@@ -206,5 +206,5 @@ bool spec_linux(json_t *lnx, struct oci_plan *plan)
 	free(paths);
 	return linux_namespaces(namespaces, plan) &&
 	       (!resources || linux_resources(resources, plan)) &&
-	       (!sysctl || linux_sysctl(sysctl, plan));
+	       (!sysctl || linux_sysctl(sysctl, plan)) && (!seccomp || spec_seccomp(seccomp, plan));
 }

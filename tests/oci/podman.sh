@@ -18,7 +18,7 @@ rootfs=${2:-$top/build/rootfs}
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
 
-checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -d + logs|stop|stop after the timeout|kill|kill -s USR1"
+checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -d + logs|stop|stop after the timeout|kill|kill -s USR1"
 skip_all() {
 	echo "$checks" | tr '|' '\n' | while IFS= read -r c; do
 		echo "ok - podman $c # SKIP $1"
@@ -89,6 +89,11 @@ same "-u" "" -u 1000:1000 "$IMAGE" sh -c 'id; id -G; touch /root/x 2>&1; echo $?
 # Capabilities inside the guest: the same sets as runc's, and what they allow.
 same "capabilities" "" "$IMAGE" sh -c 'grep ^Cap /proc/self/status; touch /a; chown 5 /a && echo chown ok'
 same "capabilities with -u" "" -u 1000 "$IMAGE" sh -c 'grep ^Cap /proc/self/status'
+# seccomp inside the guest: podman's default profile, a profile of our own, unconfined.
+printf '%s\n' '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}' >"$T/deny-mkdir.json"
+same "seccomp: podman's default profile" "" "$IMAGE" sh -c 'grep ^Seccomp /proc/self/status'
+same "--security-opt seccomp=PROFILE" "" --security-opt "seccomp=$T/deny-mkdir.json" "$IMAGE" sh -c 'mkdir /tmp/x; echo $?; touch /tmp/y && echo touched'
+same "--security-opt seccomp=unconfined" "" --security-opt seccomp=unconfined "$IMAGE" sh -c 'grep ^Seccomp: /proc/self/status'
 same "--cap-add, --cap-drop" "" --cap-add SYS_ADMIN --cap-drop CHOWN "$IMAGE" sh -c 'grep ^Cap /proc/self/status; touch /a; chown 5 /a 2>&1'
 
 echo "from the host" >"$T/vol/host.txt"
