@@ -149,6 +149,8 @@ make_xlns() {
 		for p in $(ip netns pids "$ns_xlns"); do kill -9 "$p" 2>/dev/null; done
 		ip netns del "$ns_xlns"
 	fi
+	# the old pair goes with its namespace, but maybe not at once
+	in_host ip link del vxlns 2>/dev/null
 	ip netns add "$ns_xlns" &&
 	in_host ip link add vxlns type veth peer name eth0 netns "$ns_xlns" &&
 	in_host ip link set vxlns master xlbr0 up &&
@@ -332,7 +334,8 @@ envs=native
 if have_runc; then envs="$envs runc"; else say "runc not usable here: no runc column"; fi
 skipped=''
 say "xlibos: the image of $debian (made once, cached)"
-xl run --net none --rootfs "$debian" -- true >"$scratch/warm.log" 2>&1 ||
+in_host timeout -k 5 "$XL_TIMEOUT" "$xlibos" run --net none --rootfs "$debian" -- true \
+	>"$scratch/warm.log" 2>&1 ||
 	say "xlibos warm-up run failed: $(head -n 2 "$scratch/warm.log")"
 for be in user tap netns; do
 	[ "$be" = netns ] && make_xlns
@@ -381,12 +384,14 @@ echo "make bench-net: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -r)"
 echo "servers: Debian's nginx $(ver nginx) (default config), redis-server $(ver redis-server), iperf3 $(ver iperf3), from $debian"
 echo "clients: wrk -t 1 -c 64 -d ${SECS}s, redis-benchmark -c 50 -n $REDIS_N (-P 16: $((REDIS_N * 10))), iperf3 -t $SECS (TCP)"
 if [ -n "$pin_server" ]; then
-	echo "CPUs: servers (and xlibos's back-end threads) on CPU 0, clients on CPU 1"
+	echo "CPUs: servers (and xlibos's back-end threads) on CPU 0, clients on CPU 1;"
+	echo "  nginx's worker_processes auto: 2 natively and in runc (both on CPU 0), 1 in xlibos (one vCPU)"
 else
 	echo "CPUs: not pinned"
 fi
-echo "native: chroot, client over lo; runc $(runc --version 2>/dev/null | awk 'NR == 1 { print $3 }'): own netns, veth on a bridge (MTU 1500)"
-echo "xlibos --mem $MEM: user = -p 127.0.0.1 (libslirp); tap = TAP on the bridge; netns = veth on the bridge"
+echo "native: chroot, clients over lo; runc $(runc --version 2>/dev/null | awk 'NR == 1 { print $3 }'): own netns, veth on a bridge (MTU 1500),"
+echo "  clients to its address (no published-port NAT); xlibos --mem $MEM: user = -p 127.0.0.1:PORT (libslirp),"
+echo "  tap = a TAP device on the bridge, netns = a namespace with a veth on the bridge"
 [ -n "$skipped" ] && echo "${skipped#?}"
 echo
 RESULTS=$results awk '
