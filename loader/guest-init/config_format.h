@@ -46,6 +46,9 @@
  *              on DIR (created if missing) with MS_RDONLY in FLAGS (hex)
  *              honoured; MODE octal
  *   "sysctl"   "KEY\nVALUE": written to /proc/sys/KEY ('.' for '/')
+ *   "mask"     PATH: hidden (an empty read-only tmpfs on a directory,
+ *              /dev/null on a file), after the sysctls; a missing PATH is fine
+ *   "rdonly"   PATH: bind-mounted read-only on itself, after the masks
  *   "rootro"   "1": the root is remounted read-only once all is mounted
  *   "user"     "UID GID [GID...]": the command runs as UID, GID, with the
  *              supplementary groups listed (none if none)
@@ -91,6 +94,8 @@
 #define XLIBOS_CONFIG_FILE	"file"
 #define XLIBOS_CONFIG_SYSCTL	"sysctl"
 #define XLIBOS_CONFIG_ROOTRO	"rootro"
+#define XLIBOS_CONFIG_MASK	"mask"
+#define XLIBOS_CONFIG_RDONLY	"rdonly"
 #define XLIBOS_CONFIG_USER	"user"
 #define XLIBOS_CONFIG_UMASK	"umask"
 #define XLIBOS_CONFIG_RLIMIT	"rlimit"

@@ -245,6 +245,36 @@ static bool apply_sysctl(const char *value)
 	return true;
 }
 
+/* "mask" PATH: nothing of it shows (runc's maskedPaths). */
+static bool apply_mask(const char *path)
+{
+	struct stat st;
+
+	if (path[0] != '/')
+		return bad(XLIBOS_CONFIG_MASK, path);
+	if (stat(path, &st) != 0)
+		return errno == ENOENT || fail("mask", path);
+	if (S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0,mode=0555") != 0
+				: mount("/dev/null", path, NULL, MS_BIND, NULL) != 0)
+		return fail("mask", path);
+	return true;
+}
+
+/* "rdonly" PATH: visible, not writable (runc's readonlyPaths). */
+static bool apply_rdonly(const char *path)
+{
+	struct stat st;
+
+	if (path[0] != '/')
+		return bad(XLIBOS_CONFIG_RDONLY, path);
+	if (stat(path, &st) != 0)
+		return errno == ENOENT || fail("make read-only:", path);
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) != 0 ||
+	    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) != 0)
+		return fail("make read-only:", path);
+	return true;
+}
+
 static bool has_tag(const struct init_config *cfg, const char *tag)
 {
 	for (size_t i = 0; i < cfg->ncontainer; i++)
@@ -263,6 +293,19 @@ static bool apply_all(const struct init_config *cfg)
 		if (!strcmp(tag, XLIBOS_CONFIG_FILE) && !apply_file(value, files++))
 			return false;
 		if (!strcmp(tag, XLIBOS_CONFIG_SYSCTL) && !apply_sysctl(value))
+			return false;
+	}
+	/* After the sysctls: /proc/sys is one of podman's read-only paths. */
+	for (size_t i = 0; i < cfg->ncontainer; i++) {
+		const char *tag = cfg->container[i], *value = config_record_value(tag);
+
+		if (!strcmp(tag, XLIBOS_CONFIG_MASK) && !apply_mask(value))
+			return false;
+	}
+	for (size_t i = 0; i < cfg->ncontainer; i++) {
+		const char *tag = cfg->container[i], *value = config_record_value(tag);
+
+		if (!strcmp(tag, XLIBOS_CONFIG_RDONLY) && !apply_rdonly(value))
 			return false;
 	}
 	return true;

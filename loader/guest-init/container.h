@@ -20,9 +20,10 @@
 bool container_mounts(const struct init_config *cfg);
 
 /*
- * Then, once everything is mounted: the files copied in, the sysctls and
- * last of all the read-only root.  False, with a message, on the first
- * that cannot be applied: the container must not run half set up.
+ * Then, once everything is mounted: the files copied in, the sysctls, the
+ * masked and read-only paths, and last of all the read-only root.  False,
+ * with a message, on the first that cannot be applied: the container must
+ * not run half set up.
  */
 bool container_setup(const struct init_config *cfg);
 

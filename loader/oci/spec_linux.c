@@ -172,13 +172,29 @@ static bool linux_sysctl(json_t *sysctl, struct oci_plan *plan)
 	return true;
 }
 
+/* maskedPaths, readonlyPaths: absolute paths inside the guest, made so by its init. */
+static bool linux_paths(const char *field, const char **paths, size_t n, const char *tag,
+			struct oci_plan *plan)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (paths[i][0] != '/' || strstr(paths[i], "/../") || strlen(paths[i]) >= 4096) {
+			oci_error("config.json: linux.%s[%zu]: '%s' must be an absolute path without '..'",
+				  field, i, paths[i]);
+			return false;
+		}
+		plan_record(plan, tag, "%s", paths[i]);
+	}
+	return true;
+}
+
 bool spec_linux(json_t *lnx, struct oci_plan *plan)
 {
 	const char *path = "linux", *str = NULL;
 	json_t *namespaces = NULL, *resources = NULL, *sysctl = NULL, *seccomp = NULL,
 	       *devices = NULL;
-	const char **paths = NULL;
-	size_t n = 0;
+	const char **masked = NULL, **rdonly = NULL;
+	size_t nmasked = 0, nrdonly = 0;
+	bool ok;
 
 	if (!jget_known_keys(lnx, path, linux_keys) ||
 	    !jget_array(lnx, "namespaces", path, true, &namespaces) ||
@@ -195,16 +211,21 @@ bool spec_linux(json_t *lnx, struct oci_plan *plan)
 	    !jget_object(lnx, "sysctl", path, false, &sysctl) ||
 	    !jget_object(lnx, "seccomp", path, false, &seccomp) ||
 	    !jget_string(lnx, "rootfsPropagation", path, false, &str) ||
-	    !jget_strings(lnx, "maskedPaths", path, false, &paths, &n) ||
-	    !jget_strings(lnx, "readonlyPaths", path, false, &paths, &n) ||
+	    !jget_strings(lnx, "maskedPaths", path, false, &masked, &nmasked) ||
+	    !jget_strings(lnx, "readonlyPaths", path, false, &rdonly, &nrdonly) ||
 	    !jget_string(lnx, "mountLabel", path, false, &str) ||
 	    !jget_refuse(lnx, "personality", path, "not supported") ||
 	    !jget_refuse(lnx, "memoryPolicy", path, "not supported")) {
-		free(paths);
+		free(masked);
+		free(rdonly);
 		return false;
 	}
-	free(paths);
-	return linux_namespaces(namespaces, plan) &&
-	       (!resources || linux_resources(resources, plan)) &&
-	       (!sysctl || linux_sysctl(sysctl, plan)) && (!seccomp || spec_seccomp(seccomp, plan));
+	ok = linux_namespaces(namespaces, plan) &&
+	     (!resources || linux_resources(resources, plan)) &&
+	     (!sysctl || linux_sysctl(sysctl, plan)) && (!seccomp || spec_seccomp(seccomp, plan)) &&
+	     linux_paths("maskedPaths", masked, nmasked, XLIBOS_CONFIG_MASK, plan) &&
+	     linux_paths("readonlyPaths", rdonly, nrdonly, XLIBOS_CONFIG_RDONLY, plan);
+	free(masked);
+	free(rdonly);
+	return ok;
 }

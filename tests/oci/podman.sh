@@ -18,7 +18,7 @@ rootfs=${2:-$top/build/rootfs}
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
 
-checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -d + logs|stop|stop after the timeout|kill|kill -s USR1"
+checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -d + logs|stop|stop after the timeout|kill|kill -s USR1"
 skip_all() {
 	echo "$checks" | tr '|' '\n' | while IFS= read -r c; do
 		echo "ok - podman $c # SKIP $1"
@@ -94,6 +94,7 @@ printf '%s\n' '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdi
 same "seccomp: podman's default profile" "" "$IMAGE" sh -c 'grep ^Seccomp /proc/self/status'
 same "--security-opt seccomp=PROFILE" "" --security-opt "seccomp=$T/deny-mkdir.json" "$IMAGE" sh -c 'mkdir /tmp/x; echo $?; touch /tmp/y && echo touched'
 same "--security-opt seccomp=unconfined" "" --security-opt seccomp=unconfined "$IMAGE" sh -c 'grep ^Seccomp: /proc/self/status'
+same "masked and read-only paths" "" "$IMAGE" sh -c 'wc -c < /proc/timer_list; ls /sys/firmware | wc -l; echo 1 2>&1 > /proc/sys/vm/drop_caches; echo $?; umount /proc/sys 2>/dev/null; echo $?'
 same "--cap-add, --cap-drop" "" --cap-add SYS_ADMIN --cap-drop CHOWN "$IMAGE" sh -c 'grep ^Cap /proc/self/status; touch /a; chown 5 /a 2>&1'
 
 echo "from the host" >"$T/vol/host.txt"
