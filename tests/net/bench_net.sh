@@ -445,4 +445,6 @@ echo
 echo "Medians of $REPEAT runs; the environments took turns, each run a new container."
 echo "X/runc is the cost ratio runc/X: above 1, xlibos with that back end is slower."
 echo "Targets: the fastest back end <= 1x for nginx and Redis; user <= 2x."
-echo "* wrk saw socket errors or non-2xx answers.  Timings are never pass/fail."
+echo "* wrk saw socket errors or non-2xx answers; fail: the client got no result; died: the"
+echo "servers had died earlier in that run (in any run: the bench-net: lines say how).  Timings are"
+echo "never pass/fail."
