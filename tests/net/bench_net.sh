@@ -359,6 +359,7 @@ if [ -n "${BENCH_NET_ONLY:-}" ]; then
 	envs=${only# }
 fi
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 rep=1
 while [ "$rep" -le "$REPEAT" ]; do
 	for env in $envs; do
@@ -380,7 +381,7 @@ done
 
 ver() { dpkg-query --admindir="$debian/var/lib/dpkg" -W -f '${Version}' "$1" 2>/dev/null; }
 echo
-echo "make bench-net: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -r)"
+echo "make bench-net: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -r), load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "servers: Debian's nginx $(ver nginx) (default config), redis-server $(ver redis-server), iperf3 $(ver iperf3), from $debian"
 echo "clients: wrk -t 1 -c 64 -d ${SECS}s, redis-benchmark -c 50 -n $REDIS_N (-P 16: $((REDIS_N * 10))), iperf3 -t $SECS (TCP)"
 if [ -n "$pin_server" ]; then
