@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "image_cache.h"
 #include "log.h"
 #include "spec.h"
 #include "state.h"
@@ -189,9 +190,10 @@ fail:
 	return -1;
 }
 
-static bool save_state(struct oci_container *c, const struct oci_spec_info *info, pid_t pid)
+static bool save_state(struct oci_container *c, const struct oci_spec_info *info, pid_t pid,
+		       time_t started)
 {
-	char created[48];
+	char created[48], image[PATH_MAX];
 
 	now_rfc3339(created, sizeof(created));
 	c->pid = pid;
@@ -200,6 +202,8 @@ static bool save_state(struct oci_container *c, const struct oci_spec_info *info
 			     (json_int_t)pid, "pid_start", (json_int_t)c->pid_start, "bundle",
 			     info->bundle, "rootfs", info->rootfs, "created", created,
 			     "annotations", info->annotations ? info->annotations : json_object());
+	if (c->state && image_cache_made_for(pid, started, image, sizeof(image)))
+		json_object_set_new(c->state, "image_cache", json_string(image));
 	return c->state && state_save(c);
 }
 
@@ -222,6 +226,7 @@ int cmd_create(const struct oci_globals *g, int argc, char **argv)
 	char *id[1];
 	int nid;
 	pid_t pid;
+	time_t started;
 
 	if (!oci_parse("create", argc, argv, opts, sizeof(opts) / sizeof(opts[0]), id, &nid, 1))
 		return OCI_EXIT_FAILURE;
@@ -244,10 +249,11 @@ int cmd_create(const struct oci_globals *g, int argc, char **argv)
 	if (!spec_load(bundle, &plan, &info, &doc) || !plan_finish(&plan) ||
 	    (plan.records_len && !write_records(&c, &plan)))
 		goto fail;
+	started = time(NULL);
 	pid = launch(g, &c, &plan, info.bundle);
 	if (pid < 0)
 		goto fail;
-	if (!save_state(&c, &info, pid) || (pid_file && !write_pid_file(pid_file, pid))) {
+	if (!save_state(&c, &info, pid, started) || (pid_file && !write_pid_file(pid_file, pid))) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		goto fail;

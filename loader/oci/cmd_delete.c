@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "image_cache.h"
 #include "log.h"
 #include "state.h"
 
@@ -59,6 +60,9 @@ int cmd_delete(const struct oci_globals *g, int argc, char **argv)
 	}
 	if (s != OCI_STOPPED && !kill_and_wait(&c))
 		goto out;
+	/* The image made for this container's own tree: no other container has it. */
+	if (c.state && json_is_string(json_object_get(c.state, "image_cache")))
+		image_cache_remove(json_string_value(json_object_get(c.state, "image_cache")));
 	ok = state_remove(&c);
 	if (ok)
 		oci_info("deleted container %s", c.id);

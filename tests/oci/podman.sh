@@ -18,7 +18,7 @@ rootfs=${2:-$top/build/rootfs}
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
 
-checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -d + logs|stop|stop after the timeout|kill|kill -s USR1"
+checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|no rootfs image left in the cache once the containers are removed"
 skip_all() {
 	echo "$checks" | tr '|' '\n' | while IFS= read -r c; do
 		echo "ok - podman $c # SKIP $1"
@@ -185,5 +185,11 @@ if [ "$rc" -ne 0 ] && grep -q "cannot be delivered to an xlibos container yet" "
 else
 	not_ok "podman kill -s USR1" "exit $rc, status $st"
 fi
+
+# Every container's tree is its own (podman's copy): its image goes with it.
+pm_x rm -af -t 0 >/dev/null 2>&1
+n=$(ls "$T/cache/images" 2>/dev/null | wc -l)
+[ "$n" -eq 0 ] && ok "no rootfs image left in the cache once the containers are removed" ||
+	not_ok "no rootfs image left in the cache once the containers are removed" "$n left"
 
 summary

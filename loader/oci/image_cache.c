@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image_cache.h"
+#include "log.h"
+
+#define IMAGE_FILE	"/rootfs.ext4"
+#define KEY_HEX		64
+
+/* ".../images/<64 hex>": the only shape of directory this file removes. */
+static bool entry_dir(const char *dir)
+{
+	const char *key = strrchr(dir, '/');
+	size_t n;
+
+	if (!key || key - dir < 7 || strncmp(key - 7, "/images", 7))
+		return false;
+	key++;
+	for (n = 0; key[n]; n++)
+		if (!strchr("0123456789abcdef", key[n]))
+			return false;
+	return n == KEY_HEX;
+}
+
+bool image_cache_made_for(pid_t pid, time_t since, char *dir, size_t len)
+{
+	char fds[64], link[PATH_MAX + 64], target[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+	bool found = false;
+
+	snprintf(fds, sizeof(fds), "/proc/%d/fd", (int)pid);
+	d = opendir(fds);
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		struct stat st;
+		ssize_t n;
+		size_t tlen;
+
+		snprintf(link, sizeof(link), "%s/%s", fds, e->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		tlen = (size_t)n;
+		if (tlen <= strlen(IMAGE_FILE) || strcmp(target + tlen - strlen(IMAGE_FILE), IMAGE_FILE))
+			continue;
+		target[tlen - strlen(IMAGE_FILE)] = '\0';
+		/* Made by this create (a miss), not a hit on an older entry. */
+		if (!entry_dir(target) || stat(link, &st) != 0 || st.st_mtime < since ||
+		    tlen >= len)
+			continue;
+		snprintf(dir, len, "%s", target);
+		found = true;
+	}
+	closedir(d);
+	return found;
+}
+
+void image_cache_remove(const char *dir)
+{
+	int fd;
+	DIR *d;
+	struct dirent *e;
+
+	if (!entry_dir(dir))
+		return;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	/* Regular files only, nothing below: what rootfs_image.c puts there. */
+	while ((e = readdir(d)))
+		if (e->d_type == DT_REG)
+			unlinkat(fd, e->d_name, 0);
+	closedir(d);
+	if (rmdir(dir) != 0 && errno != ENOENT)
+		oci_info("could not remove the image cache entry %s: %s", dir, strerror(errno));
+}

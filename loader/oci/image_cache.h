@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The rootfs image "xlibos run" made for a container.  Its cache keys an
+ * image by the tree's metadata, and podman and containerd give every
+ * container a tree of its own (a copy or an overlay): each container's
+ * image would stay in the cache forever, of no use to any other.  So
+ * create notes the entry the supervisor opened if it was made during that
+ * create (a cache miss), and delete removes it.  An entry that was there
+ * before (a tree run again, as with a hand-made bundle) is left alone.
+ */
+#ifndef XLIBOS_OCI_IMAGE_CACHE_H
+#define XLIBOS_OCI_IMAGE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* The entry directory behind pid's open rootfs.ext4, if made at or after since. */
+bool image_cache_made_for(pid_t pid, time_t since, char *dir, size_t len);
+
+/* Remove such an entry (only a ".../images/<64 hex digits>" directory). */
+void image_cache_remove(const char *dir);
+
+#endif
