@@ -249,7 +249,7 @@ static int run_with(const struct run_options *o)
 	cfg.volumes = rs.volume_records;
 	cfg.nvolumes = o->nvolumes;
 	cfg.root = o->pack ? NULL : rs.root_dev;
-	if (ok && o->net.mode != NET_MODE_NONE) {
+	if (ok && o->net.mode != NET_MODE_NONE && !link.absent) {
 		cfg.net = link.net;
 		cfg.net6 = *link.net6 ? link.net6 : NULL;
 		cfg.dns = *link.dns ? link.dns : NULL;

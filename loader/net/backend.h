@@ -30,6 +30,7 @@ struct net_link {
 	char net[NET_RECORD_MAX];	/* guest init's "net" record */
 	char net6[NET_RECORD_MAX];	/* its "net6" record, or "" */
 	char dns[NET_RECORD_MAX];	/* its "dns" record, or "" */
+	bool absent;		/* no back end, and rightly so: no eth0 */
 };
 
 /*

@@ -27,6 +27,7 @@ struct takeover {
 	struct net_spec spec;		/* in: the option; out: the addresses */
 	struct rtnl_link link;
 	int fd;				/* out: the packet socket, or -1 */
+	bool none;			/* out: no Ethernet interface at all */
 };
 
 static void disable_ipv6(const char *ifname)
@@ -83,7 +84,7 @@ static void *take_over(void *arg)
 			   errno == EPERM ? "not allowed (it needs CAP_SYS_ADMIN)" : strerror(errno));
 		return NULL;
 	}
-	if (!rtnl_find_link(t->spec.ifname, &t->link) ||
+	if (!rtnl_find_link(t->spec.ifname, &t->link, &t->none) ||
 	    !rtnl_read_addresses(t->link.index, &t->spec))
 		return NULL;
 	t->fd = packet_socket(t->link.index);
@@ -125,6 +126,7 @@ struct net_backend *netns_net_new(const struct net_spec *spec, net_to_guest to_g
 	else
 		diag_error("network: cannot start a thread: %s", strerror(err));
 	close(t.nsfd);
+	link->absent = t.none;
 	if (t.fd < 0)
 		return NULL;
 	*link = (struct net_link){ .mtu = t.link.mtu, .offloads = true };

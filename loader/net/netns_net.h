@@ -8,7 +8,9 @@
  * them (addresses removed, IPv6 disabled on it), so its frames are the
  * guest's alone, read and written through a packet socket of the
  * supervisor's with checksum and TSO offloads.  The namespace is not
- * given back its addresses afterwards: it is the container's.
+ * given back its addresses afterwards: it is the container's.  A namespace
+ * with no Ethernet interface at all (podman's --network none) gives the
+ * guest only lo, as it has: NULL with link->absent set, no message.
  */
 #ifndef XLIBOS_LOADER_NET_NETNS_NET_H
 #define XLIBOS_LOADER_NET_NETNS_NET_H

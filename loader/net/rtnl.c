@@ -104,7 +104,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-bool rtnl_find_link(const char *want, struct rtnl_link *link)
+bool rtnl_find_link(const char *want, struct rtnl_link *link, bool *none)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct link_search ls = { want, link, 0 };
@@ -123,12 +123,11 @@ bool rtnl_find_link(const char *want, struct rtnl_link *link)
 		diag_error("network: cannot list the namespace's interfaces: %s", strerror(errno));
 		return false;
 	}
-	if (ls.candidates == 1)
-		return true;
+	*none = !ls.candidates && !*want;
+	if (ls.candidates == 1 || *none)
+		return ls.candidates == 1;
 	if (*want)
 		diag_error("--net netns: no Ethernet interface '%s' in the namespace", want);
-	else if (!ls.candidates)
-		diag_error("--net netns: the namespace has no Ethernet interface that is up (a veth set up as CNI does, for example)");
 	else
 		diag_error("--net netns: the namespace has %u Ethernet interfaces up: choose one with ,if=NAME",
 			   ls.candidates);

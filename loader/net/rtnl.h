@@ -21,9 +21,10 @@ struct rtnl_link {
 
 /*
  * The interface named @want, or (@want "") the only Ethernet interface
- * that is up; false with a message otherwise.
+ * that is up; false with a message otherwise, or (@none set) without one
+ * if @want is "" and there is no such interface at all.
  */
-bool rtnl_find_link(const char *want, struct rtnl_link *link);
+bool rtnl_find_link(const char *want, struct rtnl_link *link, bool *none);
 
 /*
  * @s's ip, gw, ip6 and gw6 from @ifindex's first IPv4 address, its first

@@ -67,7 +67,7 @@ bool guest_devices_add_net(struct guest_devices *g, const struct net_spec *spec,
 	memset(dev, 0, sizeof(*dev));
 	dev->index = g->n;
 	if (!virtio_net_init(dev, spec, publish, npublish, link))
-		return false;
+		return link->absent;	/* absent: only lo, no device */
 	g->n++;
 	return true;
 }

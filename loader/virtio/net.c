@@ -392,6 +392,7 @@ bool virtio_net_init(struct virtio_dev *dev, const struct net_spec *spec,
 	n->dev = dev;
 	pthread_mutex_init(&n->lock, NULL);
 	n->be = new_backend(n, spec, publish, npublish);
+	link->absent = n->link.absent;
 	if (!n->be) {
 		pthread_mutex_destroy(&n->lock);
 		free(n);

@@ -39,6 +39,7 @@ bg_pids=""
 cleanup() {
 	for p in $bg_pids; do kill -9 "$p" 2>/dev/null; done
 	ip netns del "$ns_c" 2>/dev/null
+	ip netns del "$ns_c-e" 2>/dev/null
 	ip netns del "$ns_h" 2>/dev/null
 	rm -rf "$scratch"
 }
@@ -227,6 +228,14 @@ expect "netns: a namespace of another type" 125 "not a network namespace" \
 	"$xlibos" run --net netns:/proc/self/ns/pid --rootfs "$rootfs" -- true
 expect "netns: a relative path" 125 "needs an absolute path" \
 	"$xlibos" run --net netns:run/netns/x --rootfs "$rootfs" -- true
+ip netns add "$ns_c-e"
+if "$xlibos" run --net "netns:/run/netns/$ns_c-e" --rootfs "$rootfs" -- ip -o link >"$out" 2>&1 &&
+   [ "$(grep -c . "$out")" = 1 ] && grep -q "1: lo:" "$out"; then
+	ok "netns: a namespace with only lo (podman's --network none) gives only lo"
+else
+	not_ok "netns: a namespace with only lo (podman's --network none) gives only lo" "$(cat "$out")"
+fi
+ip netns del "$ns_c-e"
 readd
 expect "netns: an interface named with if= that is not there" 125 "no Ethernet interface 'eth9'" \
 	"$xlibos" run --net "$netns,if=eth9" --rootfs "$rootfs" -- true
