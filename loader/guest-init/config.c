@@ -67,6 +67,7 @@ static bool is_container_tag(const char *tag)
 		XLIBOS_CONFIG_ROOTRO, XLIBOS_CONFIG_MASK, XLIBOS_CONFIG_RDONLY,
 		XLIBOS_CONFIG_USER, XLIBOS_CONFIG_UMASK,
 		XLIBOS_CONFIG_RLIMIT, XLIBOS_CONFIG_NNP, XLIBOS_CONFIG_CAPS, XLIBOS_CONFIG_SECCOMP,
+		XLIBOS_CONFIG_TTY,
 	};
 
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)

@@ -59,6 +59,8 @@
  *   "caps"     "BOUNDING EFFECTIVE PERMITTED INHERITABLE AMBIENT": the
  *              command's capability sets, each a hex mask of CAP_* bits
  *              (the bounding set dropped to it before the user changes)
+ *   "tty"      "ROWS COLS": the command runs on a guest pseudo-terminal of
+ *              that size, relayed to the host's stdio (tty.c)
  *   "seccomp"  a seccomp BPF program (struct sock_filter array, hex) loaded
  *              for the command: last of all with "nnp", else before the
  *              user and capabilities change (it needs CAP_SYS_ADMIN then)
@@ -102,5 +104,6 @@
 #define XLIBOS_CONFIG_NNP	"nnp"
 #define XLIBOS_CONFIG_CAPS	"caps"
 #define XLIBOS_CONFIG_SECCOMP	"seccomp"
+#define XLIBOS_CONFIG_TTY	"tty"
 
 #endif

@@ -33,6 +33,7 @@
 #include "status.h"
 #include "std_fds.h"
 #include "supervise.h"
+#include "tty.h"
 #include "workdir.h"
 
 static int run(const struct init_config *cfg)
@@ -40,9 +41,10 @@ static int run(const struct init_config *cfg)
 	char message[64];
 	int wstatus;
 
-	if (!workdir_enter(cfg->workdir))
+	if (!workdir_enter(cfg->workdir) || !tty_start(cfg))
 		return XLIBOS_RUN_ERROR;
 	wstatus = supervise_command(cfg);
+	tty_finish();
 	if (wstatus < 0)
 		return XLIBOS_RUN_ERROR;
 	if (status_signal_message(wstatus, message, sizeof(message)))

@@ -14,6 +14,7 @@
 #include "creds.h"
 #include "run_status.h"
 #include "signal_taken.h"
+#include "tty.h"
 #include "supervise.h"
 
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP };
@@ -153,7 +154,7 @@ int supervise_command(const struct init_config *cfg)
 		sigprocmask(SIG_SETMASK, &original_mask, NULL);
 		/* Its own session and process group, as runc gives it. */
 		setsid();
-		if (!creds_apply(cfg))
+		if (!tty_attach() || !creds_apply(cfg))
 			_exit(XLIBOS_RUN_ERROR);
 		command_exec(cfg->argv, cfg->envp, config_getenv(cfg->envp, "PATH"));
 	}

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "console.h"
 #include "image_cache.h"
 #include "log.h"
 #include "spec.h"
@@ -99,13 +100,16 @@ static void now_rfc3339(char *buf, size_t len)
 
 /* The supervisor: its own session, our stdio (conmon's pipes), the bundle as cwd. */
 static noreturn void exec_supervisor(const char *xlibos, char **argv, int ready_fd,
-				     const char *bundle, const char *cache_dir)
+				     const char *bundle, const char *cache_dir, int tty)
 {
 	sigset_t none;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setsid();
+	/* process.terminal: the pty's slave is the container's stdio. */
+	if (tty >= 0 && (dup2(tty, 0) < 0 || dup2(tty, 1) < 0 || dup2(tty, 2) < 0))
+		_exit(127);
 	if (fcntl(ready_fd, F_SETFD, 0) != 0 || chdir(bundle) != 0)
 		_exit(127);
 	if (cache_dir && setenv("XLIBOS_CACHE_DIR", cache_dir, 1) != 0)
@@ -117,7 +121,7 @@ static noreturn void exec_supervisor(const char *xlibos, char **argv, int ready_
 
 /* Start the supervisor and wait until it holds at the FIFO; its pid, or -1. */
 static pid_t launch(const struct oci_globals *g, struct oci_container *c,
-		    struct oci_plan *plan, const char *bundle)
+		    struct oci_plan *plan, const char *bundle, int tty)
 {
 	char xlibos[PATH_MAX], fifo[PATH_MAX + 16], records[PATH_MAX + 16];
 	struct strv argv = { 0 };
@@ -167,7 +171,7 @@ static pid_t launch(const struct oci_globals *g, struct oci_container *c,
 		goto fail;
 	}
 	if (pid == 0)
-		exec_supervisor(xlibos, argv.v, ready[1], bundle, g->cache_dir);
+		exec_supervisor(xlibos, argv.v, ready[1], bundle, g->cache_dir, tty);
 	close(ready[1]);
 	do
 		n = read(ready[0], &byte, 1);
@@ -227,15 +231,12 @@ int cmd_create(const struct oci_globals *g, int argc, char **argv)
 	int nid;
 	pid_t pid;
 	time_t started;
+	int tty = -1;
 
 	if (!oci_parse("create", argc, argv, opts, sizeof(opts) / sizeof(opts[0]), id, &nid, 1))
 		return OCI_EXIT_FAILURE;
 	if (nid != 1) {
 		oci_error("create: usage: create [--bundle DIR] [--pid-file FILE] ID");
-		return OCI_EXIT_FAILURE;
-	}
-	if (console) {
-		oci_error("create: --console-socket: terminals are not supported yet");
 		return OCI_EXIT_FAILURE;
 	}
 	if (preserve && strcmp(preserve, "0")) {
@@ -249,8 +250,17 @@ int cmd_create(const struct oci_globals *g, int argc, char **argv)
 	if (!spec_load(bundle, &plan, &info, &doc) || !plan_finish(&plan) ||
 	    (plan.records_len && !write_records(&c, &plan)))
 		goto fail;
+	if (plan.terminal != (console != NULL)) {
+		oci_error(plan.terminal ? "create: process.terminal needs --console-socket"
+					: "create: --console-socket without process.terminal");
+		goto fail;
+	}
+	if (plan.terminal && !console_setup(console, plan.rows, plan.cols, &tty))
+		goto fail;
 	started = time(NULL);
-	pid = launch(g, &c, &plan, info.bundle);
+	pid = launch(g, &c, &plan, info.bundle, tty);
+	if (tty >= 0)
+		close(tty);
 	if (pid < 0)
 		goto fail;
 	if (!save_state(&c, &info, pid, started) || (pid_file && !write_pid_file(pid_file, pid))) {

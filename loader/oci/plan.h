@@ -23,6 +23,8 @@ struct oci_plan {
 	size_t records_len;
 	FILE *rec;		/* open_memstream over records */
 	bool failed;		/* out of memory somewhere: the plan is unusable */
+	bool terminal;		/* process.terminal: needs --console-socket */
+	unsigned int rows, cols;	/* process.consoleSize, 0 if not given */
 };
 
 bool plan_init(struct oci_plan *p);

@@ -193,8 +193,16 @@ bool spec_process(json_t *process, struct oci_plan *plan)
 	    !jget_refuse(process, "execCPUAffinity", path, "not supported"))
 		goto out;
 	if (terminal) {
-		oci_error("config.json: process.terminal: terminals are not supported yet");
-		goto out;
+		int64_t rows = 24, cols = 80;
+
+		if (console && (!jget_int(console, "height", "process.consoleSize", true, 0, 65535, &rows) ||
+				!jget_int(console, "width", "process.consoleSize", true, 0, 65535, &cols)))
+			goto out;
+		plan->terminal = true;
+		plan->rows = (unsigned int)rows;
+		plan->cols = (unsigned int)cols;
+		plan_record(plan, XLIBOS_CONFIG_TTY, "%u %u", plan->rows ? plan->rows : 24,
+			    plan->cols ? plan->cols : 80);
 	}
 	if (!nargs || !*args[0]) {
 		oci_error("config.json: process.args: must name a command");

@@ -89,7 +89,8 @@ hostile "process.user.uid negative" "config.json: process.user.uid: must be an i
 hostile "process.user.additionalGids wrong" "config.json: process.user.additionalGids[0]: must be" "c['process']['user']['additionalGids'] = ['wheel']"
 hostile "process.env without =" "config.json: process.env[0]: 'NOEQUALS' is not KEY=VALUE" "c['process']['env'] = ['NOEQUALS']"
 hostile "process.cwd relative" "config.json: process.cwd: 'tmp' is not an absolute path" "c['process']['cwd'] = 'tmp'"
-hostile "process.terminal" "config.json: process.terminal: terminals are not supported yet" "c['process']['terminal'] = True"
+hostile "process.terminal without --console-socket" "create: process.terminal needs --console-socket" "c['process']['terminal'] = True"
+hostile "process.consoleSize wrong" "config.json: process.consoleSize.height: must be an integer" "c['process']['terminal'] = True; c['process']['consoleSize'] = {'height': 'tall', 'width': 80}"
 hostile "process.rlimits unknown type" "config.json: process.rlimits[0].type: unknown limit" "c['process']['rlimits'] = [{'type': 'RLIMIT_BOGUS', 'soft': 1, 'hard': 1}]"
 hostile "process.rlimits soft above hard" "soft limit above the hard one" "c['process']['rlimits'] = [{'type': 'RLIMIT_NOFILE', 'soft': 10, 'hard': 1}]"
 hostile "process.noNewPrivileges a string" "config.json: process.noNewPrivileges: must be true or false" "c['process']['noNewPrivileges'] = 'yes'"
@@ -126,7 +127,10 @@ hostile "io.xlibos.mem not a size" "annotations.io.xlibos.mem: 'lots' is not a s
 expect "invalid container id" 1 "invalid container id '../x'" R create --bundle "$scratch/bundle1" ../x
 [ ! -e "$scratch/x" ] && ok "invalid container id: nothing created" || not_ok "invalid container id: nothing created"
 expect "exec refused" 1 "xlibos-runtime: exec is not supported yet" R exec c1 true
-expect "--console-socket refused" 1 "terminals are not supported yet" R create --console-socket /tmp/s c1
+mkdir -p "$scratch/valid" && cp "$base" "$scratch/valid/config.json"
+expect "--console-socket without process.terminal" 1 "create: --console-socket without process.terminal" R create --bundle "$scratch/valid" --console-socket /tmp/s c1
+[ ! -e "$state/c1" ] && ok "--console-socket without process.terminal: nothing created" ||
+	not_ok "--console-socket without process.terminal: nothing created"
 expect "state of an unknown container" 1 "container 'nosuch' does not exist" R state nosuch
 
 # --- a good bundle: the lifecycle ------------------------------------------------

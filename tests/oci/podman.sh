@@ -18,7 +18,7 @@ rootfs=${2:-$top/build/rootfs}
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
 
-checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|no rootfs image left in the cache once the containers are removed"
+checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -t|run -it|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|no rootfs image left in the cache once the containers are removed"
 skip_all() {
 	echo "$checks" | tr '|' '\n' | while IFS= read -r c; do
 		echo "ok - podman $c # SKIP $1"
@@ -125,6 +125,34 @@ if grep -q "small ok" "$scratch/r.out" && grep -q "big failed" "$scratch/r.out" 
 else
 	not_ok "podman --memory 64m" "runc: $(cat "$scratch/r.out")
 xlibos: $(cat "$scratch/x.out")"
+fi
+
+# -t: the command on a terminal (the guest's own pty, relayed), CRLF line ends, exit status.
+pm_runc run --rm -t $RUNOPTS "$IMAGE" sh -c 'tty; test -t 0 && test -t 1 && echo on a terminal; exit 3' >"$scratch/r.out" 2>&1
+rr=$?
+pm_x run --rm -t $RUNOPTS "$IMAGE" sh -c 'tty; test -t 0 && test -t 1 && echo on a terminal; exit 3' >"$scratch/x.out" 2>&1
+xr=$?
+if [ "$rr" -eq "$xr" ] && cmp -s "$scratch/r.out" "$scratch/x.out"; then
+	ok "podman run -t: $(tr -d '\r' <"$scratch/x.out" | tr '\n' ' ')exit $xr (as runc)"
+else
+	not_ok "podman run -t" "runc ($rr): $(od -c "$scratch/r.out" | head -3)
+xlibos ($xr): $(od -c "$scratch/x.out" | head -3)"
+fi
+# -it driven through script(1): a shell, ^C interrupts its foreground job, exit status.
+tty_session() {
+	(sleep 2; printf 'sleep 100\n'; sleep 1; printf '\003'; sleep 0.5
+	 printf 'echo after $((6*7))\n'; sleep 0.5; printf 'exit 4\n'; sleep 1) |
+		timeout 30 script -qec "$PODMAN $* run -it --rm $RUNOPTS $IMAGE sh" /dev/null >"$scratch/tty.out" 2>&1
+	echo "exit $?, $(tr -d '\r' <"$scratch/tty.out" | grep -ac '^after 42')"
+}
+if command -v script >/dev/null 2>&1; then
+	r=$(tty_session --runtime runc)
+	x=$(tty_session --runtime "$runtime" --runtime-flag "cache-dir=$T/cache")
+	[ "$r" = "$x" ] && [ "$x" = "exit 4, 1" ] &&
+		ok "podman run -it: ^C stops sleep, the shell goes on, exit 4 (as runc)" ||
+		not_ok "podman run -it" "runc: $r; xlibos: $x"
+else
+	skip "podman run -it" "script(1) is not installed"
 fi
 
 # detached: DESC RUNTIME-FUNCTION -> "logs|exit code" of a container stopped by podman stop
