@@ -239,16 +239,16 @@ ip netns del "$ns_c-e"
 readd
 expect "netns: an interface named with if= that is not there" 125 "no Ethernet interface 'eth9'" \
 	"$xlibos" run --net "$netns,if=eth9" --rootfs "$rootfs" -- true
-ip -n "$ns_c" link add dummy0 type dummy 2>/dev/null && ip -n "$ns_c" link set dummy0 up
-if ip -n "$ns_c" link show dummy0 >/dev/null 2>&1; then
+ip -n "$ns_c" link add xd0 type veth peer name xd1 2>/dev/null && ip -n "$ns_c" link set xd0 up
+if ip -n "$ns_c" link show xd0 >/dev/null 2>&1; then
 	expect "netns: two Ethernet interfaces up: choose one" 125 "choose one with ,if=NAME" \
 		"$xlibos" run --net "$netns" --rootfs "$rootfs" -- true
 	readd
 	expect "netns: ,if=eth0 chooses" 0 "inet 10.202.0.2/24" \
 		"$xlibos" run --net "$netns,if=eth0" --rootfs "$rootfs" -- ip addr show eth0
 else
-	skip "netns: two Ethernet interfaces up" "no dummy interfaces on this host"
-	skip "netns: ,if=eth0 chooses" "no dummy interfaces on this host"
+	skip "netns: two Ethernet interfaces up" "cannot add a second veth pair"
+	skip "netns: ,if=eth0 chooses" "cannot add a second veth pair"
 fi
 
 summary
