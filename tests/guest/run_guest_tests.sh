@@ -96,9 +96,11 @@ touch -d '2020-01-01 00:00:00 UTC' "$copy"
 # $guest_opts: more run options (--pack where the comparison needs a tmpfs
 # root like the native copy's).
 guest_opts=
+# --net none: the native copy has no resolv.conf or hosts, which --net
+# user would write into the container's layer.
 guest() {
 	# shellcheck disable=SC2086
-	timeout "$RUN_TIMEOUT" "$loader" run $guest_opts --rootfs "$copy" -- "$@" \
+	timeout "$RUN_TIMEOUT" "$loader" run --net none $guest_opts --rootfs "$copy" -- "$@" \
 		>"$scratch/g.out" 2>"$scratch/g.err" </dev/null
 	echo "[exit $?]" >>"$scratch/g.out"
 }
