@@ -11,6 +11,9 @@ debootstrap e2fsprogs sqlite3 runc libslirp-dev libmnl-dev iproute2 curl"
 # xlibos-runtime (loader/oci/): config.json through libjansson (strict types,
 # duplicate keys refused); tests/oci drive it with podman and compare with runc.
 PACKAGES="$PACKAGES libjansson-dev podman"
+# tests/guest/debug (strace -f and gdb inside a container) and the
+# capabilities kselftest (libcap-ng, static)
+PACKAGES="$PACKAGES strace gdb libcap-ng-dev"
 # --bench: also what make bench compares with (ptrace UML, 116 MB)
 if [ "${1:-}" = --bench ]; then
 	PACKAGES="$PACKAGES user-mode-linux"
