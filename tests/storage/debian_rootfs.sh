@@ -65,7 +65,9 @@ in_both() {
 		skip "$ib_desc" "$why_ext4_root"
 		return
 	fi
-	xl run --mem "$MEM" --rootfs "$debian" -- sh -c "$ib_cmd" \
+	# --net none: runc's bare bundle has no network, so no resolv.conf or
+	# hosts is written into the container's layer either.
+	xl run --net none --mem "$MEM" --rootfs "$debian" -- sh -c "$ib_cmd" \
 		>"$scratch/xl.raw" 2>"$scratch/xl.err"
 	ib_xl_rc=$?
 	sed -e "$ib_filter" "$scratch/runc.raw" >"$scratch/runc.out"
