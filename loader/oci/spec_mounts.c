@@ -243,9 +243,9 @@ bool spec_mounts(json_t *mounts, struct oci_plan *plan)
 		    !jget_string(mount, "source", m.path, false, &m.source) ||
 		    !jget_refuse(mount, "uidMappings", m.path, "id-mapped mounts are not supported") ||
 		    !jget_refuse(mount, "gidMappings", m.path, "id-mapped mounts are not supported") ||
-		    !jget_strings(mount, "options", m.path, false, &options, &nopt) || !check_dest(&m))
+		    !jget_strings(mount, "options", m.path, false, &options, &nopt))
 			return false;
-		ok = true;
+		ok = check_dest(&m);
 		for (size_t k = 0; ok && k < nopt; k++)
 			ok = check_option(&m, options[k], k);
 		free(options);
