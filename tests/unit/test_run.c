@@ -245,7 +245,7 @@ static void test_config_errors(void)
 	      "value without its NUL");
 	check(!PARSE("XLIBOS-CONFIG 1\nargv\0true\0env", err) && contains(err, "truncated"),
 	      "tag without a value");
-	check(!PARSE("XLIBOS-CONFIG 1\nargv\0true\0user\0root\0", err) && contains(err, "unknown"),
+	check(!PARSE("XLIBOS-CONFIG 1\nargv\0true\0bogus\0root\0", err) && contains(err, "unknown"),
 	      "unknown tag");
 	check(!PARSE("XLIBOS-CONFIG 1\nargv\0true\0env\0NOEQ\0", err) && contains(err, "KEY="),
 	      "env without =");
