@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <slirp/libslirp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,7 +261,17 @@ static uint32_t run_timers(struct user_net *un, uint32_t limit)
 static void *slirp_thread(void *arg)
 {
 	struct user_net *un = arg;
+	sigset_t pipe;
 
+	/*
+	 * libslirp send()s without MSG_NOSIGNAL (QEMU ignores SIGPIPE for
+	 * the whole process): a client that closes mid-transfer must give
+	 * EPIPE here, not kill the supervisor.  Blocked in this thread only,
+	 * so the container's processes still start with the default action.
+	 */
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, NULL);
 	while (!un->stop) {
 		uint32_t timeout = UINT32_MAX;
 		uint64_t count;
