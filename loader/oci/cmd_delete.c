@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* delete: remove a stopped container's state; --force kills a running one first. */
+/*
+ * delete: remove a stopped container's state.  As runc: a created one (its
+ * process never started) is ended and removed; a running one only with --force.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -53,7 +56,7 @@ int cmd_delete(const struct oci_globals *g, int argc, char **argv)
 	if (!state_open(g->root, id[0], &c))
 		return OCI_EXIT_FAILURE;
 	s = state_status(&c);
-	if (s != OCI_STOPPED && !force) {
+	if (s == OCI_RUNNING && !force) {
 		oci_error("cannot delete container '%s': it is %s (stop it, or use --force)", c.id,
 			  state_status_name(s));
 		goto out;

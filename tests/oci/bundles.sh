@@ -157,7 +157,14 @@ grep -q '"status": "created"' "$out" && ok "state: status created" || not_ok "st
 [ ! -s "$scratch/good.out" ] && ok "created: the command has not run" || not_ok "created: the command has not run"
 expect "list: the container, created" 0 "created" R list
 expect "create with the same id" 1 "container 'good' already exists" R create --bundle "$good" good
-expect "delete of a created container without --force" 1 "it is created (stop it, or use --force)" R delete good
+R create --bundle "$good" --pid-file "$scratch/other.pid" other </dev/null >"$scratch/other.out" 2>&1
+other=$(cat "$scratch/other.pid" 2>/dev/null)
+expect "delete of a created container (as runc: no --force needed)" 0 "" R delete other
+kill -0 "$other" 2>/dev/null && [ "$(ps -o stat= -p "$other" | cut -c1)" != Z ] &&
+	not_ok "delete of a created container: its supervisor is gone" ||
+	ok "delete of a created container: its supervisor is gone"
+[ ! -s "$scratch/other.out" ] && ok "delete of a created container: the command never ran" ||
+	not_ok "delete of a created container: the command never ran"
 expect "start" 0 "" R start good
 expect "start twice" 1 "it is running, not created" R start good
 expect "state: running" 0 '"status": "running"' R state good
