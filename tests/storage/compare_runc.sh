@@ -65,8 +65,21 @@ p["env"] = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
            [e for e in os.environ["RUNC_ENVS"].split("\n") if e]
 p["cwd"] = "/"
 # Root in the container, as xlibos runs COMMAND; keep runc's default
-# capabilities and namespaces.
+# capabilities and namespaces, unless RUNC_FULL_CAPS=1 asks for every
+# capability, as xlibos's root has (to read what only a file's owner may).
 p["user"] = {"uid": 0, "gid": 0}
+if os.environ.get("RUNC_FULL_CAPS") == "1":
+    last = int(open("/proc/sys/kernel/cap_last_cap").read())
+    names = ("CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID "
+             "SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW "
+             "IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT "
+             "SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD "
+             "LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG "
+             "WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE").split()
+    bnd = int([l.split()[1] for l in open("/proc/self/status") if l.startswith("CapBnd:")][0], 16)
+    # Those runc 1.1 knows (38) and this process may give.
+    caps = ["CAP_" + n for i, n in enumerate(names[:min(last + 1, 38)]) if bnd >> i & 1]
+    p["capabilities"] = {k: caps for k in ("bounding", "effective", "permitted")}
 for b in os.environ["RUNC_BINDS"].split("\n"):
     if not b:
         continue
