@@ -35,11 +35,16 @@ command -v runc >/dev/null 2>&1 || skip_all "runc is not installed (scripts/inst
 T=$scratch/podman
 mkdir -p "$T" "$T/vol"
 # Everything podman keeps, in $T; cgroupfs and a file for events (no systemd here).
-PODMAN="podman --root $T/store --runroot $T/run --storage-driver vfs --cgroup-manager cgroupfs --events-backend file"
+PODMAN="podman --root $T/store --runroot $T/run --tmpdir $T/tmp --storage-driver vfs --cgroup-manager cgroupfs --events-backend file"
 # This machine's default limits are above what podman may set: give them explicitly.
 RUNOPTS="--network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
 IMAGE=localhost/xlibos-oci-test:1
 
+# podman import records blobs in root's containers/image cache, outside --root.
+blobcache=/var/lib/containers/cache/blob-info-cache-v1.boltdb
+[ -e "$blobcache" ] && had_blobcache=1 || had_blobcache=0
+# conmon calls the runtime without our flags at clean-up: its default --root.
+[ -d /run/xlibos-runtime ] && had_state_root=1 || had_state_root=0
 cleanup() {
 	$PODMAN rm -af -t 0 >/dev/null 2>&1
 	$PODMAN rmi -af >/dev/null 2>&1
@@ -48,6 +53,11 @@ cleanup() {
 		umount -l "$m" 2>/dev/null
 	done
 	rm -rf "$scratch"
+	[ "$had_state_root" -eq 1 ] || rmdir /run/xlibos-runtime 2>/dev/null
+	if [ "$had_blobcache" -eq 0 ]; then
+		rm -f "$blobcache"
+		rmdir /var/lib/containers/cache /var/lib/containers 2>/dev/null
+	fi
 }
 trap cleanup EXIT
 
