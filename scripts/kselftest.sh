@@ -17,6 +17,9 @@
 #          by definition (they check for a PT_INTERP header), so those are
 #          built as the Makefile says and the exec rootfs gets the host's
 #          dynamic linker and libc.  Everything else is plain -static.
+#        memfd: memfd_test only; openat2: without its sanitizers (they
+#          cannot link -static); a few suites' test lists are adjusted
+#          (emit_overrides below).
 #   2. Runs every test program the suite's Makefile lists (lib.mk
 #      "emit_tests": TEST_GEN_PROGS, TEST_CUSTOM_PROGS, TEST_PROGS) once in
 #      its own "xlibos run --mem 256M" (512M for a rootfs of one big
@@ -44,7 +47,7 @@
 #      differences from the old file are shown and the run then counts no
 #      failures.
 #
-# Output: "suite/prog: status" per test, "#" lines on regressions, changes
+# Output: "suite/prog: status" per test (and build/kselftest/results.ktap), "#" lines on regressions, changes
 # and the reasons for each non-pass, then exactly
 # "N passed, N failed, N skipped" (failed = regressions only).  Exits 1 on
 # regressions, 2 on usage or build errors.
@@ -53,10 +56,41 @@
 set -u
 
 SUITES="futex/functional timers exec clone3 pidfd sigaltstack kcmp membarrier
-mqueue proc splice size"
+mqueue proc splice size core breakpoints capabilities filesystems ipc landlock
+memfd mincore mount mount_setattr move_mount_set_group openat2 pid_namespace
+ptrace seccomp sync syscall_user_dispatch sysctl timens tmpfs user vDSO prctl
+rlimits nsfs"
 # Built through the top-level selftests Makefile (TARGETS=...); futex builds
-# futex/functional.  timers and exec are built with their own Makefiles.
-MAIN_TARGETS="futex clone3 pidfd sigaltstack kcmp membarrier mqueue proc splice size"
+# futex/functional.  timers, exec, memfd and openat2 are built with their
+# own Makefiles.
+MAIN_TARGETS="futex clone3 pidfd sigaltstack kcmp membarrier mqueue proc splice size
+core breakpoints capabilities filesystems ipc landlock mincore mount mount_setattr
+move_mount_set_group pid_namespace ptrace seccomp sync syscall_user_dispatch sysctl
+timens tmpfs user vDSO prctl rlimits nsfs"
+# Suites whose scripts want bash and a distribution's tools: the host's
+# (scripts/make-host-rootfs.sh) instead of busybox.
+HOST_ROOTFS_SUITES="exec mount sysctl"
+
+# emit_overrides SUITE: make variables that fix the suite's list of tests.
+#   memfd: its FUSE and hugetlbfs scripts need fuse_mnt (libfuse) and
+#     hugetlbfs, neither built; memfd_test alone.
+#   mount_setattr, move_mount_set_group: 6.1 lists their test as
+#     TEST_GEN_FILES, which the runner never runs.
+#   prctl: the two stress tests loop until killed; disable-tsc-test alone.
+#   seccomp, syscall_user_dispatch: without their benchmarks.
+emit_overrides() {
+	case $1 in
+	memfd) echo "TEST_PROGS=" ;;
+	mount_setattr) echo "TEST_GEN_PROGS=mount_setattr_test" ;;
+	move_mount_set_group) echo "TEST_GEN_PROGS=move_mount_set_group_test" ;;
+	prctl) echo "TEST_PROGS=disable-tsc-test TEST_GEN_PROGS=" ;;
+	# benchmarks print timings, they test nothing; built, not run (a
+	# fixed count of calls that each take a host signal here runs past
+	# the time limit)
+	seccomp) echo "TEST_GEN_PROGS=seccomp_bpf" ;;
+	syscall_user_dispatch) echo "TEST_GEN_PROGS=sud_test" ;;
+	esac
+}
 TIMEOUT=120
 MEM=256M
 # A rootfs of its own for one big program (below) holds 90 MB.
@@ -198,7 +232,16 @@ if [ -n "$do_build" ]; then
 	make -C "$sel" TARGETS="$MAIN_TARGETS" O="$obj" USERLDFLAGS=-static \
 		KSFT_INSTALL_PATH="$inst" install >>"$blog" 2>&1 ||
 		echo "kselftest: warning: selftests build had errors, see $blog" >&2
-	mkdir -p "$ko/timers" "$ko/exec"
+	mkdir -p "$ko/timers" "$ko/exec" "$ko/memfd" "$ko/openat2"
+	# memfd: memfd_test only (fuse_mnt needs libfuse).
+	make -C "$sel/memfd" OUTPUT="$ko/memfd" KHDR_INCLUDES="$khdr" \
+		USERLDFLAGS=-static TEST_GEN_FILES= TEST_PROGS= \
+		INSTALL_PATH="$inst/memfd" install >>"$blog" 2>&1 ||
+		echo "kselftest: warning: memfd build had errors, see $blog" >&2
+	# openat2: its Makefile adds ASan and UBSan, which cannot link -static.
+	make -C "$sel/openat2" OUTPUT="$ko/openat2" CFLAGS="-Wall -O2 -g $khdr" \
+		USERLDFLAGS=-static INSTALL_PATH="$inst/openat2" install >>"$blog" 2>&1 ||
+		echo "kselftest: warning: openat2 build had errors, see $blog" >&2
 	make -C "$sel/timers" OUTPUT="$ko/timers" KHDR_INCLUDES="$khdr" \
 		USERLDFLAGS=-static TEST_GEN_PROGS_EXTENDED= \
 		INSTALL_PATH="$inst/timers" install >>"$blog" 2>&1 ||
@@ -227,8 +270,10 @@ for s in $SUITES; do
 		done
 		[ -n "$want" ] || continue
 	fi
+	# shellcheck disable=SC2046 # the overrides are words
 	make -s --no-print-directory -C "$sel/$s" OUTPUT="$obj/kselftest/$s" \
-		TEST_GEN_PROGS_EXTENDED= COLLECTION="$s" emit_tests 2>/dev/null |
+		TEST_GEN_PROGS_EXTENDED= COLLECTION="$s" $(emit_overrides "$s") \
+		emit_tests 2>/dev/null |
 	while IFS=: read -r suite prog; do
 		if [ -n "$only" ]; then
 			want=
@@ -248,7 +293,7 @@ ntests=$(wc -l <"$list")
 # One rootfs per suite: build/rootfs plus /kselftest/SUITE/.
 rm -rf "$kst/rootfs" "$kst/native" "$logs"
 mkdir -p "$kst/rootfs" "$kst/native" "$kst/native-bin" "$logs"
-if grep -q '^exec ' "$list"; then
+if grep -q -E "^($(echo $HOST_ROOTFS_SUITES | tr ' ' '|')) " "$list"; then
 	sh "$root/scripts/make-host-rootfs.sh" "$host_rootfs" >"$kst/host-rootfs.log" 2>&1 ||
 		die "cannot build $host_rootfs (log: $kst/host-rootfs.log)"
 fi
@@ -259,9 +304,12 @@ cut -d' ' -f1 "$list" | sort -u | while read -r s; do
 	# distribution's (busybox picks its applet by argv[0], and its sh
 	# exits 2 where bash exits 127): they get the host's bash, coreutils
 	# and busybox (scripts/make-host-rootfs.sh).
-	[ "$s" = exec ] && base=$host_rootfs
+	# mount and sysctl's scripts are bash scripts, too.
+	case " $HOST_ROOTFS_SUITES " in *" $s "*) base=$host_rootfs ;; esac
 	cp -a "$base" "$r"
 	rm -f "$r/.host-rootfs-stamp"
+	# /mnt, which tests mount on (mount_setattr), as distributions have it
+	mkdir -p "$r/mnt"
 	mkdir -p "$r/kselftest/$s" "$kst/native/$s"
 	if [ -d "$inst/$s" ]; then
 		cp -a "$inst/$s/." "$r/kselftest/$s/"
@@ -425,9 +473,22 @@ done <"$list"
 
 cat "$results"
 
+# The same results in KTAP, as the kselftest runner prints them (a file:
+# make check's summary counts every "not ok" line it sees as a failure).
+ktap=$kst/results.ktap
+awk -v n="$(wc -l <"$results")" '
+	BEGIN { print "KTAP version 1"; print "1.." n }
+	{ t = $1; sub(/:$/, "", t); st = $2
+	  if (st == "pass") print "ok " NR " " t
+	  else if (st == "skip") print "ok " NR " " t " # SKIP"
+	  else print "not ok " NR " " t " # " st }
+	END { }' "$results" >"$ktap"
+echo "# KTAP: $ktap"
+
 # expected status of a test, or nothing.
 expect_of() {
-	[ -f "$expected" ] && sed -n "s|^$1: \([a-z]*\)\$|\\1|p" "$expected" | tail -n 1
+	[ -f "$expected" ] &&
+		sed -n "s|^$1: \([a-z]*\)\( *#.*\)\{0,1\}\$|\\1|p" "$expected" | tail -n 1
 }
 
 passed=0 failed=0 skipped=0 badknown=0
@@ -479,12 +540,16 @@ if [ -n "$record" ]; then
 		echo "# Expected kselftest results inside xlibos: \"suite/prog: pass|fail|skip|timeout|flaky\"."
 		echo "# flaky (set by hand, kept by --record): timing-bound, may fail on a loaded host."
 		echo "# Written by scripts/kselftest.sh --record; compared by make kselftest."
+		echo "# A \"# reason\" after the status says why xlibos differs from the native run (kept by --record)."
 		# The old lines, updated from this run, then the tests new to it.
 		{ [ -f "$expected" ] && grep -v '^#' "$expected"; } |
 		awk -v res="$results" '
 			BEGIN { while ((getline l < res) > 0) { t = l; sub(/: [a-z]*$/, "", t); r[t] = l; o[++n] = t } }
-			{ t = $0; sub(/: [a-z]*$/, "", t)
-			  if ($0 ~ /: flaky$/) { print; done[t] = 1 }
+			{ t = $0; sub(/: [a-z]*( *#.*)?$/, "", t)
+			  st = $0; sub(/ *#.*$/, "", st); sub(/^.*: /, "", st)
+			  n2 = (t in r) ? r[t] : ""; sub(/^.*: /, "", n2)
+			  if (st == "flaky") { print; done[t] = 1 }
+			  else if ((t in r) && st == n2) { print; done[t] = 1 }
 			  else if (t in r) { print r[t]; done[t] = 1 } else if ($0 != "") print }
 			END { for (i = 1; i <= n; i++) if (!(o[i] in done)) print r[o[i]] }'
 	} >"$tmp"
