@@ -18,7 +18,7 @@ rootfs=${2:-$top/build/rootfs}
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
 
-checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -t|run -it|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|no rootfs image left in the cache once the containers are removed"
+checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -t|run -it|--annotation io.xlibos.mem, io.xlibos.abcom|--annotation io.xlibos.nope refused|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|no rootfs image left in the cache once the containers are removed"
 skip_all() {
 	echo "$checks" | tr '|' '\n' | while IFS= read -r c; do
 		echo "ok - podman $c # SKIP $1"
@@ -164,6 +164,17 @@ if command -v script >/dev/null 2>&1; then
 else
 	skip "podman run -it" "script(1) is not installed"
 fi
+
+# xlibos's own options as annotations (no runc counterpart).
+pm_x run --rm $RUNOPTS --annotation io.xlibos.mem=256M --annotation io.xlibos.abcom=off "$IMAGE" sh -c 'head -1 /proc/meminfo; cat /proc/cmdline' >"$out" 2>&1
+mem=$(awk '/MemTotal/ {print $2}' "$out")
+if [ "${mem:-0}" -gt 200000 ] && [ "$mem" -le 262144 ] && grep -q "xlibos.abcom=off" "$out"; then
+	ok "podman --annotation io.xlibos.mem=256M, io.xlibos.abcom=off: $mem kB, abcom off"
+else
+	not_ok "podman --annotation io.xlibos.mem, io.xlibos.abcom"
+fi
+expect "podman --annotation io.xlibos.nope: refused, naming it" 126 "annotations.io.xlibos.nope: unknown xlibos option" \
+	pm_x run --rm $RUNOPTS --annotation io.xlibos.nope=1 "$IMAGE" true
 
 # detached: DESC RUNTIME-FUNCTION -> "logs|exit code" of a container stopped by podman stop
 detached_stop() {
