@@ -93,6 +93,37 @@ static bool linux_namespaces(json_t *namespaces, struct oci_plan *plan)
 	return true;
 }
 
+/* Device cgroup rules: type-checked; the guest has only its own kernel's devices. */
+static bool device_rules(json_t *devices)
+{
+	static const char *const keys[] = { "allow", "type", "major", "minor", "access", NULL };
+	json_t *d;
+	size_t i;
+
+	json_array_foreach(devices, i, d) {
+		char path[64];
+		const char *str = NULL;
+		int64_t num = 0;
+		bool allow = false;
+
+		snprintf(path, sizeof(path), "linux.resources.devices[%zu]", i);
+		if (!json_is_object(d)) {
+			oci_error("config.json: %s: must be an object", path);
+			return false;
+		}
+		if (!jget_known_keys(d, path, keys) || !json_object_get(d, "allow") ||
+		    !jget_bool(d, "allow", path, &allow) || !jget_string(d, "type", path, false, &str) ||
+		    !jget_int(d, "major", path, false, -1, INT32_MAX, &num) ||
+		    !jget_int(d, "minor", path, false, -1, INT32_MAX, &num) ||
+		    !jget_string(d, "access", path, false, &str)) {
+			if (!json_object_get(d, "allow"))
+				oci_error("config.json: %s.allow: missing", path);
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool linux_resources(json_t *res, struct oci_plan *plan)
 {
 	const char *path = "linux.resources";
@@ -111,6 +142,8 @@ static bool linux_resources(json_t *res, struct oci_plan *plan)
 	    !jget_refuse(res, "network", path, "not supported") ||
 	    !jget_refuse(res, "rdma", path, "not supported") ||
 	    !jget_refuse(res, "unified", path, "not supported"))
+		return false;
+	if (devices && !device_rules(devices))
 		return false;
 	if (memory) {
 		const char *mpath = "linux.resources.memory";

@@ -114,6 +114,7 @@ hostile "linux.uidMappings" "config.json: linux.uidMappings: user namespaces are
 hostile "no network namespace (the host's)" "no network namespace: sharing the host's is not supported" "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'network']"
 hostile "joining a pid namespace" "linux.namespaces[0]: joining an existing pid namespace is not supported" "c['linux']['namespaces'][0]['path'] = '/proc/1/ns/pid'"
 hostile "memory limit below 32M" "linux.resources.memory.limit: 1048576 bytes is below" "c['linux']['resources'] = {'memory': {'limit': 1048576}}"
+hostile "device rule with a string allow" "config.json: linux.resources.devices[0].allow: must be true or false" "c['linux']['resources'] = {'devices': [{'allow': 'no', 'access': 'rwm'}]}"
 hostile "CPU limits" "config.json: linux.resources.cpu: CPU limits are not supported yet" "c['linux']['resources'] = {'cpu': {'quota': 50000, 'period': 100000}}"
 hostile "seccomp defaultAction unknown" "config.json: linux.seccomp.defaultAction: 'SCMP_ACT_MAYBE' is not supported" "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_MAYBE'}"
 hostile "seccomp notify" "config.json: linux.seccomp.listenerPath: seccomp notify is not supported" "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '/run/x.sock'}"
