@@ -25,6 +25,8 @@ top=$(cd "$here/../.." && pwd)
 rootfs=${2:-$top/build/rootfs}
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
+# shellcheck source=lib_net.sh
+. "$here/lib_net.sh"
 
 if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null || ! [ -c /dev/net/tun ]; then
 	skip "TAP and network namespace back ends" "needs root, iproute2 and /dev/net/tun"
@@ -46,19 +48,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# wait_for N CMD...: up to N tenths of a second for CMD to succeed.
-wait_for() {
-	n=$1
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-gone() { ! kill -0 "$1" 2>/dev/null; }
-has_text() { grep -q -- "$2" "$1" 2>/dev/null; }
 in_h() { ip netns exec "$ns_h" "$@"; }
 sum_of() { sha256sum "$1" | cut -c1-64; }
 # loader_left PATTERN: processes of a container whose command line has PATTERN.

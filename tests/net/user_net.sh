@@ -22,6 +22,8 @@ rootfs=${2:-$top/build/rootfs}
 debian=$top/build/debian-rootfs
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
+# shellcheck source=lib_net.sh
+. "$here/lib_net.sh"
 
 # Host ports for this run (only ever bound on 127.0.0.1).
 base=$((20000 + $$ % 20000))
@@ -35,19 +37,6 @@ cleanup() {
 trap cleanup EXIT
 
 listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
-# wait_for N CMD...: up to N tenths of a second for CMD to succeed.
-wait_for() {
-	n=$1
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-gone() { ! kill -0 "$1" 2>/dev/null; }
-has_text() { grep -q -- "$2" "$1" 2>/dev/null; }
 
 # --- the device alone, driven as a hostile guest would --------------------
 if ! make --no-print-directory -s -C "$top/loader" net-test-build >"$out" 2>&1; then
