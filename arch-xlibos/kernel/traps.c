@@ -30,18 +30,29 @@ struct host_sigaction {
 #define HOST_SA_RESTORER	0x04000000UL
 #define HOST_SA_NODEFER		0x40000000UL
 #define HOST_SIG_IGN		((void *)1)
+#define XLIBOS_HOST_NSIG	64
+
+/* The C handler of each host signal, called by xlibos_host_signal_entry. */
+void *xlibos_host_handlers[XLIBOS_HOST_NSIG + 1];
+void xlibos_host_signal_entry(int sig, struct siginfo *si, void *uc);
 
 void xlibos_install_host_handler(int sig, void *handler)
 {
 	struct host_sigaction sa = {
-		.handler = handler,
+		.handler = handler == HOST_SIG_IGN ? handler :
+			   (void *)xlibos_host_signal_entry,
 		/* NODEFER: a fault while handling a fault must be delivered. */
 		.flags = HOST_SA_SIGINFO | HOST_SA_ONSTACK | HOST_SA_RESTART |
 			 HOST_SA_RESTORER | HOST_SA_NODEFER,
 		.restorer = xlibos_host_sigreturn,
 		.mask = 0,
 	};
-	long err = hc4(rt_sigaction, sig, &sa, NULL, sizeof(sa.mask));
+	long err = -EINVAL;
+
+	if (sig >= 1 && sig <= XLIBOS_HOST_NSIG) {
+		xlibos_host_handlers[sig] = handler;
+		err = hc4(rt_sigaction, sig, &sa, NULL, sizeof(sa.mask));
+	}
 
 	if (err) {
 		static const char msg[] = "xlibos: rt_sigaction failed\n";
@@ -142,7 +153,9 @@ static void kernel_fault(int sig, struct siginfo *si, struct ucontext *uc)
 		 sig == SIGFPE ? "divide error" : "trap",
 		 (void *)regs.ip, addr);
 	show_regs(&regs);
-	panic("Fatal exception in LibOS code");
+	/* the message reaches the loader even if the console is quiet */
+	panic("Fatal exception in LibOS code: host signal %d code %d at %pS, address %016lx",
+	      sig, si->si_code, (void *)regs.ip, addr);
 }
 
 static void trap_handler(int sig, struct siginfo *si, void *ucv)
