@@ -173,9 +173,22 @@ static pid_t launch(const struct oci_globals *g, struct oci_container *c,
 	if (pid == 0)
 		exec_supervisor(xlibos, argv.v, ready[1], bundle, g->cache_dir, tty);
 	close(ready[1]);
-	do
-		n = read(ready[0], &byte, 1);
-	while (n < 0 && errno == EINTR);
+	/*
+	 * Its pid on record before the wait: should this create be killed
+	 * meanwhile, delete --force can still end the supervisor.
+	 */
+	c->pid = pid;
+	c->pid_start = state_proc_start(pid);
+	c->state = json_pack("{s:s, s:I, s:I, s:s}", "id", c->id, "pid", (json_int_t)pid,
+			     "pid_start", (json_int_t)c->pid_start, "bundle", bundle);
+	if (!c->state || !state_save(c)) {
+		kill(pid, SIGKILL);
+		n = 0;
+	} else {
+		do
+			n = read(ready[0], &byte, 1);
+		while (n < 0 && errno == EINTR);
+	}
 	close(ready[0]);
 	strv_free(&argv);
 	if (n == 1 && byte == 'r')
@@ -200,6 +213,7 @@ static bool save_state(struct oci_container *c, const struct oci_spec_info *info
 	char created[48], image[PATH_MAX];
 
 	now_rfc3339(created, sizeof(created));
+	json_decref(c->state);
 	c->pid = pid;
 	c->pid_start = state_proc_start(pid);
 	c->state = json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:O}", "id", c->id, "pid",
