@@ -86,7 +86,7 @@ static __always_inline long fast_enter(struct pt_regs *regs, long nr)
 unsigned long xlibos_fast_syscall(struct pt_regs *regs)
 {
 	struct task_struct *tsk = current;
-	long nr = regs->orig_ax;
+	long nr = (int)regs->orig_ax;	/* the low 32 bits, as on x86-64 */
 
 	xlibos_abcom_stats.fast_calls++;
 	/*
@@ -98,9 +98,12 @@ unsigned long xlibos_fast_syscall(struct pt_regs *regs)
 
 	nr = fast_enter(regs, nr);
 	xlibos_syscall_prefault(regs, nr);
-	if (likely((unsigned long)nr < xlibos_nr_syscalls))
-		regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx,
-					      regs->r10, regs->r8, regs->r9);
+	/* the low 32 bits index the table, a tracer's number too */
+	if (likely((unsigned int)nr < xlibos_nr_syscalls))
+		regs->ax = sys_call_table[(unsigned int)nr](regs->di, regs->si,
+					regs->dx, regs->r10, regs->r8, regs->r9);
+	else if ((int)nr != -1)	/* -1: skipped (seccomp, a tracer) */
+		regs->ax = -ENOSYS;
 	local_irq_disable();
 	if (unlikely(tsk->thread.fpu_reset))
 		xlibos_fpu_reset_regs();	/* an exec */

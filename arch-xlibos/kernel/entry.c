@@ -87,9 +87,10 @@ void xlibos_regs_to_uc(const struct pt_regs *regs, struct ucontext *uc)
 /* @trapped: the `syscall` instruction at regs->ip - 2 trapped. */
 static void user_syscall(struct pt_regs *regs, bool trapped)
 {
-	long nr = regs->ax;
+	/* as x86-64 since 5.12: the number is the low 32 bits, signed */
+	long nr = (int)regs->ax;
 
-	regs->orig_ax = nr;
+	regs->orig_ax = regs->ax;
 	regs->ax = -ENOSYS;
 	nr = syscall_enter_from_user_mode(regs, nr);
 	if (trapped) {
@@ -98,9 +99,12 @@ static void user_syscall(struct pt_regs *regs, bool trapped)
 			xlibos_abcom_online(regs);
 	}
 	xlibos_syscall_prefault(regs, nr);
-	if (likely((unsigned long)nr < xlibos_nr_syscalls))
-		regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx,
-					      regs->r10, regs->r8, regs->r9);
+	/* the low 32 bits index the table, a tracer's number too */
+	if (likely((unsigned int)nr < xlibos_nr_syscalls))
+		regs->ax = sys_call_table[(unsigned int)nr](regs->di, regs->si,
+					regs->dx, regs->r10, regs->r8, regs->r9);
+	else if ((int)nr != -1)	/* -1: skipped (seccomp, a tracer) */
+		regs->ax = -ENOSYS;
 	syscall_exit_to_user_mode(regs);
 }
 
