@@ -59,14 +59,14 @@ SUITES="futex/functional timers exec clone3 pidfd sigaltstack kcmp membarrier
 mqueue proc splice size core breakpoints capabilities filesystems ipc landlock
 memfd mincore mount mount_setattr move_mount_set_group openat2 pid_namespace
 ptrace seccomp sync syscall_user_dispatch sysctl timens tmpfs user vDSO prctl
-rlimits nsfs"
+rlimits nsfs x86"
 # Built through the top-level selftests Makefile (TARGETS=...); futex builds
 # futex/functional.  timers, exec, memfd and openat2 are built with their
 # own Makefiles.
 MAIN_TARGETS="futex clone3 pidfd sigaltstack kcmp membarrier mqueue proc splice size
 core breakpoints capabilities filesystems ipc landlock mincore mount mount_setattr
 move_mount_set_group pid_namespace ptrace seccomp sync syscall_user_dispatch sysctl
-timens tmpfs user vDSO prctl rlimits nsfs"
+timens tmpfs user vDSO prctl rlimits nsfs x86"
 # Suites whose scripts want bash and a distribution's tools: the host's
 # (scripts/make-host-rootfs.sh) instead of busybox.
 HOST_ROOTFS_SUITES="exec mount sysctl"
@@ -315,14 +315,18 @@ cut -d' ' -f1 "$list" | sort -u | while read -r s; do
 		cp -a "$inst/$s/." "$r/kselftest/$s/"
 		cp -a "$inst/$s/." "$kst/native/$s/"
 	fi
-	# The dynamic PIEs of exec need the dynamic linker and libc.
-	if [ "$s" = exec ] && [ -e "$inst/exec/load_address.0x1000" ]; then
-		ldd "$inst/exec/load_address.0x1000" | grep -o '/[^ ]*' | sort -u |
-		while read -r lib; do
-			mkdir -p "$r$(dirname "$lib")"
-			cp -L "$lib" "$r$lib"
-		done
-	fi
+	# Dynamic programs (exec's PIEs, x86's and some of vDSO's, whose
+	# Makefiles link them so) get the host's dynamic linker and libraries.
+	find "$inst/$s" -maxdepth 1 -type f -perm -u+x 2>/dev/null |
+	while read -r f; do
+		[ "$(head -c 4 "$f")" = "$(printf '\177ELF')" ] || continue
+		ldd "$f" 2>/dev/null | grep -o '/[^ ]*' || true
+	done | sort -u |
+	while read -r lib; do
+		[ -e "$r$lib" ] && continue
+		mkdir -p "$r$(dirname "$lib")"
+		cp -L "$lib" "$r$lib"
+	done
 	# A file over 16 MB (exec's load_address.*0x1000000 are 50 MB
 	# of alignment padding each) gets a rootfs of its own, hard-linked from
 	# the suite's but without the other big programs: the rootfs is
