@@ -11,7 +11,8 @@
 #      RLIMIT_CORE unlimited ends in 131 "(core dumped)" and an ELF core
 #      with NT_PRSTATUS, NT_FPREGSET, NT_X86_XSTATE and NT_AUXV notes, in the
 #      directory core_pattern names (a volume, read on the host); a parent
-#      waiting for a core-dumping child is not stuck.
+#      waiting for a core-dumping child is not stuck; a core_pattern pipe
+#      to a helper gets the core.
 #   3. strace -f of a pipeline (the host's strace and its libraries in a
 #      test rootfs): the same write calls and exits as natively.
 #   4. gdb -batch (break, step, next, info registers, print, finish,
@@ -80,12 +81,12 @@ make_rootfs() {
 }
 
 for p in ptrace_regs self; do
-	if [ ! -x "$build/$p" ] || [ "$here/$p.c" -nt "$build/$p" ]; then
+	if [ ! -x "$build/$p" ] || [ -n "$(find "$here/$p.c" -newer "$build/$p")" ]; then
 		gcc -static -O2 -Wall -Wextra -o "$build/$p" "$here/$p.c" ||
 			not_ok "build $p"
 	fi
 done
-if [ ! -x "$build/hello" ] || [ "$here/hello.c" -nt "$build/hello" ]; then
+if [ ! -x "$build/hello" ] || [ -n "$(find "$here/hello.c" -newer "$build/hello")" ]; then
 	# built where the guest sees its source: /src/hello.c
 	mkdir -p "$build/src" && cp "$here/hello.c" "$build/src/" &&
 	gcc -static -g -O0 -fdebug-prefix-map="$build/src=/src" \
@@ -166,6 +167,21 @@ else
 		rm -f "$out"
 	fi
 fi
+
+# A core_pattern pipe: the kernel starts the helper with the core on its
+# stdin, as systemd-coredump or apport are started.
+run --rootfs "$trfs" -- sh -c \
+	'printf "#!/bin/sh\ncat >/tmp/core.pipe.\$1\n" >/tmp/h; chmod +x /tmp/h
+	 echo "|/tmp/h %s" >/proc/sys/kernel/core_pattern
+	 /t/self 3 core; echo "status $?"; sleep 0.3
+	 head -c 4 /tmp/core.pipe.3 | od -c | head -n 1' >"$out" 2>&1
+if grep -qx "status 131" "$out" && grep -q "Quit (core dumped)" "$out" &&
+   grep -q '177   E   L   F' "$out"; then
+	ok "core_pattern |helper: the helper gets the ELF core on its stdin"
+else
+	not_ok "core_pattern |helper: the helper gets the ELF core on its stdin"
+fi
+rm -f "$out"
 
 # -------------------------------------------------------- 3. strace -f
 # Natively: the same rootfs under chroot (root only), same paths.
