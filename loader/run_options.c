@@ -68,7 +68,7 @@ static bool parse_counts(const char *stop_timeout, const char *pids_limit,
 					  RUN_MAX_PIDS_LIMIT, &o->pids_limit);
 }
 
-/* RFC 1123 labels: letters, digits, '-' and '.', as Docker accepts. */
+/* Letters, digits, '-', '_' and '.' (RFC 1123 and what runtimes accept). */
 static bool check_hostname(const char *name)
 {
 	size_t len = strlen(name);
@@ -78,11 +78,11 @@ static bool check_hostname(const char *name)
 		char c = name[i];
 
 		good = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		       c == '-' || c == '.';
+		       c == '-' || c == '.' || c == '_';
 	}
 	if (!good)
-		diag_error("invalid --hostname '%s': 1 to %d letters, digits, '-' or '.'", name,
-			   RUN_MAX_HOSTNAME);
+		diag_error("invalid --hostname '%s': 1 to %d letters, digits, '-', '_' or '.'",
+			   name, RUN_MAX_HOSTNAME);
 	return good;
 }
 

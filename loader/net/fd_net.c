@@ -25,6 +25,8 @@ struct fd_net {
 	int fd, stop_fd;
 	char what[64];
 	bool (*configure)(int fd, uint64_t features, const char *what);
+	void (*on_free)(void *arg);
+	void *arg;
 	net_to_guest to_guest;
 	void *opaque;
 	pthread_t thread;
@@ -143,6 +145,8 @@ static void fd_net_free(struct net_backend *b)
 		close(f->stop_fd);
 	if (f->fd >= 0)
 		close(f->fd);
+	if (f->on_free)
+		f->on_free(f->arg);
 	free(f);
 }
 
@@ -160,11 +164,15 @@ struct net_backend *fd_net_new(const struct fd_net_params *p, net_to_guest to_gu
 	if (!f) {
 		diag_error("network: out of memory");
 		close(p->fd);
+		if (p->on_free)
+			p->on_free(p->arg);
 		return NULL;
 	}
 	f->base.ops = &fd_net_ops;
 	f->fd = p->fd;
 	f->configure = p->configure;
+	f->on_free = p->on_free;
+	f->arg = p->arg;
 	f->to_guest = to_guest;
 	f->opaque = opaque;
 	snprintf(f->what, sizeof(f->what), "%s", p->what);

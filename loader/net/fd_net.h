@@ -20,6 +20,9 @@ struct fd_net_params {
 	const char *what;	/* in messages, e.g. "TAP device tap0" */
 	/* At start: tell the descriptor what the guest takes (or NULL). */
 	bool (*configure)(int fd, uint64_t features, const char *what);
+	/* After the descriptor is closed at the end (or NULL): @arg's. */
+	void (*on_free)(void *arg);
+	void *arg;
 };
 
 struct net_backend *fd_net_new(const struct fd_net_params *p, net_to_guest to_guest,

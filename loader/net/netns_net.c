@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* --net netns: (see netns_net.h). */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_ether.h>
@@ -9,6 +10,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -26,21 +28,23 @@ struct takeover {
 	int nsfd;
 	struct net_spec spec;		/* in: the option; out: the addresses */
 	struct rtnl_link link;
+	struct rtnl_addrs saved;	/* what the namespace had: given back at the end */
 	int fd;				/* out: the packet socket, or -1 */
 	bool none;			/* out: no Ethernet interface at all */
+	bool stripped;			/* the namespace's addresses are ours */
 };
 
-static void disable_ipv6(const char *ifname)
+/* Resolved in the calling thread's network namespace. */
+static void set_ipv6_disabled(const char *ifname, const char *value)
 {
 	char path[96];
 	int fd;
 
-	/* Resolved in this thread's network namespace. */
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;		/* a namespace without IPv6 */
-	(void)!write(fd, "1", 1);
+	(void)!write(fd, value, 1);
 	close(fd);
 }
 
@@ -74,17 +78,20 @@ static int packet_socket(int ifindex)
 	return fd;
 }
 
-/* On a thread of its own: only it enters the namespace. */
+static bool enter(struct takeover *t)
+{
+	if (setns(t->nsfd, CLONE_NEWNET) == 0)
+		return true;
+	diag_error("--net netns:%s: cannot enter it: %s", t->spec.netns_path,
+		   errno == EPERM ? "not allowed (it needs CAP_SYS_ADMIN)" : strerror(errno));
+	return false;
+}
+
 static void *take_over(void *arg)
 {
 	struct takeover *t = arg;
 
-	if (setns(t->nsfd, CLONE_NEWNET) != 0) {
-		diag_error("--net netns:%s: cannot enter it: %s", t->spec.netns_path,
-			   errno == EPERM ? "not allowed (it needs CAP_SYS_ADMIN)" : strerror(errno));
-		return NULL;
-	}
-	if (!rtnl_find_link(t->spec.ifname, &t->link, &t->none) ||
+	if (!enter(t) || !rtnl_find_link(t->spec.ifname, &t->link, &t->none) ||
 	    !rtnl_read_addresses(t->link.index, &t->spec))
 		return NULL;
 	t->fd = packet_socket(t->link.index);
@@ -93,45 +100,88 @@ static void *take_over(void *arg)
 			   t->link.name, strerror(errno));
 		return NULL;
 	}
-	if (!rtnl_remove_addresses(t->link.index)) {
+	t->saved.have_gw4 = inet_pton(AF_INET, t->spec.gw, t->saved.gw4) == 1;
+	t->saved.have_gw6 = inet_pton(AF_INET6, t->spec.gw6, t->saved.gw6) == 1;
+	t->stripped = true;	/* even partly: give back what was removed */
+	if (!rtnl_remove_addresses(t->link.index, &t->saved)) {
 		close(t->fd);
 		t->fd = -1;
 		return NULL;
 	}
-	disable_ipv6(t->link.name);
+	set_ipv6_disabled(t->link.name, "1");
 	return NULL;
+}
+
+/* The container is over: the namespace's stack gets its addresses back. */
+static void *give_back(void *arg)
+{
+	struct takeover *t = arg;
+
+	if (!enter(t))
+		return NULL;
+	set_ipv6_disabled(t->link.name, "0");
+	if (!rtnl_restore_addresses(&t->saved))
+		diag_error("--net netns:%s: could not give %s all its addresses back",
+			   t->spec.netns_path, t->link.name);
+	return NULL;
+}
+
+/* @fn on a thread of its own: only it enters the namespace. */
+static void in_namespace(struct takeover *t, void *(*fn)(void *))
+{
+	pthread_t thread;
+	int err = pthread_create(&thread, NULL, fn, t);
+
+	if (err)
+		diag_error("network: cannot start a thread: %s", strerror(err));
+	else
+		pthread_join(thread, NULL);
+}
+
+static void end_takeover(void *arg)
+{
+	struct takeover *t = arg;
+
+	if (t->stripped)
+		in_namespace(t, give_back);
+	close(t->nsfd);
+	free(t);
 }
 
 struct net_backend *netns_net_new(const struct net_spec *spec, net_to_guest to_guest,
 				  void *opaque, struct net_link *link)
 {
-	struct takeover t = { .spec = *spec, .fd = -1 };
-	pthread_t thread;
+	struct takeover *t = calloc(1, sizeof(*t));
 	char what[64];
-	int err;
 
-	t.nsfd = open(spec->netns_path, O_RDONLY | O_CLOEXEC);
-	if (t.nsfd < 0) {
+	if (!t) {
+		diag_error("network: out of memory");
+		return NULL;
+	}
+	t->spec = *spec;
+	t->fd = -1;
+	t->nsfd = open(spec->netns_path, O_RDONLY | O_CLOEXEC);
+	if (t->nsfd < 0) {
 		diag_error("--net netns:%s: %s", spec->netns_path, strerror(errno));
+		free(t);
 		return NULL;
 	}
-	if (ioctl(t.nsfd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+	if (ioctl(t->nsfd, NS_GET_NSTYPE) != CLONE_NEWNET) {
 		diag_error("--net netns:%s: not a network namespace", spec->netns_path);
-		close(t.nsfd);
+		end_takeover(t);
 		return NULL;
 	}
-	err = pthread_create(&thread, NULL, take_over, &t);
-	if (!err)
-		pthread_join(thread, NULL);
-	else
-		diag_error("network: cannot start a thread: %s", strerror(err));
-	close(t.nsfd);
-	link->absent = t.none;
-	if (t.fd < 0)
+	in_namespace(t, take_over);
+	link->absent = t->none;
+	if (t->fd < 0) {
+		end_takeover(t);
 		return NULL;
-	*link = (struct net_link){ .mtu = t.link.mtu, .offloads = true };
-	memcpy(link->mac, t.link.mac, sizeof(link->mac));
-	net_spec_records(&t.spec, t.link.mtu, link);
-	snprintf(what, sizeof(what), "interface %s of the namespace", t.link.name);
-	return fd_net_new(&(struct fd_net_params){ t.fd, what, NULL }, to_guest, opaque);
+	}
+	*link = (struct net_link){ .mtu = t->link.mtu, .offloads = true };
+	memcpy(link->mac, t->link.mac, sizeof(link->mac));
+	net_spec_records(&t->spec, t->link.mtu, link);
+	snprintf(what, sizeof(what), "interface %s of the namespace", t->link.name);
+	return fd_net_new(&(struct fd_net_params){ .fd = t->fd, .what = what,
+						   .on_free = end_takeover, .arg = t },
+			  to_guest, opaque);
 }

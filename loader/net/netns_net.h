@@ -7,8 +7,10 @@
  * address and default routes; the namespace's own stack is stripped of
  * them (addresses removed, IPv6 disabled on it), so its frames are the
  * guest's alone, read and written through a packet socket of the
- * supervisor's with checksum and TSO offloads.  The namespace is not
- * given back its addresses afterwards: it is the container's.  A namespace
+ * supervisor's with checksum and TSO offloads.  When the container ends,
+ * the namespace gets its addresses and default routes back (CNI plugins
+ * look the container's address up on the interface to tear its network
+ * down); not if the supervisor is killed with SIGKILL.  A namespace
  * with no Ethernet interface at all (podman's --network none) gives the
  * guest only lo, as it has: NULL with link->absent set, no message.
  */

@@ -16,8 +16,6 @@
 #include "../diag.h"
 #include "rtnl.h"
 
-#define MAX_ADDRS	32
-
 typedef int (*dump_cb)(const struct nlmsghdr *nlh, void *data);
 
 /* One request (a dump, or one change acknowledged); false on error. */
@@ -136,23 +134,14 @@ bool rtnl_find_link(const char *want, struct rtnl_link *link, bool *none)
 
 /* --- addresses ---------------------------------------------------------- */
 
-struct addr_list {
-	int ifindex;
-	unsigned int n;
-	struct {
-		uint8_t family, prefix;
-		uint8_t addr[16];
-	} a[MAX_ADDRS];
-};
-
 static int addr_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct addr_list *al = data;
+	struct rtnl_addrs *al = data;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
 	size_t len = ifa->ifa_family == AF_INET ? 4 : 16;
 
-	if ((int)ifa->ifa_index != al->ifindex || al->n == MAX_ADDRS ||
+	if ((int)ifa->ifa_index != al->ifindex || al->n == RTNL_MAX_ADDRS ||
 	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6) ||
 	    ifa->ifa_scope != RT_SCOPE_UNIVERSE)
 		return MNL_CB_OK;
@@ -168,7 +157,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static bool list_addresses(struct mnl_socket *nl, struct addr_list *al)
+static bool list_addresses(struct mnl_socket *nl, struct rtnl_addrs *al)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct ifaddrmsg *ifa;
@@ -213,7 +202,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 bool rtnl_read_addresses(int ifindex, struct net_spec *s)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], text[INET6_ADDRSTRLEN];
-	struct addr_list al = { .ifindex = ifindex };
+	struct rtnl_addrs al = { .ifindex = ifindex };
 	struct gateways g = { ifindex, s };
 	struct mnl_socket *nl = open_rtnl();
 	struct nlmsghdr *nlh;
@@ -246,29 +235,79 @@ bool rtnl_read_addresses(int ifindex, struct net_spec *s)
 	return ok && *s->ip;
 }
 
-bool rtnl_remove_addresses(int ifindex)
+/* RTM_NEWADDR or RTM_DELADDR of address @i of @al. */
+static bool change_address(struct mnl_socket *nl, const struct rtnl_addrs *al, unsigned int i,
+			   uint16_t type)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct addr_list al = { .ifindex = ifindex };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	size_t len = al->a[i].family == AF_INET ? 4 : 16;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+			   (type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_REPLACE : 0);
+	ifa->ifa_family = al->a[i].family;
+	ifa->ifa_prefixlen = al->a[i].prefix;
+	ifa->ifa_index = (unsigned int)al->ifindex;
+	/* Back as they were: no duplicate address detection to wait for. */
+	ifa->ifa_flags = al->a[i].family == AF_INET6 ? IFA_F_NODAD : 0;
+	mnl_attr_put(nlh, IFA_LOCAL, len, al->a[i].addr);
+	if (type == RTM_NEWADDR)
+		mnl_attr_put(nlh, IFA_ADDRESS, len, al->a[i].addr);
+	return request(nl, nlh, NULL, NULL);
+}
+
+static bool add_default_route(struct mnl_socket *nl, int ifindex, int family, const uint8_t *gw)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
+	rtm->rtm_family = (uint8_t)family;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_BOOT;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_GATEWAY, family == AF_INET ? 4 : 16, gw);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	return request(nl, nlh, NULL, NULL);
+}
+
+bool rtnl_restore_addresses(const struct rtnl_addrs *saved)
+{
+	struct mnl_socket *nl = open_rtnl();
+	bool ok = true;
+
+	if (!nl)
+		return false;
+	for (unsigned int i = 0; i < saved->n; i++)
+		ok &= change_address(nl, saved, i, RTM_NEWADDR);
+	if (saved->have_gw4)
+		ok &= add_default_route(nl, saved->ifindex, AF_INET, saved->gw4);
+	if (saved->have_gw6)
+		ok &= add_default_route(nl, saved->ifindex, AF_INET6, saved->gw6);
+	mnl_socket_close(nl);
+	return ok;
+}
+
+bool rtnl_remove_addresses(int ifindex, struct rtnl_addrs *removed)
+{
+	struct rtnl_addrs al = { .ifindex = ifindex };
 	struct mnl_socket *nl = open_rtnl();
 	bool ok;
 
 	if (!nl)
 		return false;
 	ok = list_addresses(nl, &al);
-	for (unsigned int i = 0; ok && i < al.n; i++) {
-		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-		struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-
-		nlh->nlmsg_type = RTM_DELADDR;
-		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-		ifa->ifa_family = al.a[i].family;
-		ifa->ifa_prefixlen = al.a[i].prefix;
-		ifa->ifa_index = (unsigned int)ifindex;
-		mnl_attr_put(nlh, IFA_LOCAL, al.a[i].family == AF_INET ? 4 : 16, al.a[i].addr);
-		ok = request(nl, nlh, NULL, NULL);
-	}
+	for (unsigned int i = 0; ok && i < al.n; i++)
+		ok = change_address(nl, &al, i, RTM_DELADDR);
 	mnl_socket_close(nl);
+	removed->ifindex = ifindex;
+	removed->n = al.n;
+	memcpy(removed->a, al.a, sizeof(al.a));
 	if (!ok)
 		diag_error("network: cannot take the addresses off the namespace's interface: %s",
 			   strerror(errno));

@@ -32,7 +32,27 @@ bool rtnl_find_link(const char *want, struct rtnl_link *link, bool *none);
  */
 bool rtnl_read_addresses(int ifindex, struct net_spec *s);
 
-/* Remove @ifindex's IPv4 and global IPv6 addresses (with their routes). */
-bool rtnl_remove_addresses(int ifindex);
+#define RTNL_MAX_ADDRS	32
+
+/* An interface's addresses and default gateways, to give them back. */
+struct rtnl_addrs {
+	int ifindex;
+	unsigned int n;
+	struct {
+		uint8_t family, prefix;
+		uint8_t addr[16];
+	} a[RTNL_MAX_ADDRS];
+	bool have_gw4, have_gw6;
+	uint8_t gw4[4], gw6[16];
+};
+
+/*
+ * Remove @ifindex's IPv4 and global IPv6 addresses (with their routes),
+ * saying in @removed which they were (its gateways are the caller's).
+ */
+bool rtnl_remove_addresses(int ifindex, struct rtnl_addrs *removed);
+
+/* Put @saved's addresses and default routes back. */
+bool rtnl_restore_addresses(const struct rtnl_addrs *saved);
 
 #endif

@@ -100,5 +100,7 @@ struct net_backend *tap_net_new(const struct net_spec *spec, net_to_guest to_gue
 	}
 	net_random_mac(link->mac);
 	net_spec_records(spec, link->mtu, link);
-	return fd_net_new(&(struct fd_net_params){ fd, what, tap_configure }, to_guest, opaque);
+	return fd_net_new(&(struct fd_net_params){ .fd = fd, .what = what,
+						   .configure = tap_configure },
+			  to_guest, opaque);
 }

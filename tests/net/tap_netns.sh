@@ -9,9 +9,10 @@
 #          the middle of a transfer (no process left, the device reusable).
 #   netns: a namespace prepared as CNI's bridge/ptp plugins and podman do
 #          (a veth "eth0" with an address, a default route, MTU 1400); the
-#          guest's eth0 has its MAC, addresses, routes and MTU, and the
-#          namespace's own stack no longer has them; servers both ways,
-#          100 MB each way, IPv6, a SIGKILL mid-transfer.
+#          guest's eth0 has its MAC, addresses, routes and MTU, the
+#          namespace's own stack has none while the container runs and
+#          gets them back when it ends; servers both ways, 100 MB each way,
+#          IPv6, a SIGKILL mid-transfer.
 #   bad options and namespaces: clear errors, exit 125, nothing started.
 # usage: tap_netns.sh path/to/xlibos [path/to/rootfs]
 set -u
@@ -68,9 +69,8 @@ bg_pids="$bg_pids $!"
 # A guest that serves a 100 MB file of its own on :80 (its sha256 first).
 serve_big='mkdir /w && head -c 104857600 /dev/urandom >/w/big && sha256sum /w/big && echo index >/w/index.html && exec httpd -f -p 80 -h /w'
 
-# run_x ARGS...: xlibos run in the host side namespace, after $prep.
-prep=:
-run_x() { $prep; in_h "$xlibos" run "$@"; }
+# run_x ARGS...: xlibos run in the host side namespace.
+run_x() { in_h "$xlibos" run "$@"; }
 # both_ways NAME NETOPT GUESTADDR HOSTADDR HOSTADDR6 GUESTADDR6: the checks common to both modes.
 both_ways() {
 	name=$1 net=$2 gaddr=$3 haddr=$4 haddr6=$5 gaddr6=$6
@@ -84,7 +84,6 @@ both_ways() {
 		run_x --net "$net" --mem 256M --rootfs "$rootfs" -- \
 		sh -c "wget -q -O - http://$haddr:8080/big | sha256sum"
 	# In the background: ip netns exec execs xlibos, so $! is the loader.
-	$prep
 	ip netns exec "$ns_h" "$xlibos" run --net "$net" --mem 384M --rootfs "$rootfs" -- \
 		sh -c "$serve_big" >"$scratch/big.out" 2>&1 &
 	c=$!
@@ -105,7 +104,6 @@ both_ways() {
 	kill "$c"
 	wait_for 150 gone "$c" || kill -9 "$c"
 	# SIGKILL while the guest downloads: the container's processes go.
-	$prep
 	ip netns exec "$ns_h" "$xlibos" run --net "$net" --mem 256M --rootfs "$rootfs" -- \
 		sh -c "echo started; while :; do wget -q -O /dev/null http://$haddr:8080/big; done # kill-$name" \
 		>"$scratch/kill.out" 2>&1 &
@@ -190,27 +188,44 @@ else
 	not_ok "netns: eth0 has the namespace's MAC, addresses, MTU 1400 and default routes" \
 		"want $mac; $(cat "$out")"
 fi
-if ip -n "$ns_c" addr show eth0 | grep -q "inet"; then
-	not_ok "netns: the namespace's own stack no longer has the addresses" \
-		"$(ip -n "$ns_c" addr show eth0)"
+# While a container runs, the namespace's own stack has no address (it
+# would answer for the guest); when it ends, the addresses and default
+# routes are back (CNI plugins look the address up there to tear down).
+state_of_ns() {
+	{ ip -n "$ns_c" -o addr show eth0 | awk '$3 != "inet6" || $4 !~ /^fe80/ {print $3, $4}'
+	  ip -n "$ns_c" route show default; ip -n "$ns_c" -6 route show default | cut -d' ' -f1-5; } |
+		LC_ALL=C sort
+}
+state_of_ns >"$scratch/ns.before"
+ip netns exec "$ns_h" "$xlibos" run --net "$netns" --rootfs "$rootfs" -- \
+	sh -c 'echo up; sleep 3' >"$scratch/hold.out" 2>&1 &
+c=$!
+bg_pids="$bg_pids $c"
+if wait_for 300 has_text "$scratch/hold.out" up && ! ip -n "$ns_c" addr show eth0 | grep -q "inet"; then
+	ok "netns: while the container runs, the namespace's own stack has no address"
 else
-	ok "netns: the namespace's own stack no longer has the addresses"
+	not_ok "netns: while the container runs, the namespace's own stack has no address" \
+		"$(ip -n "$ns_c" addr show eth0)"
 fi
-# Run again on the stripped namespace: nothing to take, a clear error.
+wait_for 150 gone "$c"
+state_of_ns >"$scratch/ns.after"
+if [ -s "$scratch/ns.before" ] && cmp -s "$scratch/ns.before" "$scratch/ns.after"; then
+	ok "netns: when it ends, the namespace has its addresses and default routes back"
+else
+	not_ok "netns: when it ends, the namespace has its addresses and default routes back" \
+		"$(diff "$scratch/ns.before" "$scratch/ns.after")"
+fi
+# An interface without an IPv4 address: nothing to take, a clear error.
+ip -n "$ns_c" addr del 10.202.0.2/24 dev eth0
 expect "netns: a namespace whose interface has no address" 125 "has no IPv4 address" \
 	in_h "$xlibos" run --net "$netns" --rootfs "$rootfs" -- true
-# Each container strips the namespace again: re-add the addresses between runs.
-readd() {
-	ip -n "$ns_c" addr add 10.202.0.2/24 dev eth0 2>/dev/null
-	ip -n "$ns_c" route add default via 10.202.0.1 2>/dev/null
-	ip netns exec "$ns_c" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0
-	ip -n "$ns_c" addr add fd20:2::2/64 dev eth0 nodad 2>/dev/null
-	ip -n "$ns_c" -6 route add default via fd20:2::1 2>/dev/null
-	return 0
-}
-prep=readd
+ip -n "$ns_c" addr add 10.202.0.2/24 dev eth0
+ip -n "$ns_c" route add default via 10.202.0.1
 both_ways netns "$netns" 10.202.0.2 10.202.0.1 fd20:2::1 fd20:2::2
-prep=:
+# A supervisor killed with SIGKILL gives nothing back: as CNI would after
+# such a crash, set the namespace up again.
+ip -n "$ns_c" addr add 10.202.0.2/24 dev eth0 2>/dev/null
+ip -n "$ns_c" route add default via 10.202.0.1 2>/dev/null
 expect "netns: a path that does not exist" 125 "No such file or directory" \
 	"$xlibos" run --net netns:/run/netns/xlnt-none-$$ --rootfs "$rootfs" -- true
 expect "netns: a namespace of another type" 125 "not a network namespace" \
@@ -225,14 +240,12 @@ else
 	not_ok "netns: a namespace with only lo (podman's --network none) gives only lo" "$(cat "$out")"
 fi
 ip netns del "$ns_c-e"
-readd
 expect "netns: an interface named with if= that is not there" 125 "no Ethernet interface 'eth9'" \
 	"$xlibos" run --net "$netns,if=eth9" --rootfs "$rootfs" -- true
 ip -n "$ns_c" link add xd0 type veth peer name xd1 2>/dev/null && ip -n "$ns_c" link set xd0 up
 if ip -n "$ns_c" link show xd0 >/dev/null 2>&1; then
 	expect "netns: two Ethernet interfaces up: choose one" 125 "choose one with ,if=NAME" \
 		"$xlibos" run --net "$netns" --rootfs "$rootfs" -- true
-	readd
 	expect "netns: ,if=eth0 chooses" 0 "inet 10.202.0.2/24" \
 		"$xlibos" run --net "$netns,if=eth0" --rootfs "$rootfs" -- ip addr show eth0
 else
