@@ -55,6 +55,8 @@ static bool exit_work_pending(struct task_struct *tsk)
 		SYSCALL_WORK_EXIT) ||
 	       __atomic_load_n(&xlibos_irq.pending, __ATOMIC_SEQ_CST) ||
 	       tsk->thread.fsbase_load ||
+	       /* EFLAGS.TF: the host's return traps after one instruction */
+	       (task_pt_regs(tsk)->flags & 0x100) ||
 	       mm->context.host_pid != tsk->thread.host_pid ||
 	       mm->context.stale;
 }
@@ -89,6 +91,11 @@ unsigned long xlibos_fast_syscall(struct pt_regs *regs)
 	long nr = (int)regs->orig_ax;	/* the low 32 bits, as on x86-64 */
 
 	xlibos_abcom_stats.fast_calls++;
+	if (unlikely(tsk->thread.user_tf)) {
+		/* stepping resumes after the call (exit_work_pending) */
+		tsk->thread.user_tf = 0;
+		regs->flags |= 0x100;
+	}
 	/*
 	 * A traced task stops inside its calls, where the tracer reads its
 	 * FPU state from the host frame (ptrace.c): give it one.

@@ -12,6 +12,7 @@
 #include <linux/pfn.h>
 #include <linux/pgtable.h>
 #include <linux/sched/debug.h>
+#include <asm/abcom.h>
 #include <asm/hypercall.h>
 #include <asm/ucontext.h>
 #include <asm/xlibos.h>
@@ -107,11 +108,14 @@ static void kernel_fault(int sig, struct siginfo *si, struct ucontext *uc)
 	if ((sig == SIGSEGV || sig == SIGBUS) && map_kernel_page(addr))
 		return;
 	/*
-	 * A traced program single-stepped (EFLAGS.TF) into the fast path's
-	 * entry: stop stepping; the system call's exit reports the step.
+	 * A program single-stepped (EFLAGS.TF, its own or a tracer's) into
+	 * the fast path's entry: no stepping in the LibOS; the user's TF is
+	 * put back into its flags there (xlibos_fast_syscall).
 	 */
 	if (sig == SIGTRAP && si->si_code == TRAP_TRACE) {
 		uc->uc_mcontext.flags &= ~0x100UL;
+		if (uc->uc_mcontext.ip == (unsigned long)xlibos_fast_entry)
+			current->thread.user_tf = 1;
 		return;
 	}
 	/* copy_{to,from}_user on a user page not mirrored (yet) */

@@ -71,6 +71,8 @@ struct thread_struct {
 	u8 fsbase_load;
 	/* ptrace set EFLAGS.TF for a single step (ptrace.c) */
 	u8 forced_tf;
+	/* The user's TF was on when it entered the fast path (traps.c). */
+	u8 user_tf;
 	/* Debug registers as ptrace sees them; never in the host CPU. */
 	unsigned long debugreg[4];
 	unsigned long dr6;
