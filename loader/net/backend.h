@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #define NET_HDR_LEN	12		/* sizeof(struct virtio_net_hdr_v1) */
 /* A frame: a 64 KiB segmentation-offload packet, its Ethernet header, a VLAN tag. */
@@ -40,6 +41,18 @@ struct net_link {
 typedef void (*net_to_guest)(void *opaque, const struct virtio_net_hdr_v1 *hdr,
 			     const uint8_t *frame, size_t len);
 
+/*
+ * How a back end reaches the device: a back end with a recv op rings
+ * rx_ready (on its thread) when packets wait, and the device thread
+ * reads them straight into the guest's buffers; the others hand each
+ * packet to to_guest, which copies it.
+ */
+struct net_guest {
+	net_to_guest to_guest;
+	void (*rx_ready)(void *opaque);
+	void *opaque;
+};
+
 enum net_send_result {
 	NET_SENT,
 	NET_DROPPED,		/* no room: the guest's TCP resends */
@@ -56,6 +69,12 @@ struct net_backend_ops {
 	bool (*start)(struct net_backend *b, uint64_t features);
 	/* A packet from the guest: header and frame, @len bytes in all. */
 	enum net_send_result (*send)(struct net_backend *b, const uint8_t *pkt, size_t len);
+	/*
+	 * Or NULL.  On the device thread: the next packet into @iov (its
+	 * 10-byte header, struct virtio_net_hdr, then the frame): its
+	 * length, or 0 if there is none (rx_ready comes when there is).
+	 */
+	size_t (*recv)(struct net_backend *b, const struct iovec *iov, unsigned int n);
 	/* Stop its threads (to_guest is called no more), close everything. */
 	void (*free)(struct net_backend *b);
 };

@@ -23,16 +23,15 @@
 struct fd_net {
 	struct net_backend base;	/* first */
 	int fd, stop_fd;
+	int rearm_fd;			/* eventfd: the device drained the descriptor */
 	char what[64];
 	bool (*configure)(int fd, uint64_t features, const char *what);
 	void (*on_free)(void *arg);
 	void *arg;
-	net_to_guest to_guest;
+	void (*rx_ready)(void *opaque);
 	void *opaque;
 	pthread_t thread;
 	bool started;
-	/* The reader thread's: header at 0, the frame at NET_HDR_LEN. */
-	uint8_t buf[NET_HDR_LEN + NET_FRAME_MAX];
 };
 
 uint64_t fd_net_offload_features(void)
@@ -42,52 +41,60 @@ uint64_t fd_net_offload_features(void)
 	       (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6);
 }
 
-/* Every packet the descriptor has now; false when it is gone for good. */
-static bool read_packets(struct fd_net *f)
-{
-	struct iovec iov[2] = {
-		{ f->buf, FD_HDR_LEN },
-		{ f->buf + NET_HDR_LEN, NET_FRAME_MAX },
-	};
-
-	for (;;) {
-		ssize_t n = readv(f->fd, iov, 2);
-
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return true;
-			/* A TAP device taken down says EIO: wait for it. */
-			if (errno == EIO || errno == ENETDOWN)
-				return true;
-			diag_error("network: %s: read: %s; no more packets for the guest", f->what,
-				   strerror(errno));
-			return false;
-		}
-		if ((size_t)n < FD_HDR_LEN + 14)
-			continue;
-		memset(f->buf + FD_HDR_LEN, 0, NET_HDR_LEN - FD_HDR_LEN);
-		f->to_guest(f->opaque, (const struct virtio_net_hdr_v1 *)f->buf,
-			    f->buf + NET_HDR_LEN, (size_t)n - FD_HDR_LEN);
-	}
-}
-
-static void *reader(void *arg)
+/*
+ * The watcher thread: when the descriptor has packets, ring the device,
+ * whose thread reads them into the guest's buffers (recv below); wait
+ * until it has drained the descriptor before watching again, so a
+ * descriptor the guest has no buffers for is not polled in a loop.
+ */
+static void *watcher(void *arg)
 {
 	struct fd_net *f = arg;
 	struct pollfd pfd[2] = { { f->fd, POLLIN, 0 }, { f->stop_fd, POLLIN, 0 } };
+	struct pollfd rearm[2] = { { f->rearm_fd, POLLIN, 0 }, { f->stop_fd, POLLIN, 0 } };
+	uint64_t count;
 
-	while (read_packets(f)) {
+	for (;;) {
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
-		if (pfd[1].revents)
+		if (pfd[1].revents || (pfd[0].revents & (POLLERR | POLLNVAL)))
 			break;
-		if (pfd[0].revents & (POLLERR | POLLNVAL))
+		if (!(pfd[0].revents & POLLIN)) {
+			/* POLLHUP: a TAP device down; do not spin on it. */
+			if (pfd[0].revents & POLLHUP)
+				poll(&pfd[1], 1, 100);
+			continue;
+		}
+		f->rx_ready(f->opaque);
+		if (poll(rearm, 2, -1) < 0 && errno != EINTR)
 			break;
-		/* POLLHUP: a TAP device down; do not spin on it. */
-		if ((pfd[0].revents & POLLHUP) && !(pfd[0].revents & POLLIN))
-			poll(&pfd[1], 1, 100);
+		if (rearm[1].revents)
+			break;
+		(void)!read(f->rearm_fd, &count, sizeof(count));
 	}
 	return NULL;
+}
+
+/* On the device thread: one packet into @iov, 0 if none is there. */
+static size_t fd_net_recv(struct net_backend *b, const struct iovec *iov, unsigned int n)
+{
+	struct fd_net *f = (struct fd_net *)b;
+	uint64_t one = 1;
+
+	for (;;) {
+		ssize_t r = readv(f->fd, iov, (int)n);
+
+		if (r >= FD_HDR_LEN + 14)
+			return (size_t)r;
+		if (r > 0 || (r < 0 && errno == EINTR))
+			continue;	/* a runt: skip it */
+		/*
+		 * EAGAIN: drained, the watcher may look again.  Anything
+		 * else (EIO: a TAP device down) too: it waits in poll.
+		 */
+		(void)!write(f->rearm_fd, &one, sizeof(one));
+		return 0;
+	}
 }
 
 static bool fd_net_start(struct net_backend *b, uint64_t features)
@@ -99,7 +106,7 @@ static bool fd_net_start(struct net_backend *b, uint64_t features)
 		return true;
 	if (f->configure && !f->configure(f->fd, features, f->what))
 		return false;
-	err = pthread_create(&f->thread, NULL, reader, f);
+	err = pthread_create(&f->thread, NULL, watcher, f);
 	if (err) {
 		diag_error("network: cannot start its thread: %s", strerror(err));
 		return false;
@@ -143,6 +150,8 @@ static void fd_net_free(struct net_backend *b)
 	}
 	if (f->stop_fd >= 0)
 		close(f->stop_fd);
+	if (f->rearm_fd >= 0)
+		close(f->rearm_fd);
 	if (f->fd >= 0)
 		close(f->fd);
 	if (f->on_free)
@@ -153,11 +162,11 @@ static void fd_net_free(struct net_backend *b)
 static const struct net_backend_ops fd_net_ops = {
 	.start = fd_net_start,
 	.send = fd_net_send,
+	.recv = fd_net_recv,
 	.free = fd_net_free,
 };
 
-struct net_backend *fd_net_new(const struct fd_net_params *p, net_to_guest to_guest,
-			       void *opaque)
+struct net_backend *fd_net_new(const struct fd_net_params *p, const struct net_guest *guest)
 {
 	struct fd_net *f = calloc(1, sizeof(*f));
 
@@ -173,11 +182,12 @@ struct net_backend *fd_net_new(const struct fd_net_params *p, net_to_guest to_gu
 	f->configure = p->configure;
 	f->on_free = p->on_free;
 	f->arg = p->arg;
-	f->to_guest = to_guest;
-	f->opaque = opaque;
+	f->rx_ready = guest->rx_ready;
+	f->opaque = guest->opaque;
 	snprintf(f->what, sizeof(f->what), "%s", p->what);
 	f->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (f->stop_fd < 0 || fcntl(f->fd, F_SETFL, fcntl(f->fd, F_GETFL) | O_NONBLOCK) != 0) {
+	f->rearm_fd = eventfd(0, EFD_CLOEXEC);
+	if (f->stop_fd < 0 || f->rearm_fd < 0 || fcntl(f->fd, F_SETFL, fcntl(f->fd, F_GETFL) | O_NONBLOCK) != 0) {
 		diag_error("network: %s: %s", f->what, strerror(errno));
 		fd_net_free(&f->base);
 		return NULL;

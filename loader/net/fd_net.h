@@ -25,8 +25,8 @@ struct fd_net_params {
 	void *arg;
 };
 
-struct net_backend *fd_net_new(const struct fd_net_params *p, net_to_guest to_guest,
-			       void *opaque);
+/* Packets for the guest: @guest's rx_ready, then the device's recv. */
+struct net_backend *fd_net_new(const struct fd_net_params *p, const struct net_guest *guest);
 
 /* The virtio-net features a descriptor back end offers: checksum and TSO. */
 uint64_t fd_net_offload_features(void);

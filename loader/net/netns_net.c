@@ -148,8 +148,8 @@ static void end_takeover(void *arg)
 	free(t);
 }
 
-struct net_backend *netns_net_new(const struct net_spec *spec, net_to_guest to_guest,
-				  void *opaque, struct net_link *link)
+struct net_backend *netns_net_new(const struct net_spec *spec, const struct net_guest *guest,
+				  struct net_link *link)
 {
 	struct takeover *t = calloc(1, sizeof(*t));
 	char what[64];
@@ -183,5 +183,5 @@ struct net_backend *netns_net_new(const struct net_spec *spec, net_to_guest to_g
 	snprintf(what, sizeof(what), "interface %s of the namespace", t->link.name);
 	return fd_net_new(&(struct fd_net_params){ .fd = t->fd, .what = what,
 						   .on_free = end_takeover, .arg = t },
-			  to_guest, opaque);
+			  guest);
 }

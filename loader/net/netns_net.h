@@ -20,7 +20,7 @@
 #include "backend.h"
 #include "net_spec.h"
 
-struct net_backend *netns_net_new(const struct net_spec *spec, net_to_guest to_guest,
-				  void *opaque, struct net_link *link);
+struct net_backend *netns_net_new(const struct net_spec *spec, const struct net_guest *guest,
+				  struct net_link *link);
 
 #endif

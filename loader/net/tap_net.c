@@ -60,8 +60,8 @@ static bool device_info(const char *ifname, unsigned int *mtu)
 	return ok;
 }
 
-struct net_backend *tap_net_new(const struct net_spec *spec, net_to_guest to_guest,
-				void *opaque, struct net_link *link)
+struct net_backend *tap_net_new(const struct net_spec *spec, const struct net_guest *guest,
+				struct net_link *link)
 {
 	struct ifreq ifr = { 0 };
 	char what[64];
@@ -102,5 +102,5 @@ struct net_backend *tap_net_new(const struct net_spec *spec, net_to_guest to_gue
 	net_spec_records(spec, link->mtu, link);
 	return fd_net_new(&(struct fd_net_params){ .fd = fd, .what = what,
 						   .configure = tap_configure },
-			  to_guest, opaque);
+			  guest);
 }

@@ -12,8 +12,8 @@
 #include "backend.h"
 #include "net_spec.h"
 
-struct net_backend *tap_net_new(const struct net_spec *spec, net_to_guest to_guest,
-				void *opaque, struct net_link *link);
+struct net_backend *tap_net_new(const struct net_spec *spec, const struct net_guest *guest,
+				struct net_link *link);
 
 /* A random locally administered unicast MAC (tap and tests). */
 void net_random_mac(uint8_t mac[6]);

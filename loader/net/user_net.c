@@ -329,7 +329,7 @@ static const struct net_backend_ops user_net_ops;
 static void user_net_free(struct net_backend *b);
 
 struct net_backend *user_net_new(const struct net_publish *publish, size_t npublish,
-				 bool allow_host_loopback, net_to_guest to_guest, void *opaque,
+				 bool allow_host_loopback, const struct net_guest *device,
 				 struct net_link *link)
 {
 	/* QEMU's first NIC's address: locally administered, slirp knows it. */
@@ -351,8 +351,8 @@ struct net_backend *user_net_new(const struct net_publish *publish, size_t npubl
 		return NULL;
 	}
 	un->base.ops = &user_net_ops;
-	un->to_guest = to_guest;
-	un->opaque = opaque;
+	un->to_guest = device->to_guest;
+	un->opaque = device->opaque;
 	un->allow_host_loopback = allow_host_loopback;
 	un->wake_fd = -1;
 	pthread_mutex_init(&un->lock, NULL);

@@ -43,7 +43,7 @@
  * Fills @link with the guest's side of it.
  */
 struct net_backend *user_net_new(const struct net_publish *publish, size_t npublish,
-				 bool allow_host_loopback, net_to_guest to_guest, void *opaque,
+				 bool allow_host_loopback, const struct net_guest *device,
 				 struct net_link *link);
 
 #endif

@@ -275,6 +275,89 @@ static bool guest_takes(const struct netdev *n, const struct virtio_net_hdr_v1 *
 	}
 }
 
+/* @len bytes of @src from @skip on, as iovecs in @dst (at most @max): how many. */
+static unsigned int iov_slice(const struct iovec *src, unsigned int n, size_t skip, size_t len,
+			      struct iovec *dst, unsigned int max)
+{
+	unsigned int out = 0;
+
+	for (unsigned int i = 0; i < n && len && out < max; i++) {
+		size_t l = src[i].iov_len;
+
+		if (skip >= l) {
+			skip -= l;
+			continue;
+		}
+		l -= skip;
+		if (l > len)
+			l = len;
+		dst[out].iov_base = (uint8_t *)src[i].iov_base + skip;
+		dst[out++].iov_len = l;
+		len -= l;
+		skip = 0;
+	}
+	return out;
+}
+
+/*
+ * A back end with recv: its packets are read straight into the guest's
+ * buffers, the descriptor's 10-byte header into the first 10 bytes of
+ * virtio's 12 (num_buffers, 1, is ours).
+ */
+static void serve_rx_direct(struct virtio_dev *dev, struct netdev *n)
+{
+	struct virtio_queue *vq = &dev->queues[RX_QUEUE];
+	const uint16_t one = htole16(1);
+	bool any = false;
+
+	if (!take_buffers(dev, n))
+		return;
+	while (n->buf_count && !dev->stop) {
+		struct rx_buf *b = &n->bufs[n->buf_head];
+		struct iovec iov[RX_BUF_IOV + 1];
+		struct virtio_net_hdr_v1 h;
+		unsigned int cnt;
+		size_t got;
+
+		if (b->len < VIRTIO_NET_HDR_LEN + VIRTIO_NET_ETH_HLEN) {
+			count(&n->malformed);	/* given back empty */
+			got = 0;
+		} else {
+			cnt = iov_slice(b->iov, b->n, 0, VIRTIO_NET_HDR_LEN - 2, iov, 1);
+			cnt += iov_slice(b->iov, b->n, VIRTIO_NET_HDR_LEN, b->len, iov + cnt,
+					 RX_BUF_IOV);
+			got = n->be->ops->recv(n->be, iov, cnt);
+			if (!got)
+				break;
+			got += 2;
+			iov_copy_to(b->iov, b->n, VIRTIO_NET_HDR_LEN - 2, &one, 2);
+			iov_copy_from(b->iov, b->n, 0, &h, sizeof(h));
+			if (!guest_takes(n, &h)) {
+				count(&n->rx_dropped);
+				got = 0;
+			}
+		}
+		virtio_queue_push(dev, vq, b->head, (uint32_t)got);
+		n->buf_head = (n->buf_head + 1) % VIRTIO_QUEUE_SIZE;
+		n->buf_count--;
+		any = true;
+	}
+	if (any)
+		virtio_queue_raise(dev, vq);
+}
+
+/* As a guest kick of the receive queue: the bit, then the doorbell. */
+static void ring_rx(void *opaque)
+{
+	struct netdev *n = opaque;
+	struct xlibos_virtio_port *port = n->dev->port;
+
+	__atomic_fetch_or(&port->notify, 1U << RX_QUEUE, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&port->doorbell, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&port->backend_waiting, __ATOMIC_SEQ_CST))
+		syscall(SYS_futex, &port->doorbell, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
 /*
  * On a back end's thread: queue the packet (its header, num_buffers 1,
  * then the frame), ring the device thread.
@@ -283,7 +366,6 @@ static void to_guest(void *opaque, const struct virtio_net_hdr_v1 *hdr, const ui
 		     size_t len)
 {
 	struct netdev *n = opaque;
-	struct xlibos_virtio_port *port = n->dev->port;
 	struct virtio_net_hdr_v1 h = { 0 };
 	uint8_t *copy;
 
@@ -310,11 +392,7 @@ static void to_guest(void *opaque, const struct virtio_net_hdr_v1 *hdr, const ui
 	n->rx_count++;
 	n->rx_bytes += len;
 	pthread_mutex_unlock(&n->lock);
-	/* As a guest kick of the receive queue: the bit, then the doorbell. */
-	__atomic_fetch_or(&port->notify, 1U << RX_QUEUE, __ATOMIC_SEQ_CST);
-	__atomic_fetch_add(&port->doorbell, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&port->backend_waiting, __ATOMIC_SEQ_CST))
-		syscall(SYS_futex, &port->doorbell, FUTEX_WAKE, 1, NULL, NULL, 0);
+	ring_rx(n);
 }
 
 static void net_queue_notify(struct virtio_dev *dev, unsigned int q)
@@ -324,6 +402,8 @@ static void net_queue_notify(struct virtio_dev *dev, unsigned int q)
 	start_backend(n);
 	if (q == TX_QUEUE)
 		serve_tx(dev, n);
+	else if (n->be->ops->recv)
+		serve_rx_direct(dev, n);
 	else
 		serve_rx(dev, n);
 }
@@ -368,14 +448,16 @@ static const struct virtio_dev_ops net_ops = {
 static struct net_backend *new_backend(struct netdev *n, const struct net_spec *spec,
 				       const struct net_publish *publish, size_t npublish)
 {
+	const struct net_guest guest = { to_guest, ring_rx, n };
+
 	switch (spec->mode) {
 	case NET_MODE_USER:
-		return user_net_new(publish, npublish, spec->allow_host_loopback, to_guest, n,
+		return user_net_new(publish, npublish, spec->allow_host_loopback, &guest,
 				    &n->link);
 	case NET_MODE_TAP:
-		return tap_net_new(spec, to_guest, n, &n->link);
+		return tap_net_new(spec, &guest, &n->link);
 	case NET_MODE_NETNS:
-		return netns_net_new(spec, to_guest, n, &n->link);
+		return netns_net_new(spec, &guest, &n->link);
 	case NET_MODE_NONE:
 		break;
 	}
