@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../fd_io.h"
 #include "config_format.h"
 #include "tty.h"
 
@@ -21,21 +22,6 @@
 
 static char slave_path[64];
 static pid_t relay = -1;
-
-static bool write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
 
 /* Host stdin -> master, master -> host stdout, until the master says EIO (no slave left). */
 static noreturn void relay_loop(int master)
@@ -54,7 +40,7 @@ static noreturn void relay_loop(int master)
 
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n <= 0 || !write_all(1, buf, (size_t)n))
+			if (n <= 0 || !fd_write_all(1, buf, (size_t)n))
 				_exit(0);
 		}
 		if (fds[0].revents) {
@@ -65,7 +51,7 @@ static noreturn void relay_loop(int master)
 			/* End of the host's input: the terminal stays, as with runc. */
 			if (n <= 0)
 				fds[0].fd = -1;
-			else if (!write_all(master, buf, (size_t)n))
+			else if (!fd_write_all(master, buf, (size_t)n))
 				_exit(0);
 		}
 	}

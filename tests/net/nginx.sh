@@ -28,18 +28,8 @@ top=$(cd "$here/../.." && pwd)
 . "$here/runc_net.sh"
 
 listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
-# wait_for N CMD...: up to N tenths of a second for CMD to succeed.
-wait_for() {
-	wf_n=$1
-	shift
-	while [ "$wf_n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		wf_n=$((wf_n - 1))
-	done
-	return 1
-}
-gone() { ! kill -0 "$1" 2>/dev/null; }
+# shellcheck source=lib_net.sh
+. "$here/lib_net.sh"
 
 if ! command -v curl >/dev/null || ! command -v ss >/dev/null; then
 	skip "nginx in xlibos" "needs curl and ss on the host"
