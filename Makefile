@@ -135,3 +135,10 @@ bench-net: all
 	@scripts/install-deps.sh --bench-net
 	@tests/net/bench_net.sh $(LOADER)
 .PHONY: bench-net
+
+# `podman run --rm IMAGE true` with runc and with xlibos-runtime, median of
+# 20 (needs root and podman); about a minute.
+bench-oci: all
+	@scripts/install-deps.sh
+	@tests/oci/bench_oci.sh $(BUILD)/bin/xlibos-runtime
+.PHONY: bench-oci

@@ -32,42 +32,17 @@ command -v runc >/dev/null 2>&1 || skip_all "runc is not installed (scripts/inst
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (rootful podman with cgroupfs)"
 [ -d "$rootfs/bin" ] || skip_all "no rootfs at $rootfs (make rootfs)"
 
-T=$scratch/podman
-mkdir -p "$T" "$T/vol"
-# Everything podman keeps, in $T; cgroupfs and a file for events (no systemd here).
-PODMAN="podman --root $T/store --runroot $T/run --tmpdir $T/tmp --storage-driver vfs --cgroup-manager cgroupfs --events-backend file"
-# This machine's default limits are above what podman may set: give them explicitly.
-RUNOPTS="--network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
-IMAGE=localhost/xlibos-oci-test:1
-
-# podman import records blobs in root's containers/image cache, outside --root.
-blobcache=/var/lib/containers/cache/blob-info-cache-v1.boltdb
-[ -e "$blobcache" ] && had_blobcache=1 || had_blobcache=0
-# conmon calls the runtime without our flags at clean-up: its default --root.
-[ -d /run/xlibos-runtime ] && had_state_root=1 || had_state_root=0
+# shellcheck source=lib_podman.sh
+. "$here/lib_podman.sh"
+podman_setup "$scratch/podman" "$runtime"
+mkdir -p "$T/vol"
 cleanup() {
-	$PODMAN rm -af -t 0 >/dev/null 2>&1
-	$PODMAN rmi -af >/dev/null 2>&1
-	# podman mounts a tmpfs per container for /dev/shm; none may outlive us.
-	grep " $T/" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do
-		umount -l "$m" 2>/dev/null
-	done
+	podman_cleanup
 	rm -rf "$scratch"
-	[ "$had_state_root" -eq 1 ] || rmdir /run/xlibos-runtime 2>/dev/null
-	if [ "$had_blobcache" -eq 0 ]; then
-		rm -f "$blobcache"
-		rmdir /var/lib/containers/cache /var/lib/containers 2>/dev/null
-	fi
 }
 trap cleanup EXIT
 
-pm_runc() { $PODMAN --runtime runc "$@"; }
-# cache-dir: xlibos's rootfs images of podman's trees go to $T too.
-pm_x() { $PODMAN --runtime "$runtime" --runtime-flag "cache-dir=$T/cache" "$@"; }
-
-tar -C "$rootfs" -cf "$T/rootfs.tar" . &&
-	$PODMAN import "$T/rootfs.tar" "$IMAGE" >"$out" 2>&1 ||
-	skip_all "podman import failed: $(tail -1 "$out")"
+podman_import "$rootfs" >"$out" 2>&1 || skip_all "podman import failed: $(tail -1 "$out")"
 pm_runc run --rm $RUNOPTS "$IMAGE" true >"$out" 2>&1 ||
 	skip_all "podman with runc cannot run a container here: $(tail -1 "$out")"
 
