@@ -371,8 +371,6 @@ static void to_guest(void *opaque, const struct virtio_net_hdr_v1 *hdr, const ui
 
 	if (hdr)
 		h = *hdr;
-	else if (n->dev->driver_features & (1ULL << VIRTIO_NET_F_GUEST_CSUM))
-		h.flags = VIRTIO_NET_HDR_F_DATA_VALID;	/* a whole frame slirp summed */
 	h.num_buffers = htole16(1);
 	len += VIRTIO_NET_HDR_LEN;
 	if (len > VIRTIO_NET_CHAIN_MAX || !guest_takes(n, &h) || !(copy = malloc(len))) {
@@ -491,7 +489,6 @@ bool virtio_net_init(struct virtio_dev *dev, const struct net_spec *spec,
 	dev->priv = n;
 	dev->host_features = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MAC) |
 			     (1ULL << VIRTIO_NET_F_MTU) | (1ULL << VIRTIO_NET_F_STATUS) |
-			     (n->link.offloads ? fd_net_offload_features()
-					       : 1ULL << VIRTIO_NET_F_GUEST_CSUM);
+			     (n->link.offloads ? fd_net_offload_features() : 0);
 	return true;
 }
