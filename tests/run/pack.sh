@@ -172,7 +172,8 @@ else
 	not_ok "dev/console (5,1) added to an existing dev/, which is not repeated"
 fi
 
-dump "$src" "$archive" --env "A=1" --env "B=two words" --workdir /w
+# --net none: no net, net6 or dns records (--net user, the default, adds them).
+dump "$src" "$archive" --env "A=1" --env "B=two words" --workdir /w --net none
 printf 'XLIBOS-CONFIG 1\nargv\0true\0env\0A=1\0env\0B=two words\0workdir\0/w\0' >"$scratch/want"
 unpack "$archive" "$dst"
 if cmp -s "$scratch/want" "$dst/.xlibos/config"; then
