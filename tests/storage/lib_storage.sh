@@ -55,8 +55,9 @@ debian_rootfs() {
 		why_debian="building the Debian tree needs root (debootstrap)"
 		return 1
 	fi
-	if ! debian=$("$top/scripts/make-debian-rootfs.sh" 2>"$scratch/debootstrap.err" | tail -n 1) ||
-	   [ ! -x "$debian/usr/bin/python3" ]; then
+	# The pipeline's status is tail's: an empty answer is the failure.
+	debian=$("$top/scripts/make-debian-rootfs.sh" 2>"$scratch/debootstrap.err" | tail -n 1)
+	if [ -z "$debian" ] || [ ! -x "$debian/usr/bin/python3" ]; then
 		why_debian="scripts/make-debian-rootfs.sh failed: $(tail -n 1 "$scratch/debootstrap.err")"
 		debian=
 		return 1
