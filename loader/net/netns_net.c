@@ -160,7 +160,8 @@ struct net_backend *netns_net_new(const struct net_spec *spec, const struct net_
 	}
 	t->spec = *spec;
 	t->fd = -1;
-	t->nsfd = open(spec->netns_path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named by mistake must not hang the start. */
+	t->nsfd = open(spec->netns_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (t->nsfd < 0) {
 		diag_error("--net netns:%s: %s", spec->netns_path, strerror(errno));
 		free(t);

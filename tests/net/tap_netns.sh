@@ -230,6 +230,9 @@ expect "netns: a path that does not exist" 125 "No such file or directory" \
 	"$xlibos" run --net netns:/run/netns/xlnt-none-$$ --rootfs "$rootfs" -- true
 expect "netns: a namespace of another type" 125 "not a network namespace" \
 	"$xlibos" run --net netns:/proc/self/ns/pid --rootfs "$rootfs" -- true
+mkfifo "$scratch/fifo"
+expect "netns: a FIFO (no hang)" 125 "not a network namespace" \
+	timeout 20 "$xlibos" run --net "netns:$scratch/fifo" --rootfs "$rootfs" -- true
 expect "netns: a relative path" 125 "needs an absolute path" \
 	"$xlibos" run --net netns:run/netns/x --rootfs "$rootfs" -- true
 ip netns add "$ns_c-e"
