@@ -5,7 +5,8 @@
  * device opened with IFF_VNET_HDR, a packet socket with PACKET_VNET_HDR.
  * The host kernel checks every header the guest writes (as it does for any
  * unprivileged user of these interfaces): a refused one is counted as
- * malformed.  One thread of ours reads packets for the guest.
+ * malformed.  The device thread reads packets for the guest straight into
+ * its buffers (recv); one thread of ours only watches the descriptor.
  */
 #ifndef XLIBOS_LOADER_NET_FD_NET_H
 #define XLIBOS_LOADER_NET_FD_NET_H
