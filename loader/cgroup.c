@@ -194,11 +194,27 @@ static bool create_v2(struct cgroup *cg, const char *name, uint64_t pids_max, ui
 	return true;
 }
 
+static bool open_self_join(struct cgroup *cg)
+{
+	const char *dirs[2] = { cg->pids_dir, cg->mem_dir };
+	char path[PATH_MAX + 16];
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/tasks", dirs[i]);
+		cg->self_join_fd[i] = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (cg->self_join_fd[i] < 0)
+			return false;
+	}
+	cg->joins_itself = true;
+	return true;
+}
+
 bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max)
 {
 	bool ok;
 
-	*cg = (struct cgroup){ .kind = CGROUP_NONE, .mem_max = mem_max };
+	*cg = (struct cgroup){ .kind = CGROUP_NONE, .mem_max = mem_max,
+			       .self_join_fd = { -1, -1 } };
 	if (geteuid() != 0)
 		return true;
 	if (is_fs(CGROUP_ROOT, CGROUP2_SUPER_MAGIC)) {
@@ -207,7 +223,7 @@ bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint6
 	} else if (is_fs(CGROUP_ROOT "/pids", CGROUP_SUPER_MAGIC) &&
 		   is_fs(CGROUP_ROOT "/memory", CGROUP_SUPER_MAGIC)) {
 		cg->kind = CGROUP_V1;
-		ok = create_v1(cg, name, pids_max, mem_max);
+		ok = create_v1(cg, name, pids_max, mem_max) && open_self_join(cg);
 	} else {
 		return true;	/* no cgroups with pids and memory here */
 	}
@@ -227,7 +243,7 @@ bool cgroup_join(const struct cgroup *cg, pid_t pid)
 {
 	char num[32];
 
-	if (cg->kind == CGROUP_NONE)
+	if (cg->kind == CGROUP_NONE || cg->joins_itself)
 		return true;
 	snprintf(num, sizeof(num), "%d", (int)pid);
 	if (text_file_write(cg->pids_dir, "cgroup.procs", num) &&
@@ -235,6 +251,30 @@ bool cgroup_join(const struct cgroup *cg, pid_t pid)
 		return true;
 	diag_error("cannot move the container into its cgroup: %s", strerror(errno));
 	return false;
+}
+
+bool cgroup_join_self(struct cgroup *cg)
+{
+	bool ok = true;
+
+	for (int i = 0; i < 2; i++) {
+		if (cg->self_join_fd[i] < 0)
+			continue;
+		if (write(cg->self_join_fd[i], "0", 1) != 1)
+			ok = false;
+		close(cg->self_join_fd[i]);
+		cg->self_join_fd[i] = -1;
+	}
+	return ok;
+}
+
+void cgroup_close_self_join(struct cgroup *cg)
+{
+	for (int i = 0; i < 2; i++) {
+		if (cg->self_join_fd[i] >= 0)
+			close(cg->self_join_fd[i]);
+		cg->self_join_fd[i] = -1;
+	}
 }
 
 uint64_t cgroup_oom_kills(const struct cgroup *cg)
@@ -279,6 +319,7 @@ static void remove_dir(const char *dir)
 
 void cgroup_destroy(struct cgroup *cg)
 {
+	cgroup_close_self_join(cg);
 	switch (cg->kind) {
 	case CGROUP_V1:
 		remove_dir(cg->pids_dir);

@@ -20,6 +20,12 @@ struct cgroup {
 	char pids_dir[PATH_MAX];	/* v2: the one directory */
 	char mem_dir[PATH_MAX];
 	uint64_t mem_max;
+	/*
+	 * v1: the "tasks" files, opened by the supervisor before the clone,
+	 * for the child to write "0" to (cgroup_join_self); -1 otherwise.
+	 */
+	int self_join_fd[2];
+	bool joins_itself;	/* they were opened */
 };
 
 /*
@@ -34,8 +40,22 @@ bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint6
 /* Inode number of our PID namespace, or 0. */
 unsigned long long cgroup_pidns_inode(void);
 
-/* Move @pid (and so everything it will start) into the cgroup. */
+/*
+ * Move @pid (and so everything it will start) into the cgroup; nothing to
+ * do where the child joins itself (cgroup_join_self).
+ */
 bool cgroup_join(const struct cgroup *cg, pid_t pid);
+
+/*
+ * The child, still single-threaded, joins the v1 cgroup itself and closes
+ * the files: "0" written to "tasks" moves the writer alone, which spares
+ * the global threadgroup lock and its RCU grace period that a write to
+ * cgroup.procs waits for (15-25 ms a hierarchy on this machine's host).
+ */
+bool cgroup_join_self(struct cgroup *cg);
+
+/* The supervisor's copies of those files, once the child has its own. */
+void cgroup_close_self_join(struct cgroup *cg);
 
 /* Processes the memory limit's OOM killer ended so far. */
 uint64_t cgroup_oom_kills(const struct cgroup *cg);

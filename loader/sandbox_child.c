@@ -63,7 +63,9 @@ bool sandbox_child_start(struct sandbox *sb)
 		return fail("setresgid");
 	if (setresuid(0, 0, 0) != 0)
 		return fail("setresuid");
-	/* Now that the supervisor put us in our cgroup, it is our root. */
+	/* Single-threaded still: into the cgroup (v1), which becomes our root. */
+	if (!cgroup_join_self(&sb->cgroup))
+		return fail("joining the container's cgroup");
 	if (unshare(CLONE_NEWCGROUP) != 0)
 		return fail("cgroup namespace");
 	/*

@@ -71,6 +71,8 @@ pid_t sandbox_clone(struct sandbox *sb)
 	if (pid == 0) {
 		close(sb->sync[0]);
 		sb->sync[0] = -1;
+	} else {
+		cgroup_close_self_join(&sb->cgroup);	/* the child has them */
 	}
 	return pid;
 }
