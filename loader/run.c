@@ -243,7 +243,8 @@ static int run_with(const struct run_options *o)
 	     run_disks_attach(o->disks, o->ndisks, &rs.devices, &rs.disk_records) &&
 	     run_volumes_attach(o->volumes, o->nvolumes, &rs.devices, &rs.volume_records) &&
 	     (o->net.mode == NET_MODE_NONE ||
-	      guest_devices_add_net(&rs.devices, &o->net, o->publish, o->npublish, &link));
+	      guest_devices_add_net(&rs.devices, &o->net, o->publish, o->npublish, &link)) &&
+	     (!o->control_socket || guest_devices_add_vsock(&rs.devices, o->control_socket));
 	cfg.disks = rs.disk_records;
 	cfg.ndisks = o->ndisks;
 	cfg.volumes = rs.volume_records;

@@ -122,7 +122,8 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		   *workdir = NULL, *env = NULL, *abcom = NULL, *cpu = NULL,
 		   *stop_timeout = NULL, *pids_limit = NULL, *disk = NULL,
 		   *volume = NULL, *net = NULL, *publish = NULL, *start_fifo = NULL,
-		   *ready_fd = NULL, *guest_records = NULL, *hostname = NULL;
+		   *ready_fd = NULL, *guest_records = NULL, *hostname = NULL,
+		   *control_socket = NULL;
 	const struct option_spec specs[] = {
 		{ "--rootfs", &rootfs },
 		{ "--mem", &mem_arg },
@@ -144,6 +145,8 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		{ "--start-fifo", &start_fifo },
 		{ "--ready-fd", &ready_fd },
 		{ "--guest-records", &guest_records },
+		/* Hidden: the supervisor-to-guest channel (virtio-vsock). */
+		{ "--control-socket", &control_socket },
 	};
 	bool have_separator = false;
 	int i;
@@ -246,6 +249,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	opts->abcom = abcom;
 	opts->start_fifo = start_fifo;
 	opts->guest_records = guest_records;
+	opts->control_socket = control_socket;
 	opts->hostname = hostname;
 	opts->ready_fd = -1;
 	if (ready_fd) {

@@ -56,6 +56,7 @@ struct run_options {
 	const char *start_fifo;	/* --start-fifo: boot only once a reader opens it */
 	int ready_fd;		/* --ready-fd: told "held at the FIFO"; -1 if none */
 	const char *guest_records; /* --guest-records: a file of extra init records */
+	const char *control_socket; /* --control-socket: the vsock control channel's socket */
 	char **cmd;		/* after "--"; cmd[0] exists */
 	size_t ncmd;
 };

@@ -10,6 +10,7 @@
 #include "devices.h"
 #include "net.h"
 #include "p9.h"
+#include "vsock.h"
 
 #define PAGE 4096ULL
 
@@ -68,6 +69,22 @@ bool guest_devices_add_net(struct guest_devices *g, const struct net_spec *spec,
 	dev->index = g->n;
 	if (!virtio_net_init(dev, spec, publish, npublish, link))
 		return link->absent;	/* absent: only lo, no device */
+	g->n++;
+	return true;
+}
+
+bool guest_devices_add_vsock(struct guest_devices *g, const char *socket_path)
+{
+	struct virtio_dev *dev = &g->dev[g->n];
+
+	if (g->n >= XLIBOS_VIRTIO_MAX_DEVICES) {
+		diag_error("too many devices (at most %d)", XLIBOS_VIRTIO_MAX_DEVICES);
+		return false;
+	}
+	memset(dev, 0, sizeof(*dev));
+	dev->index = g->n;
+	if (!virtio_vsock_init(dev, socket_path))
+		return false;
 	g->n++;
 	return true;
 }

@@ -46,6 +46,13 @@ bool guest_devices_add_net(struct guest_devices *g, const struct net_spec *spec,
 			   const struct net_publish *publish, size_t npublish, struct net_link *link);
 
 /*
+ * The supervisor-to-guest control channel (virtio-vsock, guest CID 3) with
+ * its host side, an AF_UNIX socket made now at @socket_path (mode 0600;
+ * an existing path is an error), removed when the devices stop.
+ */
+bool guest_devices_add_vsock(struct guest_devices *g, const char *socket_path);
+
+/*
  * Supervisor, before the first host process starts: map guest memory
  * (@memfd, @size bytes), describe the devices in it, start their threads
  * (on host CPU @cpu unless it is negative).
