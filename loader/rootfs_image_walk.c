@@ -71,6 +71,21 @@ static void hash_entry(struct walk *w, const struct stat *st, const char *target
 		EVP_DigestUpdate(w->sha, target, target_len);
 }
 
+/*
+ * The top directory's part of the key: its mode and ids only.  Its own
+ * inode and times are the container's, not the image's (an overlay
+ * root is the container's upper directory: podman, Docker and containerd
+ * give every container of one image a new one), and what it holds is
+ * in the key through its entries.
+ */
+static void hash_top(struct walk *w, const struct stat *st)
+{
+	uint64_t f[] = { st->st_mode, st->st_uid, st->st_gid };
+
+	EVP_DigestUpdate(w->sha, w->rel, strlen(w->rel) + 1);
+	EVP_DigestUpdate(w->sha, f, sizeof(f));
+}
+
 static uint64_t blocks_of(uint64_t bytes)
 {
 	return (bytes + BLOCK - 1) / BLOCK;
@@ -339,7 +354,7 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 	header[1] = st.st_mode;
 	EVP_DigestUpdate(w->sha, "xlibos-rootfs-image", 20);
 	EVP_DigestUpdate(w->sha, header, sizeof(header));
-	hash_entry(w, &st, NULL, 0);
+	hash_top(w, &st);
 	w->entries = 1;
 	if (!fs_creds_become(st.st_uid, st.st_gid, &w->creds)) {
 		diag_error("rootfs '%s': cannot read it as its owner (uid %u): %s", dir,

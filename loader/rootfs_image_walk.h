@@ -19,7 +19,7 @@
 struct abcom_tables;
 
 /* Bump when what goes into the image, or how it is sized, changes. */
-#define ROOTFS_IMAGE_FORMAT 2
+#define ROOTFS_IMAGE_FORMAT 3
 #define ROOTFS_IMAGE_KEY_LEN 32
 /* Largest image made (a hostile tree of huge sparse files is refused). */
 #define ROOTFS_IMAGE_MAX_BYTES (1ULL << 40)

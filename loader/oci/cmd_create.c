@@ -220,7 +220,8 @@ static bool save_state(struct oci_container *c, const struct oci_spec_info *info
 			     (json_int_t)pid, "pid_start", (json_int_t)c->pid_start, "bundle",
 			     info->bundle, "rootfs", info->rootfs, "created", created,
 			     "annotations", info->annotations ? info->annotations : json_object());
-	if (c->state && image_cache_made_for(pid, started, image, sizeof(image)))
+	if (c->state && !image_cache_shared(info->rootfs) &&
+	    image_cache_made_for(pid, started, image, sizeof(image)))
 		json_object_set_new(c->state, "image_cache", json_string(image));
 	return c->state && state_save(c);
 }

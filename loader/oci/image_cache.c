@@ -6,7 +6,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "image_cache.h"
@@ -28,6 +30,13 @@ static bool entry_dir(const char *dir)
 		if (!strchr("0123456789abcdef", key[n]))
 			return false;
 	return n == KEY_HEX;
+}
+
+bool image_cache_shared(const char *rootfs)
+{
+	struct statfs fs;
+
+	return statfs(rootfs, &fs) == 0 && fs.f_type == OVERLAYFS_SUPER_MAGIC;
 }
 
 bool image_cache_made_for(pid_t pid, time_t since, char *dir, size_t len)

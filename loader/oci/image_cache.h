@@ -16,6 +16,15 @@
 #include <sys/types.h>
 #include <time.h>
 
+/*
+ * Is @rootfs an overlay mount (podman's, Docker's and containerd's own
+ * drivers)?  Then its image's key is the image's layers', not the
+ * container's (rootfs_image_walk.h), and every container of that image
+ * uses the entry: delete keeps it.  A copied tree (podman's vfs driver)
+ * has a key of its own: its entry goes with the container.
+ */
+bool image_cache_shared(const char *rootfs);
+
 /* The entry directory behind pid's open rootfs.ext4, if made at or after since. */
 bool image_cache_made_for(pid_t pid, time_t since, char *dir, size_t len);
 
