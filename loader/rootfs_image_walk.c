@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -36,6 +37,9 @@ struct walk {
 	uint64_t entries, data_blocks, dir_bytes, link_blocks;
 	bool has_lost_found;
 	char rel[PATH_MAX];
+	/* hash_dir_xattrs()'s buffers */
+	char xattr_names[XATTR_LIST_MAX], xattr_value[XATTR_SIZE_MAX];
+	char *xattr_sorted[XATTR_LIST_MAX / 2];
 };
 
 /* The entry's host path for messages, control characters as \ooo (one line). */
@@ -55,14 +59,26 @@ static void report_unreadable(const struct walk *w, const char *what, int err)
 		diag_error("rootfs: cannot read %s'%s': %s", what, shown(w), strerror(err));
 }
 
-/* One entry of the key: its name, then its metadata in a fixed layout. */
+/*
+ * One entry of the key: its name, then its metadata in a fixed layout.
+ * A regular file's data is not read: its inode number, change time, size
+ * and modification time stand for it (the change time cannot be set back).
+ * Everything else is in the key whole (a symlink's target, a device's
+ * number, a directory's entries), so only their mode and ids are added:
+ * their inodes and times are often the container's own (an overlay copies
+ * a directory up, podman adds /etc/mtab to each container), and would
+ * give every container of one image an image of its own.  The image
+ * keeps the times of the tree it was first made from.
+ */
 static void hash_entry(struct walk *w, const struct stat *st, const char *target, size_t target_len)
 {
+	bool reg = S_ISREG(st->st_mode);
 	uint64_t f[] = {
-		st->st_mode, st->st_uid, st->st_gid, st->st_nlink, (uint64_t)st->st_size,
-		(uint64_t)st->st_mtim.tv_sec, (uint64_t)st->st_mtim.tv_nsec,
-		(uint64_t)st->st_ctim.tv_sec, (uint64_t)st->st_ctim.tv_nsec,
-		st->st_ino, st->st_rdev, target_len,
+		st->st_mode, st->st_uid, st->st_gid,
+		reg ? st->st_nlink : 0, reg ? (uint64_t)st->st_size : 0,
+		reg ? (uint64_t)st->st_mtim.tv_sec : 0, reg ? (uint64_t)st->st_mtim.tv_nsec : 0,
+		reg ? (uint64_t)st->st_ctim.tv_sec : 0, reg ? (uint64_t)st->st_ctim.tv_nsec : 0,
+		reg ? st->st_ino : 0, st->st_rdev, target_len,
 	};
 
 	EVP_DigestUpdate(w->sha, w->rel, strlen(w->rel) + 1);
@@ -71,19 +87,39 @@ static void hash_entry(struct walk *w, const struct stat *st, const char *target
 		EVP_DigestUpdate(w->sha, target, target_len);
 }
 
-/*
- * The top directory's part of the key: its mode and ids only.  Its own
- * inode and times are the container's, not the image's (an overlay
- * root is the container's upper directory: podman, Docker and containerd
- * give every container of one image a new one), and what it holds is
- * in the key through its entries.
- */
-static void hash_top(struct walk *w, const struct stat *st)
+static int name_order(const void *a, const void *b)
 {
-	uint64_t f[] = { st->st_mode, st->st_uid, st->st_gid };
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
-	EVP_DigestUpdate(w->sha, w->rel, strlen(w->rel) + 1);
-	EVP_DigestUpdate(w->sha, f, sizeof(f));
+/*
+ * A directory's extended attributes, which mke2fs copies: with its change
+ * time out of the key, they must be in it.  Sorted by name (file systems
+ * list them in their own order).  False if they cannot be read.
+ */
+static bool hash_dir_xattrs(struct walk *w, int fd)
+{
+	char *names = w->xattr_names, *value = w->xattr_value, **sorted = w->xattr_sorted;
+	ssize_t len = flistxattr(fd, names, sizeof(w->xattr_names));
+	size_t n = 0;
+
+	if (len < 0)
+		return errno == ENOTSUP;
+	for (ssize_t i = 0; i < len; i += (ssize_t)strlen(names + i) + 1)
+		sorted[n++] = names + i;
+	qsort(sorted, n, sizeof(sorted[0]), name_order);
+	for (size_t i = 0; i < n; i++) {
+		ssize_t vlen = fgetxattr(fd, sorted[i], value, sizeof(w->xattr_value));
+		uint64_t vl = vlen < 0 ? UINT64_MAX : (uint64_t)vlen;
+
+		if (vlen < 0 && errno != ENODATA)
+			return false;
+		EVP_DigestUpdate(w->sha, sorted[i], strlen(sorted[i]) + 1);
+		EVP_DigestUpdate(w->sha, &vl, sizeof(vl));
+		if (vlen > 0)
+			EVP_DigestUpdate(w->sha, value, (size_t)vlen);
+	}
+	return true;
 }
 
 static uint64_t blocks_of(uint64_t bytes)
@@ -216,6 +252,11 @@ static bool enter_dir(struct walk *w, int dirfd, const char *name, const struct 
 	}
 	if (fstat(fd, &now) != 0 || now.st_ino != st->st_ino || now.st_dev != st->st_dev) {
 		report_unreadable(w, "directory ", ESTALE);
+		close(fd);
+		return false;
+	}
+	if (!hash_dir_xattrs(w, fd)) {
+		report_unreadable(w, "extended attributes of ", errno);
 		close(fd);
 		return false;
 	}
@@ -354,14 +395,19 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 	header[1] = st.st_mode;
 	EVP_DigestUpdate(w->sha, "xlibos-rootfs-image", 20);
 	EVP_DigestUpdate(w->sha, header, sizeof(header));
-	hash_top(w, &st);
+	hash_entry(w, &st, NULL, 0);
 	w->entries = 1;
 	if (!fs_creds_become(st.st_uid, st.st_gid, &w->creds)) {
 		diag_error("rootfs '%s': cannot read it as its owner (uid %u): %s", dir,
 			   (unsigned)st.st_uid, strerror(errno));
 		goto out;
 	}
-	ok = walk_dir(w, rootfd, &st, 0);
+	ok = hash_dir_xattrs(w, rootfd);
+	if (!ok)
+		diag_error("rootfs '%s': cannot read its extended attributes: %s", dir,
+			   strerror(errno));
+	else
+		ok = walk_dir(w, rootfd, &st, 0);
 	fs_creds_restore(&w->creds);
 	if (!ok)
 		goto out;

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The metadata walk of a rootfs tree for its ext4 image: a SHA-256 key
- * over every entry's name, type, mode, ids, size, times, inode, device
- * number and symlink target (contents are not read: a start stays cheap),
- * and the image's size from what the tree holds.  With a table set, the
- * same walk also reads every regular file for abcom's site tables.
- * The tree is hostile: it is walked through directory descriptors only
- * (safe_open.h), as the top directory's owner (fs_creds.h).
+ * over every entry's name, type, mode and ids; a regular file's size,
+ * times, inode number and link count (its contents are not read: a start
+ * stays cheap); a symlink's target, a device's number, a directory's
+ * extended attributes; and the image's size from what the tree holds.
+ * Directories' and symlinks' own times and inodes are left out, so that
+ * every container of one image (a new overlay upper directory each, with
+ * directories copied up) shares one image (rootfs_image_walk.c).  With a
+ * table set, the same walk also reads every regular file for abcom's
+ * site tables.  The tree is hostile: it is walked through directory
+ * descriptors only (safe_open.h), as the top directory's owner (fs_creds.h).
  */
 #ifndef XLIBOS_LOADER_ROOTFS_IMAGE_WALK_H
 #define XLIBOS_LOADER_ROOTFS_IMAGE_WALK_H

@@ -249,6 +249,23 @@ mv "$t/etc/empty" "$t/etc/empty2"
 new_key "a file renamed"
 ln -sfn other "$t/etc/short-link"
 new_key "a symlink's target changed"
+chmod 0700 "$t/etc/deep"
+new_key "a directory's mode changed"
+if python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.xlibos-test", b"1")' "$t/etc/deep" 2>/dev/null; then
+	new_key "a directory's extended attribute set"
+else
+	skip "a directory's extended attribute set" "no user.* attributes on $t's file system"
+fi
+# A directory's own times are the container's (a new overlay upper
+# directory, directories copied up): the key leaves them out.
+was=$k
+touch -d '2002-02-02' "$t/etc/deep" "$t"
+image "$t"
+if [ "$(basename "$(dirname "$img")")" = "$was" ]; then
+	ok "only directories' times changed: the same entry (an overlay's copy-up shares the image)"
+else
+	not_ok "only directories' times changed: the same entry" "$(cat "$out")"
+fi
 if debugfs -R 'cat /etc/deep/er/file' "$img" 2>/dev/null | cmp -s - "$t/etc/deep/er/file"; then
 	ok "the new image has the new contents"
 else
