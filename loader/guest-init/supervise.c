@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent.h"
 #include "command.h"
 #include "creds.h"
 #include "run_status.h"
@@ -158,6 +159,8 @@ int supervise_command(const struct init_config *cfg)
 			_exit(XLIBOS_RUN_ERROR);
 		command_exec(cfg->argv, cfg->envp, config_getenv(cfg->envp, "PATH"));
 	}
+	/* exec, kill and resize from xlibos-runtime: a process of its own (agent.c). */
+	agent_start(cfg, s.child);
 	if (exec_pipe[0] >= 0) {
 		close(exec_pipe[1]);
 		s.exec_fd = exec_pipe[0];

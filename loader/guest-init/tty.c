@@ -138,3 +138,13 @@ void tty_finish(void)
 	kill(relay, SIGKILL);
 	waitpid(relay, NULL, 0);
 }
+
+const char *tty_slave_path(void)
+{
+	return slave_path[0] ? slave_path : NULL;
+}
+
+pid_t tty_relay_pid(void)
+{
+	return relay;
+}

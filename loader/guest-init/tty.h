@@ -4,12 +4,14 @@
  * pseudo-terminal of the guest's own, whose line discipline gives it job
  * control, echo and ^C; a relay process copies between the host's stdio
  * (the pty xlibos-runtime handed to podman, raw on the host side) and the
- * guest pty's master.  Window size: the record's, at start only.
+ * guest pty's master.  Window size: the record's at start, then what the
+ * guest agent sets (agent.c, RESIZE_MAIN).
  */
 #ifndef XLIBOS_INIT_TTY_H
 #define XLIBOS_INIT_TTY_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "config.h"
 
@@ -21,5 +23,10 @@ bool tty_attach(void);
 
 /* After the command ended: let the relay pass the last output (bounded), then end it. */
 void tty_finish(void);
+
+/* The command's terminal (its window size is set there), or NULL without one. */
+const char *tty_slave_path(void);
+/* The relay process, or -1: not one of the container's processes (kill --all). */
+pid_t tty_relay_pid(void);
 
 #endif

@@ -1,16 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "log.h"
 
-bool oci_parse(const char *cmd, int argc, char **argv, const struct oci_opt *opts, size_t nopts,
-	       char **pos, int *npos, int npos_max)
+void oci_list_free(struct oci_list *l)
+{
+	free(l->v);
+	*l = (struct oci_list){ 0 };
+}
+
+static bool set_value(const char *cmd, const struct oci_opt *o, const char *value)
+{
+	const char **grown;
+
+	if (!o->list) {
+		*o->value = value;
+		return true;
+	}
+	grown = realloc(o->list->v, (o->list->n + 1) * sizeof(*grown));
+	if (!grown) {
+		oci_error("%s: out of memory", cmd);
+		return false;
+	}
+	o->list->v = grown;
+	o->list->v[o->list->n++] = value;
+	return true;
+}
+
+static bool parse(const char *cmd, int argc, char **argv, const struct oci_opt *opts, size_t nopts,
+		  char **pos, int *npos, int npos_max, int *first)
 {
 	bool options_done = false;
 
 	*npos = 0;
+	if (first)
+		*first = argc;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		size_t k;
@@ -18,6 +45,10 @@ bool oci_parse(const char *cmd, int argc, char **argv, const struct oci_opt *opt
 		if (!options_done && !strcmp(arg, "--")) {
 			options_done = true;
 			continue;
+		}
+		if (first && (options_done || arg[0] != '-' || !arg[1])) {
+			*first = i;
+			return true;
 		}
 		if (options_done || arg[0] != '-' || !arg[1]) {
 			if (*npos == npos_max) {
@@ -47,9 +78,11 @@ bool oci_parse(const char *cmd, int argc, char **argv, const struct oci_opt *opt
 					*o->value = "";
 				}
 			} else if (bare[len - 2] == '=') {
-				*o->value = bare + len - 1;
+				if (!set_value(cmd, o, bare + len - 1))
+					return false;
 			} else if (i + 1 < argc) {
-				*o->value = argv[++i];
+				if (!set_value(cmd, o, argv[++i]))
+					return false;
 			} else {
 				oci_error("%s: option '%s' needs a value", cmd, o->name);
 				return false;
@@ -62,4 +95,18 @@ bool oci_parse(const char *cmd, int argc, char **argv, const struct oci_opt *opt
 		}
 	}
 	return true;
+}
+
+bool oci_parse(const char *cmd, int argc, char **argv, const struct oci_opt *opts, size_t nopts,
+	       char **pos, int *npos, int npos_max)
+{
+	return parse(cmd, argc, argv, opts, nopts, pos, npos, npos_max, NULL);
+}
+
+bool oci_parse_head(const char *cmd, int argc, char **argv, const struct oci_opt *opts,
+		    size_t nopts, int *first)
+{
+	int npos;
+
+	return parse(cmd, argc, argv, opts, nopts, NULL, &npos, 0, first);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <stdnoreturn.h>
@@ -22,7 +23,9 @@
 
 #include "commands.h"
 #include "console.h"
+#include "control.h"
 #include "image_cache.h"
+#include "resize_watch.h"
 #include "log.h"
 #include "spec.h"
 #include "state.h"
@@ -61,7 +64,7 @@ static bool write_records(const struct oci_container *c, const struct oci_plan *
 }
 
 /* runc writes the pid file through a temporary one: a reader never sees half of it. */
-static bool write_pid_file(const char *path, pid_t pid)
+bool write_pid_file(const char *path, pid_t pid)
 {
 	char tmp[PATH_MAX], text[32];
 	int fd, len = snprintf(text, sizeof(text), "%d", (int)pid);
@@ -100,13 +103,17 @@ static void now_rfc3339(char *buf, size_t len)
 
 /* The supervisor: its own session, our stdio (conmon's pipes), the bundle as cwd. */
 static noreturn void exec_supervisor(const char *xlibos, char **argv, int ready_fd,
-				     const char *bundle, const char *cache_dir, int tty)
+				     const char *bundle, const char *cache_dir, int tty,
+				     const struct oci_container *c, const struct oci_plan *plan)
 {
 	sigset_t none;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setsid();
+	/* Window size changes after start reach the guest through this one (resize_watch.h). */
+	if (tty >= 0)
+		resize_watch_start(c->dir, tty, plan->rows, plan->cols);
 	/* process.terminal: the pty's slave is the container's stdio. */
 	if (tty >= 0 && (dup2(tty, 0) < 0 || dup2(tty, 1) < 0 || dup2(tty, 2) < 0))
 		_exit(127);
@@ -124,6 +131,7 @@ static pid_t launch(const struct oci_globals *g, struct oci_container *c,
 		    struct oci_plan *plan, const char *bundle, int tty)
 {
 	char xlibos[PATH_MAX], fifo[PATH_MAX + 16], records[PATH_MAX + 16];
+	char control[PATH_MAX + 16];
 	struct strv argv = { 0 };
 	int ready[2], status;
 	char byte = 0;
@@ -136,6 +144,7 @@ static pid_t launch(const struct oci_globals *g, struct oci_container *c,
 	}
 	snprintf(fifo, sizeof(fifo), "%s/%s", c->dir, OCI_FIFO_FILE);
 	snprintf(records, sizeof(records), "%s/%s", c->dir, OCI_RECORDS_FILE);
+	snprintf(control, sizeof(control), "%s/%s", c->dir, OCI_CONTROL_FILE);
 	if (mkfifoat(c->dir_fd, OCI_FIFO_FILE, 0600) != 0) {
 		oci_error("cannot create %s: %s", fifo, strerror(errno));
 		return -1;
@@ -154,6 +163,13 @@ static pid_t launch(const struct oci_globals *g, struct oci_container *c,
 	strv_add(plan, &argv, "%d", ready[1]);
 	strv_add(plan, &argv, "--stop-timeout");
 	strv_add(plan, &argv, STOP_TIMEOUT_NONE);
+	/* exec, kill and resize reach the guest agent through it (control.h). */
+	if (strlen(control) < sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		strv_add(plan, &argv, "--control-socket");
+		strv_add(plan, &argv, "%s", control);
+	} else {
+		oci_info("state path too long for a control socket: no exec in container %s", c->id);
+	}
 	if (plan->records_len) {
 		strv_add(plan, &argv, "--guest-records");
 		strv_add(plan, &argv, "%s", records);
@@ -171,7 +187,7 @@ static pid_t launch(const struct oci_globals *g, struct oci_container *c,
 		goto fail;
 	}
 	if (pid == 0)
-		exec_supervisor(xlibos, argv.v, ready[1], bundle, g->cache_dir, tty);
+		exec_supervisor(xlibos, argv.v, ready[1], bundle, g->cache_dir, tty, c, plan);
 	close(ready[1]);
 	/*
 	 * Its pid on record before the wait: should this create be killed
@@ -231,12 +247,12 @@ int cmd_create(const struct oci_globals *g, int argc, char **argv)
 	const char *bundle = ".", *pid_file = NULL, *console = NULL, *flag = NULL,
 		   *preserve = NULL;
 	const struct oci_opt opts[] = {
-		{ "--bundle", "-b", true, &bundle },
-		{ "--pid-file", NULL, true, &pid_file },
-		{ "--console-socket", NULL, true, &console },
-		{ "--preserve-fds", NULL, true, &preserve },
-		{ "--no-pivot", NULL, false, &flag },
-		{ "--no-new-keyring", NULL, false, &flag },
+		{ "--bundle", "-b", true, &bundle, NULL },
+		{ "--pid-file", NULL, true, &pid_file, NULL },
+		{ "--console-socket", NULL, true, &console, NULL },
+		{ "--preserve-fds", NULL, true, &preserve, NULL },
+		{ "--no-pivot", NULL, false, &flag, NULL },
+		{ "--no-new-keyring", NULL, false, &flag, NULL },
 	};
 	struct oci_spec_info info = { 0 };
 	struct oci_container c;

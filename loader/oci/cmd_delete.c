@@ -37,7 +37,7 @@ static bool kill_and_wait(struct oci_container *c)
 int cmd_delete(const struct oci_globals *g, int argc, char **argv)
 {
 	const char *force = NULL;
-	const struct oci_opt opts[] = { { "--force", "-f", false, &force } };
+	const struct oci_opt opts[] = { { "--force", "-f", false, &force, NULL } };
 	struct oci_container c;
 	enum oci_status s;
 	char *id[1];

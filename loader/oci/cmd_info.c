@@ -106,8 +106,8 @@ int cmd_spec(const struct oci_globals *g, int argc, char **argv)
 {
 	const char *bundle = ".", *rootless = NULL;
 	const struct oci_opt opts[] = {
-		{ "--bundle", "-b", true, &bundle },
-		{ "--rootless", NULL, false, &rootless },
+		{ "--bundle", "-b", true, &bundle, NULL },
+		{ "--rootless", NULL, false, &rootless, NULL },
 	};
 	char path[4096];
 	int npos, fd;

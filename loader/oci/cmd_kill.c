@@ -1,29 +1,62 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kill: signals go to the supervisor ("xlibos run"), which relays SIGTERM,
- * SIGINT and SIGHUP to the guest's command (PID 1 of the container under
- * runc); SIGKILL ends the supervisor and with it every host process of the
- * container.  Other signals cannot reach the guest yet: refused, never
- * turned into something else.  --all is the same: the container's
- * processes all end with it.
+ * kill: SIGKILL ends the supervisor ("xlibos run"), and with it every host
+ * process of the container: nothing inside can refuse it.  Every other
+ * signal goes to the guest over the control channel (control.c): the
+ * guest agent signals the container's command, or with --all every
+ * process of the container.  While the guest boots (no agent yet), TERM,
+ * INT and HUP go to the supervisor instead, which holds them until the
+ * command can take them; other signals wait for the agent (bounded).
+ * A created container (nothing runs yet) is ended, as before.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include "commands.h"
+#include "control.h"
 #include "log.h"
 #include "signals.h"
 #include "state.h"
+#include "../guest-init/agent_proto.h"
+
+/* How long a signal waits for the agent of a container that is still booting. */
+#define AGENT_WAIT_MS	10000
+#define AGENT_RETRY_MS	100
+
+static bool supervisor_relays(int sig)
+{
+	return sig == SIGTERM || sig == SIGINT || sig == SIGHUP;
+}
+
+/* Through the agent; false (with why) if it cannot be reached in time. */
+static bool to_guest(struct oci_container *c, int sig, bool all, char *why, size_t len)
+{
+	const struct timespec tick = { 0, AGENT_RETRY_MS * 1000000L };
+
+	for (int waited = 0;; waited += AGENT_RETRY_MS) {
+		if (control_signal_main(c->dir, sig, all ? AGENT_SIGNAL_ALL : 0, why, len))
+			return true;
+		/* The agent answered with a refusal: no point in asking again. */
+		if (!strstr(why, "does not answer") && !strstr(why, "no control channel"))
+			return false;
+		/* Booting: the supervisor holds these until the command runs. */
+		if (supervisor_relays(sig) || waited >= AGENT_WAIT_MS ||
+		    state_status(c) != OCI_RUNNING)
+			return false;
+		nanosleep(&tick, NULL);
+	}
+}
 
 int cmd_kill(const struct oci_globals *g, int argc, char **argv)
 {
 	const char *all = NULL;
-	const struct oci_opt opts[] = { { "--all", "-a", false, &all } };
+	const struct oci_opt opts[] = { { "--all", "-a", false, &all, NULL } };
 	struct oci_container c;
 	enum oci_status s;
-	char *pos[2];
+	char *pos[2], why[256];
 	int npos, sig = SIGTERM;
 	bool ok = false;
 
@@ -33,13 +66,8 @@ int cmd_kill(const struct oci_globals *g, int argc, char **argv)
 		oci_error("kill: usage: kill [--all] ID [SIGNAL]");
 		return OCI_EXIT_FAILURE;
 	}
-	if (npos == 2 && (sig = signal_parse(pos[1])) < 0) {
+	if (npos == 2 && ((sig = signal_parse(pos[1])) < 0 || sig > 64)) {
 		oci_error("kill: unknown signal '%s'", pos[1]);
-		return OCI_EXIT_FAILURE;
-	}
-	if (sig != 0 && sig != SIGTERM && sig != SIGINT && sig != SIGHUP && sig != SIGKILL) {
-		oci_error("kill: signal %d (%s) cannot be delivered to an xlibos container yet (TERM, INT, HUP and KILL can)",
-			  sig, strsignal(sig));
 		return OCI_EXIT_FAILURE;
 	}
 	if (!state_open(g->root, pos[0], &c))
@@ -52,6 +80,18 @@ int cmd_kill(const struct oci_globals *g, int argc, char **argv)
 	/* Created: nothing runs yet, and the supervisor holds TERM until start: end it. */
 	if (s == OCI_CREATED && sig != 0)
 		sig = SIGKILL;
+	if (sig != 0 && sig != SIGKILL) {
+		ok = to_guest(&c, sig, all != NULL, why, sizeof(why));
+		if (ok) {
+			oci_info("signal %d sent to container %s%s", sig, c.id, all ? " (all)" : "");
+			goto out;
+		}
+		if (!supervisor_relays(sig) || state_status(&c) != OCI_RUNNING) {
+			oci_error("kill: signal %d (%s) not delivered to container '%s': %s", sig,
+				  strsignal(sig), c.id, why);
+			goto out;
+		}
+	}
 	if (kill(c.pid, sig) != 0) {
 		oci_error("kill %d: %s", (int)c.pid, strerror(errno));
 		goto out;

@@ -40,8 +40,8 @@ int cmd_list(const struct oci_globals *g, int argc, char **argv)
 {
 	const char *format = "table", *quiet = NULL;
 	const struct oci_opt opts[] = {
-		{ "--format", "-f", true, &format },
-		{ "--quiet", "-q", false, &quiet },
+		{ "--format", "-f", true, &format, NULL },
+		{ "--quiet", "-q", false, &quiet, NULL },
 	};
 	json_t *all = json_array();
 	char **ids;

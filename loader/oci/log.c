@@ -13,6 +13,12 @@
 
 static int log_fd = -1;
 static bool log_json;
+static const char *document;	/* what "config.json: " messages are about, or NULL */
+
+void oci_log_document(const char *name)
+{
+	document = name;
+}
 
 bool oci_log_open(const char *path, bool json)
 {
@@ -66,6 +72,13 @@ void oci_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* The spec parsers name config.json; exec's --process is another file. */
+	if (document && !strncmp(msg, "config.json: ", 13)) {
+		char renamed[2048];
+
+		snprintf(renamed, sizeof(renamed), "%s: %s", document, msg + 13);
+		memcpy(msg, renamed, sizeof(msg));
+	}
 	fprintf(stderr, OCI_PROGRAM ": %s\n", msg);
 	to_log("error", msg);
 }

@@ -15,6 +15,9 @@
 /* --log FILE (NULL: none) and whether --log-format is json. */
 bool oci_log_open(const char *path, bool json);
 
+/* Messages about "config.json: ..." name this file instead (exec --process FILE). */
+void oci_log_document(const char *name);
+
 void oci_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only to --log: what was done (no stderr; a caller may parse our stdout). */
 void oci_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

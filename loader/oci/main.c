@@ -21,12 +21,12 @@ static const struct {
 } commands[] = {
 	{ "create", cmd_create }, { "start", cmd_start }, { "state", cmd_state },
 	{ "kill", cmd_kill }, { "delete", cmd_delete }, { "list", cmd_list },
-	{ "features", cmd_features }, { "spec", cmd_spec },
+	{ "features", cmd_features }, { "spec", cmd_spec }, { "exec", cmd_exec }, { "ps", cmd_ps },
 };
 
 /* runc's other commands: refused by name, never half done. */
 static const char *const not_yet[] = {
-	"exec", "run", "ps", "pause", "resume", "update", "events", "checkpoint", "restore",
+	"run", "pause", "resume", "update", "events", "checkpoint", "restore",
 	"exec-fifo", NULL
 };
 
@@ -45,15 +45,21 @@ static void usage(FILE *out)
 	      "  start ID          run the container's process\n"
 	      "  state ID          its OCI state, as JSON\n"
 	      "  kill [--all] ID [SIGNAL]\n"
-	      "                    TERM (default), INT, HUP or KILL\n"
+	      "                    any signal (default TERM) to the container's command,\n"
+	      "                    or with --all to all its processes; KILL ends it\n"
+	      "  exec [--process FILE | OPTIONS ID COMMAND [ARGS...]] [--detach]\n"
+	      "       [--tty] [--console-socket SOCKET] [--pid-file FILE] [--cwd DIR]\n"
+	      "       [--env K=V]... [--user UID[:GID]] ID\n"
+	      "                    run another process in the running container\n"
+	      "  ps [--format table|json] ID\n"
+	      "                    the container's host processes\n"
 	      "  delete [--force] ID\n"
 	      "                    remove a stopped container (--force: kill it first)\n"
 	      "  list [--format table|json] [--quiet]\n"
 	      "  features          what this runtime honours, as JSON\n"
 	      "  spec [--bundle DIR]\n"
 	      "                    write a starting config.json\n"
-	      "Not supported yet: exec, run, ps, pause, resume, update, events,\n"
-	      "checkpoint, restore; a terminal's size is set at start only.\n"
+	      "Not supported yet: run, pause, resume, update, events, checkpoint, restore.\n"
 	      "\n"
 	      "Global options:\n"
 	      "  --root DIR        state directories (default " OCI_DEFAULT_ROOT ")\n"
@@ -70,14 +76,14 @@ int main(int argc, char **argv)
 	const char *log = NULL, *log_format = "text", *flag = NULL, *root = NULL,
 		   *cache = NULL, *criu = NULL, *rootless = NULL;
 	const struct oci_opt opts[] = {
-		{ "--root", NULL, true, &root },
-		{ "--log", NULL, true, &log },
-		{ "--log-format", NULL, true, &log_format },
-		{ "--systemd-cgroup", NULL, false, &flag },
-		{ "--debug", NULL, false, &flag },
-		{ "--cache-dir", NULL, true, &cache },
-		{ "--criu", NULL, true, &criu },
-		{ "--rootless", NULL, true, &rootless },
+		{ "--root", NULL, true, &root, NULL },
+		{ "--log", NULL, true, &log, NULL },
+		{ "--log-format", NULL, true, &log_format, NULL },
+		{ "--systemd-cgroup", NULL, false, &flag, NULL },
+		{ "--debug", NULL, false, &flag, NULL },
+		{ "--cache-dir", NULL, true, &cache, NULL },
+		{ "--criu", NULL, true, &criu, NULL },
+		{ "--rootless", NULL, true, &rootless, NULL },
 	};
 	int i;
 

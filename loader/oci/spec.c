@@ -20,20 +20,15 @@ static const char *const top_keys[] = {
 	"annotations", "linux", NULL
 };
 
-/* The bundle's config.json, a regular file (never a FIFO or device), parsed strictly. */
-static json_t *load_config(const char *bundle)
+/* A JSON object from path: a regular file (never a FIFO or device) of at most 4 MiB, parsed strictly. */
+json_t *spec_read_file(const char *path)
 {
-	char path[PATH_MAX];
 	json_error_t err;
 	struct stat st;
 	json_t *doc;
 	FILE *f;
 	int fd;
 
-	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path)) {
-		oci_error("bundle path too long");
-		return NULL;
-	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > CONFIG_MAX) {
 		oci_error("%s: %s", path, fd < 0 ? strerror(errno) :
@@ -61,6 +56,18 @@ static json_t *load_config(const char *bundle)
 		return NULL;
 	}
 	return doc;
+}
+
+/* The bundle's config.json. */
+static json_t *load_config(const char *bundle)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path)) {
+		oci_error("bundle path too long");
+		return NULL;
+	}
+	return spec_read_file(path);
 }
 
 bool spec_load(const char *bundle, struct oci_plan *plan, struct oci_spec_info *info,

@@ -29,6 +29,9 @@ struct oci_spec_info {
 bool spec_load(const char *bundle, struct oci_plan *plan, struct oci_spec_info *info,
 	       json_t **doc);
 
+/* A JSON object from a file (regular, at most 4 MiB, no duplicate keys); NULL with a message. */
+json_t *spec_read_file(const char *path);
+
 /* The parts, each in its own file. */
 bool spec_process(json_t *process, struct oci_plan *plan);
 bool spec_root(json_t *root, const char *bundle, struct oci_plan *plan, char *rootfs);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "log.h"
 #include "state.h"
 
@@ -134,7 +135,8 @@ void state_close(struct oci_container *c)
 bool state_remove(struct oci_container *c)
 {
 	static const char *const files[] = { OCI_STATE_FILE, OCI_STATE_FILE ".tmp",
-					     OCI_FIFO_FILE, OCI_RECORDS_FILE, NULL };
+					     OCI_FIFO_FILE, OCI_RECORDS_FILE,
+					     OCI_CONTROL_FILE, NULL };
 
 	for (size_t i = 0; files[i]; i++)
 		if (unlinkat(c->dir_fd, files[i], 0) != 0 && errno != ENOENT) {

@@ -7,6 +7,8 @@
  *   exec.fifo     present from create until start: the supervisor waits
  *                 on it before booting the guest
  *   records       the guest init's container records (--guest-records)
+ *   control.sock  the supervisor's control socket (--control-socket): exec,
+ *                 signals and resizes reach the guest agent through it (control.h)
  * Every command holds an exclusive flock on the directory while it works.
  */
 #ifndef XLIBOS_OCI_STATE_H
