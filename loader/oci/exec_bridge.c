@@ -27,6 +27,7 @@ struct relay {
 	struct frame_reader rd;
 	struct byteq to_agent, out, err;
 	bool in_eof, out_broken, err_broken, exited;
+	bool sock_unwritable;	/* the agent stopped reading: what we send is dropped */
 	int code, sig;
 };
 
@@ -172,10 +173,14 @@ static bool relay_loop(struct relay *r, const char **why)
 				}
 			}
 		}
-		if ((p[SLOT_SOCK].revents & POLLOUT) && !byteq_flush(&r->to_agent, b->sock)) {
-			*why = strerror(errno);
-			return false;
-		}
+		/*
+		 * The agent closes once the process ended: input still on its way
+		 * is dropped, and its EXIT may still be ahead of us to read.
+		 */
+		if ((p[SLOT_SOCK].revents & POLLOUT) && !byteq_flush(&r->to_agent, b->sock))
+			r->sock_unwritable = true;
+		if (r->sock_unwritable)
+			r->to_agent.start = r->to_agent.end = 0;
 		if (p[SLOT_IN].revents & (POLLIN | POLLHUP | POLLERR)) {
 			unsigned char buf[AGENT_DATA_MAX];
 			ssize_t n = read(b->in_fd, buf, sizeof(buf));
@@ -211,6 +216,7 @@ bool bridge_run(const struct bridge *b, int *code, int *sig)
 	int fl_in, fl_out, fl_err, fl_sock;
 	const char *why = "";
 	sigset_t set, old;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
 	bool ok = false;
 
 	*code = 128 + SIGKILL;
@@ -221,6 +227,8 @@ bool bridge_run(const struct bridge *b, int *code, int *sig)
 	if (b->winch_fd >= 0)
 		sigaddset(&set, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &set, &old);
+	/* A closed reader (ours or the agent's) is an error to handle, not our death. */
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	r.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (r.sfd < 0 || !frame_reader_init(&r.rd, AGENT_DATA_MAX) ||
 	    !byteq_init(&r.to_agent, TO_AGENT_CAP) || !byteq_init(&r.out, OUTPUT_CAP) ||
@@ -251,5 +259,6 @@ out:
 	byteq_free(&r.out);
 	byteq_free(&r.err);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	return ok;
 }
