@@ -1,8 +1,12 @@
 #!/bin/sh
 # make bench-oci: `podman run --rm IMAGE true` with runc and with
 # xlibos-runtime, in one run, taking turns, median of N (default 20), on
-# the busybox image podman.sh uses (podman import, private storage);
-# prints ms and the ratio.  Target: xlibos no slower than runc.
+# the busybox image podman.sh uses (podman import, private storage), with
+# podman's default storage driver (overlay: every container of an image
+# shares its layers, and so xlibos's rootfs image) and with vfs (every
+# container a full copy: xlibos images each one); then the Debian tree
+# (build/debian-rootfs) with overlay if it was built.  Prints ms and the
+# ratio.  Target: xlibos no slower than runc.
 # usage: bench_oci.sh path/to/xlibos-runtime [path/to/rootfs]
 set -u
 if [ $# -lt 1 ] || [ ! -x "$1" ]; then
@@ -24,14 +28,13 @@ for tool in podman runc; do
 	command -v $tool >/dev/null || { say "skipped: $tool is not installed"; exit 0; }
 done
 [ "$(id -u)" -eq 0 ] || { say "skipped: needs root (rootful podman)"; exit 0; }
-podman_setup "$scratch/podman" "$runtime"
+set_up=0
 cleanup() {
-	podman_cleanup
+	[ "$set_up" -eq 0 ] || podman_cleanup
 	rm -rf "$scratch"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-podman_import "$rootfs" >"$out" 2>&1 || { say "podman import failed: $(tail -1 "$out")"; exit 1; }
 
 # ms RUNNER: one `podman run --rm IMAGE true`, in milliseconds (or "fail").
 ms() {
@@ -42,28 +45,55 @@ ms() {
 }
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
 
-# A first run of each warms podman's storage and xlibos's image cache.
-ms pm_runc >/dev/null
-ms pm_x >/dev/null
-: >"$scratch/runc.ms"
-: >"$scratch/x.ms"
-i=0
-while [ "$i" -lt "$runs" ]; do
-	ms pm_runc >>"$scratch/runc.ms"
-	ms pm_x >>"$scratch/x.ms"
-	i=$((i + 1))
-done
-for f in runc x; do
-	if grep -q fail "$scratch/$f.ms"; then
-		say "$f: $(grep -c fail "$scratch/$f.ms") of $runs runs failed"
-		exit 1
+# row LABEL DRIVER TREE: one line of the table (podman's store made and removed).
+row() {
+	PODMAN_STORAGE_DRIVER=$2
+	podman_setup "$scratch/podman" "$runtime"
+	set_up=1
+	if ! podman_import "$3" >"$out" 2>&1; then
+		say "$1: podman import failed: $(tail -1 "$out")"
+		podman_cleanup
+		set_up=0
+		return 1
 	fi
-done
-r=$(median <"$scratch/runc.ms")
-x=$(median <"$scratch/x.ms")
+	# A first run of each warms podman's storage and xlibos's image cache.
+	ms pm_runc >/dev/null
+	ms pm_x >/dev/null
+	: >"$scratch/runc.ms"
+	: >"$scratch/x.ms"
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		ms pm_runc >>"$scratch/runc.ms"
+		ms pm_x >>"$scratch/x.ms"
+		i=$((i + 1))
+	done
+	podman_cleanup
+	set_up=0
+	for f in runc x; do
+		if grep -q fail "$scratch/$f.ms"; then
+			say "$1: $f: $(grep -c fail "$scratch/$f.ms") of $runs runs failed"
+			return 1
+		fi
+	done
+	r=$(median <"$scratch/runc.ms")
+	x=$(median <"$scratch/x.ms")
+	awk -v l="$1" -v r="$r" -v x="$x" 'BEGIN { printf "%-28s %8d %8d %9.2fx\n", l, r, x, x / r }'
+}
+
 echo "make bench-oci: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "podman run --rm IMAGE true (busybox image, vfs storage, --network none), median of $runs, taking turns"
-printf '%-22s %8s\n' "runtime" "ms"
-printf '%-22s %8s\n' "runc" "$r"
-printf '%-22s %8s\n' "xlibos-runtime" "$x"
-awk -v r="$r" -v x="$x" 'BEGIN { printf "xlibos/runc            %7.2fx (target <= 1x)\n", x / r }'
+echo "podman run --rm IMAGE true, --network none, median of $runs, taking turns (target: xlibos/runc <= 1x)"
+printf '%-28s %8s %8s %10s\n' "image, storage driver" "runc ms" "xlibos" "xlibos/runc"
+status=0
+if grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null; then
+	row "busybox, overlay (default)" overlay "$rootfs" || status=1
+else
+	say "no overlayfs on this host: the overlay rows are left out"
+fi
+row "busybox, vfs" vfs "$rootfs" || status=1
+deb=$top/build/debian-rootfs
+if [ -x "$deb/usr/bin/python3" ] && grep -qw overlay /proc/filesystems; then
+	row "debian, overlay" overlay "$deb" || status=1
+else
+	say "no Debian tree (make debian-rootfs): its row is left out"
+fi
+exit $status

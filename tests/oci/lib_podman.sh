@@ -2,6 +2,7 @@
 # Debian's podman with everything it keeps under one directory, for the
 # OCI suites and make bench-oci (sourced after tests/lib.sh).
 #   podman_setup DIR RUNTIME: $PODMAN, $RUNOPTS, $IMAGE; pm_runc and pm_x
+#     (storage driver $PODMAN_STORAGE_DRIVER, default vfs)
 #     run podman with runc and with RUNTIME; podman_cleanup undoes it all.
 #   podman_import ROOTFS: the image $IMAGE from a tarball of ROOTFS.
 
@@ -10,7 +11,7 @@ podman_setup() {
 	pm_runtime=$2
 	mkdir -p "$T"
 	# Everything podman keeps, in $T; cgroupfs and a file for events (no systemd here).
-	PODMAN="podman --root $T/store --runroot $T/run --tmpdir $T/tmp --storage-driver vfs --cgroup-manager cgroupfs --events-backend file"
+	PODMAN="podman --root $T/store --runroot $T/run --tmpdir $T/tmp --storage-driver ${PODMAN_STORAGE_DRIVER:-vfs} --cgroup-manager cgroupfs --events-backend file"
 	# This machine's default limits are above what podman may set: give them explicitly.
 	RUNOPTS="--network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
 	IMAGE=localhost/xlibos-oci-test:1
