@@ -31,6 +31,7 @@
 #include "fd_io.h"
 #include "rootfs_image.h"
 #include "rootfs_image_build.h"
+#include "rootfs_image_prune.h"
 #include "rootfs_image_walk.h"
 
 #define IMAGE_NAME "rootfs.ext4"
@@ -85,7 +86,7 @@ static void hex_key(const uint8_t *key, char *hex)
 }
 
 /* The entry's directory for this tree; -1 (message printed) if there is no usable cache. */
-static int open_entry(const struct rootfs_image_plan *plan)
+static int open_entry(const struct rootfs_image_plan *plan, int *images_out)
 {
 	char hex[2 * ROOTFS_IMAGE_KEY_LEN + 1];
 	int cache = abcom_cache_open_dir(), images, entry;
@@ -101,7 +102,10 @@ static int open_entry(const struct rootfs_image_plan *plan)
 		return -1;
 	hex_key(plan->key, hex);
 	entry = open_private_dir(images, hex, "image cache entry");
-	close(images);
+	if (entry < 0)
+		close(images);
+	else
+		*images_out = images;
 	return entry;
 }
 
@@ -417,8 +421,8 @@ static int open_tree(const char *dir)
 bool rootfs_image_get(const char *rootfs_dir, bool want_abcom_tables, struct rootfs_image *out)
 {
 	struct rootfs_image_plan plan;
-	int rootfd, entry = -1, lock = -1;
-	bool ok = false;
+	int rootfd, entry = -1, lock = -1, images = -1;
+	bool ok = false, made = false;
 
 	*out = (struct rootfs_image){ .fd = -1 };
 	rootfd = open_tree(rootfs_dir);
@@ -426,7 +430,7 @@ bool rootfs_image_get(const char *rootfs_dir, bool want_abcom_tables, struct roo
 		return false;
 	if (!rootfs_image_walk(rootfs_dir, rootfd, NULL, &plan))
 		goto out;
-	entry = open_entry(&plan);
+	entry = open_entry(&plan, &images);
 	if (entry < 0) {
 		out->fd = build_uncached(rootfs_dir, rootfd, &plan, want_abcom_tables, out);
 		if (out->fd < 0)
@@ -451,6 +455,7 @@ bool rootfs_image_get(const char *rootfs_dir, bool want_abcom_tables, struct roo
 		out->fd = build_image(rootfs_dir, rootfd, &plan, entry, want_abcom_tables, out);
 		if (out->fd < 0)
 			goto out;
+		made = true;
 	}
 	if (want_abcom_tables && !out->abcom_tables_len && !load_tables(entry, &plan, out) &&
 	    !walk_again(rootfs_dir, rootfd, &plan, true, out, entry))
@@ -458,6 +463,10 @@ bool rootfs_image_get(const char *rootfs_dir, bool want_abcom_tables, struct roo
 done:
 	out->size = plan.image_bytes;
 	ok = true;
+	if (entry >= 0)
+		rootfs_image_mark_used(entry);
+	if (made)
+		rootfs_image_prune(images);
 out:
 	if (!ok)
 		rootfs_image_free(out);
@@ -465,6 +474,8 @@ out:
 		close(lock);
 	if (entry >= 0)
 		close(entry);
+	if (images >= 0)
+		close(images);
 	close(rootfd);
 	return ok;
 }

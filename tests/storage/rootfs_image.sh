@@ -22,7 +22,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/../lib.sh"
 
 # Keep in step with the checks below: all are skipped together.
-NCHECKS=61
+NCHECKS=66
 why_not=
 [ "$(id -u)" -eq 0 ] || why_not="needs root (trees of other owners, device nodes, mount namespaces)"
 for tool in debugfs e2fsck dumpe2fs mke2fs timeout; do
@@ -505,6 +505,36 @@ else
 		not_ok "... every run made an image or said the tree changed; nothing left over" \
 			"$made made, $changed changed; $(leftovers) left over; other failures: $(cat "$scratch/race-other" 2>/dev/null)"
 	fi
+fi
+
+# --- clean-up: entries unused for 14 days go when another image is made ---
+p=$scratch/prune
+mkdir -p "$p/a" "$p/b" "$p/c"
+echo a >"$p/a/f"
+echo b >"$p/b/f"
+echo c >"$p/c/f"
+image "$p/a"; old=$(dirname "$img")
+image "$p/b"; held=$(dirname "$img")
+touch -d '20 days ago' "$old" "$held"
+# Another run holding an old entry's lock keeps it.
+flock "$held/lock" sleep 30 &
+holder=$!
+sleep 0.3
+image "$p/c"
+if [ -n "$img" ] && [ ! -e "$old" ] && [ -f "$held/rootfs.ext4" ] && [ -f "$img" ]; then
+	ok "an entry unused for 20 days is removed when another is made; one whose lock is held stays"
+else
+	not_ok "an entry unused for 20 days is removed when another is made" "$(ls "$images")"
+fi
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+before=$(stat -c %Y "$held")
+touch -d '20 days ago' "$held"
+image "$p/b"
+if [ -f "$held/rootfs.ext4" ] && [ "$(stat -c %Y "$held")" -gt $(($(date +%s) - 60)) ]; then
+	ok "a start from an entry marks it used (and an old one is not removed by its own use)"
+else
+	not_ok "a start from an entry marks it used" "$before -> $(stat -c %Y "$held" 2>&1)"
 fi
 
 # --- rootless: a user's own tree, mke2fs in a user namespace ---

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The image cache's clean-up.  Every container of one OCI image now shares
+ * its entry (rootfs_image_walk.h), so entries outlive the containers and
+ * the images they were made for: an entry not used for
+ * ROOTFS_IMAGE_MAX_AGE_DAYS is removed when another image is made.  Use
+ * is the entry directory's mtime, set at every start from it.
+ */
+#ifndef XLIBOS_LOADER_ROOTFS_IMAGE_PRUNE_H
+#define XLIBOS_LOADER_ROOTFS_IMAGE_PRUNE_H
+
+#define ROOTFS_IMAGE_MAX_AGE_DAYS 14
+
+/* A start used the entry directory @entry. */
+void rootfs_image_mark_used(int entry);
+
+/*
+ * Remove the entries of @images (the cache's images directory) unused for
+ * longer than the maximum age, but for any another run holds the lock of.
+ */
+void rootfs_image_prune(int images);
+
+#endif
