@@ -53,7 +53,8 @@ static const char features_json[] =
 "    \"io.xlibos.abcom\": \"system call rewriting: off, online or full (default full)\",\n"
 "    \"io.xlibos.runtime.boundary\": \"each container runs its own Linux kernel (a library OS) in host processes confined by xlibos's own seccomp allow-list, namespaces and cgroups; process.user, capabilities, rlimits, noNewPrivileges and linux.seccomp are applied by that guest kernel to the container's processes\",\n"
 "    \"io.xlibos.runtime.notApplied\": \"accepted and type-checked but not applied inside the guest yet: process.apparmorProfile, process.selinuxLabel, linux.cgroupsPath, linux.resources.devices (the guest has only its own kernel's devices)\",\n"
-"    \"io.xlibos.runtime.notSupported\": \"exec, terminal window size changes after start, ps, pause, resume, update, checkpoint, hooks, user namespaces, joining existing namespaces other than network, CPU and block I/O limits, host devices\"\n"
+"    \"io.xlibos.runtime.exec\": \"exec, kill with any signal (--all too) and terminal resizes reach the guest through a guest agent (xlibos-init) over virtio-vsock; ps lists the container's host processes\",\n"
+"    \"io.xlibos.runtime.notSupported\": \"pause, resume, update, checkpoint, hooks, user namespaces, joining existing namespaces other than network, CPU and block I/O limits, host devices\"\n"
 "  }\n"
 "}\n";
 

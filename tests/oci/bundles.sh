@@ -127,7 +127,7 @@ hostile "io.xlibos.mem not a size" "annotations.io.xlibos.mem: 'lots' is not a s
 
 expect "invalid container id" 1 "invalid container id '../x'" R create --bundle "$scratch/bundle1" ../x
 [ ! -e "$scratch/x" ] && ok "invalid container id: nothing created" || not_ok "invalid container id: nothing created"
-expect "exec refused" 1 "xlibos-runtime: exec is not supported yet" R exec c1 true
+expect "exec into a container that does not exist" 1 "container 'c1' does not exist" R exec c1 true
 mkdir -p "$scratch/valid" && cp "$base" "$scratch/valid/config.json"
 expect "--console-socket without process.terminal" 1 "create: --console-socket without process.terminal" R create --bundle "$scratch/valid" --console-socket /tmp/s c1
 [ ! -e "$state/c1" ] && ok "--console-socket without process.terminal: nothing created" ||
