@@ -341,7 +341,7 @@ static void agent_main(struct agent_ctx *ctx)
 	}
 }
 
-void agent_start(const struct init_config *cfg, pid_t main_pid)
+pid_t agent_start(const struct init_config *cfg, pid_t main_pid)
 {
 	struct agent_ctx ctx = {
 		.cfg = cfg, .main_pid = main_pid, .main_pidfd = -1,
@@ -351,7 +351,7 @@ void agent_start(const struct init_config *cfg, pid_t main_pid)
 
 	/* Run natively by a test, the host's vsock is not ours to listen on. */
 	if (!kernel_init() || !vsock_present())
-		return;
+		return -1;
 	/* Before the fork: the command cannot have been reaped yet. */
 	ctx.main_pidfd = (int)syscall(SYS_pidfd_open, main_pid, 0);
 	if (ctx.main_pidfd >= 0)
@@ -363,4 +363,5 @@ void agent_start(const struct init_config *cfg, pid_t main_pid)
 		fprintf(stderr, "xlibos: guest agent: fork: %s\n", strerror(errno));
 	if (ctx.main_pidfd >= 0)
 		close(ctx.main_pidfd);
+	return pid;
 }

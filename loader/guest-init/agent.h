@@ -26,8 +26,12 @@ struct agent_ctx {
 	const char *tty_slave;		/* the command's terminal, or NULL */
 };
 
-/* From supervise_command(), in init, right after the command's fork. */
-void agent_start(const struct init_config *cfg, pid_t main_pid);
+/*
+ * From supervise_command(), in init, right after the command's fork, and
+ * again if the agent dies (a process of the container may kill it): its
+ * pid, or -1 without one (no vsock, not the kernel's init, fork failed).
+ */
+pid_t agent_start(const struct init_config *cfg, pid_t main_pid);
 
 /* Serve one connection (non-blocking or not) to its end; the caller then exits. */
 void agent_serve_connection(int sock, const struct agent_ctx *ctx);

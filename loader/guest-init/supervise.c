@@ -23,6 +23,9 @@ static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP };
 
 /* How long a command may take to set up its handlers, from its exec. */
 #define STARTUP_GRACE_MS 1000
+/* Times the agent is started again after it died (killed from inside, say). */
+#define AGENT_RESTARTS	16
+
 /* How often held signals are offered again meanwhile. */
 #define HOLD_POLL_NS (5 * 1000 * 1000L)
 
@@ -112,7 +115,7 @@ static void forward_held(struct startup *s)
  * Reap whatever has ended.  True once main has been reaped, with its
  * status in *wstatus; other children (orphans) are just collected.
  */
-static bool reap(pid_t main, int *wstatus)
+static bool reap(pid_t main, int *wstatus, pid_t *agent)
 {
 	bool main_done = false;
 	int status;
@@ -128,6 +131,8 @@ static bool reap(pid_t main, int *wstatus)
 			*wstatus = status;
 			main_done = true;
 		}
+		if (pid == *agent)
+			*agent = 0;	/* gone: started again by the caller */
 	}
 	return main_done;
 }
@@ -138,7 +143,8 @@ int supervise_command(const struct init_config *cfg)
 	struct startup s = { .exec_fd = -1 };
 	sigset_t waited = waited_set();
 	int exec_pipe[2];
-	int wstatus = 0;
+	int wstatus = 0, restarts = 0;
+	pid_t agent;
 
 	/* Normally done first thing; harmless twice. */
 	sigprocmask(SIG_BLOCK, &waited, NULL);
@@ -160,7 +166,7 @@ int supervise_command(const struct init_config *cfg)
 		command_exec(cfg->argv, cfg->envp, config_getenv(cfg->envp, "PATH"));
 	}
 	/* exec, kill and resize from xlibos-runtime: a process of its own (agent.c). */
-	agent_start(cfg, s.child);
+	agent = agent_start(cfg, s.child);
 	if (exec_pipe[0] >= 0) {
 		close(exec_pipe[1]);
 		s.exec_fd = exec_pipe[0];
@@ -170,9 +176,12 @@ int supervise_command(const struct init_config *cfg)
 		s.exec_ns = now_ns();
 	}
 
-	while (!reap(s.child, &wstatus)) {
+	while (!reap(s.child, &wstatus, &agent)) {
 		siginfo_t info;
 		int sig;
+
+		if (agent == 0 && restarts++ < AGENT_RESTARTS)
+			agent = agent_start(cfg, s.child);
 
 		forward_held(&s);
 		sig = sigtimedwait(&waited, &info, sigisemptyset(&s.held) ? NULL : &poll);

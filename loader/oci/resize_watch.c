@@ -15,7 +15,7 @@
 
 /* Retries while the guest boots: from this, doubling up to the second. */
 #define RETRY_FIRST_MS	100
-#define RETRY_MAX_MS	2000
+#define RETRY_MAX_MS	500
 
 static noreturn void watch(const char *dir, int tty, unsigned int rows, unsigned int cols)
 {
