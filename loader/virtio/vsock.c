@@ -167,10 +167,27 @@ static uint32_t peer_credit(const struct conn *c)
 
 /* --- connections -------------------------------------------------------- */
 
+/*
+ * Close a client's socket so that it reads EOF: closed with unread bytes,
+ * a unix socket would give it ECONNRESET instead.  Its writes fail from
+ * the shutdown on, so what is left to discard is bounded.
+ */
+static void close_client(int *fd)
+{
+	static char sink[16384];
+
+	if (*fd < 0)
+		return;
+	shutdown(*fd, SHUT_RD);
+	for (int k = 0; k < 256 && recv(*fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; k++)
+		;
+	close(*fd);	/* also leaves the epoll set */
+	*fd = -1;
+}
+
 static void conn_free(struct conn *c)
 {
-	if (c->fd >= 0)
-		close(c->fd);	/* also leaves the epoll set: the client sees EOF */
+	close_client(&c->fd);
 	free(c->buf);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
@@ -183,9 +200,7 @@ static void conn_reset(struct conn *c)
 		conn_free(c);
 		return;
 	}
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
+	close_client(&c->fd);
 	free(c->buf);
 	c->buf = NULL;
 	c->buf_len = 0;
@@ -248,8 +263,7 @@ static void flush_to_client(struct conn *c)
 				break;
 			}
 			if (c->state == CONN_DRAIN) {
-				close(c->fd);
-				c->fd = -1;
+				close_client(&c->fd);
 			} else {
 				conn_reset(c);
 			}
@@ -262,8 +276,7 @@ static void flush_to_client(struct conn *c)
 	if (c->buf_len || c->fd < 0)
 		return;
 	if (c->state == CONN_DRAIN) {
-		close(c->fd);	/* all delivered: the client sees EOF */
-		c->fd = -1;
+		close_client(&c->fd);	/* all delivered: the client sees EOF */
 		return;
 	}
 	if ((c->guest_shut & VIRTIO_VSOCK_SHUTDOWN_SEND) && !c->wr_shut) {
@@ -635,7 +648,9 @@ static void serve_tx(struct virtio_dev *dev, struct vsockdev *v)
 	struct virtio_queue *vq = &dev->queues[TX_QUEUE];
 	bool any = false;
 
-	while (!dev->stop && virtio_queue_pop(dev, vq, &v->chain) > 0) {
+	/* At exit (stop set) the rest of the ring once: the guest is gone. */
+	for (unsigned int k = 0; (!dev->stop || k < VIRTIO_QUEUE_SIZE) &&
+				 virtio_queue_pop(dev, vq, &v->chain) > 0; k++) {
 		guest_packet(v, &v->chain);
 		virtio_queue_push(dev, vq, v->chain.head, 0);
 		any = true;
@@ -672,7 +687,7 @@ static void accept_clients(struct vsockdev *v, uint64_t now)
 				c = &v->conns[i];
 		if (!c) {
 			count(&v->refused);
-			close(fd);
+			close_client(&fd);
 			continue;
 		}
 		vsock_host_take(&v->host, (uint32_t)(c - v->conns));	/* stale events */
@@ -878,6 +893,42 @@ static uint8_t vsock_config_byte(struct virtio_dev *dev, uint32_t offset)
 	return offset < sizeof(v->config) ? v->config[offset] : 0;
 }
 
+/*
+ * The container ended: what the guest wrote before goes to clients that
+ * take it within VSOCK_EXIT_FLUSH_MS (as a host kernel delivers a dead
+ * process's socket data), then every client sees EOF.
+ */
+static void flush_at_exit(struct vsockdev *v)
+{
+	uint64_t end = now_ns() + VSOCK_EXIT_FLUSH_MS * 1000000ull;
+
+	for (;;) {
+		struct pollfd p[VSOCK_HOST_MAX_CONNS];
+		struct conn *who[VSOCK_HOST_MAX_CONNS];
+		unsigned int n = 0;
+		uint64_t now = now_ns();
+
+		for (unsigned int i = 0; i < VSOCK_HOST_MAX_CONNS; i++) {
+			struct conn *c = &v->conns[i];
+
+			if (c->fd >= 0 && c->buf_len && c->state != CONN_FREE) {
+				p[n] = (struct pollfd){ .fd = c->fd, .events = POLLOUT };
+				who[n++] = c;
+			}
+		}
+		if (!n || now >= end ||
+		    poll(p, n, (int)((end - now) / 1000000u) + 1) <= 0)
+			return;
+		for (unsigned int i = 0; i < n; i++) {
+			if (!p[i].revents)
+				continue;
+			who[i]->writable = true;
+			who[i]->state = CONN_DRAIN;	/* an error just closes it */
+			flush_to_client(who[i]);
+		}
+	}
+}
+
 static void vsock_free(struct virtio_dev *dev)
 {
 	struct vsockdev *v = dev->priv;
@@ -885,6 +936,10 @@ static void vsock_free(struct virtio_dev *dev)
 	if (!v)
 		return;
 	vsock_host_close(&v->host);	/* no more rings; the path is gone */
+	/* Packets the guest sent before it ended, still in the ring. */
+	if (v->started && dev->ram && !dev->broken)
+		serve_tx(dev, v);
+	flush_at_exit(v);
 	for (unsigned int i = 0; i < VSOCK_HOST_MAX_CONNS; i++)
 		if (v->conns[i].state != CONN_FREE)
 			conn_free(&v->conns[i]);	/* every client sees EOF */

@@ -27,6 +27,8 @@
 #define VSOCK_HOST_BUF		(256u * 1024)
 /* From a client's accept to the guest's answer to its CONNECT. */
 #define VSOCK_CONNECT_TIMEOUT_MS	5000
+/* When the container ends: how long clients get to take what we hold. */
+#define VSOCK_EXIT_FLUSH_MS	2000
 /* Host-side ports of our connections are taken from here on. */
 #define VSOCK_HOST_PORT_FIRST	49152u
 

@@ -3,9 +3,11 @@
  * The guest side of tests/vsock/vsock.sh, run inside a container (static,
  * handed in through a --volume).  Usage:
  *   vsock_guest echo PORT N      serve N connections at once on AF_VSOCK PORT,
- *                                each echoed until EOF, then exit
+ *                                each echoed until EOF, then exit at the next
+ *                                connection
  *   vsock_guest half PORT        one connection: read to EOF, then answer
- *                                "got N bytes\n" and close
+ *                                "got N bytes\n" and close; exit at the next
+ *                                connection
  *   vsock_guest fill PORT        one connection the client never reads: write
  *                                without blocking until 2 s pass with no room,
  *                                print "wrote N" on stdout, then keep still
@@ -106,6 +108,12 @@ static int do_echo(unsigned int port, int n)
 	while (wait(&status) > 0)
 		bad += !WIFEXITED(status) || WEXITSTATUS(status);
 	printf("served %d, %d failed\n", n, bad);
+	fflush(stdout);
+	/*
+	 * The end comes from the host (one more connection, closed): at
+	 * power-off, packets still queued in this kernel would be lost.
+	 */
+	close(accept_one(lfd));
 	return bad != 0;
 }
 
@@ -125,6 +133,8 @@ static int do_half(unsigned int port)
 		die("write after EOF");
 	close(fd);
 	printf("%s", msg);
+	fflush(stdout);
+	close(accept_one(lfd));	/* the host's word that it has the answer */
 	return 0;
 }
 
