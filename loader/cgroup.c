@@ -146,7 +146,46 @@ static bool not_usable(int err)
 	return err == EACCES || err == EPERM || err == EROFS || err == ENOENT;
 }
 
-static bool create_v1(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max)
+static bool cpu_limited(const struct cgroup_cpu *cpu)
+{
+	return cpu && (cpu->quota_us || cpu->shares);
+}
+
+/* v2's cpu.weight (1-10000) for v1's cpu.shares (2-262144), as runc and crun map it. */
+static uint64_t weight_of_shares(uint64_t shares)
+{
+	return 1 + ((shares - 2) * 9999) / 262142;
+}
+
+static bool set_cpu_v1(const char *dir, const struct cgroup_cpu *cpu)
+{
+	char num[32];
+
+	if (cpu->quota_us) {
+		snprintf(num, sizeof(num), "%" PRIu64, cpu->period_us);
+		if (!text_file_write(dir, "cpu.cfs_period_us", num))
+			return false;
+		snprintf(num, sizeof(num), "%" PRIu64, cpu->quota_us);
+		if (!text_file_write(dir, "cpu.cfs_quota_us", num))
+			return false;
+	}
+	snprintf(num, sizeof(num), "%" PRIu64, cpu->shares);
+	return !cpu->shares || text_file_write(dir, "cpu.shares", num);
+}
+
+static bool set_cpu_v2(const char *dir, const struct cgroup_cpu *cpu)
+{
+	char num[48];
+
+	snprintf(num, sizeof(num), "%" PRIu64 " %" PRIu64, cpu->quota_us, cpu->period_us);
+	if (cpu->quota_us && !text_file_write(dir, "cpu.max", num))
+		return false;
+	snprintf(num, sizeof(num), "%" PRIu64, weight_of_shares(cpu->shares));
+	return !cpu->shares || text_file_write(dir, "cpu.weight", num);
+}
+
+static bool create_v1(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max,
+		      const struct cgroup_cpu *cpu)
 {
 	char own[PATH_MAX / 2], num[32];
 
@@ -166,18 +205,27 @@ static bool create_v1(struct cgroup *cg, const char *name, uint64_t pids_max, ui
 		return false;
 	/* With swap accounting, swap must not lift the limit either. */
 	text_file_write(cg->mem_dir, "memory.memsw.limit_in_bytes", num);
-	return true;
+	if (!cpu_limited(cpu))
+		return true;
+	if (!is_fs(CGROUP_ROOT "/cpu", CGROUP_SUPER_MAGIC) || !own_v1_path("cpu", own, sizeof(own))) {
+		errno = ENOENT;
+		return false;
+	}
+	snprintf(cg->cpu_dir, sizeof(cg->cpu_dir), CGROUP_ROOT "/cpu%s/xlibos-%s", own, name);
+	return make_cgroup_dir(cg->cpu_dir) && set_cpu_v1(cg->cpu_dir, cpu);
 }
 
-static bool create_v2(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max)
+static bool create_v2(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max,
+		      const struct cgroup_cpu *cpu)
 {
 	char base[] = CGROUP_ROOT "/xlibos", num[32];
+	const char *ctrls = cpu_limited(cpu) ? "+pids +memory +cpu" : "+pids +memory";
 
 	/* Controllers for our children: at the root, then in xlibos/. */
-	text_file_write(CGROUP_ROOT, "cgroup.subtree_control", "+pids +memory");
+	text_file_write(CGROUP_ROOT, "cgroup.subtree_control", ctrls);
 	if (!make_dir(base))
 		return false;
-	text_file_write(base, "cgroup.subtree_control", "+pids +memory");
+	text_file_write(base, "cgroup.subtree_control", ctrls);
 	snprintf(cg->pids_dir, sizeof(cg->pids_dir), "%s/%s", base, name);
 	snprintf(cg->mem_dir, sizeof(cg->mem_dir), "%s", cg->pids_dir);
 	if (!make_cgroup_dir(cg->pids_dir))
@@ -191,15 +239,15 @@ static bool create_v2(struct cgroup *cg, const char *name, uint64_t pids_max, ui
 	text_file_write(cg->mem_dir, "memory.swap.max", "0");
 	/* An OOM kill takes the whole container, not one of its processes. */
 	text_file_write(cg->mem_dir, "memory.oom.group", "1");
-	return true;
+	return !cpu_limited(cpu) || set_cpu_v2(cg->pids_dir, cpu);
 }
 
 static bool open_self_join(struct cgroup *cg)
 {
-	const char *dirs[2] = { cg->pids_dir, cg->mem_dir };
+	const char *dirs[CGROUP_SELF_JOIN_MAX] = { cg->pids_dir, cg->mem_dir, cg->cpu_dir };
 	char path[PATH_MAX + 16];
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < CGROUP_SELF_JOIN_MAX && *dirs[i]; i++) {
 		snprintf(path, sizeof(path), "%s/tasks", dirs[i]);
 		cg->self_join_fd[i] = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (cg->self_join_fd[i] < 0)
@@ -209,30 +257,41 @@ static bool open_self_join(struct cgroup *cg)
 	return true;
 }
 
-bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max)
+/* Where CPU limits were asked for and no cgroup can apply them: say so. */
+static bool without_cgroup(const struct cgroup_cpu *cpu, const char *why)
+{
+	if (!cpu_limited(cpu))
+		return true;
+	diag_error("CPU limits (--cpus, --cpu-shares) need the cpu cgroup controller, %s", why);
+	return false;
+}
+
+bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max,
+		   const struct cgroup_cpu *cpu)
 {
 	bool ok;
 
 	*cg = (struct cgroup){ .kind = CGROUP_NONE, .mem_max = mem_max,
-			       .self_join_fd = { -1, -1 } };
+			       .self_join_fd = { -1, -1, -1 } };
 	if (geteuid() != 0)
-		return true;
+		return without_cgroup(cpu, "which only root may use here");
 	if (is_fs(CGROUP_ROOT, CGROUP2_SUPER_MAGIC)) {
 		cg->kind = CGROUP_V2;
-		ok = create_v2(cg, name, pids_max, mem_max);
+		ok = create_v2(cg, name, pids_max, mem_max, cpu);
 	} else if (is_fs(CGROUP_ROOT "/pids", CGROUP_SUPER_MAGIC) &&
 		   is_fs(CGROUP_ROOT "/memory", CGROUP_SUPER_MAGIC)) {
 		cg->kind = CGROUP_V1;
-		ok = create_v1(cg, name, pids_max, mem_max) && open_self_join(cg);
+		ok = create_v1(cg, name, pids_max, mem_max, cpu) && open_self_join(cg);
 	} else {
-		return true;	/* no cgroups with pids and memory here */
+		/* no cgroups with pids and memory here */
+		return without_cgroup(cpu, "and this host has no cgroups xlibos can use");
 	}
 	if (!ok) {
 		int err = errno;
 
 		cgroup_destroy(cg);
 		if (not_usable(err))
-			return true;
+			return without_cgroup(cpu, "which this host does not let xlibos use");
 		diag_error("cannot set up the container's cgroup (%s): %s", cg->pids_dir,
 			   strerror(err));
 	}
@@ -257,7 +316,7 @@ bool cgroup_join_self(struct cgroup *cg)
 {
 	bool ok = true;
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < CGROUP_SELF_JOIN_MAX; i++) {
 		if (cg->self_join_fd[i] < 0)
 			continue;
 		if (write(cg->self_join_fd[i], "0", 1) != 1)
@@ -270,7 +329,7 @@ bool cgroup_join_self(struct cgroup *cg)
 
 void cgroup_close_self_join(struct cgroup *cg)
 {
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < CGROUP_SELF_JOIN_MAX; i++) {
 		if (cg->self_join_fd[i] >= 0)
 			close(cg->self_join_fd[i]);
 		cg->self_join_fd[i] = -1;
@@ -324,6 +383,8 @@ void cgroup_destroy(struct cgroup *cg)
 	case CGROUP_V1:
 		remove_dir(cg->pids_dir);
 		remove_dir(cg->mem_dir);
+		if (*cg->cpu_dir)
+			remove_dir(cg->cpu_dir);
 		break;
 	case CGROUP_V2:
 		text_file_write(cg->pids_dir, "cgroup.kill", "1");

@@ -15,16 +15,26 @@
 
 enum cgroup_kind { CGROUP_NONE, CGROUP_V1, CGROUP_V2 };
 
+/* CPU time and weight of the container's host threads; 0: not limited. */
+struct cgroup_cpu {
+	uint64_t quota_us;	/* CPU time per period (v1 cpu.cfs_quota_us, v2 cpu.max) */
+	uint64_t period_us;
+	uint64_t shares;	/* v1 cpu.shares, 2-262144 (v2: the cpu.weight it maps to) */
+};
+
+#define CGROUP_SELF_JOIN_MAX 3	/* pids, memory and cpu (v1) */
+
 struct cgroup {
 	enum cgroup_kind kind;
 	char pids_dir[PATH_MAX];	/* v2: the one directory */
 	char mem_dir[PATH_MAX];
+	char cpu_dir[PATH_MAX];		/* v1, with CPU limits only; else "" */
 	uint64_t mem_max;
 	/*
 	 * v1: the "tasks" files, opened by the supervisor before the clone,
 	 * for the child to write "0" to (cgroup_join_self); -1 otherwise.
 	 */
-	int self_join_fd[2];
+	int self_join_fd[CGROUP_SELF_JOIN_MAX];
 	bool joins_itself;	/* they were opened */
 };
 
@@ -33,9 +43,11 @@ struct cgroup {
  * "NSINO-PID", the loader's PID namespace (cgroup_pidns_inode) and pid,
  * so that left-overs of killed loaders can be told and removed.  False
  * (message printed) if cgroups should work here but do not; a host
- * without them, or a caller that is not root, gets CGROUP_NONE and true.
+ * without them, or a caller that is not root, gets CGROUP_NONE and true,
+ * unless @cpu asks for limits (only a cgroup can apply them).
  */
-bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max);
+bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max,
+		   const struct cgroup_cpu *cpu);
 
 /* Inode number of our PID namespace, or 0. */
 unsigned long long cgroup_pidns_inode(void);

@@ -14,6 +14,7 @@
 
 #include <asm/xlibos_boot.h>
 
+#include "cgroup.h"
 #include "handoff.h"
 #include "image.h"
 #include "initrd.h"
@@ -24,6 +25,7 @@ struct guest_params {
 	pid_t supervisor;		/* must stay our parent */
 	struct sandbox *sandbox;	/* set up by boot_guest() */
 	uint64_t pids_limit;		/* host tasks; 0: the default */
+	struct cgroup_cpu cpu_limits;	/* --cpus, --cpu-shares; 0s: none */
 	const sigset_t *signal_mask;	/* mask to restore before booting */
 	uint64_t phys_size;
 	int phys_fd;			/* guest memory, made by boot_guest() */

@@ -276,6 +276,7 @@ static int run_with(const struct run_options *o)
 	gp.vdso_clock_gettime = vdso_clock_gettime();
 	gp.cpu = o->cpu;
 	gp.pids_limit = o->pids_limit;
+	gp.cpu_limits = o->cpu_limits;
 	status = boot_guest(&gp, &run_policy);
 	if (o->stats && gp.exit_record)
 		run_print_stats(gp.exit_record);

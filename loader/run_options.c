@@ -8,6 +8,7 @@
 
 #include <asm/xlibos_boot.h>
 
+#include "cpu_limits.h"
 #include "cpu_pin.h"
 #include "diag.h"
 #include "run_options.h"
@@ -123,7 +124,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		   *stop_timeout = NULL, *pids_limit = NULL, *disk = NULL,
 		   *volume = NULL, *net = NULL, *publish = NULL, *start_fifo = NULL,
 		   *ready_fd = NULL, *guest_records = NULL, *hostname = NULL,
-		   *control_socket = NULL;
+		   *control_socket = NULL, *cpus = NULL, *cpu_shares = NULL;
 	const struct option_spec specs[] = {
 		{ "--rootfs", &rootfs },
 		{ "--mem", &mem_arg },
@@ -133,6 +134,8 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		{ "--cmdline", &cmdline },
 		{ "--abcom", &abcom },
 		{ "--cpu", &cpu },
+		{ "--cpus", &cpus },
+		{ "--cpu-shares", &cpu_shares },
 		{ "--stop-timeout", &stop_timeout },
 		{ "--pids-limit", &pids_limit },
 		{ "--disk", &disk },
@@ -260,6 +263,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		opts->ready_fd = (int)fd;
 	}
 	if (!check_values(opts, image) || !cpu_pin_parse(cpu, &opts->cpu) ||
+	    !cpu_limits_parse(cpus, cpu_shares, &opts->cpu_limits) ||
 	    !parse_counts(stop_timeout, pids_limit, opts) ||
 	    !net_spec_parse(net, RUN_DEFAULT_NET_USER, opts->npublish, &opts->net) ||
 	    (hostname && !check_hostname(hostname)))

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cgroup.h"
 #include "guest-init/config_format.h"
 #include "net/net_spec.h"
 #include "net/publish.h"
@@ -41,6 +42,7 @@ struct run_options {
 	int cpu;		/* --cpu, parsed (cpu_pin.h) */
 	unsigned int stop_timeout; /* --stop-timeout: seconds from SIGTERM to SIGKILL */
 	unsigned int pids_limit; /* --pids-limit: host tasks; 0: SANDBOX_DEFAULT_PIDS_LIMIT */
+	struct cgroup_cpu cpu_limits; /* --cpus, --cpu-shares (cpu_limits.h) */
 	const char **env;	/* --env values, in order (malloc'd array) */
 	size_t nenv;
 	const char **disks;	/* --disk values, in order (malloc'd array) */

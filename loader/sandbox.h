@@ -33,12 +33,13 @@ struct sandbox {
 	uid_t host_uid;			/* what the container's root is on the host */
 	gid_t host_gid;
 	struct cgroup cgroup;
+	struct cgroup_cpu cpu;		/* --cpus, --cpu-shares */
 	const struct image *image;
 };
 
 /* Supervisor: before the clone (socket pair, cgroup). */
 bool sandbox_prepare(struct sandbox *sb, const struct image *img, uint64_t phys_size,
-		     uint64_t pids_limit);
+		     uint64_t pids_limit, const struct cgroup_cpu *cpu);
 
 /* Supervisor: the first host process, in its namespaces; 0 in the child. */
 pid_t sandbox_clone(struct sandbox *sb);

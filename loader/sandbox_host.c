@@ -25,7 +25,7 @@
 #define MEM_OVERHEAD_MIN (UINT64_C(256) << 20)
 
 bool sandbox_prepare(struct sandbox *sb, const struct image *img, uint64_t phys_size,
-		     uint64_t pids_limit)
+		     uint64_t pids_limit, const struct cgroup_cpu *cpu)
 {
 	char name[48];
 
@@ -45,7 +45,9 @@ bool sandbox_prepare(struct sandbox *sb, const struct image *img, uint64_t phys_
 		return false;
 	}
 	snprintf(name, sizeof(name), "%llu-%d", cgroup_pidns_inode(), (int)getpid());
-	if (!cgroup_create(&sb->cgroup, name, sb->pids_limit, sb->mem_limit)) {
+	if (cpu)
+		sb->cpu = *cpu;
+	if (!cgroup_create(&sb->cgroup, name, sb->pids_limit, sb->mem_limit, &sb->cpu)) {
 		sandbox_cleanup(sb);
 		return false;
 	}

@@ -29,6 +29,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"sh $root/tests/security/sandbox.sh $loader" \
 	"sh $root/tests/security/run_escape_tests.sh $loader $build/rootfs" \
 	"sh $root/tests/security/lifecycle.sh $loader $build/rootfs" \
+	"sh $root/tests/security/cpu_limits.sh $loader $build/rootfs" \
 	"sh $root/tests/security/bigfile.sh $loader $build/rootfs" \
 	"sh $root/tests/storage/pack_estimate.sh $loader $build/rootfs" \
 	"sh $root/tests/storage/virtio_hostile.sh $loader $build/rootfs" \
