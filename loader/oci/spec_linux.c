@@ -2,6 +2,7 @@
 /* config.json "linux": namespaces, resources, sysctls and what is refused. */
 #define _GNU_SOURCE
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_get.h"
@@ -27,6 +28,10 @@ static const char *const memory_keys[] = {
 	"disableOOMKiller", "useHierarchy", "checkBeforeUpdate", NULL
 };
 static const char *const pids_keys[] = { "limit", NULL };
+static const char *const cpu_keys[] = {
+	"shares", "quota", "burst", "period", "realtimeRuntime", "realtimePeriod", "cpus",
+	"mems", "idle", NULL
+};
 static const char *const ns_keys[] = { "type", "path", NULL };
 /* Namespaces xlibos always gives a container (its own kernel has them all). */
 static const char *const required_ns[] = { "pid", "network", "ipc", "uts", "mount", NULL };
@@ -124,10 +129,76 @@ static bool device_rules(json_t *devices)
 	return true;
 }
 
+/* The first CPU of a cpuset list ("2-3,6": 2), or -1 if it is not one. */
+static int first_cpu(const char *list)
+{
+	char *end;
+	long cpu = strtol(list, &end, 10);
+
+	if (list[0] < '0' || list[0] > '9' || cpu >= 4096 || !strchr("-,", *end))
+		return -1;
+	for (const char *p = list; *p; p++)
+		if (!strchr("0123456789-,", *p))
+			return -1;
+	return (int)cpu;
+}
+
+/*
+ * linux.resources.cpu: quota/period and shares -> --cpus/--cpu-shares (the
+ * container's cgroup); cpus -> --cpu, its first CPU (the LibOS's one vCPU
+ * and its device threads share one host CPU, inside the set); mems only
+ * as node 0; real-time, burst and idle refused.
+ */
+static bool linux_cpu(json_t *cpu, struct oci_plan *plan)
+{
+	const char *path = "linux.resources.cpu", *cpus = NULL, *mems = NULL;
+	int64_t shares = 0, quota = 0, period = 0;
+	int first;
+
+	if (!jget_known_keys(cpu, path, cpu_keys) ||
+	    !jget_int(cpu, "shares", path, false, 0, 262144, &shares) ||
+	    !jget_int(cpu, "quota", path, false, -1, INT64_MAX, &quota) ||
+	    !jget_int(cpu, "period", path, false, 0, 1000000, &period) ||
+	    !jget_string(cpu, "cpus", path, false, &cpus) ||
+	    !jget_string(cpu, "mems", path, false, &mems) ||
+	    !jget_refuse(cpu, "burst", path, "not supported") ||
+	    !jget_refuse(cpu, "realtimeRuntime", path, "real-time scheduling is not supported") ||
+	    !jget_refuse(cpu, "realtimePeriod", path, "real-time scheduling is not supported") ||
+	    !jget_refuse(cpu, "idle", path, "not supported"))
+		return false;
+	if (shares && !has_option(plan, "--cpu-shares"))
+		plan_option(plan, "--cpu-shares", "%lld", (long long)(shares < 2 ? 2 : shares));
+	if (quota > 0 && !has_option(plan, "--cpus")) {
+		if (!period)
+			period = 100000;
+		if (period < 1000 || quota < 1000) {
+			oci_error("config.json: %s: quota %lld us per period %lld us: both must be at least 1000",
+				  path, (long long)quota, (long long)period);
+			return false;
+		}
+		/* --cpus in millionths of a CPU, the loader's precision (per 100 ms) */
+		plan_option(plan, "--cpus", "%lld.%05lld", (long long)(quota / period),
+			    (long long)(quota % period * 100000 / period));
+	}
+	if (cpus && *cpus && !has_option(plan, "--cpu")) {
+		first = first_cpu(cpus);
+		if (first < 0) {
+			oci_error("config.json: %s.cpus: '%s' is not a CPU list", path, cpus);
+			return false;
+		}
+		plan_option(plan, "--cpu", "%d", first);
+	}
+	if (mems && *mems && strcmp(mems, "0")) {
+		oci_error("config.json: %s.mems: '%s': only NUMA node 0 is supported", path, mems);
+		return false;
+	}
+	return true;
+}
+
 static bool linux_resources(json_t *res, struct oci_plan *plan)
 {
 	const char *path = "linux.resources";
-	json_t *memory = NULL, *pids = NULL, *devices = NULL;
+	json_t *memory = NULL, *pids = NULL, *devices = NULL, *cpu = NULL;
 	int64_t limit = -1, pids_limit = -1, scratch = 0;
 	bool flag = false;
 
@@ -136,7 +207,7 @@ static bool linux_resources(json_t *res, struct oci_plan *plan)
 	    !jget_object(res, "pids", path, false, &pids) ||
 	    /* The guest's devices are its own kernel's: no rule can open a host one. */
 	    !jget_array(res, "devices", path, false, &devices) ||
-	    !jget_refuse(res, "cpu", path, "CPU limits are not supported yet") ||
+	    !jget_object(res, "cpu", path, false, &cpu) ||
 	    !jget_refuse(res, "blockIO", path, "not supported") ||
 	    !jget_refuse(res, "hugepageLimits", path, "not supported") ||
 	    !jget_refuse(res, "network", path, "not supported") ||
@@ -144,6 +215,8 @@ static bool linux_resources(json_t *res, struct oci_plan *plan)
 	    !jget_refuse(res, "unified", path, "not supported"))
 		return false;
 	if (devices && !device_rules(devices))
+		return false;
+	if (cpu && !linux_cpu(cpu, plan))
 		return false;
 	if (memory) {
 		const char *mpath = "linux.resources.memory";

@@ -115,7 +115,11 @@ hostile "no network namespace (the host's)" "no network namespace: sharing the h
 hostile "joining a pid namespace" "linux.namespaces[0]: joining an existing pid namespace is not supported" "c['linux']['namespaces'][0]['path'] = '/proc/1/ns/pid'"
 hostile "memory limit below 32M" "linux.resources.memory.limit: 1048576 bytes is below" "c['linux']['resources'] = {'memory': {'limit': 1048576}}"
 hostile "device rule with a string allow" "config.json: linux.resources.devices[0].allow: must be true or false" "c['linux']['resources'] = {'devices': [{'allow': 'no', 'access': 'rwm'}]}"
-hostile "CPU limits" "config.json: linux.resources.cpu: CPU limits are not supported yet" "c['linux']['resources'] = {'cpu': {'quota': 50000, 'period': 100000}}"
+hostile "real-time CPU limits" "config.json: linux.resources.cpu.realtimeRuntime: real-time scheduling is not supported" "c['linux']['resources'] = {'cpu': {'quota': 50000, 'realtimeRuntime': 950000}}"
+hostile "cpuset of NUMA node 1" "config.json: linux.resources.cpu.mems: '1': only NUMA node 0 is supported" "c['linux']['resources'] = {'cpu': {'mems': '1'}}"
+hostile "cpuset not a CPU list" "config.json: linux.resources.cpu.cpus: 'all' is not a CPU list" "c['linux']['resources'] = {'cpu': {'cpus': 'all'}}"
+hostile "CPU quota below 1 ms" "quota 10 us per period 100000 us: both must be at least 1000" "c['linux']['resources'] = {'cpu': {'quota': 10, 'period': 100000}}"
+hostile "CPU shares a string" "config.json: linux.resources.cpu.shares" "c['linux']['resources'] = {'cpu': {'shares': '512'}}"
 hostile "seccomp defaultAction unknown" "config.json: linux.seccomp.defaultAction: 'SCMP_ACT_MAYBE' is not supported" "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_MAYBE'}"
 hostile "seccomp notify" "config.json: linux.seccomp.listenerPath: seccomp notify is not supported" "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '/run/x.sock'}"
 hostile "seccomp names not an array" "config.json: linux.seccomp.syscalls[0].names: must be an array" "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': 'mkdir', 'action': 'SCMP_ACT_ERRNO'}]}"
@@ -212,6 +216,27 @@ R start run2
 expect "delete --force of a running container" 0 "" R delete --force run2
 kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid" | cut -c1)" != Z ] &&
 	not_ok "delete --force: the supervisor is gone" || ok "delete --force: the supervisor is gone"
+wait "$pid" 2>/dev/null
+# linux.resources.cpu: quota/period, shares and cpus reach the supervisor's cgroup options.
+cpu=$scratch/cpu
+mkdir -p "$cpu"
+ln -s "$rootfs" "$cpu/rootfs"
+python3 - "$good/config.json" "$cpu" <<'EOF2'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["linux"]["resources"] = {"cpu": {"quota": 33333, "period": 100000, "shares": 512, "cpus": "0-1", "mems": "0"}}
+json.dump(c, open(sys.argv[2] + "/config.json", "w"))
+EOF2
+R create --bundle "$cpu" --pid-file "$scratch/cpu.pid" cpu </dev/null >"$scratch/cpu.out" 2>&1
+pid=$(cat "$scratch/cpu.pid" 2>/dev/null)
+args=$(tr '\0' '\n' </proc/"${pid:-0}"/cmdline 2>/dev/null | paste -sd' ')
+if printf '%s\n' "$args" | grep -q -e "--cpus 0.33333 " && printf '%s\n' "$args" | grep -q -e "--cpu-shares 512 " &&
+   printf '%s\n' "$args" | grep -q -e "--cpu 0 "; then
+	ok "linux.resources.cpu: --cpus 0.33333 --cpu-shares 512 --cpu 0 for the supervisor"
+else
+	not_ok "linux.resources.cpu: the supervisor's options" "$args; $(cat "$scratch/cpu.out")"
+fi
+R delete --force cpu >/dev/null 2>&1
 wait "$pid" 2>/dev/null
 [ -z "$(ls -A "$state")" ] && ok "nothing left in --root" || not_ok "nothing left in --root" "$(ls -A "$state")"
 
