@@ -32,7 +32,8 @@ static int read_some(int fd, void *p, size_t len, size_t *n)
 		*n = (size_t)got;
 		return 1;
 	}
-	if (got == 0)
+	/* A peer that closed with our bytes unread resets the connection: an end too. */
+	if (got == 0 || errno == ECONNRESET)
 		return -1;
 	return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -2;
 }

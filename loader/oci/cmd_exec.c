@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -214,8 +215,9 @@ static pid_t start_process(int sock, const char *body, size_t len)
 
 	agent_put_u32(hdr, AGENT_EXEC);
 	agent_put_u32(hdr + 4, (uint32_t)len);
-	if (write(sock, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr) ||
-	    write(sock, body, len) != (ssize_t)len) {
+	/* Blocking, whole (send() of a stream socket waits for room); no SIGPIPE. */
+	if (send(sock, hdr, sizeof(hdr), MSG_NOSIGNAL) != (ssize_t)sizeof(hdr) ||
+	    send(sock, body, len, MSG_NOSIGNAL) != (ssize_t)len) {
 		oci_error("exec: control channel: %s", strerror(errno));
 		return 0;
 	}
@@ -361,9 +363,8 @@ static int foreground_console(struct bridge *b, int slave, const char *tty_size,
 		kill(child, SIGKILL);
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
-	if (WIFSIGNALED(status))
-		exit_like(0, WTERMSIG(status));
-	return WEXITSTATUS(status);
+	/* As runc's exec in the foreground: 128+N for a signal N. */
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
 /* Foreground on our own stdio; with --tty and a terminal, that terminal made raw meanwhile. */
@@ -385,12 +386,11 @@ static int foreground(struct bridge *b, bool tty, const char *pid_file)
 	}
 	if (pid_file && !write_pid_file(pid_file, getpid()))
 		return OCI_EXIT_FAILURE;
+	/* A broken channel: the container ended, and the process with it. */
 	if (!bridge_run(b, &code, &sig))
-		code = 128 + SIGKILL, sig = 0;
+		code = 128 + SIGKILL;
 	if (restore)
 		tcsetattr(0, TCSANOW, &saved);
-	if (sig)
-		exit_like(code, sig);
 	return code;
 }
 

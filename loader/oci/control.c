@@ -50,7 +50,7 @@ int control_connect(const char *dir, char *why, size_t len)
 	close(dfd);
 	dfd = -1;
 	snprintf(hello, sizeof(hello), "CONNECT %d\n", XLIBOS_CONTROL_PORT);
-	if (write(sock, hello, strlen(hello)) != (ssize_t)strlen(hello)) {
+	if (send(sock, hello, strlen(hello), MSG_NOSIGNAL) != (ssize_t)strlen(hello)) {
 		snprintf(why, len, "control channel: %s", strerror(errno));
 		goto fail;
 	}
@@ -109,8 +109,9 @@ bool control_request(int sock, uint32_t type, const void *data, size_t len, char
 
 	agent_put_u32(hdr, type);
 	agent_put_u32(hdr + 4, (uint32_t)len);
-	if (write(sock, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr) ||
-	    (len && write(sock, data, len) != (ssize_t)len)) {
+	/* MSG_NOSIGNAL: a guest that closed is an error here, not our SIGPIPE. */
+	if (send(sock, hdr, sizeof(hdr), MSG_NOSIGNAL) != (ssize_t)sizeof(hdr) ||
+	    (len && send(sock, data, len, MSG_NOSIGNAL) != (ssize_t)len)) {
 		snprintf(why, whylen, "control channel: %s", strerror(errno));
 		return false;
 	}

@@ -227,6 +227,51 @@ R delete c >/dev/null 2>&1
 [ -z "$(ls -A "$state" 2>/dev/null)" ] && ok "nothing left in --root (control.sock removed)" ||
 	not_ok "nothing left in --root" "$(ls -A "$state/"*)"
 
+# --- a hostile guest: what comes back over the channel is checked -------------------
+# hostile_guest SCENARIO STATUS MESSAGE: exec against fake_agent.py playing SCENARIO
+# must end (bounded) with STATUS and MESSAGE, and print no control character it sent.
+hostile_guest() {
+	sc=$1 want=$2 message=$3
+	fake=$scratch/fake
+	rm -rf "$fake" "$scratch/fake.out"
+	mkdir -p "$fake"
+	python3 "$here/fake_agent.py" "$fake" f "$b" "$sc" >"$scratch/fake.out" 2>&1 &
+	fpid=$!
+	wait_for "$scratch/fake.out" ready
+	timeout 20 "$runtime" --root "$fake" exec f true </dev/null >"$out" 2>&1
+	rc=$?
+	kill "$fpid" 2>/dev/null
+	wait "$fpid" 2>/dev/null
+	if [ "$rc" -ne "$want" ]; then
+		not_ok "a hostile guest, $sc: exit $want" "got $rc"
+	elif [ -n "$message" ] && ! grep "^xlibos-runtime: " "$out" | grep -qF -- "$message"; then
+		not_ok "a hostile guest, $sc: message" "expected: $message"
+	elif grep -q "$(printf '[\033\007]')" "$out"; then
+		not_ok "a hostile guest, $sc: no control characters passed on" "$(od -c "$out" | head -3)"
+	else
+		ok "a hostile guest, $sc: exit $rc${message:+, '$(grep '^xlibos-runtime: ' "$out" | head -1 | cut -c17-100)'}"
+	fi
+}
+hostile_guest not-ok 1 "answered something else than OK"
+hostile_guest long-line 1 "answered something else than OK"
+hostile_guest pid-0 1 "bad answer from the container's agent"
+hostile_guest pid-huge 1 "bad answer from the container's agent"
+hostile_guest started-short 1 "bad answer from the container's agent"
+hostile_guest ok-answer-to-exec 1 "unexpected frame"
+hostile_guest exit-first 1 "unexpected frame"
+hostile_guest error-escapes 1 "exec failed: ?[31mred??second line"
+hostile_guest unknown-type 137 "exec: unknown frame type"
+hostile_guest huge-stdout 137 "exec: frame too long"
+hostile_guest exit-300 137 "out of place or out of range"
+hostile_guest exit-kind-7 137 "out of place or out of range"
+hostile_guest signal-0 137 "out of place or out of range"
+hostile_guest stdin-frame 137 "out of place or out of range"
+hostile_guest close-mid-frame 137 "closed inside a frame"
+hostile_guest close-early 137 "closed before the process's exit status"
+hostile_guest killed 137 ""
+grep -qx out "$out" && grep -qx err "$out" && ok "a guest process killed by SIGKILL: its output, then exit 137" ||
+	not_ok "a guest process killed by SIGKILL: its output" "$(cat "$out")"
+
 # --- through podman, compared with runc ---------------------------------------------
 podman_checks="exec: stdio and exit status|exec -e, -w, -u|exec -i: stdin to EOF|exec: binary stdin and stdout|exec: not found|exec -w missing|exec -d|exec -t|exec -it: resize, ^C|run -it: resize, ^C|kill -s USR1|stop: TERM trapped"
 skip_podman() {
