@@ -220,7 +220,7 @@ wait "$pid" 2>/dev/null
 # linux.resources.cpu: quota/period, shares and cpus reach the supervisor's cgroup options.
 cpu=$scratch/cpu
 mkdir -p "$cpu"
-ln -s "$rootfs" "$cpu/rootfs"
+cp -a "$rootfs" "$cpu/rootfs"
 python3 - "$good/config.json" "$cpu" <<'EOF2'
 import json, sys
 c = json.load(open(sys.argv[1]))
