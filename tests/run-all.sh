@@ -44,6 +44,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"sh $root/tests/oci/bundles.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/podman.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/exec.sh $build/bin/xlibos-runtime $build/rootfs" \
+	"sh $root/tests/oci/agent.sh" \
 	"sh $root/tests/storage/debian_rootfs.sh $loader" \
 	"sh $root/tests/storage/crash_fsync.sh $loader $build/rootfs" \
 	"sh $root/tests/security/fuzz_regress.sh" \

@@ -72,7 +72,7 @@ static bool process_only(const struct init_config *cfg, const char **what)
 
 	if (cfg->root || cfg->ndisks || cfg->nvolumes || cfg->net || cfg->net6 || cfg->dns ||
 	    cfg->hostname) {
-		*what = "a container's record (root, disk, volume, net, dns, hostname)";
+		*what = "root, disk, volume, net, dns or hostname";
 		return false;
 	}
 	for (size_t i = 0; i < cfg->ncontainer; i++) {
@@ -432,7 +432,8 @@ void agent_exec(int sock, const struct agent_ctx *ctx, char *req, size_t len)
 	}
 	cfg.data = NULL;	/* req is the caller's */
 	if (!process_only(&cfg, &what)) {
-		agent_reply_error(sock, 125, "bad exec request: %s record", what);
+		agent_reply_error(sock, 125, "bad exec request: %s records describe a container, not a process",
+				  what);
 		goto out;
 	}
 	if (!inherit_seccomp(&cfg, ctx ? ctx->cfg : NULL) ||
