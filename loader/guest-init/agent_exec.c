@@ -169,6 +169,8 @@ static noreturn void exec_child(const struct init_config *cfg, const int fds[3],
 	}
 	if (!creds_apply(cfg))
 		_exit(XLIBOS_RUN_ERROR);
+	/* The child's own copy of cfg: HOME as runc sets it for the user. */
+	creds_set_home((struct init_config *)cfg);
 	command_exec(cfg->argv, cfg->envp, config_getenv(cfg->envp, "PATH"));
 }
 

@@ -82,10 +82,19 @@ static bool fail(char *err, size_t errlen, const char *reason)
 	return false;
 }
 
+static char default_path[] = "PATH=" INIT_DEFAULT_PATH;
+static char default_home[] = "HOME=" INIT_DEFAULT_HOME;
+
+bool config_home_defaulted(const struct init_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nenv; i++)
+		if (!strncmp(cfg->envp[i], "HOME=", 5))
+			return cfg->envp[i] == default_home || !cfg->envp[i][5];
+	return true;
+}
+
 bool config_parse(char *data, size_t len, struct init_config *cfg, char *err, size_t errlen)
 {
-	static char default_path[] = "PATH=" INIT_DEFAULT_PATH;
-	static char default_home[] = "HOME=" INIT_DEFAULT_HOME;
 	size_t magic_len = strlen(XLIBOS_CONFIG_MAGIC);
 	/* Each record takes at least 2 bytes: the counts are bounded by len. */
 	size_t max_records = len / 2 + 1;

@@ -43,6 +43,9 @@ bool config_load(const char *path, struct init_config *cfg);
 /* Value of KEY in envp (NULL-terminated), or NULL. */
 const char *config_getenv(char *const *envp, const char *key);
 
+/* HOME is init's default, empty or missing: no record gave one. */
+bool config_home_defaulted(const struct init_config *cfg);
+
 void config_free(struct init_config *cfg);
 
 /* Value of a container record (an element of cfg->container). */

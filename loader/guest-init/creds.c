@@ -262,3 +262,51 @@ bool creds_apply(const struct init_config *cfg)
 	/* As late as can be: only the exec itself runs under it. */
 	return !seccomp || !nnp || load_seccomp(seccomp);
 }
+
+/* The home directory of uid in /etc/passwd ("name:pw:uid:gid:gecos:home:shell"), or "/". */
+static char *home_of(uid_t uid)
+{
+	FILE *f = fopen("/etc/passwd", "re");
+	char line[1024], *home = NULL;
+
+	while (f && !home && fgets(line, sizeof(line), f)) {
+		char *field[7] = { line }, *p = line;
+		int n = 1;
+
+		while (n < 7 && (p = strchr(p, ':'))) {
+			*p++ = '\0';
+			field[n++] = p;
+		}
+		if (n < 7 || !*field[2] || strtoul(field[2], &p, 10) != uid || *p || !*field[5])
+			continue;
+		field[5][strcspn(field[5], "\n")] = '\0';
+		home = strdup(field[5]);
+	}
+	if (f)
+		fclose(f);
+	return home ? home : strdup("/");
+}
+
+void creds_set_home(struct init_config *cfg)
+{
+	bool user = false;
+	char *home, *entry;
+	size_t i;
+
+	for (i = 0; i < cfg->ncontainer; i++)
+		user |= !strcmp(cfg->container[i], XLIBOS_CONFIG_USER);
+	if (!user || !config_home_defaulted(cfg))
+		return;
+	home = home_of(getuid());
+	if (!home || asprintf(&entry, "HOME=%s", home) < 0) {
+		free(home);
+		return;
+	}
+	free(home);
+	for (i = 0; i < cfg->nenv && strncmp(cfg->envp[i], "HOME=", 5); i++)
+		;
+	/* envp has room for one more (config_parse sizes it so). */
+	cfg->envp[i] = entry;
+	if (i == cfg->nenv)
+		cfg->envp[++cfg->nenv] = NULL;
+}

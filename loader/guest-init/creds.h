@@ -17,4 +17,11 @@
  */
 bool creds_apply(const struct init_config *cfg);
 
+/*
+ * After creds_apply(), with a "user" record and no HOME of the records'
+ * own (or an empty one): HOME becomes the user's home in /etc/passwd, or
+ * "/", as runc sets it.  envp's entry is replaced (the child's copy).
+ */
+void creds_set_home(struct init_config *cfg);
+
 #endif

@@ -163,6 +163,8 @@ int supervise_command(const struct init_config *cfg)
 		setsid();
 		if (!tty_attach() || !creds_apply(cfg))
 			_exit(XLIBOS_RUN_ERROR);
+		/* The child's own copy of cfg: HOME as runc sets it for the user. */
+		creds_set_home((struct init_config *)cfg);
 		command_exec(cfg->argv, cfg->envp, config_getenv(cfg->envp, "PATH"));
 	}
 	/* exec, kill and resize from xlibos-runtime: a process of its own (agent.c). */

@@ -273,7 +273,7 @@ grep -qx out "$out" && grep -qx err "$out" && ok "a guest process killed by SIGK
 	not_ok "a guest process killed by SIGKILL: its output" "$(cat "$out")"
 
 # --- through podman, compared with runc ---------------------------------------------
-podman_checks="exec: stdio and exit status|exec -e, -w, -u|exec -i: stdin to EOF|exec: binary stdin and stdout|exec: not found|exec -w missing|exec -d|exec -t|exec -it: resize, ^C|run -it: resize, ^C|kill -s USR1|stop: TERM trapped"
+podman_checks="exec: stdio and exit status|exec -e, -w, -u|exec: capabilities, seccomp, environment|exec -u 1000: HOME|exec -i: stdin to EOF|exec: binary stdin and stdout|exec: not found|exec -w missing|exec -d|exec -t|exec -it: resize, ^C|run -it: resize, ^C|kill -s USR1|stop: TERM trapped"
 skip_podman() {
 	echo "$podman_checks" | tr '|' '\n' | while IFS= read -r c; do skip "podman $c" "$1"; done
 	# The subshell's counts do not come back: count them here.
@@ -325,6 +325,8 @@ $(diff "$scratch/r.err" "$scratch/x.err" | sed 's/^/stderr /')"
 }
 exec_same "exec: stdio and exit status" "" -- sh -c 'echo to stdout; echo to stderr >&2; exit 3'
 exec_same "exec -e, -w, -u" "" -e GREETING=hello -w /etc -u 1000:1000 -- sh -c 'echo "$GREETING $(pwd)"; id; touch /root/x 2>&1; echo $?'
+exec_same "exec: capabilities, seccomp, environment, limits, umask" "" -- sh -c 'grep -E "^(Cap|Seccomp:|NoNewPrivs)" /proc/self/status; env | grep -v HOSTNAME | sort; ulimit -n; umask'
+exec_same "exec -u 1000: the same, HOME as runc's" "" -u 1000 -- sh -c 'grep -E "^(Cap|Seccomp:|NoNewPrivs)" /proc/self/status; env | grep -v HOSTNAME | sort; ulimit -n; umask'
 exec_same "exec -i: stdin to EOF" "hi
 there" -i -- sh -c 'cat; echo "[$(wc -c)]"'
 r=$(pm_runc exec -i "$rid" sha256sum <"$scratch/blob"; pm_runc exec -i "$rid" cat <"$scratch/blob" | sha256sum)

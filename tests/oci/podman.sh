@@ -18,7 +18,7 @@ rootfs=${2:-$top/build/rootfs}
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
 
-checks="stdio and exit status|stdin|-e|-w|-u|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -t|run -it|--annotation io.xlibos.mem, io.xlibos.abcom|--annotation io.xlibos.nope refused|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|no rootfs image left in the cache once the containers are removed"
+checks="stdio and exit status|stdin|-e|-w|-u|-u nobody's uid: HOME from /etc/passwd|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -t|run -it|--annotation io.xlibos.mem, io.xlibos.abcom|--annotation io.xlibos.nope refused|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|no rootfs image left in the cache once the containers are removed"
 skip_all() {
 	echo "$checks" | tr '|' '\n' | while IFS= read -r c; do
 		echo "ok - podman $c # SKIP $1"
@@ -70,7 +70,8 @@ same "stdin" "line one
 line two" "$IMAGE" sh -c 'cat; echo "[$(wc -c)]"'
 same "-e" "" -e GREETING=hello -e 'SPACED=a b  c' "$IMAGE" sh -c 'echo "$GREETING|$SPACED"; env | grep -c ^GREETING='
 same "-w" "" -w /etc "$IMAGE" sh -c 'pwd; ls passwd'
-same "-u" "" -u 1000:1000 "$IMAGE" sh -c 'id; id -G; touch /root/x 2>&1; echo $?'
+same "-u" "" -u 1000:1000 "$IMAGE" sh -c 'id; id -G; echo "HOME=$HOME"; touch /root/x 2>&1; echo $?'
+same "-u nobody's uid: HOME from /etc/passwd" "" -u 65534 "$IMAGE" sh -c 'echo "HOME=$HOME"'
 # Capabilities inside the guest: the same sets as runc's, and what they allow.
 same "capabilities" "" "$IMAGE" sh -c 'grep ^Cap /proc/self/status; touch /a; chown 5 /a && echo chown ok'
 same "capabilities with -u" "" -u 1000 "$IMAGE" sh -c 'grep ^Cap /proc/self/status'
