@@ -38,6 +38,8 @@
 #include "../guest-init/agent_frame.h"
 #include "../guest-init/config_format.h"
 
+/* How long a booting guest's agent is waited for. */
+#define AGENT_WAIT_MS	10000
 /* How long the agent may take to start the process. */
 #define STARTED_MS	10000
 
@@ -511,7 +513,8 @@ int cmd_exec(const struct oci_globals *g, int argc, char **argv)
 			oci_error("exec: out of memory");
 		goto out;
 	}
-	sock = control_connect(dir, why, sizeof(why));
+	/* Right after start the guest may still boot: its agent is asked again meanwhile. */
+	sock = control_connect_wait(dir, AGENT_WAIT_MS, why, sizeof(why));
 	if (sock < 0) {
 		oci_error("cannot exec in container '%s': %s", argv[first], why);
 		goto out;

@@ -24,7 +24,7 @@
 
 /* How long a signal waits for the agent of a container that is still booting. */
 #define AGENT_WAIT_MS	10000
-#define AGENT_RETRY_MS	100
+#define AGENT_RETRY_MS	50
 
 static bool supervisor_relays(int sig)
 {
@@ -35,12 +35,13 @@ static bool supervisor_relays(int sig)
 static bool to_guest(struct oci_container *c, int sig, bool all, char *why, size_t len)
 {
 	const struct timespec tick = { 0, AGENT_RETRY_MS * 1000000L };
+	bool booting;
 
 	for (int waited = 0;; waited += AGENT_RETRY_MS) {
-		if (control_signal_main(c->dir, sig, all ? AGENT_SIGNAL_ALL : 0, why, len))
+		if (control_signal_main(c->dir, sig, all ? AGENT_SIGNAL_ALL : 0, why, len, &booting))
 			return true;
-		/* The agent answered with a refusal: no point in asking again. */
-		if (!strstr(why, "does not answer") && !strstr(why, "no control channel"))
+		/* Refused, or no supervisor: asking again changes nothing. */
+		if (!booting)
 			return false;
 		/* Booting: the supervisor holds these until the command runs. */
 		if (supervisor_relays(sig) || waited >= AGENT_WAIT_MS ||

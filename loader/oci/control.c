@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "control.h"
@@ -15,6 +16,8 @@
 /* The supervisor answers CONNECT within 5 s; an agent answers a request at once. */
 #define CONNECT_ANSWER_MS	7000
 #define REQUEST_ANSWER_MS	5000
+/* While the guest boots, how often its agent is asked again. */
+#define CONNECT_RETRY_MS	50
 
 static bool wait_fd(int fd, short events, int ms)
 {
@@ -27,13 +30,14 @@ static bool wait_fd(int fd, short events, int ms)
 	return n > 0;
 }
 
-int control_connect(const char *dir, char *why, size_t len)
+int control_connect_ex(const char *dir, char *why, size_t len, bool *booting)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char line[32], hello[32];
 	size_t have = 0;
 	int dfd, sock = -1;
 
+	*booting = false;
 	/* Through a descriptor of the directory: any state path fits in sun_path. */
 	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
@@ -67,6 +71,7 @@ int control_connect(const char *dir, char *why, size_t len)
 			continue;
 		if (n <= 0) {
 			snprintf(why, len, "the container's agent does not answer (not started yet, or gone)");
+			*booting = have == 0;
 			goto fail;
 		}
 		if (line[have++] == '\n')
@@ -84,6 +89,27 @@ fail:
 	if (sock >= 0)
 		close(sock);
 	return -1;
+}
+
+int control_connect(const char *dir, char *why, size_t len)
+{
+	bool booting;
+
+	return control_connect_ex(dir, why, len, &booting);
+}
+
+int control_connect_wait(const char *dir, int wait_ms, char *why, size_t len)
+{
+	const struct timespec tick = { 0, CONNECT_RETRY_MS * 1000000L };
+	bool booting;
+	int sock;
+
+	for (int waited = 0;; waited += CONNECT_RETRY_MS) {
+		sock = control_connect_ex(dir, why, len, &booting);
+		if (sock >= 0 || !booting || waited >= wait_ms)
+			return sock;
+		nanosleep(&tick, NULL);
+	}
 }
 
 void control_error_text(const unsigned char *p, size_t len, char *out, size_t outlen)
@@ -138,10 +164,11 @@ bool control_request(int sock, uint32_t type, const void *data, size_t len, char
 	return ok;
 }
 
-bool control_signal_main(const char *dir, int sig, uint32_t flags, char *why, size_t len)
+bool control_signal_main(const char *dir, int sig, uint32_t flags, char *why, size_t len,
+			 bool *booting)
 {
 	unsigned char msg[8];
-	int sock = control_connect(dir, why, len);
+	int sock = control_connect_ex(dir, why, len, booting);
 	bool ok;
 
 	if (sock < 0)
@@ -154,10 +181,10 @@ bool control_signal_main(const char *dir, int sig, uint32_t flags, char *why, si
 }
 
 bool control_resize_main(const char *dir, unsigned int rows, unsigned int cols, char *why,
-			 size_t len)
+			 size_t len, bool *booting)
 {
 	unsigned char msg[8];
-	int sock = control_connect(dir, why, len);
+	int sock = control_connect_ex(dir, why, len, booting);
 	bool ok;
 
 	if (sock < 0)

@@ -21,15 +21,23 @@
  * (yet) listening, or a bad answer.
  */
 int control_connect(const char *dir, char *why, size_t len);
+/* The same; *booting: the supervisor is there but nothing listens in the guest (yet). */
+int control_connect_ex(const char *dir, char *why, size_t len, bool *booting);
+/* control_connect, asked again for up to wait_ms while the guest boots. */
+int control_connect_wait(const char *dir, int wait_ms, char *why, size_t len);
 
 /* Send one request frame and take its one-frame answer (OK or ERROR), within a timeout. */
 bool control_request(int sock, uint32_t type, const void *data, size_t len, char *why,
 		     size_t whylen);
 
-/* SIGNAL_MAIN (flags: AGENT_SIGNAL_ALL) and RESIZE_MAIN, each on a connection of its own. */
-bool control_signal_main(const char *dir, int sig, uint32_t flags, char *why, size_t len);
+/*
+ * SIGNAL_MAIN (flags: AGENT_SIGNAL_ALL) and RESIZE_MAIN, each on a
+ * connection of its own; *booting as control_connect_ex() says it.
+ */
+bool control_signal_main(const char *dir, int sig, uint32_t flags, char *why, size_t len,
+			 bool *booting);
 bool control_resize_main(const char *dir, unsigned int rows, unsigned int cols, char *why,
-			 size_t len);
+			 size_t len, bool *booting);
 
 /* An ERROR frame's text made printable (at most AGENT_ERROR_TEXT_MAX bytes). */
 void control_error_text(const unsigned char *p, size_t len, char *out, size_t outlen);

@@ -31,6 +31,7 @@ static noreturn void watch(const char *dir, int tty, unsigned int rows, unsigned
 		struct timespec wait = { backoff / 1000, (backoff % 1000) * 1000000L };
 		struct winsize ws;
 		char why[256];
+		bool booting;
 		int sig = sigtimedwait(&set, NULL, pending ? &wait : NULL);
 
 		if (sig == SIGWINCH) {
@@ -43,11 +44,11 @@ static noreturn void watch(const char *dir, int tty, unsigned int rows, unsigned
 			pending = false;
 			continue;
 		}
-		if (control_resize_main(dir, ws.ws_row, ws.ws_col, why, sizeof(why))) {
+		if (control_resize_main(dir, ws.ws_row, ws.ws_col, why, sizeof(why), &booting)) {
 			sent_rows = ws.ws_row;
 			sent_cols = ws.ws_col;
 			pending = false;
-		} else if (!strstr(why, "does not answer") && !strstr(why, "no control channel")) {
+		} else if (!booting && !strstr(why, "no control channel")) {
 			pending = false;	/* refused: asking again changes nothing */
 		} else if (backoff < RETRY_MAX_MS) {
 			backoff *= 2;
