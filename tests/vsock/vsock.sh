@@ -9,6 +9,7 @@
 # client that never reads (the guest blocks, the supervisor does not
 # grow), a client that goes away mid-write, SIGKILL of the container
 # mid-transfer, an existing PATH, the guest connecting to the host (CID 2),
+# a hostile driver inside taking the device over (tests/vsock/vsock_hostile.c),
 # and no device without the option.  Every run uses --net none.
 # usage: vsock.sh path/to/xlibos [path/to/rootfs]
 set -u
@@ -317,6 +318,52 @@ case $(cat "$out") in
 ECONNRESET | ECONNREFUSED) ok "the guest connecting to the host (CID 2): $(cat "$out")" ;;
 *) not_ok "the guest connecting to the host (CID 2) is refused" ;;
 esac
+
+# --- a hostile driver inside takes the device over ------------------------------
+# (tests/vsock/vsock_hostile.c; the doorbell through the LibOS's own futex wake)
+image=${XLIBOS_IMAGE:-$top/build/xlibos.img}
+wake=$(nm "$image" 2>/dev/null | awk '$3 == "xlibos_futex_wake" { print $1 }')
+if [ -z "$wake" ]; then
+	skip "a hostile driver inside" "no symbol xlibos_futex_wake in $image (nm)"
+elif ! gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -I"$top/arch-xlibos/include/uapi" \
+	-o "$scratch/bin/vsock_hostile" "$here/vsock_hostile.c" >"$out" 2>&1; then
+	not_ok "build the hostile driver" "$(head -n 5 "$out")"
+else
+	timeout -k 5 120 "$xlibos" run --net none --control-socket "$scratch/h1.sock" \
+		--volume "$scratch/bin:/t:ro" --rootfs "$rootfs" -- \
+		sh -c "/t/vsock_hostile $wake garbage; echo done" >"$out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q '^PASS 5000 random' "$out" && grep -q '^PASS a REQUEST' "$out" &&
+	   grep -qx 'broken=0' "$out" && grep -qx done "$out" && ! grep -q 'device is stopped' "$out"; then
+		ok "a hostile driver's 5000 random packets: dropped or answered, the device goes on"
+	else
+		not_ok "a hostile driver's 5000 random packets: dropped or answered, the device goes on" "exit $rc"
+	fi
+	for attack in loop readable; do
+		rm -f "$scratch/h.out"
+		timeout -k 5 120 "$xlibos" run --net none --control-socket "$scratch/h2.sock" \
+			--volume "$scratch/bin:/t:ro" --rootfs "$rootfs" -- \
+			sh -c "/t/vsock_hostile $wake $attack; echo attacked; sleep 3; echo done" \
+			>"$scratch/h.out" 2>&1 &
+		c=$!
+		bg_pids="$bg_pids $c"
+		wait_for 600 has_text "$scratch/h.out" attacked
+		py raw "$scratch/h2.sock" 'CONNECT 1024\n' >"$out" 2>&1
+		refused=$(cat "$out")
+		if finish && [ "$(grep -c 'virtio-vsock device [0-9]*: .*; the device is stopped' "$scratch/h.out")" -eq 1 ] &&
+		   grep -qx 'broken=1' "$scratch/h.out" && grep -qx done "$scratch/h.out" &&
+		   [ ! -e "$scratch/h2.sock" ]; then
+			ok "a hostile $attack ring: the device stops with one message, the container goes on and ends"
+		else
+			not_ok "a hostile $attack ring: the device stops with one message, the container goes on" \
+				"$(cat "$scratch/h.out")"
+		fi
+		case $refused in
+		*"got b''"* | *Errno*) ok "a hostile $attack ring: host clients are refused meanwhile" ;;
+		*) not_ok "a hostile $attack ring: host clients are refused meanwhile" "$refused" ;;
+		esac
+	done
+fi
 
 # --- no option, no device ------------------------------------------------------
 expect "without --control-socket the guest has no vsock device" 0 "" \
