@@ -24,7 +24,7 @@ rootfs=${2:-$top/build/rootfs}
 client="$here/vsock_client.py"
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
-# shellcheck source=../net/lib_net.sh
+# shellcheck source-path=SCRIPTDIR source=../net/lib_net.sh
 . "$here/../net/lib_net.sh"
 
 bg_pids=""
@@ -334,7 +334,7 @@ else
 		sh -c "/t/vsock_hostile $wake garbage; echo done" >"$out" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q '^PASS 5000 random' "$out" && grep -q '^PASS a REQUEST' "$out" &&
-	   grep -qx 'broken=0' "$out" && grep -qx done "$out" && ! grep -q 'device is stopped' "$out"; then
+	   grep -qx 'broken=0' "$out" && grep -qx 'done' "$out" && ! grep -q 'device is stopped' "$out"; then
 		ok "a hostile driver's 5000 random packets: dropped or answered, the device goes on"
 	else
 		not_ok "a hostile driver's 5000 random packets: dropped or answered, the device goes on" "exit $rc"
@@ -351,7 +351,7 @@ else
 		py raw "$scratch/h2.sock" 'CONNECT 1024\n' >"$out" 2>&1
 		refused=$(cat "$out")
 		if finish && [ "$(grep -c 'virtio-vsock device [0-9]*: .*; the device is stopped' "$scratch/h.out")" -eq 1 ] &&
-		   grep -qx 'broken=1' "$scratch/h.out" && grep -qx done "$scratch/h.out" &&
+		   grep -qx 'broken=1' "$scratch/h.out" && grep -qx 'done' "$scratch/h.out" &&
 		   [ ! -e "$scratch/h2.sock" ]; then
 			ok "a hostile $attack ring: the device stops with one message, the container goes on and ends"
 		else
