@@ -19,6 +19,7 @@
 #include "agent.h"
 #include "agent_frame.h"
 #include "kernel_init.h"
+#include "signal_taken.h"
 #include "tty.h"
 
 /* <linux/vm_sockets.h>, not in musl's headers. */
@@ -136,6 +137,9 @@ static bool signal_all(const struct agent_ctx *ctx, int sig)
 		ppid = parent_of((pid_t)pid);
 		if (ppid < 0 || ppid == 2 || ppid == ctx->agent_pid)
 			continue;
+		/* The command as PID 1 (signal_main()); the others as they are. */
+		if (pid == ctx->main_pid && !signal_taken((pid_t)pid, sig))
+			continue;
 		kill((pid_t)pid, sig);
 	}
 	closedir(d);
@@ -160,11 +164,24 @@ static void signal_main(int sock, const struct agent_ctx *ctx, const unsigned ch
 		agent_reply(sock, AGENT_OK, NULL, 0);
 		return;
 	}
+	/*
+	 * Under runc the command is the PID 1 of its namespace, which the
+	 * kernel spares every signal it has no handler for (KILL and STOP
+	 * never come here): so is ours, a signal it does not take is dropped.
+	 */
 	/* A pidfd: never a process that took the command's pid after it ended. */
-	if (ctx->main_pidfd >= 0)
-		rc = (int)syscall(SYS_pidfd_send_signal, ctx->main_pidfd, (int)sig, NULL, 0);
-	else
-		rc = kill(ctx->main_pid, (int)sig);
+	for (int pass = 0; pass < 2; pass++) {
+		int s = pass ? (int)sig : 0;	/* first: is it there at all? */
+
+		if (pass && !signal_taken(ctx->main_pid, (int)sig))
+			break;
+		if (ctx->main_pidfd >= 0)
+			rc = (int)syscall(SYS_pidfd_send_signal, ctx->main_pidfd, s, NULL, 0);
+		else
+			rc = kill(ctx->main_pid, s);
+		if (rc != 0)
+			break;
+	}
 	if (rc != 0)
 		agent_reply_error(sock, 1, "cannot signal the container's command: %s",
 				  errno == ESRCH ? "it has ended" : strerror(errno));

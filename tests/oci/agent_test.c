@@ -313,6 +313,12 @@ static void run(struct reply *r, const char *in, bool eof, int sig, ...)
 	ended(a);
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+	_exit(42);
+}
+
 static void good_requests(void)
 {
 	struct reply r;
@@ -356,20 +362,30 @@ static void good_requests(void)
 	close(fd);
 	check(ended(a), "a client that leaves during an exec: the handler ends");
 
-	/* SIGNAL_MAIN: the command is ctx's. */
+	/* SIGNAL_MAIN: the command is ctx's, with a handler for USR1 only. */
 	main_pid = fork();
 	if (main_pid == 0) {
-		pause();
-		_exit(0);
+		signal(SIGUSR1, on_usr1);
+		for (;;)
+			pause();
 	}
 	ctx.main_pid = main_pid;
+	usleep(200000);
+	fd = serve(&a);
+	send_u32s(fd, AGENT_SIGNAL_MAIN, SIGUSR2, 0, 2);
+	collect(fd, &r);
+	close(fd);
+	ended(a);
+	usleep(200000);
+	check(r.ok == 1 && waitpid(main_pid, &status, WNOHANG) == 0,
+	      "SIGNAL_MAIN USR2, which the command does not handle: OK, dropped (as for runc's PID 1)");
 	fd = serve(&a);
 	send_u32s(fd, AGENT_SIGNAL_MAIN, SIGUSR1, 0, 2);
 	collect(fd, &r);
 	close(fd);
 	ended(a);
-	check(r.ok == 1 && waitpid(main_pid, &status, 0) == main_pid && WIFSIGNALED(status) &&
-	      WTERMSIG(status) == SIGUSR1, "SIGNAL_MAIN USR1: OK, and the command got it");
+	check(r.ok == 1 && waitpid(main_pid, &status, 0) == main_pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 42, "SIGNAL_MAIN USR1: OK, and the command's handler ran");
 	fd = serve(&a);
 	send_u32s(fd, AGENT_SIGNAL_MAIN, SIGUSR1, 0, 2);
 	collect(fd, &r);

@@ -18,7 +18,7 @@ rootfs=${2:-$top/build/rootfs}
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
 
-checks="stdio and exit status|stdin|-e|-w|-u|-u nobody's uid: HOME from /etc/passwd|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -t|run -it|--annotation io.xlibos.mem, io.xlibos.abcom|--annotation io.xlibos.nope refused|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|no rootfs image left in the cache once the containers are removed"
+checks="stdio and exit status|stdin|-e|-w|-u|-u nobody's uid: HOME from /etc/passwd|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -t|run -it|--annotation io.xlibos.mem, io.xlibos.abcom|--annotation io.xlibos.nope refused|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|kill -s USR2 and stop without handlers|no rootfs image left in the cache once the containers are removed"
 skip_all() {
 	echo "$checks" | tr '|' '\n' | while IFS= read -r c; do
 		echo "ok - podman $c # SKIP $1"
@@ -217,6 +217,26 @@ x=$(usr1 pm_x | tr '\n' ' ')
 [ "$r" = "$x" ] && [ "$x" = "kill 0 started got USR1 running " ] &&
 	ok "podman kill -s USR1: the trap runs, the container goes on (as runc)" ||
 	not_ok "podman kill -s USR1" "runc: $r; xlibos: $x"
+
+# The command is PID 1 under runc: a signal it has no handler for is dropped, so
+# kill -s USR2 leaves sleep running, and stop -t 1 has to kill it (137).
+unhandled() {
+	pm=$1
+	id=$($pm run -d $RUNOPTS "$IMAGE" sleep 1000) || { echo "run -d failed"; return; }
+	sleep 1
+	$pm kill -s USR2 "$id" >/dev/null 2>&1
+	echo "kill $?"
+	sleep 1
+	$pm inspect "$id" --format '{{.State.Status}}'
+	$pm stop -t 1 "$id" >/dev/null 2>&1
+	$pm inspect "$id" --format '{{.State.ExitCode}}'
+	$pm rm -f -t 0 "$id" >/dev/null 2>&1
+}
+r=$(unhandled pm_runc | tr '\n' ' ')
+x=$(unhandled pm_x | tr '\n' ' ')
+[ "$r" = "$x" ] && [ "$x" = "kill 0 running 137 " ] &&
+	ok "podman kill -s USR2 and stop of sleep (no handlers): USR2 dropped, TERM too, killed after 1 s (as runc, PID 1)" ||
+	not_ok "podman kill/stop of a command without handlers" "runc: $r; xlibos: $x"
 
 # Every container's tree is its own (podman's copy): its image goes with it.
 pm_x rm -af -t 0 >/dev/null 2>&1
