@@ -40,28 +40,57 @@ static bool add_plain(int epfd, int fd, uint32_t token)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == 0;
 }
 
+/*
+ * @path as a socket address; one too long for sun_path (a deep state
+ * directory) is reached through a descriptor of its directory (*dfd).
+ */
+static bool socket_addr(const char *path, struct sockaddr_un *addr, int *dfd)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+
+	*dfd = -1;
+	if (strlen(path) < sizeof(addr->sun_path)) {
+		memcpy(addr->sun_path, path, strlen(path) + 1);
+		return true;
+	}
+	if (!slash || strlen(slash) > sizeof(addr->sun_path) - 32 ||
+	    !(dir = strndup(path, (size_t)(slash - path) + 1)))
+		return false;
+	*dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (*dfd < 0)
+		return false;
+	snprintf(addr->sun_path, sizeof(addr->sun_path), "/proc/self/fd/%d%s", *dfd, slash);
+	return true;
+}
+
 static bool make_socket(struct vsock_host *h, const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	struct stat st;
 	mode_t old;
-	int err;
+	int err, dfd;
 
-	if (!*path || strlen(path) >= sizeof(addr.sun_path)) {
-		diag_error("--control-socket '%s': the path must be 1 to %zu bytes long", path,
-			   sizeof(addr.sun_path) - 1);
+	if (!*path || !socket_addr(path, &addr, &dfd)) {
+		diag_error("--control-socket '%s': %s", path,
+			   *path ? "its file name is too long, or its directory cannot be opened"
+				 : "empty path");
 		return false;
 	}
-	memcpy(addr.sun_path, path, strlen(path));
 	h->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (h->listen_fd < 0) {
 		diag_error("--control-socket '%s': %s", path, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
 		return false;
 	}
 	/* Made 0600 from the start: nobody else may ever connect. */
 	old = umask(0177);
 	err = bind(h->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) ? errno : 0;
 	umask(old);
+	if (dfd >= 0)
+		close(dfd);
 	if (err) {
 		diag_error("--control-socket '%s': %s", path,
 			   err == EADDRINUSE ? "the path already exists" : strerror(err));

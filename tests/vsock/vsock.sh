@@ -74,10 +74,17 @@ expect "--control-socket on an existing path is refused (125)" 125 "already exis
 expect_one_line "--control-socket on an existing path: one line"
 if [ -f "$scratch/taken" ]; then ok "the existing file is left alone"
 else not_ok "the existing file is left alone"; fi
-long=$scratch/$(printf '%0120d' 0)
-expect "--control-socket with a path too long for a socket is refused (125)" 125 \
-	"must be 1 to 107 bytes" \
-	"$xlibos" run --net none --control-socket "$long" --rootfs "$rootfs" -- true
+deep=$scratch/$(printf '%0100d' 0)/$(printf '%0100d' 1)
+mkdir -p "$deep"
+expect "--control-socket deeper than a socket address holds (through its directory)" 0 "" \
+	"$xlibos" run --net none --control-socket "$deep/c.sock" --rootfs "$rootfs" -- sh -c \
+	'grep -qx 0x0013 /sys/bus/virtio/devices/*/device'
+if [ ! -e "$deep/c.sock" ]; then ok "... and its socket is removed at the end"
+else not_ok "... and its socket is removed at the end" "$(ls -l "$deep")"; fi
+expect "--control-socket with a file name too long for a socket is refused (125)" 125 \
+	"its file name is too long" \
+	"$xlibos" run --net none --control-socket "$scratch/$(printf '%0120d' 0)" --rootfs "$rootfs" -- true
+expect_one_line "--control-socket with a file name too long: one line"
 expect "--control-socket in a missing directory is refused (125)" 125 \
 	"No such file or directory" \
 	"$xlibos" run --net none --control-socket "$scratch/none/c.sock" --rootfs "$rootfs" -- true
