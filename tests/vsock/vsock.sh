@@ -85,6 +85,11 @@ expect "--control-socket with a file name too long for a socket is refused (125)
 	"its file name is too long" \
 	"$xlibos" run --net none --control-socket "$scratch/$(printf '%0120d' 0)" --rootfs "$rootfs" -- true
 expect_one_line "--control-socket with a file name too long: one line"
+expect "--control-socket twice is refused (125)" 125 "given more than once" \
+	"$xlibos" run --net none --control-socket "$scratch/a.sock" --control-socket "$scratch/b.sock" \
+	--rootfs "$rootfs" -- true
+if [ ! -e "$scratch/a.sock" ] && [ ! -e "$scratch/b.sock" ]; then ok "... and leaves no socket"
+else not_ok "... and leaves no socket" "$(ls "$scratch")"; fi
 expect "--control-socket in a missing directory is refused (125)" 125 \
 	"No such file or directory" \
 	"$xlibos" run --net none --control-socket "$scratch/none/c.sock" --rootfs "$rootfs" -- true
