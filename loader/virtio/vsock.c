@@ -321,6 +321,15 @@ static bool take_buffers(struct virtio_dev *dev, struct vsockdev *v)
 		b->len = iov_len(b->iov, b->n);
 		v->buf_count++;
 	}
+	/*
+	 * We hold a whole ring's worth: another buffer means descriptors
+	 * reused while we hold them (and left there, the transport would
+	 * serve the queue for ever).
+	 */
+	if (v->buf_count == VIRTIO_QUEUE_SIZE && virtio_queue_pop(dev, vq, &v->chain) > 0) {
+		virtio_dev_fail(dev, "more receive buffers than the queue holds");
+		return false;
+	}
 	v->rx_last_avail = vq->last_avail;
 	return true;
 }

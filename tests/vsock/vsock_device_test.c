@@ -728,6 +728,19 @@ static void test_broken_rings(void)
 	check(f.dev.broken, "a transmit index 1000 ahead: the device stops");
 	fake_stop(&f);
 
+	if (!fake_start(&f, "ring5"))
+		return;
+	/* Descriptors reused while the device holds them: 300 buffers in a ring of 256. */
+	for (int i = 0; i < 300; i++) {
+		s = (struct seg){ RX_BASE + (uint64_t)(i % 256) * RX_BUF, RX_BUF, true };
+		post(&f, RXQ, &s, 1);
+		if (i % 50 == 49)
+			kick(&f, RXQ);
+	}
+	kick(&f, RXQ);
+	check(f.dev.broken, "more receive buffers than the ring holds: the device stops (no endless serving)");
+	fake_stop(&f);
+
 	if (!fake_start(&f, "ring4"))
 		return;
 	s = (struct seg){ RAM_SIZE - 8, 64, false };
