@@ -105,6 +105,8 @@ struct vsockdev {
 	unsigned int next_conn;		/* round robin of the rx buffers */
 	uint32_t next_port;
 	bool listening;
+	bool accept_paused, accept_failed;	/* out of descriptors: retry on ticks */
+	uint64_t accept_retry;
 	struct { uint32_t host_port, guest_port; } orphan[ORPHAN_MAX];
 	unsigned int orphan_head, orphan_count;
 
@@ -677,7 +679,8 @@ static void take_events(struct virtio_dev *dev, struct vsockdev *v)
 
 /* --- host clients ------------------------------------------------------- */
 
-static void accept_clients(struct vsockdev *v, uint64_t now)
+/* False if accept failed for want of resources: the caller waits a tick. */
+static bool accept_clients(struct vsockdev *v, uint64_t now)
 {
 	/* Bounded per turn; the listener is re-armed after. */
 	for (int k = 0; k < 2 * VSOCK_HOST_MAX_CONNS; k++) {
@@ -685,11 +688,15 @@ static void accept_clients(struct vsockdev *v, uint64_t now)
 		struct conn *c = NULL;
 
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			if (errno == EAGAIN)
+				return true;
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			/* EMFILE, ENOBUFS...: said once, tried again on the next tick. */
+			if (!v->accept_failed)
 				diag_error("control socket: accept: %s", strerror(errno));
-			if (errno != ECONNABORTED && errno != EINTR)
-				break;
-			continue;
+			v->accept_failed = true;
+			return false;
 		}
 		for (unsigned int i = 0; i < VSOCK_HOST_MAX_CONNS && !c; i++)
 			if (v->conns[i].state == CONN_FREE)
@@ -706,6 +713,7 @@ static void accept_clients(struct vsockdev *v, uint64_t now)
 		c->deadline = now + VSOCK_CONNECT_TIMEOUT_MS * 1000000ull;
 		c->readable = true;
 	}
+	return true;
 }
 
 /* "CONNECT <port>\n", taken without a byte of what follows it. */
@@ -749,9 +757,13 @@ static void read_line(struct vsockdev *v, struct conn *c)
 /* Readiness the watcher saw, as hints; what each connection can do now. */
 static void serve_clients(struct vsockdev *v, uint64_t now)
 {
-	if (v->listening && vsock_host_take(&v->host, VSOCK_HOST_TOKEN_LISTEN)) {
-		accept_clients(v, now);
-		if (!vsock_host_arm(&v->host, v->host.listen_fd, VSOCK_HOST_TOKEN_LISTEN, EPOLLIN, false))
+	/* A failed accept is tried again at the next tick, not at once (a spin). */
+	if (v->listening && (vsock_host_take(&v->host, VSOCK_HOST_TOKEN_LISTEN) ||
+			     (v->accept_paused && now >= v->accept_retry))) {
+		v->accept_paused = !accept_clients(v, now);
+		v->accept_retry = now + 250000000ull;
+		if (!v->accept_paused &&
+		    !vsock_host_arm(&v->host, v->host.listen_fd, VSOCK_HOST_TOKEN_LISTEN, EPOLLIN, false))
 			diag_error("control socket: cannot watch it: %s", strerror(errno));
 	}
 	for (unsigned int i = 0; i < VSOCK_HOST_MAX_CONNS; i++) {
@@ -811,7 +823,7 @@ static void arm_clients(struct vsockdev *v)
 		c->registered = c->armed = true;
 		c->armed_events = want;
 	}
-	vsock_host_tick(&v->host, deadlines);
+	vsock_host_tick(&v->host, deadlines || v->accept_paused);
 }
 
 /* After the device broke: every client sees EOF, new ones are refused. */

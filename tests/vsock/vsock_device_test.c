@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -611,6 +612,34 @@ static void test_floods(void)
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
 	settle(&f, 50);
+
+	/* Out of descriptors: accept fails; no spin, and it recovers. */
+	{
+		struct rlimit old, low;
+		uint32_t bells;
+		int fd, maxfd = dup(0);
+		char c;
+
+		close(maxfd);
+		getrlimit(RLIMIT_NOFILE, &old);
+		low = old;
+		fd = client(&f, "CONNECT 1\n");	/* takes maxfd */
+		low.rlim_cur = (rlim_t)maxfd + 1;
+		setrlimit(RLIMIT_NOFILE, &low);
+		settle(&f, 50);
+		bells = __atomic_load_n(&f.dev.port->doorbell, __ATOMIC_SEQ_CST);
+		settle(&f, 200);
+		bells = __atomic_load_n(&f.dev.port->doorbell, __ATOMIC_SEQ_CST) - bells;
+		check(bells < 20, "accept out of descriptors: retried on ticks, not in a loop (%u rings in 200 ms)",
+		      bells);
+		setrlimit(RLIMIT_NOFILE, &old);
+		post_rx(&f, 8);
+		check(fd >= 0 && wait_rx(&f, &p, 2000) && le16toh(p.h.op) == VIRTIO_VSOCK_OP_REQUEST,
+		      "descriptors back: the waiting client is served");
+		send_pkt(&f, hdr(1, le32toh(p.h.src_port), VIRTIO_VSOCK_OP_RST, 0, 0, 0, 0), NULL);
+		check(client_read(&f, fd, &c, 1, 1000) == 0, "and closed when the guest refuses");
+		close(fd);
+	}
 
 	/* Bad lines: closed, no REQUEST. */
 	n = 0;
