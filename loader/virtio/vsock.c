@@ -528,8 +528,7 @@ static void guest_shutdown(struct conn *c, uint32_t flags)
 }
 
 /* RW payload (@len bytes after the header) to the client, or held. */
-static bool guest_data(struct vsockdev *v, struct conn *c, const struct virtio_chain *ch,
-		       uint32_t len)
+static bool guest_data(struct conn *c, const struct virtio_chain *ch, uint32_t len)
 {
 	size_t skip = HDR_LEN;
 
@@ -571,7 +570,6 @@ static bool guest_data(struct vsockdev *v, struct conn *c, const struct virtio_c
 		c->writable = false;	/* the socket took less: wait for EPOLLOUT */
 	}
 	maybe_credit(c);
-	(void)v;
 	return true;
 }
 
@@ -638,7 +636,7 @@ static void guest_packet(struct vsockdev *v, const struct virtio_chain *ch)
 		return;
 	case VIRTIO_VSOCK_OP_RW:
 		if (c->state != CONN_OPEN || (c->guest_shut & VIRTIO_VSOCK_SHUTDOWN_SEND) ||
-		    !guest_data(v, c, ch, len))
+		    !guest_data(c, ch, len))
 			break;
 		return;
 	case VIRTIO_VSOCK_OP_CREDIT_UPDATE:
