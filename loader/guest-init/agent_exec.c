@@ -326,6 +326,9 @@ static bool relay(struct session *s)
 		p[SLOT_SOCK] = (struct pollfd){ .fd = s->sock,
 			.events = (short)((byteq_room(&s->to_process) >= AGENT_DATA_MAX ? POLLIN : 0) |
 					  (byteq_len(&s->to_client) ? POLLOUT : 0)) };
+		/* Not polled when nothing is wanted: a hang-up would spin. */
+		if (!p[SLOT_SOCK].events)
+			p[SLOT_SOCK].fd = -1;
 		p[SLOT_IN] = (struct pollfd){ .fd = byteq_len(&s->to_process) ? s->in_fd : -1,
 					   .events = POLLOUT };
 		if (s->master >= 0) {

@@ -181,7 +181,7 @@ static bool relay_loop(struct relay *r, const char **why)
 			r->sock_unwritable = true;
 		if (r->sock_unwritable)
 			r->to_agent.start = r->to_agent.end = 0;
-		if (p[SLOT_IN].revents & (POLLIN | POLLHUP | POLLERR)) {
+		if (p[SLOT_IN].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
 			unsigned char buf[AGENT_DATA_MAX];
 			ssize_t n = read(b->in_fd, buf, sizeof(buf));
 

@@ -5,6 +5,7 @@
  * "xlibos run" supervisor (see cmd_create.c) with its state under --root.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,6 +88,11 @@ int main(int argc, char **argv)
 		{ "--rootless", NULL, true, &rootless, NULL },
 	};
 	int i;
+
+	/* Closed stdio would be taken by the next descriptor we open (a socket as "stdout"). */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			return OCI_EXIT_FAILURE;
 
 	/* Global options end at the first word that is not one (the command). */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {

@@ -89,6 +89,11 @@ r=$(timeout 20 "$runtime" --root "$state" exec c yes | head -c 4 | tr -d '\n')
 [ "$r" = yy ] && ok "exec yes | head: our stdout closed early, the process gets SIGPIPE, exec ends" ||
 	not_ok "exec yes | head: our stdout closed early" "got '$r'"
 
+timeout 20 "$runtime" --root "$state" exec c sh -c 'echo out; echo err >&2; exit 4' <&- >&- 2>&-
+rc=$?
+[ "$rc" -eq 4 ] && ok "exec with stdin, stdout and stderr closed: exit 4, no hang" ||
+	not_ok "exec with its stdio closed" "exit $rc"
+
 # --detach: the proxy's pid in the file, the process's status as the proxy's.
 R exec --detach --pid-file "$scratch/d.pid" c sh -c 'sleep 0.5; echo detached > /tmp/d; exit 7' </dev/null >"$scratch/d.out" 2>&1
 rc=$?
