@@ -133,6 +133,30 @@ py() { timeout 120 python3 "$client" "$@"; }
 # --- echo, the socket file, its mode ---------------------------------------
 start echo echo 5000 1
 if ready echo; then
+	# The container's host processes (the supervisor's descendants) hold
+	# nothing of the channel: only their stdio and guest memory.
+	leaks="" nproc=0
+	todo=$(pgrep -P "$c")
+	while [ -n "$todo" ]; do
+		next=""
+		for p in $todo; do
+			nproc=$((nproc + 1))
+			for f in /proc/"$p"/fd/*; do
+				l=$(readlink "$f" 2>/dev/null) || continue
+				case $f:$l in
+				*/fd/[012]:* | *:/memfd:xlibos-phys*) ;;
+				*) leaks="$leaks $p:$l" ;;
+				esac
+			done
+			next="$next $(pgrep -P "$p")"
+		done
+		todo=$(printf '%s' "$next" | xargs)
+	done
+	if [ -z "$leaks" ] && [ "$nproc" -gt 0 ]; then
+		ok "the container's $nproc host processes hold no descriptor of the control channel"
+	else
+		not_ok "the container's host processes hold no descriptor of the control channel" "$leaks"
+	fi
 	mode=$(stat -c '%a %F' "$scratch/echo.sock" 2>/dev/null)
 	if [ "$mode" = "600 socket" ]; then ok "the control socket is a socket of mode 0600"
 	else not_ok "the control socket is a socket of mode 0600" "got: $mode"; fi
