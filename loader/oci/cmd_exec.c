@@ -24,6 +24,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -277,11 +278,27 @@ static noreturn void exit_like(int code, int sig)
 	_exit(shell_status(code, sig));
 }
 
+/* Nothing of the caller's but stdio: the socket becomes 3, the slave 4. */
+static void keep_only(int *sock, int *slave)
+{
+	int s = fcntl(*sock, F_DUPFD_CLOEXEC, 64);
+	int t = *slave >= 0 ? fcntl(*slave, F_DUPFD_CLOEXEC, 64) : -1;
+
+	if (s < 0 || (*slave >= 0 && t < 0) || dup2(s, 3) != 3 || (t >= 0 && dup2(t, 4) != 4))
+		_exit(128 + SIGKILL);
+	*sock = 3;
+	if (t >= 0)
+		*slave = 4;
+	syscall(SYS_close_range, t >= 0 ? 5 : 4, ~0U, 0);
+}
+
 /* The proxy: its own session, with the host pty's slave (if any) as its terminal. */
 static noreturn void proxy(struct bridge *b, int slave, const char *tty_size)
 {
 	int code, sig;
 
+	/* conmon's other descriptors (and our log) are not the proxy's to hold. */
+	keep_only(&b->sock, &slave);
 	setsid();
 	prctl(PR_SET_NAME, "xlibos-exec", 0, 0, 0);
 	if (slave >= 0) {
