@@ -355,6 +355,15 @@ ECONNRESET | ECONNREFUSED) ok "the guest connecting to the host (CID 2): $(cat "
 *) not_ok "the guest connecting to the host (CID 2) is refused" ;;
 esac
 
+expect "the guest connecting to another CID (5): dropped and counted, its connect times out" 1 \
+	"ETIMEDOUT" "$xlibos" run --net none --control-socket "$scratch/out.sock" \
+	--volume "$scratch/bin:/t:ro" --rootfs "$rootfs" -- /t/vsock_guest connect 5 1024
+if grep -Eq "virtio-vsock: dropped [1-9][0-9]* malformed packets" "$out"; then
+	ok "... and the supervisor says how many packets it dropped"
+else
+	not_ok "... and the supervisor says how many packets it dropped" ""
+fi
+
 # --- a hostile driver inside takes the device over ------------------------------
 # (tests/vsock/vsock_hostile.c; the doorbell through the LibOS's own futex wake)
 image=${XLIBOS_IMAGE:-$top/build/xlibos.img}
