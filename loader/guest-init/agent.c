@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -39,6 +40,9 @@ struct vsock_addr {
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open		434
 #endif
+#ifndef SYS_close_range
+#define SYS_close_range		436
+#endif
 #ifndef SYS_pidfd_send_signal
 #define SYS_pidfd_send_signal	424
 #endif
@@ -48,6 +52,9 @@ struct vsock_addr {
 /* How long a client may take to send its request, and to take an answer. */
 #define AGENT_REQUEST_MS	10000
 #define AGENT_REPLY_MS		5000
+/* A command's time to set its signal handlers up (supervise.c's grace), and the poll. */
+#define STARTUP_GRACE_MS	1000
+#define STARTUP_POLL_MS		5
 
 /* The frame, written whole (poll for room, within AGENT_REPLY_MS). */
 bool agent_reply(int sock, unsigned int type, const void *data, size_t len)
@@ -146,6 +153,27 @@ static bool signal_all(const struct agent_ctx *ctx, int sig)
 	return true;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The command takes sig, now or before its start-up grace is over. */
+static bool taken_in_time(const struct agent_ctx *ctx, int sig)
+{
+	const struct timespec tick = { 0, STARTUP_POLL_MS * 1000000L };
+
+	while (!signal_taken(ctx->main_pid, sig)) {
+		if (now_ms() - ctx->main_start_ms >= STARTUP_GRACE_MS)
+			return false;
+		nanosleep(&tick, NULL);
+	}
+	return true;
+}
+
 static void signal_main(int sock, const struct agent_ctx *ctx, const unsigned char *p, size_t len)
 {
 	uint32_t sig = len == 8 ? agent_get_u32(p) : 0, flags = len == 8 ? agent_get_u32(p + 4) : 0;
@@ -168,12 +196,14 @@ static void signal_main(int sock, const struct agent_ctx *ctx, const unsigned ch
 	 * Under runc the command is the PID 1 of its namespace, which the
 	 * kernel spares every signal it has no handler for (KILL and STOP
 	 * never come here): so is ours, a signal it does not take is dropped.
+	 * As init holds TERM at start (supervise.c), a command that has just
+	 * started gets STARTUP_GRACE_MS to set its handlers up first.
 	 */
 	/* A pidfd: never a process that took the command's pid after it ended. */
 	for (int pass = 0; pass < 2; pass++) {
 		int s = pass ? (int)sig : 0;	/* first: is it there at all? */
 
-		if (pass && !signal_taken(ctx->main_pid, (int)sig))
+		if (pass && !taken_in_time(ctx, (int)sig))
 			break;
 		if (ctx->main_pidfd >= 0)
 			rc = (int)syscall(SYS_pidfd_send_signal, ctx->main_pidfd, s, NULL, 0);
@@ -324,6 +354,13 @@ static void agent_main(struct agent_ctx *ctx)
 		close(devnull);
 	}
 	ctx->agent_pid = getpid();
+	/* Nothing of init's but stdio and the command's pidfd (as 3). */
+	if (ctx->main_pidfd >= 0 && ctx->main_pidfd != 3) {
+		ctx->main_pidfd = dup2(ctx->main_pidfd, 3) == 3 ? 3 : -1;
+		if (ctx->main_pidfd == 3)
+			fcntl(3, F_SETFD, FD_CLOEXEC);
+	}
+	syscall(SYS_close_range, ctx->main_pidfd == 3 ? 4 : 3, ~0U, 0);
 	lfd = vsock_listen();
 	if (lfd < 0)
 		_exit(0);
@@ -363,6 +400,7 @@ pid_t agent_start(const struct init_config *cfg, pid_t main_pid)
 	struct agent_ctx ctx = {
 		.cfg = cfg, .main_pid = main_pid, .main_pidfd = -1,
 		.tty_relay = tty_relay_pid(), .tty_slave = tty_slave_path(),
+		.main_start_ms = now_ms(),
 	};
 	pid_t pid;
 

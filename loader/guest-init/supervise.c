@@ -167,8 +167,6 @@ int supervise_command(const struct init_config *cfg)
 		creds_set_home((struct init_config *)cfg);
 		command_exec(cfg->argv, cfg->envp, config_getenv(cfg->envp, "PATH"));
 	}
-	/* exec, kill and resize from xlibos-runtime: a process of its own (agent.c). */
-	agent = agent_start(cfg, s.child);
 	if (exec_pipe[0] >= 0) {
 		close(exec_pipe[1]);
 		s.exec_fd = exec_pipe[0];
@@ -177,6 +175,12 @@ int supervise_command(const struct init_config *cfg)
 		s.started = true;	/* no pipe: count from the fork */
 		s.exec_ns = now_ns();
 	}
+	/*
+	 * exec, kill and resize from xlibos-runtime: a process of its own
+	 * (agent.c), forked once the pipe's write end is closed here (else
+	 * the command's exec would never be seen, nor held signals passed on).
+	 */
+	agent = agent_start(cfg, s.child);
 
 	while (!reap(s.child, &wstatus, &agent)) {
 		siginfo_t info;

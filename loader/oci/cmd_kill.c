@@ -97,7 +97,7 @@ int cmd_kill(const struct oci_globals *g, int argc, char **argv)
 		oci_error("kill %d: %s", (int)c.pid, strerror(errno));
 		goto out;
 	}
-	oci_info("signal %d sent to container %s", sig, c.id);
+	oci_info("signal %d sent to container %s's supervisor", sig, c.id);
 	ok = true;
 out:
 	state_close(&c);
