@@ -226,6 +226,17 @@ i=0
 while [ $i -lt 100 ] && alive "$sup"; do sleep 0.1; i=$((i + 1)); done
 grep -q "got TERM" "$scratch/c.out" && ! alive "$sup" && ok "kill TERM: the trap ran, the container ended" ||
 	not_ok "kill TERM: the trap ran, the container ended" "$(cat "$scratch/c.out")"
+# Right after start (the guest still boots): exec waits for the agent; TERM is held for the trap.
+R create --bundle "$b" --pid-file "$scratch/q.pid" q </dev/null >"$scratch/q.out" 2>&1
+R start q
+expect "exec right after start: waits for the booting guest" 0 "right after" R exec q echo right after start
+expect "kill TERM right after start" 0 "" R kill q TERM
+i=0
+while [ $i -lt 100 ] && alive "$(cat "$scratch/q.pid")"; do sleep 0.1; i=$((i + 1)); done
+grep -q "got TERM" "$scratch/q.out" && ok "kill TERM right after start: the trap ran" ||
+	not_ok "kill TERM right after start: the trap ran" "$(cat "$scratch/q.out")"
+R delete --force q >/dev/null 2>&1
+
 expect "exec into a stopped container: a clear error" 1 "cannot exec in container 'c': it is stopped, not running" R exec c true
 expect "ps of a stopped container: none" 0 "[]" R ps --format json c
 R delete c >/dev/null 2>&1
@@ -278,7 +289,7 @@ grep -qx out "$out" && grep -qx err "$out" && ok "a guest process killed by SIGK
 	not_ok "a guest process killed by SIGKILL: its output" "$(cat "$out")"
 
 # --- through podman, compared with runc ---------------------------------------------
-podman_checks="exec: stdio and exit status|exec -e, -w, -u|exec: capabilities, seccomp, environment|exec -u 1000: HOME|exec -i: stdin to EOF|exec: binary stdin and stdout|exec: not found|exec -w missing|exec -d|exec -t|exec -it: resize, ^C|run -it: resize, ^C|kill -s USR1|stop: TERM trapped"
+podman_checks="exec: stdio and exit status|exec -e, -w, -u|exec: capabilities, seccomp, environment|exec -u 1000: HOME|exec -i: stdin to EOF|exec: binary stdin and stdout|exec: not found|exec -w missing|exec -d|exec -t|exec -it: resize, ^C|run -it: resize, ^C|stop right after run -d|kill -s USR1|stop: TERM trapped"
 skip_podman() {
 	echo "$podman_checks" | tr '|' '\n' | while IFS= read -r c; do skip "podman $c" "$1"; done
 	# The subshell's counts do not come back: count them here.
@@ -403,6 +414,19 @@ else
 	skip "podman exec -it: resize, ^C" "tmux is not installed"
 	skip "podman run -it: resize, ^C" "tmux is not installed"
 fi
+
+# stop right after run -d: TERM waits for the trap (runc's command gets it once it runs).
+stop_at_once() {
+	pm=$1
+	id=$($pm run -d $RUNOPTS "$IMAGE" sh -c 'trap "exit 42" TERM; while :; do sleep 0.1; done')
+	$pm stop -t 10 "$id" >/dev/null 2>&1
+	$pm inspect "$id" --format '{{.State.ExitCode}}'
+	$pm rm -f -t 0 "$id" >/dev/null 2>&1
+}
+r=$(stop_at_once pm_runc)
+x=$(stop_at_once pm_x)
+[ "$r" = "$x" ] && [ "$x" = 42 ] && ok "podman stop right after run -d: the trap's exit 42 (as runc)" ||
+	not_ok "podman stop right after run -d" "runc: $r; xlibos: $x"
 
 pm_runc kill -s USR1 "$rid" >/dev/null
 pm_x kill -s USR1 "$xid" >/dev/null
