@@ -39,6 +39,7 @@ wait_for() {
 	done
 	grep -q -- "$2" "$1" 2>/dev/null
 }
+trap 'tmux -L "xlibos-exec-$$" kill-server 2>/dev/null; rm -rf "$scratch"' EXIT
 # alive PID: a process that has not ended (a zombie has).
 alive() { kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" | cut -c1)" != Z ]; }
 
@@ -192,6 +193,40 @@ expect "exec with no command" 1 "xlibos-runtime: exec: usage" R exec c
 expect "exec --preserve-fds 3 refused" 1 "passing descriptors is not supported" R exec --preserve-fds 3 c true
 expect "exec --user a name refused" 1 "--user 'root': UID[:GID] in numbers" R exec --user root c true
 expect "exec into an unknown container" 1 "container 'nosuch' does not exist" R exec nosuch true
+
+# tty_session TMUX-COMMAND: a shell in a 80x24 tmux terminal that grows to 100x30;
+# stty size before and after, ^C stops sleep, the shell goes on.
+tty_session() {
+	sock=xlibos-exec-$$
+	tmux -L "$sock" kill-server 2>/dev/null
+	tmux -L "$sock" new-session -d -s t -x 80 -y 24 "$1; echo status \$?; sleep 30"
+	# keys KEYS...: type them, then wait a little for the answer
+	keys() { tmux -L "$sock" send-keys -t t "$@"; sleep 1; }
+	i=0
+	while [ $i -lt 100 ] && ! tmux -L "$sock" capture-pane -p -t t | grep -q '# *$'; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	keys 'stty size' Enter
+	tmux -L "$sock" resize-window -t t -x 100 -y 30
+	sleep 1
+	keys 'stty size' Enter
+	keys 'sleep 100' Enter
+	keys C-c
+	keys 'echo after $((6*7))' Enter
+	keys 'exit 4' Enter
+	sleep 1
+	tmux -L "$sock" capture-pane -p -t t -S -50 | grep -E '^[0-9]+ [0-9]+$|^after 42|^status' | tr '\n' '|'
+	tmux -L "$sock" kill-server 2>/dev/null
+}
+if command -v tmux >/dev/null 2>&1; then
+	x=$(tty_session "$runtime --root $state exec -t c sh")
+	[ "$x" = "24 80|30 100|after 42|status 4|" ] &&
+		ok "exec -t on our own terminal (tmux): made raw, stty size follows it (24 80, then 30 100), ^C stops sleep, exit 4" ||
+		not_ok "exec -t on our own terminal" "$x"
+else
+	skip "exec -t on our own terminal" "tmux is not installed"
+fi
 
 # kill: any signal reaches the command; --all reaches the exec'd processes too.
 expect "kill c USR1" 0 "" R kill c USR1
@@ -372,31 +407,6 @@ x=$(pm_x exec "$xid" cat /tmp/d)
 	not_ok "podman exec -d" "runc: $r; xlibos: $x"
 exec_same "exec -t" "" -t -- sh -c 'test -t 0 && test -t 1 && echo on a terminal; tty | grep -c /dev/pts/; exit 4'
 
-# tty_session TMUX-COMMAND: a shell in a 80x24 tmux terminal that grows to 100x30;
-# stty size before and after, ^C stops sleep, the shell goes on.
-tty_session() {
-	sock=xlibos-exec-$$
-	tmux -L "$sock" kill-server 2>/dev/null
-	tmux -L "$sock" new-session -d -s t -x 80 -y 24 "$1; echo status \$?; sleep 30"
-	# keys KEYS...: type them, then wait a little for the answer
-	keys() { tmux -L "$sock" send-keys -t t "$@"; sleep 1; }
-	i=0
-	while [ $i -lt 100 ] && ! tmux -L "$sock" capture-pane -p -t t | grep -q '# *$'; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	keys 'stty size' Enter
-	tmux -L "$sock" resize-window -t t -x 100 -y 30
-	sleep 1
-	keys 'stty size' Enter
-	keys 'sleep 100' Enter
-	keys C-c
-	keys 'echo after $((6*7))' Enter
-	keys 'exit 4' Enter
-	sleep 1
-	tmux -L "$sock" capture-pane -p -t t -S -50 | grep -E '^[0-9]+ [0-9]+$|^after 42|^status' | tr '\n' '|'
-	tmux -L "$sock" kill-server 2>/dev/null
-}
 if command -v tmux >/dev/null 2>&1; then
 	r=$(tty_session "$PODMAN --runtime runc exec -it $rid sh")
 	x=$(tty_session "$PODMAN --runtime $runtime --runtime-flag cache-dir=$T/cache exec -it $xid sh")
