@@ -48,6 +48,9 @@ static int decide_from_record(const struct xlibos_exit_record *rec, char *msg, s
 	case XLIBOS_EXIT_PANIC:
 		snprintf(msg, len, "guest kernel panic: %s", n ? text : "(no message)");
 		return LOADER_EXIT_FAILURE;
+	case XLIBOS_EXIT_HOST_DIED:
+		snprintf(msg, len, "container killed: %s", n ? text : "a host process died");
+		return LOADER_EXIT_FAILURE;
 	default:
 		snprintf(msg, len, "guest exited with unknown reason %u", rec->reason);
 		return LOADER_EXIT_FAILURE;

@@ -22,6 +22,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"sh $root/tests/boot/boot_tests.sh $loader $build/xlibos.img" \
 	"sh $root/tests/guest/run_guest_tests.sh $loader $build/rootfs" \
 	"sh $root/tests/guest/debug/run_debug_tests.sh $loader $build/rootfs" \
+	"sh $root/tests/guest/hostdeath.sh $loader $build/rootfs" \
 	"sh $root/tests/abcom_guest/run_abcom_tests.sh $loader $build/rootfs" \
 	"sh $root/tests/security/abcom_tables.sh $loader $build/rootfs" \
 	"sh $root/tests/shell/run_shell_tests.sh $loader" \

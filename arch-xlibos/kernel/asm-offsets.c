@@ -4,6 +4,7 @@
 #include <linux/sched.h>
 #include <asm/ptrace.h>
 #include <asm/irqflags.h>
+#include <asm/xlibos.h>
 
 int main(void)
 {
@@ -17,6 +18,9 @@ int main(void)
 	OFFSET(THREAD_FAST_USP, thread_struct, fast_usp);
 	OFFSET(PT_REGS_FLAGS, pt_regs, flags);
 	OFFSET(XLIBOS_IRQ_ENABLED, xlibos_vcpu_irq, enabled);
+	OFFSET(VCPU_GS_SELF, xlibos_vcpu, gs_self);
+	OFFSET(VCPU_FAST_KSTACK, xlibos_vcpu, fast_kstack);
+	OFFSET(VCPU_FAST_USP, xlibos_vcpu, fast_usp);
 	DEFINE(ASM_XLIBOS_USER_CS, XLIBOS_USER_CS);
 	DEFINE(ASM_XLIBOS_USER_DS, XLIBOS_USER_DS);
 	DEFINE(ASM_ARCH_IRQ_DISABLED, ARCH_IRQ_DISABLED);

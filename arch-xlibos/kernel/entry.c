@@ -54,7 +54,9 @@ void xlibos_uc_to_regs(const struct ucontext *uc, struct pt_regs *regs)
 	regs->ip = sc->ip;
 	regs->sp = sc->sp;
 	regs->flags = sc->flags;
-	regs->cs = XLIBOS_USER_CS;
+	/* 32-bit code (a far jump to the host's compat segment) goes on so */
+	regs->cs = sc->cs == XLIBOS_USER32_CS ? XLIBOS_USER32_CS :
+		   XLIBOS_USER_CS;
 	regs->ss = XLIBOS_USER_DS;
 }
 
@@ -80,7 +82,8 @@ void xlibos_regs_to_uc(const struct pt_regs *regs, struct ucontext *uc)
 	sc->ip = regs->ip;
 	sc->sp = regs->sp;
 	sc->flags = regs->flags;
-	sc->cs = XLIBOS_USER_CS;
+	sc->cs = regs->cs == XLIBOS_USER32_CS ? XLIBOS_USER32_CS :
+		 XLIBOS_USER_CS;
 	sc->ss = XLIBOS_USER_DS;
 }
 

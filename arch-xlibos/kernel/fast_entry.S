@@ -26,7 +26,8 @@
  *
  * Host signals that land between the labels are fixed up in C
  * (xlibos_fast_signal_fixup): before interrupts are off they stay
- * pending; during the exit the return is completed first.
+ * pending; during the exit the return is completed first.  Until the GS
+ * base is checked (xlibos_fast_gs_checked) the entry uses no %gs.
  */
 #include <linux/linkage.h>
 #include <asm/asm-offsets.h>
@@ -58,10 +59,11 @@
 	.p2align 6
 SYM_CODE_START(xlibos_fast_entry)
 	movq	$ASM_ARCH_IRQ_DISABLED, xlibos_irq+XLIBOS_IRQ_ENABLED(%rip)
-	movq	%rsp, %gs:THREAD_FAST_USP
-	movq	%gs:THREAD_FAST_KSTACK, %rsp
+	/* not %gs yet: the program may have changed its base (below) */
+	movq	%rsp, xlibos_vcpu+VCPU_FAST_USP(%rip)
+	movq	xlibos_vcpu+VCPU_FAST_KSTACK(%rip), %rsp
 	pushq	$ASM_XLIBOS_USER_DS		/* ss */
-	pushq	%gs:THREAD_FAST_USP		/* sp */
+	pushq	xlibos_vcpu+VCPU_FAST_USP(%rip)	/* sp */
 	pushfq					/* flags */
 	testq	$~PLAIN_FLAGS, (%rsp)
 	jnz	.Lodd_flags_in
@@ -84,6 +86,18 @@ SYM_CODE_START(xlibos_fast_entry)
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
+	/*
+	 * A program's WRGSBASE replaced the LibOS's GS base: keep its value
+	 * as the task's gsbase and put ours back (a host signal up to here
+	 * gets the same fix in xlibos_host_signal_entry).
+	 */
+	cmpb	$0, xlibos_host_fsgsbase(%rip)
+	je	.Lgs_ok
+	rdgsbase %rax
+	cmpq	%rax, xlibos_vcpu+VCPU_GS_SELF(%rip)
+	jne	.Lgs_changed
+.Lgs_ok:
+SYM_INNER_LABEL(xlibos_fast_gs_checked, SYM_L_GLOBAL)
 	movq	%rsp, %rdi
 	subq	$8, %rsp
 	call	xlibos_fast_syscall
@@ -114,6 +128,13 @@ SYM_INNER_LABEL(xlibos_fast_exit, SYM_L_GLOBAL)
 	popq	%rsp
 	jmp	*%gs:THREAD_FAST_RET
 SYM_INNER_LABEL(xlibos_fast_exit_end, SYM_L_GLOBAL)
+
+.Lgs_changed:
+	movq	%rax, %rdi
+	subq	$8, %rsp
+	call	xlibos_user_gs_changed
+	addq	$8, %rsp
+	jmp	.Lgs_ok
 
 	/* DF, AC or TF set by the program: not for the LibOS */
 .Lodd_flags_in:

@@ -405,3 +405,26 @@ bool xlibos_spare_move_here(const struct xlibos_spare_retire *r,
 	__atomic_store_n(&s->state, SLOT_EMPTY, __ATOMIC_RELEASE);
 	return true;
 }
+
+/*
+ * Host process @host_pid was killed (hostwatch.c): its spares are gone
+ * with it.  Their slots are free again; true if one had been handed a
+ * task already, which then has no host thread.
+ */
+bool xlibos_spare_host_died(int host_pid)
+{
+	struct spare_slot *s;
+	bool lost = false;
+	int i;
+
+	for (i = 0; i < SPARE_SLOTS; i++) {
+		s = &slots[i];
+		if (READ_ONCE(s->host_pid) != host_pid)
+			continue;
+		if (!slot_move(s, SLOT_READY, SLOT_EMPTY) &&
+		    !slot_move(s, SLOT_CLEANING, SLOT_EMPTY))
+			lost |= __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) !=
+				SLOT_EMPTY;
+	}
+	return lost;
+}

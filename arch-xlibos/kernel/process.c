@@ -222,6 +222,14 @@ void arch_release_task_struct(struct task_struct *tsk)
 	tsk->thread.altstack = NULL;
 }
 
+/* @t is to own the vCPU: what the entries from user mode look up. */
+void xlibos_vcpu_set_owner(struct task_struct *t)
+{
+	WRITE_ONCE(xlibos_vcpu.owner, t);
+	WRITE_ONCE(xlibos_vcpu.gs_self, (unsigned long)&t->thread.self);
+	WRITE_ONCE(xlibos_vcpu.fast_kstack, t->thread.fast_kstack);
+}
+
 struct task_struct *__switch_to(struct task_struct *prev,
 				struct task_struct *next)
 {
@@ -229,7 +237,7 @@ struct task_struct *__switch_to(struct task_struct *prev,
 	struct thread_struct *n = &next->thread;
 
 	xlibos_vcpu.last = prev;
-	WRITE_ONCE(xlibos_vcpu.owner, next);
+	xlibos_vcpu_set_owner(next);
 	WRITE_ONCE(xlibos_vcpu.owner_pid, n->host_pid);
 	WRITE_ONCE(xlibos_vcpu.owner_tid, n->host_tid);
 

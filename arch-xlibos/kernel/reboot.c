@@ -49,7 +49,8 @@ static void __noreturn xlibos_exit(u32 reason, int code)
 	if (rec) {
 		/* A panic that ends in a restart stays a panic. */
 		if (READ_ONCE(rec->magic) != XLIBOS_EXIT_MAGIC ||
-		    rec->reason != XLIBOS_EXIT_PANIC)
+		    (rec->reason != XLIBOS_EXIT_PANIC &&
+		     rec->reason != XLIBOS_EXIT_HOST_DIED))
 			rec->reason = reason;
 		rec->abcom = xlibos_abcom_stats;
 		rec->abcom.mode = xlibos_abcom_mode;

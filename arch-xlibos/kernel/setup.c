@@ -48,7 +48,7 @@ asmlinkage void __init xlibos_start_kernel(struct xlibos_boot_info *bi)
 	xlibos_boot.cmdline[XLIBOS_CMDLINE_MAX - 1] = '\0';
 
 	xlibos_host_pid = hc0(getpid);
-	xlibos_vcpu.owner = &init_task;
+	xlibos_vcpu_set_owner(&init_task);
 	xlibos_vcpu.owner_tid = hc0(gettid);
 	xlibos_vcpu.owner_pid = xlibos_host_pid;
 	init_task.thread.host_pid = xlibos_host_pid;

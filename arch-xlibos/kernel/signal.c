@@ -47,7 +47,7 @@ static int setup_sigcontext(struct sigcontext_64 __user *sc,
 		.si = regs->si, .bp = regs->bp, .bx = regs->bx,
 		.dx = regs->dx, .ax = regs->ax, .cx = regs->cx,
 		.sp = regs->sp, .ip = regs->ip, .flags = regs->flags,
-		.cs = XLIBOS_USER_CS, .ss = XLIBOS_USER_DS,
+		.cs = regs->cs, .ss = XLIBOS_USER_DS,
 		.err = t->error_code, .trapno = t->trap_nr,
 		.oldmask = mask, .cr2 = t->cr2,
 		.fpstate = (unsigned long)fp,
@@ -95,6 +95,8 @@ static int setup_rt_frame(struct ksignal *ksig, sigset_t *set,
 	regs->ip = (unsigned long)ksig->ka.sa.sa_handler;
 	regs->sp = (unsigned long)frame;
 	regs->flags &= ~(EFLAGS_DF | EFLAGS_RF | EFLAGS_TF);
+	/* A 64-bit handler, whatever code the signal interrupted. */
+	regs->cs = XLIBOS_USER_CS;
 	/* The handler starts with a clean FPU, as on x86-64. */
 	current->thread.fpu_reset = 1;
 	return 0;
@@ -184,6 +186,9 @@ SYSCALL_DEFINE0(rt_sigreturn)
 	regs->sp = sc.sp;
 	regs->ip = sc.ip;
 	regs->flags = (regs->flags & ~FIX_EFLAGS) | (sc.flags & FIX_EFLAGS);
+	/* the host's two user code segments; no others exist here */
+	regs->cs = sc.cs == XLIBOS_USER32_CS ? XLIBOS_USER32_CS :
+		   XLIBOS_USER_CS;
 	regs->orig_ax = -1;	/* no system call restart from here */
 	/* interrupted inside a site rewritten since: same place, new code */
 	xlibos_abcom_resume(regs);

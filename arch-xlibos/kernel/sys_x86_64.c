@@ -4,6 +4,7 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
+#include <linux/random.h>
 #include <linux/prctl.h>
 #include <asm/prctl.h>
 #include <asm/hypercall.h>
@@ -15,6 +16,42 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len,
 	if (off & ~PAGE_MASK)
 		return -EINVAL;
 	return ksys_mmap_pgoff(addr, len, prot, flags, fd, off >> PAGE_SHIFT);
+}
+
+/* Where x86-64 puts MAP_32BIT mappings: the second GiB of the address space. */
+#define MAP_32BIT_BEGIN	0x40000000UL
+#define MAP_32BIT_END	0x80000000UL
+
+/*
+ * The generic search, except for x86-64's MAP_32BIT (programs that
+ * switch to 32-bit code need a stack there), as x86's find_start_end().
+ */
+unsigned long arch_get_unmapped_area(struct file *filp, unsigned long addr,
+				     unsigned long len, unsigned long pgoff,
+				     unsigned long flags)
+{
+	struct vm_unmapped_area_info info = {};
+	struct vm_area_struct *vma, *prev;
+	unsigned long begin = MAP_32BIT_BEGIN;
+
+	if (!(flags & MAP_32BIT) || (flags & MAP_FIXED))
+		return generic_get_unmapped_area(filp, addr, len, pgoff, flags);
+	if (len > MAP_32BIT_END - MAP_32BIT_BEGIN)
+		return -ENOMEM;
+	if (current->flags & PF_RANDOMIZE)
+		begin = randomize_page(begin, 0x02000000);
+	if (addr) {
+		addr = PAGE_ALIGN(addr);
+		vma = find_vma_prev(current->mm, addr, &prev);
+		if (addr >= begin && addr <= MAP_32BIT_END - len &&
+		    (!vma || addr + len <= vm_start_gap(vma)) &&
+		    (!prev || addr >= vm_end_gap(prev)))
+			return addr;
+	}
+	info.length = len;
+	info.low_limit = begin;
+	info.high_limit = MAP_32BIT_END;
+	return vm_unmapped_area(&info);
 }
 
 SYSCALL_DEFINE2(arch_prctl, int, option, unsigned long, arg2)

@@ -20,6 +20,8 @@
 
 #define NO_DEADLINE	U64_MAX
 #define TIMER_THREAD_STACK	(16 * 1024)
+/* how often an unserved interrupt makes the timer thread look */
+#define WATCH_NS		(500 * NSEC_PER_MSEC)
 
 static u64 boot_ns;
 
@@ -84,6 +86,17 @@ static void __noreturn timer_thread(void *unused)
 							__ATOMIC_ACQUIRE))
 				xlibos_raise_irq(XLIBOS_TIMER_IRQ);
 			continue;
+		}
+		/*
+		 * An interrupt still waits for the vCPU: look again soon,
+		 * and check that its owner's host thread still exists.
+		 */
+		if (__atomic_load_n(&xlibos_irq.pending, __ATOMIC_SEQ_CST)) {
+			u64 look = xlibos_host_monotonic_ns() + WATCH_NS;
+
+			if (look < deadline)
+				deadline = look;
+			xlibos_hostwatch_check_owner();
 		}
 		if (deadline == NO_DEADLINE) {
 			xlibos_futex_wait(&timer_seq, seq, NULL);

@@ -39,12 +39,19 @@ void xlibos_host_signal_entry(int sig, struct siginfo *si, void *uc);
 
 void xlibos_install_host_handler(int sig, void *handler)
 {
+	xlibos_install_host_handler_flags(sig, handler, 0);
+}
+
+/* With host SA_* @flags besides those every handler has. */
+void xlibos_install_host_handler_flags(int sig, void *handler,
+				       unsigned long flags)
+{
 	struct host_sigaction sa = {
 		.handler = handler == HOST_SIG_IGN ? handler :
 			   (void *)xlibos_host_signal_entry,
 		/* NODEFER: a fault while handling a fault must be delivered. */
 		.flags = HOST_SA_SIGINFO | HOST_SA_ONSTACK | HOST_SA_RESTART |
-			 HOST_SA_RESTORER | HOST_SA_NODEFER,
+			 HOST_SA_RESTORER | HOST_SA_NODEFER | flags,
 		.restorer = xlibos_host_sigreturn,
 		.mask = 0,
 	};
@@ -97,7 +104,39 @@ static const struct {
 } nofault_sites[] = {
 	{ xlibos_nofault_insn, xlibos_nofault_fixup },
 	{ xlibos_nofault_clear_insn, xlibos_nofault_clear_fixup },
+	{ xlibos_probe_fsgsbase_insn, xlibos_probe_fsgsbase_fixup },
 };
+
+/*
+ * The program running as the vCPU owner wrote its GS base (WRGSBASE):
+ * the LibOS keeps its per-task pointer there, so the program's value
+ * becomes the task's gsbase, as ARCH_GET_GS and ptrace see it, and the
+ * LibOS's goes back.  (Like ARCH_SET_GS, it is not loaded in user mode.)
+ * Runs before anything may use %gs.
+ */
+void notrace xlibos_user_gs_changed(unsigned long gs)
+{
+	struct task_struct *owner = READ_ONCE(xlibos_vcpu.owner);
+
+	owner->thread.gsbase = gs;
+	asm volatile("wrgsbase %0" : : "r" (&owner->thread.self) : "memory");
+}
+
+/*
+ * A host signal found a GS base other than the vCPU owner's.  Another
+ * host thread (a parked task's, a spare) has its own, right one; the
+ * owner's comes from user mode or from the fast entry before its own
+ * check, and then the program changed it.
+ */
+void notrace xlibos_signal_gs_check(struct ucontext *uc, unsigned long gs)
+{
+	unsigned long ip = uc->uc_mcontext.ip;
+
+	if (xlibos_from_user(uc) ||
+	    (ip >= (unsigned long)xlibos_fast_entry &&
+	     ip < (unsigned long)xlibos_fast_gs_checked))
+		xlibos_user_gs_changed(gs);
+}
 
 static void kernel_fault(int sig, struct siginfo *si, struct ucontext *uc)
 {
@@ -204,8 +243,9 @@ void __init xlibos_traps_host_init(void)
 	xlibos_install_host_handler(SIGSYS, sigsys_handler);
 	/* A closed host stdout must be an EPIPE for the guest, not our death. */
 	xlibos_install_host_handler(SIGPIPE, HOST_SIG_IGN);
-	/* Host processes of exited guest processes are reaped by the host. */
-	xlibos_install_host_handler(SIGCHLD, HOST_SIG_IGN);
+	/* Host processes of exited guest processes: hostwatch.c */
+	xlibos_hostwatch_host_init();
+	xlibos_host_fsgsbase = xlibos_probe_fsgsbase();
 }
 
 /*

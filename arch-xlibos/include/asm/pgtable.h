@@ -11,6 +11,9 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 
+/* x86-64's MAP_32BIT (sys_x86_64.c) */
+#define HAVE_ARCH_UNMAPPED_AREA
+
 #define PGDIR_SHIFT	39
 #define PUD_SHIFT	30
 #define PMD_SHIFT	21

@@ -32,11 +32,16 @@ struct pt_regs {
 	unsigned long ss;
 };
 
-/* cs values: user code carries x86-64's __USER_CS, kernel code 0. */
+/*
+ * cs values: user code carries x86-64's __USER_CS (or the host's 32-bit
+ * __USER32_CS while a program runs compatibility-mode code: the host's
+ * segment, kept across entries), kernel code 0.
+ */
 #define XLIBOS_USER_CS		0x33
+#define XLIBOS_USER32_CS	0x23
 #define XLIBOS_USER_DS		0x2b
 
-#define user_mode(regs)		((regs)->cs == XLIBOS_USER_CS)
+#define user_mode(regs)		(((regs)->cs & 3) == 3)
 #define instruction_pointer(regs)	((regs)->ip)
 #define user_stack_pointer(regs)	((regs)->sp)
 #define profile_pc(regs)	instruction_pointer(regs)

@@ -29,9 +29,23 @@ struct xlibos_vcpu {
 	int owner_pid;			/* host process of owner's thread */
 	int owner_tid;			/* host tid of owner's thread */
 	u32 idle;			/* owner waits for an interrupt */
+	/*
+	 * The owner's host GS base (&owner->thread.self) and its fast path
+	 * kernel stack: only the owner runs user code, so the fast path and
+	 * a host signal from user mode find them here without trusting %gs,
+	 * which a program can change (WRGSBASE).
+	 */
+	unsigned long gs_self;
+	unsigned long fast_kstack;
+	unsigned long fast_usp;		/* the user's %rsp while switching */
 };
 
 extern struct xlibos_vcpu xlibos_vcpu;
+
+/* signal_entry.S: the host lets user code read and write its GS base */
+extern u8 xlibos_host_fsgsbase;
+void xlibos_vcpu_set_owner(struct task_struct *t);
+void xlibos_user_gs_changed(unsigned long gs);
 
 u64 xlibos_host_realtime_ns(void);
 
@@ -47,6 +61,9 @@ void xlibos_host_altstack_arm(struct task_struct *t);
 /* uaccess.S: the faulting instructions and where they resume */
 extern char xlibos_nofault_insn[], xlibos_nofault_fixup[];
 extern char xlibos_nofault_clear_insn[], xlibos_nofault_clear_fixup[];
+/* signal_entry.S: RDGSBASE once at boot, to learn whether the host allows it */
+extern char xlibos_probe_fsgsbase_insn[], xlibos_probe_fsgsbase_fixup[];
+bool xlibos_probe_fsgsbase(void);
 
 /* Host stack_t and the alternate stack each task's host thread uses. */
 #define XLIBOS_ALTSTACK_ORDER	3
@@ -137,6 +154,13 @@ static inline void xlibos_syscall_prefault(const struct pt_regs *regs, long nr)
 /* traps.c */
 void xlibos_traps_host_init(void);
 void xlibos_install_host_handler(int sig, void *handler);
+void xlibos_install_host_handler_flags(int sig, void *handler,
+				       unsigned long flags);
+
+/* hostwatch.c: host processes that die without the LibOS asking */
+void xlibos_hostwatch_host_init(void);
+void xlibos_hostwatch_check_owner(void);
+bool xlibos_spare_host_died(int host_pid);
 void xlibos_kernel_mirror_sync(void);
 void xlibos_kernel_mirror_inherit(struct task_struct *p, int pid);
 

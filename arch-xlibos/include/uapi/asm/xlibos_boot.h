@@ -62,6 +62,8 @@ enum xlibos_exit_reason {
 	XLIBOS_EXIT_HALT = 2,
 	XLIBOS_EXIT_RESTART = 3,
 	XLIBOS_EXIT_PANIC = 4,
+	/* a host process died without the LibOS asking (message says which) */
+	XLIBOS_EXIT_HOST_DIED = 5,
 };
 
 #define XLIBOS_EXIT_MAGIC	0x54495845U	/* "EXIT" */
