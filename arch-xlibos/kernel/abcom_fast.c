@@ -10,6 +10,7 @@
  * program's.  So does exec, which loads the initial state into them.
  */
 #include <linux/entry-common.h>
+#include <linux/resume_user_mode.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/syscalls.h>
@@ -114,6 +115,17 @@ unsigned long xlibos_fast_syscall(struct pt_regs *regs)
 	local_irq_disable();
 	if (unlikely(tsk->thread.fpu_reset))
 		xlibos_fpu_reset_regs();	/* an exec */
+	/*
+	 * Work that needs no host frame (rseq's update after the task was
+	 * switched out, task work) is done here, so a glibc program, which
+	 * registers rseq, does not trap after every blocking call.
+	 */
+	if (unlikely((read_thread_flags() & EXIT_TO_USER_MODE_WORK) ==
+		     _TIF_NOTIFY_RESUME)) {
+		local_irq_enable();
+		resume_user_mode_work(regs);
+		local_irq_disable();
+	}
 	if (unlikely(exit_work_pending(tsk)))
 		return defer(XLIBOS_FAST_DEFER_EXIT);
 	/* no work pending: the generic exit would only do its hooks */

@@ -123,6 +123,8 @@ static void handle_signal(struct ksignal *ksig, struct pt_regs *regs)
 			break;
 		}
 	}
+	/* a restartable sequence interrupted by the signal is aborted */
+	rseq_signal_deliver(ksig, regs);
 	signal_setup_done(setup_rt_frame(ksig, sigmask_to_save(), regs),
 			  ksig, 0);
 }
