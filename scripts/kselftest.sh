@@ -20,10 +20,14 @@
 #        memfd: memfd_test only; openat2: without its sanitizers (they
 #          cannot link -static); a few suites' test lists are adjusted
 #          (emit_overrides below).
+#        vm, net: only the programs VM_PROGS and NET_PROGS list (net's
+#          run natively in a network namespace of their own with lo up,
+#          in xlibos with --net none).  rseq: dynamic (librseq.so).
 #   2. Runs every test program the suite's Makefile lists (lib.mk
 #      "emit_tests": TEST_GEN_PROGS, TEST_CUSTOM_PROGS, TEST_PROGS) once in
 #      its own "xlibos run --mem 256M" (512M for a rootfs of one big
-#      program; workdir /kselftest/SUITE, as the kselftest runner does),
+#      program, 3G for vm/mremap_test, which fills 2 GB; workdir
+#      /kselftest/SUITE, as the kselftest runner does),
 #      and once natively for reference (inside
 #      "unshare -m -i" when possible, so mounts and mqueue sysctls stay
 #      private).  Each suite gets its own rootfs, build/rootfs plus
@@ -59,7 +63,19 @@ SUITES="futex/functional timers exec clone3 pidfd sigaltstack kcmp membarrier
 mqueue proc splice size core breakpoints capabilities filesystems ipc landlock
 memfd mincore mount mount_setattr move_mount_set_group openat2 pid_namespace
 ptrace seccomp sync syscall_user_dispatch sysctl timens tmpfs user vDSO prctl
-rlimits nsfs x86"
+rlimits nsfs x86 vm net rseq"
+# vm and net: the programs below only, built with their own Makefiles (the
+# rest need hugetlbfs, THP, NUMA, libnuma, BPF object files or a veth pair
+# and tc; tls.c does not compile in this 6.1 tree).  vm: the memory tests
+# that need neither huge pages nor a device.  net: those that need only
+# loopback; natively they run in a new network namespace with lo up, in
+# xlibos with --net none (lo only).
+VM_PROGS="madv_populate soft-dirty map_fixed_noreplace map_populate
+mlock-random-test mlock2-tests mrelease_test mremap_dontunmap mremap_test
+on-fault-limit memfd_secret"
+NET_PROGS="socket reuseport_bpf reuseport_bpf_cpu reuseport_dualstack
+reuseaddr_conflict reuseport_addr_any reuseaddr_ports_exhausted tcp_inq
+so_netns_cookie sk_bind_sendto_listen sk_connect_zero_addr tun tap"
 # Built through the top-level selftests Makefile (TARGETS=...); futex builds
 # futex/functional.  timers, exec, memfd and openat2 are built with their
 # own Makefiles.
@@ -89,6 +105,12 @@ emit_overrides() {
 	# the time limit)
 	seccomp) echo "TEST_GEN_PROGS=seccomp_bpf" ;;
 	syscall_user_dispatch) echo "TEST_GEN_PROGS=sud_test" ;;
+	# run_param_test.sh: bash and minutes of param_test variants;
+	# basic_percpu_ops_test: 200 threads x 100000 list operations, two
+	# minutes natively on 2 cores (built, not run)
+	rseq) echo "TEST_PROGS= TEST_GEN_PROGS=basic_test" \
+		   "TEST_GEN_PROGS+=param_test TEST_GEN_PROGS+=param_test_benchmark" \
+		   "TEST_GEN_PROGS+=param_test_compare_twice" ;;
 	esac
 }
 TIMEOUT=120
@@ -150,7 +172,14 @@ if [ "${1:-}" = --run-one ]; then
 		fi
 		mem=$MEM
 		case $rfs in *@*) mem=$MEM_BIG ;; esac
-		timeout -k 10 "$to" "$loader" run --rootfs "$rfs" --mem "$mem" \
+		# it maps and fills 2 GB (guest memory is a sparse memfd: only
+		# what it touches is the host's)
+		[ "$suite/$prog" = vm/mremap_test ] && mem=3G
+		# the network tests want loopback only, as natively (below)
+		net=
+		[ "$suite" = net ] && net="--net none"
+		# shellcheck disable=SC2086
+		timeout -k 10 "$to" "$loader" run $net --rootfs "$rfs" --mem "$mem" \
 			--workdir "/kselftest/$suite" -- "/kselftest/$suite/$prog" \
 			</dev/null >"$d/$prog.out" 2>"$d/$prog.err"
 		rc=$?
@@ -160,8 +189,17 @@ if [ "${1:-}" = --run-one ]; then
 			echo "fail:not built" >"$d/$prog.rc"
 			exit 0
 		fi
+		wrap=$NATIVE_WRAP
+		# net: a network namespace of its own, with only lo, up
+		if [ "$suite" = net ]; then
+			if [ -z "$NATIVE_NETNS" ]; then
+				echo "skip:no network namespace natively (unshare -n)" >"$d/$prog.rc"
+				exit 0
+			fi
+			wrap="$NATIVE_NETNS"
+		fi
 		# shellcheck disable=SC2086
-		PATH=$kst/native-bin:$PATH timeout -k 10 "$to" $NATIVE_WRAP "./$prog" \
+		PATH=$kst/native-bin:$PATH timeout -k 10 "$to" $wrap "./$prog" \
 			</dev/null >"$d/$prog.out" 2>"$d/$prog.err"
 		rc=$?
 	fi
@@ -255,6 +293,29 @@ if [ -n "$do_build" ]; then
 	{ make -C "$sel/exec" OUTPUT="$ko/exec" USERLDFLAGS=-static $static &&
 	  make -C "$sel/exec" OUTPUT="$ko/exec" INSTALL_PATH="$inst/exec" install
 	} >>"$blog" 2>&1 || echo "kselftest: warning: exec build had errors, see $blog" >&2
+	# rseq: its tests link librseq.so (rpath ./), so they stay dynamic
+	# and get the host's libraries, as x86's do.
+	make -C "$sel/rseq" OUTPUT="$ko/rseq" KHDR_INCLUDES="$khdr" \
+		INSTALL_PATH="$inst/rseq" install >>"$blog" 2>&1 ||
+		echo "kselftest: warning: rseq build had errors, see $blog" >&2
+	# vm and net: the chosen programs only (VM_PROGS, NET_PROGS), -k: one
+	# that does not build is "not built", not the end of the suite.
+	for s in vm net; do
+		progs=$VM_PROGS
+		[ "$s" = net ] && progs=$NET_PROGS
+		mkdir -p "$ko/$s" "$inst/$s"
+		targets=
+		for p in $progs; do
+			targets="$targets $ko/$s/$p"
+		done
+		# shellcheck disable=SC2086
+		make -k -C "$sel/$s" OUTPUT="$ko/$s" KHDR_INCLUDES="$khdr" \
+			USERLDFLAGS=-static $targets >>"$blog" 2>&1 ||
+			echo "kselftest: warning: $s build had errors, see $blog" >&2
+		for p in $progs; do
+			[ -x "$ko/$s/$p" ] && cp "$ko/$s/$p" "$inst/$s/"
+		done
+	done
 	echo "kselftest: built in $(($(date +%s) - build_start)) s"
 fi
 
@@ -270,10 +331,15 @@ for s in $SUITES; do
 		done
 		[ -n "$want" ] || continue
 	fi
-	# shellcheck disable=SC2046 # the overrides are words
-	make -s --no-print-directory -C "$sel/$s" OUTPUT="$obj/kselftest/$s" \
-		TEST_GEN_PROGS_EXTENDED= COLLECTION="$s" $(emit_overrides "$s") \
-		emit_tests 2>/dev/null |
+	case $s in
+	vm) printf "vm:%s\n" $VM_PROGS ;;
+	net) printf "net:%s\n" $NET_PROGS ;;
+	*)
+		# shellcheck disable=SC2046 # the overrides are words
+		make -s --no-print-directory -C "$sel/$s" OUTPUT="$obj/kselftest/$s" \
+			TEST_GEN_PROGS_EXTENDED= COLLECTION="$s" $(emit_overrides "$s") \
+			emit_tests 2>/dev/null ;;
+	esac |
 	while IFS=: read -r suite prog; do
 		if [ -n "$only" ]; then
 			want=
@@ -352,6 +418,14 @@ if unshare -m -i --propagation private true 2>/dev/null; then
 	NATIVE_WRAP="unshare -m -i --propagation private"
 fi
 export NATIVE_WRAP
+# The native network tests: a new network namespace whose lo is up.
+printf '#!/bin/sh\nip link set lo up && exec "$@"\n' >"$kst/native-bin/lo-up"
+chmod +x "$kst/native-bin/lo-up"
+NATIVE_NETNS=
+if unshare -n -m -i --propagation private "$kst/native-bin/lo-up" true 2>/dev/null; then
+	NATIVE_NETNS="unshare -n -m -i --propagation private $kst/native-bin/lo-up"
+fi
+export NATIVE_NETNS
 
 # ------------------------------------------------------------------- run
 modes=xlibos
