@@ -19,7 +19,7 @@ not_ok() {
 	count=$((count + 1)); failed=$((failed + 1))
 	echo "not ok $count - $1"
 	# Show what happened, indented, so failures explain themselves.
-	[ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/#   /'
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'
 	[ -f "$out" ] && sed 's/^/#   | /' "$out"
 	return 0
 }

@@ -19,6 +19,10 @@ rootfs=${2:-$top/build/rootfs}
 . "$here/../lib.sh"
 
 state=$scratch/state
+# alive PID: there and not a zombie (a process reaped between the two
+# looks is gone); gone PID: waits up to 5 s for that.
+alive() { st=$(ps -o stat= -p "$1" 2>/dev/null | cut -c1); [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]; }
+gone() { i=0; while [ $i -lt 50 ] && alive "$1"; do sleep 0.1; i=$((i + 1)); done; ! alive "$1"; }
 R() { "$runtime" --root "$state" --cache-dir "$scratch/cache" "$@"; }
 if ! command -v python3 >/dev/null 2>&1; then
 	echo "ok - hostile bundles # SKIP python3 is needed to write them"
@@ -165,9 +169,8 @@ expect "create with the same id" 1 "container 'good' already exists" R create --
 R create --bundle "$good" --pid-file "$scratch/other.pid" other </dev/null >"$scratch/other.out" 2>&1
 other=$(cat "$scratch/other.pid" 2>/dev/null)
 expect "delete of a created container (as runc: no --force needed)" 0 "" R delete other
-kill -0 "$other" 2>/dev/null && [ "$(ps -o stat= -p "$other" | cut -c1)" != Z ] &&
-	not_ok "delete of a created container: its supervisor is gone" ||
-	ok "delete of a created container: its supervisor is gone"
+gone "$other" && ok "delete of a created container: its supervisor is gone" ||
+	not_ok "delete of a created container: its supervisor is gone" "$(ps -o pid,stat,args -p "$other")"
 [ ! -s "$scratch/other.out" ] && ok "delete of a created container: the command never ran" ||
 	not_ok "delete of a created container: the command never ran"
 expect "start" 0 "" R start good
@@ -214,8 +217,8 @@ R create --bundle "$good" --pid-file "$scratch/run.pid" run2 </dev/null >/dev/nu
 pid=$(cat "$scratch/run.pid")
 R start run2
 expect "delete --force of a running container" 0 "" R delete --force run2
-kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid" | cut -c1)" != Z ] &&
-	not_ok "delete --force: the supervisor is gone" || ok "delete --force: the supervisor is gone"
+gone "$pid" && ok "delete --force: the supervisor is gone" ||
+	not_ok "delete --force: the supervisor is gone" "$(ps -o pid,stat,args -p "$pid")"
 wait "$pid" 2>/dev/null
 # linux.resources.cpu: quota/period, shares and cpus reach the supervisor's cgroup options.
 cpu=$scratch/cpu
