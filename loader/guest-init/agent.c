@@ -145,7 +145,8 @@ static bool signal_all(const struct agent_ctx *ctx, int sig)
 		if (ppid < 0 || ppid == 2 || ppid == ctx->agent_pid)
 			continue;
 		/* The command as PID 1 (signal_main()); the others as they are. */
-		if (pid == ctx->main_pid && sig != SIGSTOP && !signal_taken((pid_t)pid, sig))
+		if (pid == ctx->main_pid && sig != SIGSTOP && sig != SIGCONT &&
+		    !signal_taken((pid_t)pid, sig))
 			continue;
 		kill((pid_t)pid, sig);
 	}
@@ -203,8 +204,8 @@ static void signal_main(int sock, const struct agent_ctx *ctx, const unsigned ch
 	for (int pass = 0; pass < 2; pass++) {
 		int s = pass ? (int)sig : 0;	/* first: is it there at all? */
 
-		/* STOP, like KILL, reaches even a PID 1 (KILL never comes here). */
-		if (pass && sig != SIGSTOP && !taken_in_time(ctx, (int)sig))
+		/* STOP (like KILL, which never comes here) and CONT reach even a PID 1. */
+		if (pass && sig != SIGSTOP && sig != SIGCONT && !taken_in_time(ctx, (int)sig))
 			break;
 		if (ctx->main_pidfd >= 0)
 			rc = (int)syscall(SYS_pidfd_send_signal, ctx->main_pidfd, s, NULL, 0);

@@ -195,28 +195,40 @@ expect "exec --user a name refused" 1 "--user 'root': UID[:GID] in numbers" R ex
 expect "exec into an unknown container" 1 "container 'nosuch' does not exist" R exec nosuch true
 
 # tty_session TMUX-COMMAND: a shell in a 80x24 tmux terminal that grows to 100x30;
-# stty size before and after, ^C stops sleep, the shell goes on.
+# stty size before and after, ^C stops sleep, the shell goes on.  Each step
+# waits (bounded) for the answer to the one before: the machine may be slow.
 tty_session() {
 	sock=xlibos-exec-$$
 	tmux -L "$sock" kill-server 2>/dev/null
 	tmux -L "$sock" new-session -d -s t -x 80 -y 24 "$1; echo status \$?; sleep 30"
-	# keys KEYS...: type them, then wait a little for the answer
-	keys() { tmux -L "$sock" send-keys -t t "$@"; sleep 1; }
-	i=0
-	while [ $i -lt 100 ] && ! tmux -L "$sock" capture-pane -p -t t | grep -q '# *$'; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	# pane_has PATTERN: within 10 s, the terminal shows a line matching it
+	pane_has() {
+		i=0
+		while [ $i -lt 100 ] && ! tmux -L "$sock" capture-pane -p -t t -S -100 | grep -Eq "$1"; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	}
+	keys() { tmux -L "$sock" send-keys -t t "$@"; }
+	pane_has '# *$'
 	keys 'stty size' Enter
+	pane_has '^24 80$'
 	tmux -L "$sock" resize-window -t t -x 100 -y 30
+	# The new size may take a moment to reach the guest: ask again, up to 5 times.
+	for _ in 1 2 3 4 5; do
+		keys 'stty size' Enter
+		sleep 1
+		tmux -L "$sock" capture-pane -p -t t -S -100 | grep -q '^30 100$' && break
+	done
+	keys 'echo sleeping; sleep 100' Enter
+	pane_has '^sleeping'
 	sleep 1
-	keys 'stty size' Enter
-	keys 'sleep 100' Enter
 	keys C-c
 	keys 'echo after $((6*7))' Enter
+	pane_has '^after 42'
 	keys 'exit 4' Enter
-	sleep 1
-	tmux -L "$sock" capture-pane -p -t t -S -50 | grep -E '^[0-9]+ [0-9]+$|^after 42|^status' | tr '\n' '|'
+	pane_has '^status'
+	tmux -L "$sock" capture-pane -p -t t -S -100 | grep -E '^[0-9]+ [0-9]+$|^after 42|^status' | uniq | tr '\n' '|'
 	tmux -L "$sock" kill-server 2>/dev/null
 }
 if command -v tmux >/dev/null 2>&1; then
@@ -239,6 +251,14 @@ wait_for "$scratch/c.out" "got USR2" && ok "kill --all USR2: the command's trap 
 	not_ok "kill --all USR2: the command's trap ran" "$(cat "$scratch/c.out")"
 sleep 0.5
 expect "kill --all USR2: an exec'd process's trap ran too" 0 "exec got USR2" R exec c cat /tmp/all
+# STOP and CONT reach the command whatever its handlers (as runc's PID 1).
+stopped() { R exec c sh -c 'grep -l "^State:.*stopped" /proc/[0-9]*/status 2>/dev/null | wc -l'; }
+R kill c STOP
+s1=$(stopped)
+R kill c CONT
+s2=$(stopped)
+[ "$s1" -ge 1 ] && [ "$s2" -eq 0 ] && ok "kill STOP stops the command, kill CONT resumes it" ||
+	not_ok "kill STOP, CONT" "stopped after STOP: $s1, after CONT: $s2"
 expect "kill with signal 65 refused" 1 "unknown signal '65'" R kill c 65
 
 # ps: the supervisor and its descendants (the container's host processes).
