@@ -39,7 +39,14 @@ wait_for() {
 	done
 	grep -q -- "$2" "$1" 2>/dev/null
 }
-trap 'tmux -L "xlibos-exec-$$" kill-server 2>/dev/null; rm -rf "$scratch"' EXIT
+# Whatever happens, no container of ours outlives the suite.
+end_containers() {
+	tmux -L "xlibos-exec-$$" kill-server 2>/dev/null
+	for dir in "$state"/*; do
+		[ -d "$dir" ] && R delete --force "${dir##*/}" >/dev/null 2>&1
+	done
+}
+trap 'end_containers; rm -rf "$scratch"' EXIT
 # alive PID: a process that has not ended (a zombie has).
 alive() { kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" | cut -c1)" != Z ]; }
 
@@ -362,7 +369,7 @@ command -v runc >/dev/null 2>&1 || skip_podman "runc is not installed (scripts/i
 . "$here/lib_podman.sh"
 podman_setup "$scratch/podman" "$runtime"
 cleanup() {
-	tmux -L "xlibos-exec-$$" kill-server 2>/dev/null
+	end_containers
 	podman_cleanup
 	rm -rf "$scratch"
 }
