@@ -34,8 +34,7 @@ SYM_FUNC_START(xlibos_host_signal_entry)
 	pushq	%rdi
 	pushq	%rsi
 	pushq	%rdx
-	movq	%rdx, %rdi
-	movq	%rax, %rsi
+	movq	%rax, %rdi
 	call	xlibos_signal_gs_check
 	popq	%rdx
 	popq	%rsi

@@ -124,17 +124,16 @@ void notrace xlibos_user_gs_changed(unsigned long gs)
 
 /*
  * A host signal found a GS base other than the vCPU owner's.  Another
- * host thread (a parked task's, a spare) has its own, right one; the
- * owner's comes from user mode or from the fast entry before its own
- * check, and then the program changed it.
+ * host thread (a parked task's, a spare) has its own, right one: a task
+ * in guest memory's direct map.  Any other value is a program's, and only
+ * the owner's host thread runs a program: from user mode, or nested at
+ * the very start of a handler entered from there (the host delivers
+ * pending signals one on top of the other), or in the fast entry before
+ * its own check.
  */
-void notrace xlibos_signal_gs_check(struct ucontext *uc, unsigned long gs)
+void notrace xlibos_signal_gs_check(unsigned long gs)
 {
-	unsigned long ip = uc->uc_mcontext.ip;
-
-	if (xlibos_from_user(uc) ||
-	    (ip >= (unsigned long)xlibos_fast_entry &&
-	     ip < (unsigned long)xlibos_fast_gs_checked))
+	if (gs - PAGE_OFFSET >= xlibos_boot.phys_size)
 		xlibos_user_gs_changed(gs);
 }
 

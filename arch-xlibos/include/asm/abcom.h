@@ -47,7 +47,6 @@ struct abcom_site;
 
 /* fast_entry.S */
 extern char xlibos_fast_entry[], xlibos_fast_exit[], xlibos_fast_exit_end[];
-extern char xlibos_fast_gs_checked[];
 extern char xlibos_fast_trap[], xlibos_fast_trap_end[];
 
 /* abcom_fast.c */
