@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <stdnoreturn.h>
@@ -163,13 +162,9 @@ static pid_t launch(const struct oci_globals *g, struct oci_container *c,
 	strv_add(plan, &argv, "%d", ready[1]);
 	strv_add(plan, &argv, "--stop-timeout");
 	strv_add(plan, &argv, STOP_TIMEOUT_NONE);
-	/* exec, kill and resize reach the guest agent through it (control.h). */
-	if (strlen(control) < sizeof(((struct sockaddr_un *)0)->sun_path)) {
-		strv_add(plan, &argv, "--control-socket");
-		strv_add(plan, &argv, "%s", control);
-	} else {
-		oci_info("state path too long for a control socket: no exec in container %s", c->id);
-	}
+	/* exec, kill and resize reach the guest agent through it (control.h); any path length. */
+	strv_add(plan, &argv, "--control-socket");
+	strv_add(plan, &argv, "%s", control);
 	if (plan->records_len) {
 		strv_add(plan, &argv, "--guest-records");
 		strv_add(plan, &argv, "%s", records);

@@ -299,6 +299,15 @@ grep -q "got TERM" "$scratch/q.out" && ok "kill TERM right after start: the trap
 	not_ok "kill TERM right after start: the trap ran" "$(cat "$scratch/q.out")"
 R delete --force q >/dev/null 2>&1
 
+# A state directory deeper than a socket address holds: the channel still works.
+deep=$scratch/$(printf 'd%.0s' $(seq 1 90))
+mkdir -p "$deep"
+"$runtime" --root "$deep" create --bundle "$b" deep </dev/null >/dev/null 2>&1
+"$runtime" --root "$deep" start deep
+expect "exec with a state directory path of more than 108 bytes" 0 "deep path" \
+	"$runtime" --root "$deep" exec deep echo deep path
+"$runtime" --root "$deep" delete --force deep >/dev/null 2>&1
+
 expect "exec into a stopped container: a clear error" 1 "cannot exec in container 'c': it is stopped, not running" R exec c true
 expect "ps of a stopped container: none" 0 "[]" R ps --format json c
 R delete c >/dev/null 2>&1
