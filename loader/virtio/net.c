@@ -179,6 +179,15 @@ static bool take_buffers(struct virtio_dev *dev, struct netdev *n)
 		b->len = chain_len(b->iov, b->n);
 		n->buf_count++;
 	}
+	/*
+	 * We hold a whole ring's worth: another buffer means descriptors
+	 * reused while we hold them; left on the ring, it would have the
+	 * transport serve the queue for ever (a supervisor thread spinning).
+	 */
+	if (n->buf_count == VIRTIO_QUEUE_SIZE && virtio_queue_pop(dev, vq, &n->chain) > 0) {
+		virtio_dev_fail(dev, "more receive buffers than the queue holds");
+		return false;
+	}
 	n->rx_last_avail = vq->last_avail;
 	return true;
 }

@@ -284,6 +284,21 @@ int main(void)
 	f.dev.stop = true;
 	f.dev.ops->free(&f.dev);
 	free(f.ram.base);
+
+	/* --- descriptors reused while the device holds them ----------------- */
+	fake_init(&f);
+	if (check(fake_start(&f, &user), "a second device")) {
+		struct seg one[1] = { { 2048, true, NULL } };
+
+		for (int i = 0; i < 300; i++)	/* 300 buffers in a ring of 256 */
+			post(&f, 0, one, 1);
+		f.dev.ops->queue_notify(&f.dev, 0);
+		check(f.dev.broken,
+		      "more receive buffers than the ring holds stop the device (no endless serving)");
+		f.dev.stop = true;
+		f.dev.ops->free(&f.dev);
+	}
+	free(f.ram.base);
 	offload_checks();
 	return tap_summary();
 }
