@@ -24,6 +24,7 @@ struct agent_ctx {
 	pid_t agent_pid;		/* the listening process */
 	pid_t tty_relay;		/* init's terminal relay, or -1 */
 	const char *tty_slave;		/* the command's terminal, or NULL */
+	long long main_start_ms;	/* CLOCK_MONOTONIC of the command's start */
 };
 
 /*
