@@ -22,7 +22,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/../lib.sh"
 
 # Keep in step with the checks below: all are skipped together.
-NCHECKS=66
+NCHECKS=67
 why_not=
 [ "$(id -u)" -eq 0 ] || why_not="needs root (trees of other owners, device nodes, mount namespaces)"
 for tool in debugfs e2fsck dumpe2fs mke2fs timeout; do
@@ -460,6 +460,28 @@ if unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs "$1/mnt" && echo
 	fi
 else
 	skip "a mount point in the tree: its directory only, with a warning" "unshare -m failed"
+fi
+
+# An overlay whose layers are on different file systems (a tmpfs lower, the
+# upper in $scratch): its files show their layer's device number, and are
+# the tree's all the same (only another mount's root is left out).
+r=$scratch/ovl
+mkdir -p "$r/lower" "$r/upper" "$r/work" "$r/merged"
+# shellcheck disable=SC2016 # expanded by the inner shell
+if unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs "$1/lower" && mkdir "$1/lower/bin" &&
+	echo lower >"$1/lower/bin/file" &&
+	mount -t overlay overlay -o "lowerdir=$1/lower,upperdir=$1/upper,workdir=$1/work" "$1/merged" &&
+	echo upper >"$1/merged/new" && exec timeout -k 5 60 "$2" "$1/merged"' sh "$r" "$get" >"$out" 2>&1; then
+	img=$(grep -v '^xlibos:' "$out" | cut -d' ' -f1)
+	if ! grep -q "another file system is mounted there" "$out" &&
+	   debugfs -R 'cat /bin/file' "$img" 2>/dev/null | grep -qx lower &&
+	   debugfs -R 'cat /new' "$img" 2>/dev/null | grep -qx upper; then
+		ok "an overlay with layers on two file systems: every file imaged, no warning"
+	else
+		not_ok "an overlay with layers on two file systems: every file imaged, no warning"
+	fi
+else
+	skip "an overlay with layers on two file systems: every file imaged, no warning" "cannot mount an overlay here"
 fi
 
 # The race: a file flipped with a symlink to a host file, and a directory
