@@ -94,20 +94,11 @@ static uint8_t net_config_byte(struct virtio_dev *dev, uint32_t offset)
 
 /* --- frames from the guest ---------------------------------------------- */
 
-static size_t chain_len(const struct iovec *iov, unsigned int cnt)
-{
-	size_t len = 0;
-
-	for (unsigned int i = 0; i < cnt; i++)
-		len += iov[i].iov_len;	/* each inside guest memory: no overflow */
-	return len;
-}
-
 /* One transmit chain: false if it was malformed (dropped, counted). */
 static bool transmit(struct netdev *n, const struct virtio_chain *c)
 {
 	struct virtio_net_hdr_v1 hdr;
-	size_t len = chain_len(c->iov, c->n_out);
+	size_t len = iov_total(c->iov, c->n_out);
 
 	if (c->n_in || len < VIRTIO_NET_HDR_LEN + VIRTIO_NET_ETH_HLEN ||
 	    len > VIRTIO_NET_CHAIN_MAX)
@@ -176,7 +167,7 @@ static bool take_buffers(struct virtio_dev *dev, struct netdev *n)
 		b->head = n->chain.head;
 		b->n = n->chain.n_in;
 		memcpy(b->iov, n->chain.iov, b->n * sizeof(b->iov[0]));
-		b->len = chain_len(b->iov, b->n);
+		b->len = iov_total(b->iov, b->n);
 		n->buf_count++;
 	}
 	/*
@@ -282,30 +273,6 @@ static bool guest_takes(const struct netdev *n, const struct virtio_net_hdr_v1 *
 	default:
 		return false;
 	}
-}
-
-/* @len bytes of @src from @skip on, as iovecs in @dst (at most @max): how many. */
-static unsigned int iov_slice(const struct iovec *src, unsigned int n, size_t skip, size_t len,
-			      struct iovec *dst, unsigned int max)
-{
-	unsigned int out = 0;
-
-	for (unsigned int i = 0; i < n && len && out < max; i++) {
-		size_t l = src[i].iov_len;
-
-		if (skip >= l) {
-			skip -= l;
-			continue;
-		}
-		l -= skip;
-		if (l > len)
-			l = len;
-		dst[out].iov_base = (uint8_t *)src[i].iov_base + skip;
-		dst[out++].iov_len = l;
-		len -= l;
-		skip = 0;
-	}
-	return out;
 }
 
 /*

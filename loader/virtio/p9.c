@@ -45,15 +45,6 @@ static uint8_t p9_config_byte(struct virtio_dev *dev, uint32_t offset)
 	return offset < p->tag_len ? (uint8_t)p->tag[offset] : 0;
 }
 
-static size_t part_len(const struct iovec *iov, unsigned int n)
-{
-	size_t len = 0;
-
-	for (unsigned int i = 0; i < n; i++)
-		len += iov[i].iov_len;	/* each inside guest memory: no overflow */
-	return len;
-}
-
 static void p9_queue_notify(struct virtio_dev *dev, unsigned int q)
 {
 	struct virtio_queue *vq = &dev->queues[q];
@@ -62,8 +53,8 @@ static void p9_queue_notify(struct virtio_dev *dev, unsigned int q)
 	bool any = false;
 
 	while (!dev->stop && virtio_queue_pop(dev, vq, &chain) > 0) {
-		size_t req_len = part_len(chain.iov, chain.n_out);
-		size_t in_len = part_len(chain.iov + chain.n_out, chain.n_in);
+		size_t req_len = iov_total(chain.iov, chain.n_out);
+		size_t in_len = iov_total(chain.iov + chain.n_out, chain.n_in);
 		size_t resp_len;
 
 		if (req_len > sizeof(p->req)) {

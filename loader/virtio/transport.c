@@ -490,3 +490,35 @@ size_t iov_copy_to(const struct iovec *iov, unsigned int n, size_t skip,
 {
 	return iov_copy(iov, n, skip, (void *)buf, len, true);
 }
+
+size_t iov_total(const struct iovec *iov, unsigned int n)
+{
+	size_t len = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		len += iov[i].iov_len;	/* each inside guest memory: no overflow */
+	return len;
+}
+
+unsigned int iov_slice(const struct iovec *src, unsigned int n, size_t skip, size_t len,
+		       struct iovec *dst, unsigned int max)
+{
+	unsigned int out = 0;
+
+	for (unsigned int i = 0; i < n && len && out < max; i++) {
+		size_t l = src[i].iov_len;
+
+		if (skip >= l) {
+			skip -= l;
+			continue;
+		}
+		l -= skip;
+		if (l > len)
+			l = len;
+		dst[out].iov_base = (uint8_t *)src[i].iov_base + skip;
+		dst[out++].iov_len = l;
+		len -= l;
+		skip = 0;
+	}
+	return out;
+}

@@ -102,5 +102,10 @@ size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t skip,
 		     void *buf, size_t len);
 size_t iov_copy_to(const struct iovec *iov, unsigned int n, size_t skip,
 		   const void *buf, size_t len);
+/* The bytes of an iovec array (of a chain: inside guest memory, no overflow). */
+size_t iov_total(const struct iovec *iov, unsigned int n);
+/* @len bytes of @src from @skip on, as iovecs in @dst (at most @max): how many. */
+unsigned int iov_slice(const struct iovec *src, unsigned int n, size_t skip, size_t len,
+		       struct iovec *dst, unsigned int max);
 
 #endif

@@ -126,39 +126,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static size_t iov_len(const struct iovec *iov, unsigned int n)
-{
-	size_t len = 0;
-
-	for (unsigned int i = 0; i < n; i++)
-		len += iov[i].iov_len;	/* each inside guest memory: no overflow */
-	return len;
-}
-
-/* @len bytes of @src from @skip on, as iovecs in @dst (at most @max): how many. */
-static unsigned int iov_slice(const struct iovec *src, unsigned int n, size_t skip, size_t len,
-			      struct iovec *dst, unsigned int max)
-{
-	unsigned int out = 0;
-
-	for (unsigned int i = 0; i < n && len && out < max; i++) {
-		size_t l = src[i].iov_len;
-
-		if (skip >= l) {
-			skip -= l;
-			continue;
-		}
-		l -= skip;
-		if (l > len)
-			l = len;
-		dst[out].iov_base = (uint8_t *)src[i].iov_base + skip;
-		dst[out++].iov_len = l;
-		len -= l;
-		skip = 0;
-	}
-	return out;
-}
-
 /* What the guest still lets us send (a claim beyond its buffer: nothing). */
 static uint32_t peer_credit(const struct conn *c)
 {
@@ -310,17 +277,17 @@ static bool take_buffers(struct virtio_dev *dev, struct vsockdev *v)
 		if (r == 0)
 			break;
 		if (v->chain.n_out || v->chain.n_in > RX_BUF_IOV ||
-		    iov_len(v->chain.iov, v->chain.n_in) < HDR_LEN) {
+		    iov_total(v->chain.iov, v->chain.n_in) < HDR_LEN) {
 			virtio_dev_fail(dev, "a receive buffer of %u readable and %u writable descriptors, %zu bytes (none readable, at most %d writable, at least %u bytes)",
 					v->chain.n_out, v->chain.n_in,
-					iov_len(v->chain.iov, v->chain.n_out + v->chain.n_in),
+					iov_total(v->chain.iov, v->chain.n_out + v->chain.n_in),
 					RX_BUF_IOV, HDR_LEN);
 			return false;
 		}
 		b->head = v->chain.head;
 		b->n = v->chain.n_in;
 		memcpy(b->iov, v->chain.iov, b->n * sizeof(b->iov[0]));
-		b->len = iov_len(b->iov, b->n);
+		b->len = iov_total(b->iov, b->n);
 		v->buf_count++;
 	}
 	/*
@@ -576,7 +543,7 @@ static bool guest_data(struct conn *c, const struct virtio_chain *ch, uint32_t l
 /* One transmit chain: a header and its payload. */
 static void guest_packet(struct vsockdev *v, const struct virtio_chain *ch)
 {
-	size_t out = iov_len(ch->iov, ch->n_out);
+	size_t out = iov_total(ch->iov, ch->n_out);
 	struct virtio_vsock_hdr h;
 	uint32_t len, src_port, dst_port;
 	uint16_t op, type;
