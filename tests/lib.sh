@@ -58,6 +58,23 @@ expect_one_line() {
 	fi
 }
 
+# c_test PROGRAM DESC: run a C test that prints TAP lines ("ok N - ...",
+# "not ok N - ..."): each line becomes a check of ours, prefixed by DESC;
+# a failing exit with no "not ok" is a failure too.
+c_test() {
+	"$1" >"$scratch/ct.out" 2>"$scratch/ct.err"
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"not ok "*) not_ok "$2: ${line#* - }" "$(tail -n 20 "$scratch/ct.err")" ;;
+		"ok "*) ok "$2: ${line#* - }" ;;
+		esac
+	done <"$scratch/ct.out"
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$scratch/ct.out"; then
+		not_ok "$2: the test exits 0" "$(tail -n 5 "$scratch/ct.out" "$scratch/ct.err")"
+	fi
+}
+
 summary() {
 	if [ "$skipped" -gt 0 ]; then
 		echo "$passed passed, $failed failed, $skipped skipped"

@@ -34,26 +34,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# c_test NAME PREFIX: run build/tests/vsock/NAME, its TAP lines as ours.
-c_test() {
-	"$top/build/tests/vsock/$1" >"$scratch/ct.out" 2>"$scratch/ct.err"
-	rc=$?
-	while IFS= read -r line; do
-		case $line in
-		"not ok "*) not_ok "$2: ${line#* - }" "$(tail -n 20 "$scratch/ct.err")" ;;
-		"ok "*) ok "$2: ${line#* - }" ;;
-		esac
-	done <"$scratch/ct.out"
-	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$scratch/ct.out"; then
-		not_ok "$2: the test exits 0" "$(tail -n 5 "$scratch/ct.out" "$scratch/ct.err")"
-	fi
-}
-
 # --- the device alone --------------------------------------------------------
 if ! make --no-print-directory -s -C "$top/loader" vsock-test-build >"$out" 2>&1; then
 	not_ok "build tests/vsock/vsock_device_test" "$(tail -n 5 "$out")"
 else
-	c_test vsock_device_test device
+	c_test "$top/build/tests/vsock/vsock_device_test" device
 	if command -v valgrind >/dev/null; then
 		if valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 			"$top/build/tests/vsock/vsock_device_test" >"$scratch/vg.out" 2>&1; then
