@@ -39,8 +39,8 @@
 #   3. Status per test: pass (exit 0), skip (exit 4, KSFT_SKIP), timeout,
 #      fail (anything else).  An exit 0 whose TAP output has a "not ok" or
 #      fewer results than its "1..N" plan counts as fail, too.  A script
-#      whose interpreter is missing from the rootfs (exec/binfmt_script.py
-#      needs python3) is a skip.
+#      whose interpreter is missing from the rootfs is a skip (the exec
+#      rootfs gets the host's python3 for exec/binfmt_script.py: add_python3).
 #   4. Compares with tests/kselftest/expected.txt ("suite/prog: status").
 #      A regression is a test now failing or timing out that was expected
 #      to pass or skip (or is new); a test expected to fail that passes is
@@ -69,13 +69,17 @@ rlimits nsfs x86 vm net rseq"
 # and tc; tls.c does not compile in this 6.1 tree).  vm: the memory tests
 # that need neither huge pages nor a device.  net: those that need only
 # loopback; natively they run in a new network namespace with lo up, in
-# xlibos with --net none (lo only).
+# xlibos with --net none (lo only).  psock_fanout (a TEST_GEN_FILES that
+# run_afpackettests starts) is listed for its eBPF fanout case, the one
+# test in the 6.1 tree besides reuseport_bpf that loads eBPF through bpf()
+# without libbpf or clang.
 VM_PROGS="madv_populate soft-dirty map_fixed_noreplace map_populate
 mlock-random-test mlock2-tests mrelease_test mremap_dontunmap mremap_test
 on-fault-limit memfd_secret"
 NET_PROGS="socket reuseport_bpf reuseport_bpf_cpu reuseport_dualstack
 reuseaddr_conflict reuseport_addr_any reuseaddr_ports_exhausted tcp_inq
-so_netns_cookie sk_bind_sendto_listen sk_connect_zero_addr tun tap"
+so_netns_cookie sk_bind_sendto_listen sk_connect_zero_addr tun tap
+psock_fanout"
 # Built through the top-level selftests Makefile (TARGETS=...); futex builds
 # futex/functional.  timers, exec, memfd and openat2 are built with their
 # own Makefiles.
@@ -356,6 +360,38 @@ ntests=$(wc -l <"$list")
 [ "$ntests" -gt 0 ] || die "no tests selected"
 
 # ---------------------------------------------------------------- rootfs
+# add_python3 ROOTFS: what exec/binfmt_script.py needs, from the host's
+# Debian packages as the host rootfs's programs are: python3 with Debian's
+# minimal standard library (python3.X-minimal and libpython3.X-minimal,
+# which hold os and subprocess; 17 MB), perl (perl-base: the scripts it
+# makes run "#!/usr/bin/perl") and getconf (libc-bin), with their
+# libraries.  Without those packages nothing is added and the test skips.
+add_python3() {
+	py=$(readlink -f /usr/bin/python3 2>/dev/null) || return 0
+	pkg=$(dpkg-query -S "$py" 2>/dev/null | cut -d: -f1) || return 0
+	[ -n "$pkg" ] && [ -x /usr/bin/perl ] && [ -x /usr/bin/getconf ] || return 0
+	dpkg-query -L "$pkg" "lib$pkg" 2>/dev/null |
+	grep -E '^/usr/(bin|lib)/' |
+	while read -r f; do
+		[ -f "$f" ] && [ ! -L "$f" ] || continue
+		mkdir -p "$1$(dirname "$f")"
+		cp -p "$f" "$1$f"
+	done
+	ln -sf "$(basename "$py")" "$1/usr/bin/python3"
+	for f in /usr/bin/perl /usr/bin/getconf; do
+		[ -e "$1$f" ] || cp -p "$f" "$1$f"
+	done
+	ldd "$py" /usr/bin/perl /usr/bin/getconf 2>/dev/null | grep -o ' /[^ ]*' |
+	sort -u |
+	while read -r lib; do
+		# the host rootfs is merged-/usr: /lib is usr/lib there
+		dst=$1/usr${lib#/usr}
+		[ -e "$dst" ] && continue
+		mkdir -p "$(dirname "$dst")"
+		cp -L "$lib" "$dst"
+	done
+}
+
 # One rootfs per suite: build/rootfs plus /kselftest/SUITE/.
 rm -rf "$kst/rootfs" "$kst/native" "$logs"
 mkdir -p "$kst/rootfs" "$kst/native" "$kst/native-bin" "$logs"
@@ -393,6 +429,7 @@ cut -d' ' -f1 "$list" | sort -u | while read -r s; do
 		mkdir -p "$r$(dirname "$lib")"
 		cp -L "$lib" "$r$lib"
 	done
+	[ "$s" = exec ] && add_python3 "$r"
 	# A file over 16 MB (exec's load_address.*0x1000000 are 50 MB
 	# of alignment padding each) gets a rootfs of its own, hard-linked from
 	# the suite's but without the other big programs: the rootfs is
