@@ -11,6 +11,8 @@ debootstrap e2fsprogs sqlite3 runc libslirp-dev libmnl-dev iproute2 curl"
 # xlibos-runtime (loader/oci/): config.json through libjansson (strict types,
 # duplicate keys refused); tests/oci drive it with podman and compare with runc.
 PACKAGES="$PACKAGES libjansson-dev podman"
+# tests/oci/exec.sh drives podman run -it and exec -it in a tmux terminal
+PACKAGES="$PACKAGES tmux"
 # tests/guest/debug (strace -f and gdb inside a container) and the
 # capabilities kselftest (libcap-ng, static)
 PACKAGES="$PACKAGES strace gdb libcap-ng-dev"
