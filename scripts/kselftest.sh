@@ -274,7 +274,7 @@ if [ -n "$do_build" ]; then
 	make -C "$sel" TARGETS="$MAIN_TARGETS" O="$obj" USERLDFLAGS=-static \
 		KSFT_INSTALL_PATH="$inst" install >>"$blog" 2>&1 ||
 		echo "kselftest: warning: selftests build had errors, see $blog" >&2
-	mkdir -p "$ko/timers" "$ko/exec" "$ko/memfd" "$ko/openat2"
+	mkdir -p "$ko/timers" "$ko/exec" "$ko/memfd" "$ko/openat2" "$ko/rseq"
 	# memfd: memfd_test only (fuse_mnt needs libfuse).
 	make -C "$sel/memfd" OUTPUT="$ko/memfd" KHDR_INCLUDES="$khdr" \
 		USERLDFLAGS=-static TEST_GEN_FILES= TEST_PROGS= \
