@@ -33,33 +33,20 @@ static bool parse_cpus(const char *s, uint64_t max_cpus, uint64_t *quota_us)
 	return !*p && *quota_us <= max_cpus * CPU_LIMITS_PERIOD_US;
 }
 
-bool cpu_limits_parse(const char *cpus, const char *shares, struct cgroup_cpu *out)
+bool cpu_limits_parse(const char *cpus, struct cgroup_cpu *out)
 {
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t max_cpus = online > 0 ? (uint64_t)online : 1;
 
 	*out = (struct cgroup_cpu){ 0 };
-	if (cpus) {
-		if (!parse_cpus(cpus, max_cpus, &out->quota_us) ||
-		    out->quota_us < CPU_LIMITS_MIN_QUOTA_US) {
-			diag_error("invalid --cpus '%s': expected a number of CPUs from 0.01 to %llu (this host's), e.g. 0.5",
-				   cpus, (unsigned long long)max_cpus);
-			return false;
-		}
-		out->period_us = CPU_LIMITS_PERIOD_US;
+	if (!cpus)
+		return true;
+	if (!parse_cpus(cpus, max_cpus, &out->quota_us) ||
+	    out->quota_us < CPU_LIMITS_MIN_QUOTA_US) {
+		diag_error("invalid --cpus '%s': expected a number of CPUs from 0.01 to %llu (this host's), e.g. 0.5",
+			   cpus, (unsigned long long)max_cpus);
+		return false;
 	}
-	if (shares) {
-		uint64_t n = 0;
-		const char *p = shares;
-
-		for (; *p >= '0' && *p <= '9' && n <= CPU_LIMITS_MAX_SHARES; p++)
-			n = n * 10 + (uint64_t)(*p - '0');
-		if (p == shares || *p || n < CPU_LIMITS_MIN_SHARES || n > CPU_LIMITS_MAX_SHARES) {
-			diag_error("invalid --cpu-shares '%s': expected a whole number from %d to %d",
-				   shares, CPU_LIMITS_MIN_SHARES, CPU_LIMITS_MAX_SHARES);
-			return false;
-		}
-		out->shares = n;
-	}
+	out->period_us = CPU_LIMITS_PERIOD_US;
 	return true;
 }

@@ -19,9 +19,10 @@
 
 /*
  * @cpus: "N[.DDDDD]" CPUs' worth of time (at most the host's CPUs), or
- * NULL; @shares: a weight from 2 to 262144, or NULL.  One "xlibos: ..."
- * line and false on a bad value.
+ * NULL; *@out gets the quota (shares are left 0: --cpu-shares is a plain
+ * count, parsed with the other counts).  One "xlibos: ..." line and false
+ * on a bad value.
  */
-bool cpu_limits_parse(const char *cpus, const char *shares, struct cgroup_cpu *out);
+bool cpu_limits_parse(const char *cpus, struct cgroup_cpu *out);
 
 #endif

@@ -69,6 +69,19 @@ static bool parse_counts(const char *stop_timeout, const char *pids_limit,
 					  RUN_MAX_PIDS_LIMIT, &o->pids_limit);
 }
 
+/* --cpus and --cpu-shares (cpu_limits.h). */
+static bool parse_cpu_limits(const char *cpus, const char *shares, struct run_options *o)
+{
+	unsigned int n = 0;
+
+	if (!cpu_limits_parse(cpus, &o->cpu_limits) ||
+	    (shares && !parse_count("--cpu-shares", shares, CPU_LIMITS_MIN_SHARES,
+				    CPU_LIMITS_MAX_SHARES, &n)))
+		return false;
+	o->cpu_limits.shares = n;
+	return true;
+}
+
 /* Letters, digits, '-', '_' and '.' (RFC 1123 and what runtimes accept). */
 static bool check_hostname(const char *name)
 {
@@ -263,7 +276,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		opts->ready_fd = (int)fd;
 	}
 	if (!check_values(opts, image) || !cpu_pin_parse(cpu, &opts->cpu) ||
-	    !cpu_limits_parse(cpus, cpu_shares, &opts->cpu_limits) ||
+	    !parse_cpu_limits(cpus, cpu_shares, opts) ||
 	    !parse_counts(stop_timeout, pids_limit, opts) ||
 	    !net_spec_parse(net, RUN_DEFAULT_NET_USER, opts->npublish, &opts->net) ||
 	    (hostname && !check_hostname(hostname)))
