@@ -18,8 +18,7 @@ void rootfs_image_mark_used(int entry)
 	futimens(entry, NULL);
 }
 
-/* "<64 hex digits>": the only names this file removes. */
-static bool entry_name(const char *name)
+bool rootfs_image_entry_name(const char *name)
 {
 	size_t n;
 
@@ -29,10 +28,10 @@ static bool entry_name(const char *name)
 	return n == 2 * ROOTFS_IMAGE_KEY_LEN;
 }
 
-/* Its regular files (what rootfs_image.c puts there), the lock last, then itself. */
-static void remove_entry(int images, const char *name)
+void rootfs_image_remove_entry(int images, const char *name)
 {
-	int fd = openat(images, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = !rootfs_image_entry_name(name) ? -1 :
+		 openat(images, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int lock = fd < 0 ? -1 : openat(fd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 					0600);
 	struct dirent *e;
@@ -71,9 +70,9 @@ void rootfs_image_prune(int images)
 		return;
 	}
 	while ((e = readdir(d)))
-		if (entry_name(e->d_name) &&
+		if (rootfs_image_entry_name(e->d_name) &&
 		    fstatat(images, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISDIR(st.st_mode) && st.st_mtime < oldest)
-			remove_entry(images, e->d_name);
+			rootfs_image_remove_entry(images, e->d_name);
 	closedir(d);
 }

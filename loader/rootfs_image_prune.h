@@ -9,7 +9,19 @@
 #ifndef XLIBOS_LOADER_ROOTFS_IMAGE_PRUNE_H
 #define XLIBOS_LOADER_ROOTFS_IMAGE_PRUNE_H
 
+#include <stdbool.h>
+
 #define ROOTFS_IMAGE_MAX_AGE_DAYS 14
+
+/* "<64 hex digits>": the shape of an entry's name, the only one removed. */
+bool rootfs_image_entry_name(const char *name);
+
+/*
+ * Remove the entry @name of @images: its regular files (what
+ * rootfs_image.c puts there), the lock last, then the directory; nothing
+ * if another run holds its lock or the name is not an entry's.
+ */
+void rootfs_image_remove_entry(int images, const char *name);
 
 /* A start used the entry directory @entry. */
 void rootfs_image_mark_used(int entry);

@@ -11,25 +11,19 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "../rootfs_image_prune.h"
 #include "image_cache.h"
 #include "log.h"
 
 #define IMAGE_FILE	"/rootfs.ext4"
-#define KEY_HEX		64
 
 /* ".../images/<64 hex>": the only shape of directory this file removes. */
 static bool entry_dir(const char *dir)
 {
 	const char *key = strrchr(dir, '/');
-	size_t n;
 
-	if (!key || key - dir < 7 || strncmp(key - 7, "/images", 7))
-		return false;
-	key++;
-	for (n = 0; key[n]; n++)
-		if (!strchr("0123456789abcdef", key[n]))
-			return false;
-	return n == KEY_HEX;
+	return key && key - dir >= 7 && !strncmp(key - 7, "/images", 7) &&
+	       rootfs_image_entry_name(key + 1);
 }
 
 bool image_cache_shared(const char *rootfs)
@@ -77,24 +71,18 @@ bool image_cache_made_for(pid_t pid, time_t since, char *dir, size_t len)
 
 void image_cache_remove(const char *dir)
 {
+	char images[PATH_MAX];
+	const char *key = strrchr(dir, '/');
 	int fd;
-	DIR *d;
-	struct dirent *e;
 
-	if (!entry_dir(dir))
+	if (!entry_dir(dir) || (size_t)(key - dir) >= sizeof(images))
 		return;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	snprintf(images, sizeof(images), "%.*s", (int)(key - dir), dir);
+	fd = open(images, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
 		return;
-	}
-	/* Regular files only, nothing below: what rootfs_image.c puts there. */
-	while ((e = readdir(d)))
-		if (e->d_type == DT_REG)
-			unlinkat(fd, e->d_name, 0);
-	closedir(d);
-	if (rmdir(dir) != 0 && errno != ENOENT)
-		oci_info("could not remove the image cache entry %s: %s", dir, strerror(errno));
+	rootfs_image_remove_entry(fd, key + 1);
+	if (faccessat(fd, key + 1, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		oci_info("could not remove the image cache entry %s", dir);
+	close(fd);
 }
