@@ -27,21 +27,15 @@
 #include "../net/tap_net.h"
 #include "../net/user_net.h"
 #include "net.h"
+#include "rx_pool.h"
 
 #define RX_QUEUE	0
 #define TX_QUEUE	1
 /* Linux's big-packet receive buffers take 18 descriptors at a 64 KiB MTU. */
-#define RX_BUF_IOV	32
+#define RX_BUF_IOV	RX_POOL_IOV
 /* Frames for the guest waiting for its buffers: bounded, then dropped. */
 #define RX_PENDING_FRAMES	1024
 #define RX_PENDING_BYTES	(16u << 20)
-
-struct rx_buf {
-	uint16_t head;
-	unsigned int n;
-	size_t len;
-	struct iovec iov[RX_BUF_IOV];
-};
 
 struct pending {
 	uint8_t *data;
@@ -56,9 +50,7 @@ struct netdev {
 	struct virtio_net_config config;	/* little-endian, as the guest reads it */
 
 	/* Device thread only. */
-	struct rx_buf bufs[VIRTIO_QUEUE_SIZE];
-	unsigned int buf_head, buf_count;
-	uint16_t rx_last_avail;		/* the queue's, after our last pop */
+	struct rx_pool rxbufs;		/* the guest's receive buffers we hold */
 	struct virtio_chain chain;
 	uint8_t pkt[VIRTIO_NET_CHAIN_MAX];
 
@@ -143,46 +135,6 @@ static void serve_tx(struct virtio_dev *dev, struct netdev *n)
 
 /* --- frames for the guest ----------------------------------------------- */
 
-/* The guest's receive buffers, taken off the ring; false if the device broke. */
-static bool take_buffers(struct virtio_dev *dev, struct netdev *n)
-{
-	struct virtio_queue *vq = &dev->queues[RX_QUEUE];
-
-	/* The driver reset the queue: the buffers we kept are gone. */
-	if (vq->last_avail != n->rx_last_avail)
-		n->buf_count = 0;
-	while (n->buf_count < VIRTIO_QUEUE_SIZE) {
-		struct rx_buf *b = &n->bufs[(n->buf_head + n->buf_count) % VIRTIO_QUEUE_SIZE];
-		int r = virtio_queue_pop(dev, vq, &n->chain);
-
-		if (r < 0)
-			return false;
-		if (r == 0)
-			break;
-		if (n->chain.n_out || n->chain.n_in > RX_BUF_IOV) {
-			virtio_dev_fail(dev, "a receive buffer of %u readable and %u writable descriptors (none readable, at most %d writable)",
-					n->chain.n_out, n->chain.n_in, RX_BUF_IOV);
-			return false;
-		}
-		b->head = n->chain.head;
-		b->n = n->chain.n_in;
-		memcpy(b->iov, n->chain.iov, b->n * sizeof(b->iov[0]));
-		b->len = iov_total(b->iov, b->n);
-		n->buf_count++;
-	}
-	/*
-	 * We hold a whole ring's worth: another buffer means descriptors
-	 * reused while we hold them; left on the ring, it would have the
-	 * transport serve the queue for ever (a supervisor thread spinning).
-	 */
-	if (n->buf_count == VIRTIO_QUEUE_SIZE && virtio_queue_pop(dev, vq, &n->chain) > 0) {
-		virtio_dev_fail(dev, "more receive buffers than the queue holds");
-		return false;
-	}
-	n->rx_last_avail = vq->last_avail;
-	return true;
-}
-
 static bool next_pending(struct netdev *n, struct pending *p)
 {
 	bool have;
@@ -222,10 +174,10 @@ static void serve_rx(struct virtio_dev *dev, struct netdev *n)
 	struct pending p;
 	bool any = false;
 
-	if (!take_buffers(dev, n))
+	if (!rx_pool_take(&n->rxbufs, dev, vq, RX_BUF_IOV, 0))
 		return;
-	while (n->buf_count && !dev->stop && next_pending(n, &p)) {
-		struct rx_buf *b = &n->bufs[n->buf_head];
+	while (n->rxbufs.count && !dev->stop && next_pending(n, &p)) {
+		struct rx_buf *b = rx_pool_front(&n->rxbufs);
 
 		while (b->len < p.len) {
 			/*
@@ -234,22 +186,19 @@ static void serve_rx(struct virtio_dev *dev, struct netdev *n)
 			 * packet) and the frame tries the next one.
 			 */
 			count(&n->malformed);
-			virtio_queue_push(dev, vq, b->head, 0);
+			rx_pool_give(&n->rxbufs, dev, vq, 0);
 			any = true;
-			n->buf_head = (n->buf_head + 1) % VIRTIO_QUEUE_SIZE;
-			if (!--n->buf_count)
+			if (!n->rxbufs.count)
 				break;
-			b = &n->bufs[n->buf_head];
+			b = rx_pool_front(&n->rxbufs);
 		}
-		if (!n->buf_count) {
+		if (!n->rxbufs.count) {
 			unget_pending(n, &p);
 			break;
 		}
 		iov_copy_to(b->iov, b->n, 0, p.data, p.len);
-		virtio_queue_push(dev, vq, b->head, (uint32_t)p.len);
+		rx_pool_give(&n->rxbufs, dev, vq, (uint32_t)p.len);
 		free(p.data);
-		n->buf_head = (n->buf_head + 1) % VIRTIO_QUEUE_SIZE;
-		n->buf_count--;
 		any = true;
 	}
 	if (any)
@@ -286,10 +235,10 @@ static void serve_rx_direct(struct virtio_dev *dev, struct netdev *n)
 	const uint16_t one = htole16(1);
 	bool any = false;
 
-	if (!take_buffers(dev, n))
+	if (!rx_pool_take(&n->rxbufs, dev, vq, RX_BUF_IOV, 0))
 		return;
-	while (n->buf_count && !dev->stop) {
-		struct rx_buf *b = &n->bufs[n->buf_head];
+	while (n->rxbufs.count && !dev->stop) {
+		struct rx_buf *b = rx_pool_front(&n->rxbufs);
 		struct iovec iov[RX_BUF_IOV + 1];
 		struct virtio_net_hdr_v1 h;
 		unsigned int cnt;
@@ -313,9 +262,7 @@ static void serve_rx_direct(struct virtio_dev *dev, struct netdev *n)
 				got = 0;
 			}
 		}
-		virtio_queue_push(dev, vq, b->head, (uint32_t)got);
-		n->buf_head = (n->buf_head + 1) % VIRTIO_QUEUE_SIZE;
-		n->buf_count--;
+		rx_pool_give(&n->rxbufs, dev, vq, (uint32_t)got);
 		any = true;
 	}
 	if (any)

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "../diag.h"
+#include "rx_pool.h"
 #include "vsock.h"
 #include "vsock_host.h"
 
@@ -82,22 +83,13 @@ struct conn {
 	uint32_t buf_head, buf_len;
 };
 
-struct rx_buf {
-	uint16_t head;
-	unsigned int n;
-	size_t len;
-	struct iovec iov[RX_BUF_IOV];
-};
-
 struct vsockdev {
 	struct virtio_dev *dev;
 	struct vsock_host host;
 	bool started;
 	uint8_t config[8];		/* struct virtio_vsock_config, little-endian */
 
-	struct rx_buf bufs[VIRTIO_QUEUE_SIZE];
-	unsigned int buf_head, buf_count;
-	uint16_t rx_last_avail;
+	struct rx_pool rxbufs;		/* the guest's receive buffers we hold */
 	bool rx_used;			/* pushed to rx: raise */
 	struct virtio_chain chain;
 
@@ -257,50 +249,10 @@ static void flush_to_client(struct conn *c)
 
 /* --- packets for the guest ---------------------------------------------- */
 
+/* The guest's receive buffers, each able to take at least a header. */
 static bool take_buffers(struct virtio_dev *dev, struct vsockdev *v)
 {
-	struct virtio_queue *vq = &dev->queues[RX_QUEUE];
-
-	if (!vq->ready) {
-		v->buf_count = 0;
-		return true;
-	}
-	/* The driver reset the queue: the buffers we kept are gone. */
-	if (vq->last_avail != v->rx_last_avail)
-		v->buf_count = 0;
-	while (v->buf_count < VIRTIO_QUEUE_SIZE) {
-		struct rx_buf *b = &v->bufs[(v->buf_head + v->buf_count) % VIRTIO_QUEUE_SIZE];
-		int r = virtio_queue_pop(dev, vq, &v->chain);
-
-		if (r < 0)
-			return false;
-		if (r == 0)
-			break;
-		if (v->chain.n_out || v->chain.n_in > RX_BUF_IOV ||
-		    iov_total(v->chain.iov, v->chain.n_in) < HDR_LEN) {
-			virtio_dev_fail(dev, "a receive buffer of %u readable and %u writable descriptors, %zu bytes (none readable, at most %d writable, at least %u bytes)",
-					v->chain.n_out, v->chain.n_in,
-					iov_total(v->chain.iov, v->chain.n_out + v->chain.n_in),
-					RX_BUF_IOV, HDR_LEN);
-			return false;
-		}
-		b->head = v->chain.head;
-		b->n = v->chain.n_in;
-		memcpy(b->iov, v->chain.iov, b->n * sizeof(b->iov[0]));
-		b->len = iov_total(b->iov, b->n);
-		v->buf_count++;
-	}
-	/*
-	 * We hold a whole ring's worth: another buffer means descriptors
-	 * reused while we hold them (and left there, the transport would
-	 * serve the queue for ever).
-	 */
-	if (v->buf_count == VIRTIO_QUEUE_SIZE && virtio_queue_pop(dev, vq, &v->chain) > 0) {
-		virtio_dev_fail(dev, "more receive buffers than the queue holds");
-		return false;
-	}
-	v->rx_last_avail = vq->last_avail;
-	return true;
+	return rx_pool_take(&v->rxbufs, dev, &dev->queues[RX_QUEUE], RX_BUF_IOV, HDR_LEN);
 }
 
 static void fill_hdr(struct virtio_vsock_hdr *h, uint32_t host_port, uint32_t guest_port,
@@ -320,12 +272,10 @@ static void fill_hdr(struct virtio_vsock_hdr *h, uint32_t host_port, uint32_t gu
 /* Header into the next buffer, @payload bytes already behind it; push. */
 static void rx_push(struct vsockdev *v, struct virtio_vsock_hdr *h, uint32_t payload)
 {
-	struct rx_buf *b = &v->bufs[v->buf_head];
+	struct rx_buf *b = rx_pool_front(&v->rxbufs);
 
 	iov_copy_to(b->iov, b->n, 0, h, HDR_LEN);
-	virtio_queue_push(v->dev, &v->dev->queues[RX_QUEUE], b->head, HDR_LEN + payload);
-	v->buf_head = (v->buf_head + 1) % VIRTIO_QUEUE_SIZE;
-	v->buf_count--;
+	rx_pool_give(&v->rxbufs, v->dev, &v->dev->queues[RX_QUEUE], HDR_LEN + payload);
 	v->rx_used = true;
 }
 
@@ -334,7 +284,7 @@ static bool emit(struct vsockdev *v, struct conn *c, uint16_t op, uint32_t flags
 {
 	struct virtio_vsock_hdr h;
 
-	if (!v->buf_count)
+	if (!v->rxbufs.count)
 		return false;
 	fill_hdr(&h, c->host_port, c->guest_port, op, flags, 0);
 	h.buf_alloc = htole32(VSOCK_HOST_BUF);
@@ -368,7 +318,7 @@ static bool can_read(const struct conn *c)
 /* Client bytes straight into the next buffer: true if a packet went. */
 static bool emit_data(struct vsockdev *v, struct conn *c)
 {
-	struct rx_buf *b = &v->bufs[v->buf_head];
+	struct rx_buf *b = rx_pool_front(&v->rxbufs);
 	struct iovec iov[RX_BUF_IOV];
 	struct virtio_vsock_hdr h;
 	size_t want = b->len - HDR_LEN;
@@ -427,7 +377,7 @@ static bool emit_conn(struct vsockdev *v, struct conn *c)
 		return false;
 	if (c->credit_pending && emit(v, c, VIRTIO_VSOCK_OP_CREDIT_UPDATE, 0))
 		sent = true;
-	for (int k = 0; k < BURST && v->buf_count && c->readable && can_read(c); k++) {
+	for (int k = 0; k < BURST && v->rxbufs.count && c->readable && can_read(c); k++) {
 		if (!emit_data(v, c))
 			break;
 		sent = true;
@@ -442,7 +392,7 @@ static bool emit_conn(struct vsockdev *v, struct conn *c)
 
 static void emit_orphans(struct vsockdev *v)
 {
-	while (v->orphan_count && v->buf_count) {
+	while (v->orphan_count && v->rxbufs.count) {
 		struct virtio_vsock_hdr h;
 
 		fill_hdr(&h, v->orphan[v->orphan_head].host_port,
@@ -819,14 +769,14 @@ static void pump(struct virtio_dev *dev, struct vsockdev *v)
 	emit_orphans(v);
 	do {
 		progress = false;
-		for (unsigned int k = 0; k < VSOCK_HOST_MAX_CONNS && v->buf_count; k++) {
+		for (unsigned int k = 0; k < VSOCK_HOST_MAX_CONNS && v->rxbufs.count; k++) {
 			struct conn *c = &v->conns[(v->next_conn + k) % VSOCK_HOST_MAX_CONNS];
 
 			if (c->state != CONN_FREE && emit_conn(v, c))
 				progress = true;
 		}
 		v->next_conn = (v->next_conn + 1) % VSOCK_HOST_MAX_CONNS;
-	} while (progress && v->buf_count && !dev->stop);
+	} while (progress && v->rxbufs.count && !dev->stop);
 	for (unsigned int i = 0; i < VSOCK_HOST_MAX_CONNS; i++) {
 		struct conn *c = &v->conns[i];
 
