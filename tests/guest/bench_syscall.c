@@ -6,7 +6,9 @@
  * iterations with CLOCK_MONOTONIC (best of 3 runs).  Every call is a raw
  * syscall(2), so no libc caching gets in the way.  "function-call" is the
  * yardstick for a rewritten site: a plain indirect call of a function
- * that returns a value.
+ * that returns a value.  The exception, "clock_gettime-libc", is the libc's
+ * clock_gettime(CLOCK_MONOTONIC): through the vDSO when there is one, a
+ * system call when not.
  * usage: bench_syscall [N]   (default 200000)
  * Prints "NAME NS_PER_CALL" lines (used by scripts/bench-syscall.sh).
  */
@@ -26,10 +28,10 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
-enum { CALL, GETPPID, DUPCLOSE, GETPID, GETUID, UMASK, MIX, NTESTS };
+enum { CALL, GETPPID, DUPCLOSE, GETPID, GETUID, UMASK, MIX, CLOCK_GETTIME, NTESTS };
 static const char *const names[NTESTS] = {
 	"function-call", "getppid", "dup+close", "getpid", "getuid", "umask",
-	"unixbench-mix",
+	"unixbench-mix", "clock_gettime-libc",
 };
 
 static long __attribute__((noinline)) plain_function(void)
@@ -75,6 +77,13 @@ static void run(int which, long n)
 			syscall(SYS_umask, 022);
 		}
 		break;
+	case CLOCK_GETTIME: {
+		struct timespec ts;
+
+		for (long i = 0; i < n; i++)
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+		break;
+	}
 	}
 }
 
