@@ -57,11 +57,37 @@ static bool lock_dir(struct oci_container *c)
 	return true;
 }
 
+/*
+ * The state root and its missing parents, as runc's MkdirAll: containerd's
+ * shim and Docker pass /run/containerd/runc/NAMESPACE and
+ * /run/docker/runtime-runc/moby, which nothing makes before a first container.
+ */
+static int mkdir_parents(const char *root)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(root);
+
+	if (len >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, root, len + 1);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 bool state_create(const char *root, const char *id, struct oci_container *c)
 {
 	if (!dir_path(root, id, c))
 		return false;
-	if (mkdir(root, 0700) != 0 && errno != EEXIST) {
+	if (mkdir_parents(root) != 0) {
 		oci_error("cannot create the state root %s: %s", root, strerror(errno));
 		return false;
 	}
