@@ -195,10 +195,40 @@ static bool linux_cpu(json_t *cpu, struct oci_plan *plan)
 	return true;
 }
 
+/*
+ * linux.resources.blockIO: Docker always sends {"weight": 0}, which asks for
+ * nothing (runc writes no weight of 0); a real weight or throttle is refused.
+ */
+static bool linux_blockio(json_t *bio)
+{
+	static const char *const keys[] = {
+		"weight", "leafWeight", "weightDevice", "throttleReadBpsDevice",
+		"throttleWriteBpsDevice", "throttleReadIOPSDevice", "throttleWriteIOPSDevice", NULL
+	};
+	const char *path = "linux.resources.blockIO";
+	int64_t weight = 0, leaf = 0;
+
+	if (!jget_known_keys(bio, path, keys) ||
+	    !jget_int(bio, "weight", path, false, 0, UINT16_MAX, &weight) ||
+	    !jget_int(bio, "leafWeight", path, false, 0, UINT16_MAX, &leaf) ||
+	    !jget_refuse(bio, "weightDevice", path, "I/O weights are not supported") ||
+	    !jget_refuse(bio, "throttleReadBpsDevice", path, "I/O throttling is not supported") ||
+	    !jget_refuse(bio, "throttleWriteBpsDevice", path, "I/O throttling is not supported") ||
+	    !jget_refuse(bio, "throttleReadIOPSDevice", path, "I/O throttling is not supported") ||
+	    !jget_refuse(bio, "throttleWriteIOPSDevice", path, "I/O throttling is not supported"))
+		return false;
+	if (weight || leaf) {
+		oci_error("config.json: %s.%s: I/O weights are not supported", path,
+			  weight ? "weight" : "leafWeight");
+		return false;
+	}
+	return true;
+}
+
 static bool linux_resources(json_t *res, struct oci_plan *plan)
 {
 	const char *path = "linux.resources";
-	json_t *memory = NULL, *pids = NULL, *devices = NULL, *cpu = NULL;
+	json_t *memory = NULL, *pids = NULL, *devices = NULL, *cpu = NULL, *bio = NULL;
 	int64_t limit = -1, pids_limit = -1, scratch = 0;
 	bool flag = false;
 
@@ -208,13 +238,13 @@ static bool linux_resources(json_t *res, struct oci_plan *plan)
 	    /* The guest's devices are its own kernel's: no rule can open a host one. */
 	    !jget_array(res, "devices", path, false, &devices) ||
 	    !jget_object(res, "cpu", path, false, &cpu) ||
-	    !jget_refuse(res, "blockIO", path, "not supported") ||
+	    !jget_object(res, "blockIO", path, false, &bio) ||
 	    !jget_refuse(res, "hugepageLimits", path, "not supported") ||
 	    !jget_refuse(res, "network", path, "not supported") ||
 	    !jget_refuse(res, "rdma", path, "not supported") ||
 	    !jget_refuse(res, "unified", path, "not supported"))
 		return false;
-	if (devices && !device_rules(devices))
+	if ((devices && !device_rules(devices)) || (bio && !linux_blockio(bio)))
 		return false;
 	if (cpu && !linux_cpu(cpu, plan))
 		return false;
