@@ -74,8 +74,17 @@ int cmd_kill(const struct oci_globals *g, int argc, char **argv)
 	if (!state_open(g->root, pos[0], &c))
 		return OCI_EXIT_FAILURE;
 	s = state_status(&c);
+	/*
+	 * As runc: --all on a stopped container has nothing left to signal;
+	 * otherwise an error with runc's words, which containerd's shim
+	 * matches ("container not running": the process already finished).
+	 */
+	if (s == OCI_STOPPED && all) {
+		ok = true;
+		goto out;
+	}
 	if (s == OCI_STOPPED) {
-		oci_error("container '%s' is not running", c.id);
+		oci_error("container '%s' is not running (container not running)", c.id);
 		goto out;
 	}
 	/* Created: nothing runs yet, and the supervisor holds TERM until start: end it. */
