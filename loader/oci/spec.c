@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,12 @@ bool spec_load(const char *bundle, struct oci_plan *plan, struct oci_spec_info *
 			return false;
 		}
 		plan_option(plan, "--hostname", "%s", hostname);
+	} else {
+		/* As runc's new UTS namespace (ctr run sets none): the host's name. */
+		char host[HOST_NAME_MAX + 1];
+
+		if (gethostname(host, sizeof(host)) == 0 && host[0] && !strchr(host, '\n'))
+			plan_option(plan, "--hostname", "%s", host);
 	}
 	info->annotations = annotations;
 	return spec_root(root, info->bundle, plan, info->rootfs) &&
