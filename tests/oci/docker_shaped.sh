@@ -1,0 +1,325 @@
+#!/bin/sh
+# xlibos-runtime called as Docker 20.10 and containerd 1.6 call it, without
+# dockerd or containerd (neither can be installed on this machine): the
+# config.json each writes (shaped_spec.py, rebuilt from their sources,
+# Docker's real default seccomp profile in fixtures/) and the command lines
+# containerd's io.containerd.runc.v2 shim issues through go-runc, with its
+# --root, --log FILE --log-format json, pid file, pipes or console socket,
+# and its reaper's wait for the pid (shim_sequence.py).  Each case runs the
+# same bundle and the same sequence with runc and with xlibos: step
+# statuses, the container's output and exit status must be the same.  What
+# Docker sets that xlibos cannot honour must be refused by name.
+# Sources and what they say: tests/oci/fixtures/README.md.
+# usage: docker_shaped.sh path/to/xlibos-runtime [path/to/rootfs]
+set -u
+if [ $# -lt 1 ] || [ ! -x "$1" ]; then
+	echo "usage: $0 path/to/xlibos-runtime [path/to/rootfs]" >&2
+	exit 2
+fi
+runtime=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+rootfs=${2:-$top/build/rootfs}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$here/../lib.sh"
+
+skip_all() {
+	echo "ok - Docker- and containerd-shaped bundles and shim sequence # SKIP $1"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 0
+}
+command -v python3 >/dev/null 2>&1 || skip_all "python3 is needed"
+runc=$(command -v runc) || skip_all "runc is not installed (scripts/install-deps.sh)"
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (runc as Docker runs it)"
+[ -d "$rootfs/bin" ] || skip_all "no rootfs at $rootfs (make rootfs)"
+
+profile=$here/fixtures/docker-20.10.24-seccomp-default.json
+# Docker's: <exec-root>/runtime-runc/moby; containerd's: /run/containerd/runc/<namespace>.
+# Neither exists before a first container (runc makes them).
+docker_root=$scratch/exec-root/runtime-runc/moby
+ctr_root=$scratch/run-containerd/runc/default
+export XLIBOS_CACHE_DIR="$scratch/cache"
+# Container ids as Docker makes them.
+cid=4f0c2a9d8e1b7c3a5f6e9d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a
+
+# bundle NAME KIND [shaped_spec.py options] -- CMD...: NAME.runc and NAME.x,
+# each with its own copy of the rootfs (runc makes mount points in it).
+bundle() {
+	name=$1 kind=$2
+	shift 2
+	for rt in runc x; do
+		b=$scratch/$name.$rt
+		rm -rf "$b"
+		mkdir -p "$b"
+		cp -a "$rootfs" "$b/rootfs"
+		if [ "$kind" = containerd ]; then
+			python3 "$here/shaped_spec.py" "$kind" "$b" rootfs "$cid" "$@"
+		else
+			python3 "$here/shaped_spec.py" "$kind" "$b" "$b/rootfs" "$cid" "$@"
+		fi
+	done
+}
+
+# shim SCENARIO NAME ROOT [shim_sequence.py options]: the sequence with runc
+# and with xlibos; results in NAME.runc.out/ and NAME.x.out/.
+shim() {
+	scen=$1 name=$2 root=$3
+	shift 3
+	for rt in runc x; do
+		bin=$runc
+		[ "$rt" = x ] && bin=$runtime
+		rm -rf "$scratch/$name.$rt.out"
+		timeout 180 python3 "$here/shim_sequence.py" "$scen" "$bin" "$root.$rt" \
+			"$scratch/$name.$rt" "$cid" "$scratch/$name.$rt.out" "$@" \
+			>"$scratch/$name.$rt.driver" 2>&1
+	done
+}
+
+# same_steps NAME DESC: every step's status as runc's.
+same_steps() {
+	r=$scratch/$1.runc.out x=$scratch/$1.x.out
+	if [ -s "$r/steps" ] && cmp -s "$r/steps" "$x/steps"; then
+		ok "$2: $(tr '\n' ' ' <"$x/steps" | sed 's/ $//'), as runc"
+	else
+		not_ok "$2: the steps as runc's" "runc: $(cat "$r/steps" 2>&1 | tr '\n' ' ')
+xlibos: $(cat "$x/steps" 2>&1 | tr '\n' ' ')
+$(cat "$scratch/$1.x.driver" "$x"/*.out "$x/stderr" 2>/dev/null | head -20)"
+	fi
+}
+
+# same_output NAME DESC [FILES]: the container's output as runc's.
+same_output() {
+	r=$scratch/$1.runc.out x=$scratch/$1.x.out
+	files=${3:-stdout stderr}
+	bad=""
+	for f in $files; do
+		cmp -s "$r/$f" "$x/$f" || bad="$bad $f"
+	done
+	if [ -z "$bad" ] && [ -s "$r/${files%% *}" ]; then
+		ok "$2"
+	else
+		not_ok "$2" "differs:$bad
+$(for f in $files; do diff "$r/$f" "$x/$f"; done 2>&1 | head -30)"
+	fi
+}
+
+# The probe: what a Docker container sees, in words runc and xlibos share
+# (after a second, in which the shim's state sees it running).
+probe='sleep 1; echo out; echo err >&2; id; hostname; cat /etc/hostname; pwd
+env | sort
+grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status
+cat /proc/sys/net/ipv4/ping_group_range /proc/sys/net/ipv4/ip_unprivileged_port_start
+wc -c </proc/kcore; ls /sys/firmware | wc -l; cat /proc/sys/kernel/hostname
+touch /sys/x 2>/dev/null && echo sys writable; echo 1 2>/dev/null >/proc/sys/kernel/domainname && echo proc/sys writable
+touch /dev/shm/x && echo shm writable; touch /x && echo rootfs writable; touch /dev/mqueue/x 2>/dev/null; ls /dev/mqueue
+cat /etc/hosts /etc/resolv.conf; ls -ld /dev/pts /dev/shm /dev/mqueue /tmp | cut -c1-10
+for d in null zero full random urandom tty; do [ -c /dev/$d ] && echo /dev/$d; done
+exit 3'
+
+# --- Docker: `docker run --rm IMAGE CMD` -------------------------------------
+bundle docker docker --seccomp-profile "$profile" -- sh -c "$probe"
+shim run docker "$docker_root"
+same_steps docker "Docker's config.json, the shim's create/state/start/state/wait/state/delete"
+same_output docker "Docker's config.json: the container's stdout and stderr as runc's (ids, hostname, env, capabilities, seccomp, sysctls, masked and read-only paths, mounts, devices)"
+x=$scratch/docker.x.out
+grep -qx 'Seccomp:	2' "$x/stdout" && ok "Docker's default seccomp profile is in force (Seccomp: 2)" ||
+	not_ok "Docker's default seccomp profile is in force"
+
+# The pid file, as go-runc's ReadPidFile reads it: strconv.Atoi of the whole file.
+pidtext=$(cat "$x/pidfile" 2>/dev/null)
+if printf '%s' "$pidtext" | grep -qx '[1-9][0-9]*' && [ "$(wc -c <"$x/pidfile")" -eq "${#pidtext}" ]; then
+	ok "the pid file is a bare decimal pid, no newline ($pidtext)"
+else
+	not_ok "the pid file is a bare decimal pid" "$(od -c "$x/pidfile" 2>&1 | head -3)"
+fi
+
+# state, as go-runc's Container: id, pid, status, bundle, rootfs, created
+# (time.Time: RFC 3339), annotations (map of strings); statuses as runc's.
+python3 - "$scratch/docker.runc.out" "$x" "$cid" "$scratch/docker.x" "$pidtext" >"$out" 2>&1 <<'EOF'
+import json, re, sys
+r, x, cid, bundle, pid = sys.argv[1:]
+rfc3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$")
+ok = True
+for name in ("state-created", "state-running", "state-stopped"):
+    s = json.load(open("%s/%s.json" % (x, name)))
+    rs = json.load(open("%s/%s.json" % (r, name)))
+    want = name.split("-")[1]
+    checks = [s.get("id") == cid, isinstance(s.get("pid"), int), s.get("status") == want,
+              s.get("status") == rs.get("status"), s.get("bundle") == bundle,
+              isinstance(s.get("rootfs"), str), rfc3339.match(s.get("created", "")),
+              s.get("annotations") is None or (isinstance(s["annotations"], dict) and
+              all(isinstance(v, str) for v in s["annotations"].values()))]
+    if name != "state-stopped":
+        checks.append(s.get("pid") == int(pid))
+    else:
+        checks.append(s.get("pid") == rs.get("pid"))
+    if not all(checks):
+        ok = False
+        print(name, checks, s, rs)
+sys.exit(0 if ok else 1)
+EOF
+if [ $? -eq 0 ]; then
+	ok "state: id, the pid file's pid, status created/running/stopped as runc's, bundle, rootfs, RFC 3339 created, string annotations"
+else
+	not_ok "state, as go-runc's Container reads it"
+fi
+
+# --log FILE --log-format json: containerd's getLastRuntimeError decodes it
+# entry by entry (level, msg, time as Go's time.Time: RFC 3339).
+logcheck() {
+	python3 - "$1" >"$out" 2>&1 <<'EOF'
+import json, re, sys
+rfc3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$")
+lines = open(sys.argv[1]).read().splitlines()
+for line in lines:
+    e = json.loads(line)
+    assert isinstance(e, dict) and isinstance(e.get("msg"), str), line
+    assert e.get("level") in ("debug", "info", "warning", "error", "fatal"), line
+    assert rfc3339.match(e.get("time", "")), line
+print(len(lines))
+EOF
+}
+if logcheck "$scratch/docker.x/log.json"; then
+	ok "--log --log-format json: $(cat "$out") lines, each a JSON object with level, msg and an RFC 3339 time"
+else
+	not_ok "--log --log-format json: JSON lines as the shim decodes them"
+fi
+
+# Docker on a systemd host (Debian 12: cgroup v2, systemd): --systemd-cgroup
+# and a "slice:prefix:name" cgroupsPath.  runc needs systemd for it: compared
+# with runc's cgroupfs run of the same container.
+bundle dsysd docker-systemd --seccomp-profile "$profile" -- sh -c "$probe"
+shim run dsysd "$docker_root" --systemd-cgroup
+if cmp -s "$scratch/dsysd.x.out/stdout" "$scratch/docker.runc.out/stdout" &&
+   cmp -s "$scratch/dsysd.x.out/steps" "$scratch/docker.runc.out/steps"; then
+	ok "--systemd-cgroup and cgroupsPath system.slice:docker:ID: the same steps and output"
+else
+	not_ok "--systemd-cgroup and cgroupsPath system.slice:docker:ID" "$(cat "$scratch/dsysd.x.out/steps" "$scratch/dsysd.x.out/stderr" 2>&1)"
+fi
+
+# docker run -i -e -w -u -v -v:ro --read-only: stdin through the shim's pipe.
+mkdir -p "$scratch/vol" "$scratch/volro"
+echo "from the host" >"$scratch/volro/f"
+printf 'line one\nline two\n' >"$scratch/stdin"
+bundle opts docker --seccomp-profile "$profile" --readonly --env FOO=bar --cwd /tmp \
+	--user 65534:65534 --bind "$scratch/vol:/vol" --bind "$scratch/volro:/ro:ro" -- \
+	sh -c 'read a; read b; echo "got $a, $b"; id; pwd; echo "FOO=$FOO"; grep -E "^Cap(Prm|Eff|Bnd):" /proc/self/status
+touch /x 2>/dev/null || echo rootfs read-only; touch /etc/x 2>/dev/null || echo etc read-only
+cat /ro/f; touch /ro/y 2>/dev/null || echo ro volume read-only; echo written >/vol/f && echo vol writable; exit 0'
+shim run opts "$docker_root" --stdin "$scratch/stdin"
+same_steps opts "docker run -i -e -w -u 65534 -v -v:ro --read-only"
+same_output opts "docker run -i -e -w -u 65534 -v -v:ro --read-only: stdin, env, cwd, user, capabilities, read-only root, volumes as runc's"
+
+# docker stop: kill ID 15 (a number), 1 s, kill ID 9; then the kills the
+# shim may issue once the process is gone.  sh as PID 1 ignores TERM.
+bundle stop docker --seccomp-profile "$profile" -- sh -c 'echo started; while :; do sleep 1; done'
+shim stop stop "$docker_root"
+same_steps stop "docker stop, no TERM handler: kill 15 (ignored by PID 1), kill 9, exit 137, kill after the exit"
+grep -q "container not running" "$scratch/stop.x.out/kill-9-stopped.out" &&
+	ok "kill of a stopped container: 'container not running' (the shim's checkKillError: already finished)" ||
+	not_ok "kill of a stopped container: the words the shim matches" "$(cat "$scratch/stop.x.out/kill-9-stopped.out")"
+bundle stoptrap docker --seccomp-profile "$profile" -- sh -c "trap 'echo TERM; exit 9' TERM; echo started; while :; do sleep 1; done"
+shim stop stoptrap "$docker_root"
+same_steps stoptrap "docker stop with a TERM handler"
+same_output stoptrap "docker stop with a TERM handler: the handler's output as runc's" stdout
+
+# docker exec: the container's process with args, env, cwd replaced (daemon/exec.go).
+bundle exec docker --seccomp-profile "$profile" -- sh -c 'echo started; exec sleep 60'
+for rt in runc x; do
+	python3 - "$scratch/exec.$rt/config.json" "$scratch/exec.$rt.process" <<'EOF'
+import json, sys
+p = json.load(open(sys.argv[1]))["process"]
+p["args"] = ["sh", "-c", "echo exec out; echo exec err >&2; pwd; echo $FOO; id -u; exit 7"]
+p["env"] = p["env"] + ["FOO=exec"]
+p["cwd"] = "/tmp"
+p["terminal"] = False
+json.dump(p, open(sys.argv[2], "w"))
+EOF
+done
+for rt in runc x; do
+	timeout 180 python3 "$here/shim_sequence.py" exec "$( [ $rt = x ] && echo "$runtime" || echo "$runc")" \
+		"$docker_root.$rt" "$scratch/exec.$rt" "$cid" "$scratch/exec.$rt.out" \
+		--exec-process "$scratch/exec.$rt.process" >"$scratch/exec.$rt.driver" 2>&1
+done
+same_steps exec "docker exec: exec --process F --detach --pid-file, its pid's exit status, ps, kill 9"
+same_output exec "docker exec: the exec'd command's stdout and stderr as runc's" "exec.stdout exec.stderr"
+if python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); sys.exit(not (isinstance(p, list) and all(isinstance(i, int) for i in p) and int(sys.argv[2]) in p))' \
+	"$scratch/exec.x.out/ps.json" "$(cat "$scratch/exec.x.out/pidfile")" 2>"$out"; then
+	ok "ps --format json: a JSON array of pids with the container's (go-runc Ps, docker top)"
+else
+	not_ok "ps --format json: a JSON array of pids" "$(cat "$scratch/exec.x.out/ps.json")"
+fi
+
+# --- What Docker sets that xlibos refuses, by name ---------------------------
+# refused NAME DESC MESSAGE: create fails (exit 1), what the shim would
+# report (the log's last error) names it, nothing was started.
+refused() {
+	x=$scratch/$1.x.out
+	if grep -qx 'create 1' "$x/steps" && grep -qF -- "$3" "$x/runtime-error" &&
+	   [ ! -e "$scratch/$1.x/init.pid" ] && [ ! -e "$docker_root.x/$cid" ]; then
+		ok "$2: refused: 'OCI runtime create failed: $(cut -c1-100 "$x/runtime-error")'"
+	else
+		not_ok "$2: refused by name" "$(cat "$x/steps" "$x/runtime-error" 2>&1)"
+	fi
+}
+# Docker's libnetwork-setkey prestart hook (daemon/oci_linux.go
+# WithLibnetwork), in every container with a network, --network none
+# included.  xlibos runs no hooks: `docker run --runtime xlibos` fails
+# unless dockerd runs with --bridge none (and the default network).
+bundle net docker-net --seccomp-profile "$profile" -- true
+shim fail net "$docker_root"
+refused net "Docker's bridge network (prestart hook libnetwork-setkey)" "hooks: hooks are not supported"
+# docker run --blkio-weight 500
+bundle blkio docker --seccomp-profile "$profile" -- true
+python3 - "$scratch/blkio.x/config.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["linux"]["resources"]["blockIO"]["weight"] = 500
+json.dump(c, open(sys.argv[1], "w"))
+EOF
+shim fail blkio "$docker_root"
+refused blkio "docker run --blkio-weight 500" "linux.resources.blockIO.weight: I/O weights are not supported"
+# A bad bundle: the runtime's own message reaches the shim through the log.
+bundle bad docker -- true
+python3 - "$scratch/bad.x/config.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["cwd"] = "relative"
+json.dump(c, open(sys.argv[1], "w"))
+EOF
+shim fail bad "$docker_root"
+refused bad "a relative process.cwd" "process.cwd: 'relative' is not an absolute path"
+logcheck "$scratch/bad.x/log.json" && ok "--log-format json after a refusal: JSON lines" ||
+	not_ok "--log-format json after a refusal: JSON lines" "$(cat "$scratch/bad.x/log.json")"
+# AppArmor (Debian 12's Docker sets docker-default): accepted, and listed
+# by features as not applied (the guest kernel has no AppArmor; the host
+# side is the supervisor's own sandbox).
+bundle aa docker --seccomp-profile "$profile" --apparmor -- sh -c 'echo ran'
+shim run aa "$docker_root"
+if grep -qx 'exit 0' "$scratch/aa.x.out/steps" && grep -qx ran "$scratch/aa.x.out/stdout" &&
+   "$runtime" features | grep -q 'notApplied.*process.apparmorProfile'; then
+	ok "process.apparmorProfile docker-default: accepted; features lists it as not applied"
+else
+	not_ok "process.apparmorProfile docker-default" "$(cat "$scratch/aa.x.out/steps" "$scratch/aa.x.out/stderr")"
+fi
+
+# --- containerd: `ctr run --rm --runc-binary xlibos-runtime IMAGE ID CMD` ----
+ctr_probe='echo out; echo err >&2; id; hostname; pwd; env | sort
+grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status
+ulimit -n; ulimit -Hn; wc -c </proc/kcore; touch /run/x && echo run writable
+touch /sys/x 2>/dev/null && echo sys writable; ls -ld /run /dev/shm | cut -c1-10; exit 4'
+bundle ctr containerd -- sh -c "$ctr_probe"
+shim run ctr "$ctr_root"
+same_steps ctr "containerd's config.json (root \"rootfs\" in the bundle), the shim's sequence"
+same_output ctr "containerd's config.json: stdout and stderr as runc's (rlimits, noNewPrivileges, /run, capabilities, the host's hostname)"
+bundle ctrro containerd --readonly --tty -- sh -c 'echo out; tty; [ -t 0 ] && echo stdin is a tty; touch /x 2>/dev/null || echo read-only; echo "TERM=$TERM"; exit 6'
+shim run ctrro "$ctr_root" --tty
+same_steps ctrro "ctr run -t --read-only: --console-socket, the pty master received, create's output ended"
+same_output ctrro "ctr run -t --read-only: the terminal's output as runc's" stdout
+
+[ -d "$docker_root.x" ] && [ -d "$ctr_root.x" ] &&
+	ok "--root and its missing parents are made, as runc's (/run/containerd/runc/NS, /run/docker/runtime-runc/moby)" ||
+	not_ok "--root and its missing parents are made"
+left=$(find "$docker_root.x" "$ctr_root.x" -mindepth 1 2>&1)
+[ -z "$left" ] && ok "nothing left under --root" || not_ok "nothing left under --root" "$left"
+summary
