@@ -35,6 +35,14 @@ typedef struct { unsigned char bytes[512]; } elf_fpregset_t;
 #define SET_PERSONALITY(ex)	set_personality(PER_LINUX | \
 					(current->personality & ~PER_MASK))
 
+/* The guest vDSO (kernel/vdso.c) */
+#define ARCH_HAS_SETUP_ADDITIONAL_PAGES 1
+struct linux_binprm;
+int arch_setup_additional_pages(struct linux_binprm *bprm, int uses_interp);
+#define ARCH_DLINFO							\
+	NEW_AUX_ENT(AT_SYSINFO_EHDR,					\
+		    (unsigned long __force)current->mm->context.vdso)
+
 /* Core dumps take their notes from the ptrace regsets (ptrace.c). */
 #define CORE_DUMP_USE_REGSET
 

@@ -22,6 +22,8 @@ typedef struct {
 	struct {
 		unsigned long start, end;
 	} downgraded[XLIBOS_MM_RANGES];
+	/* Where the guest vDSO is mapped (kernel/vdso.c), or NULL. */
+	void __user *vdso;
 	/* Rewritten system call sites (kernel/abcom_patch.c), or NULL. */
 	struct xlibos_abcom_mm *abcom;
 } mm_context_t;

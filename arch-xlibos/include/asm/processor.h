@@ -87,10 +87,7 @@ struct thread_struct {
 
 #define INIT_THREAD { .self = &init_task }
 
-static inline void cpu_relax(void)
-{
-	asm volatile("rep; nop" ::: "memory");
-}
+#include <asm/vdso/processor.h>
 
 #define task_pt_regs(task) \
 	((struct pt_regs *)(task_stack_page(task) + THREAD_SIZE) - 1)
