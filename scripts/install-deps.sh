@@ -30,6 +30,32 @@ if [ "${1:-}" = --bench-net ]; then
 	PACKAGES="$PACKAGES wrk redis-tools iperf3"
 fi
 
+# Optional: Docker and containerd for tests/oci/docker.sh and containerd.sh,
+# which skip without them.  Tried with whatever package lists apt has (no
+# update of their own), only if the mirror's name resolves within 3 s
+# (offline, apt would spend minutes failing); failing is a warning, never
+# an error (this CI machine has no mirror).
+OPTIONAL="docker.io containerd"
+opt_missing=""
+for p in $OPTIONAL; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		opt_missing="$opt_missing $p"
+	fi
+done
+if [ -n "$opt_missing" ]; then
+	opt_sudo=""
+	[ "$(id -u)" -eq 0 ] || opt_sudo=sudo
+	# shellcheck disable=SC2086
+	opt_host=$(apt-get install --print-uris -qq $opt_missing 2>/dev/null |
+		sed -n "s|^'[a-z]*://\([^/:']*\).*|\1|p" | head -1)
+	# shellcheck disable=SC2086
+	if [ -z "$opt_host" ] || ! timeout 3 getent hosts "$opt_host" >/dev/null 2>&1 ||
+	   ! DEBIAN_FRONTEND=noninteractive timeout 600 $opt_sudo apt-get install -y -qq \
+		--no-install-recommends -o Acquire::http::Timeout=10 $opt_missing >/dev/null 2>&1; then
+		echo "install-deps: warning: optional$opt_missing not installed (tests/oci/docker.sh and containerd.sh will skip)" >&2
+	fi
+fi
+
 missing=""
 for p in $PACKAGES; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
