@@ -39,6 +39,15 @@ profile=$here/fixtures/docker-20.10.24-seccomp-default.json
 docker_root=$scratch/exec-root/runtime-runc/moby
 ctr_root=$scratch/run-containerd/runc/default
 export XLIBOS_CACHE_DIR="$scratch/cache"
+# Whatever a failed step left: runc's and xlibos's containers, then $scratch.
+cleanup() {
+	for root in "$docker_root" "$ctr_root"; do
+		for id in $(ls "$root.runc" 2>/dev/null); do "$runc" --root "$root.runc" delete --force "$id"; done
+		for id in $(ls "$root.x" 2>/dev/null); do "$runtime" --root "$root.x" delete --force "$id"; done
+	done >/dev/null 2>&1
+	rm -rf "$scratch"
+}
+trap cleanup EXIT
 # Container ids as Docker makes them.
 cid=4f0c2a9d8e1b7c3a5f6e9d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a
 
@@ -250,6 +259,24 @@ else
 	not_ok "ps --format json: a JSON array of pids" "$(cat "$scratch/exec.x.out/ps.json")"
 fi
 
+# docker exec -t: the same, process.terminal, --console-socket before --detach.
+for rt in runc x; do
+	python3 - "$scratch/exec.$rt/config.json" "$scratch/exec.$rt.process" <<'EOF'
+import json, sys
+p = json.load(open(sys.argv[1]))["process"]
+p["args"] = ["sh", "-c", "[ -t 0 ] && [ -t 1 ] && echo exec on a terminal; echo $TERM; exit 5"]
+p["env"] = p["env"] + ["TERM=xterm"]
+p["terminal"] = True
+json.dump(p, open(sys.argv[2], "w"))
+EOF
+	rm -rf "$scratch/exec.$rt.out"
+	timeout 180 python3 "$here/shim_sequence.py" exec "$( [ $rt = x ] && echo "$runtime" || echo "$runc")" \
+		"$docker_root.$rt" "$scratch/exec.$rt" "$cid" "$scratch/exec.$rt.out" \
+		--exec-process "$scratch/exec.$rt.process" --exec-tty >"$scratch/exec.$rt.driver" 2>&1
+done
+same_steps exec "docker exec -t: exec --process F --console-socket S --detach --pid-file, the pty master received"
+same_output exec "docker exec -t: the terminal's output as runc's" exec.stdout
+
 # --- What Docker sets that xlibos refuses, by name ---------------------------
 # refused NAME DESC MESSAGE: create fails (exit 1), what the shim would
 # report (the log's last error) names it, nothing was started.
@@ -320,6 +347,6 @@ same_output ctrro "ctr run -t --read-only: the terminal's output as runc's" stdo
 [ -d "$docker_root.x" ] && [ -d "$ctr_root.x" ] &&
 	ok "--root and its missing parents are made, as runc's (/run/containerd/runc/NS, /run/docker/runtime-runc/moby)" ||
 	not_ok "--root and its missing parents are made"
-left=$(find "$docker_root.x" "$ctr_root.x" -mindepth 1 2>&1)
-[ -z "$left" ] && ok "nothing left under --root" || not_ok "nothing left under --root" "$left"
+left=$(find "$docker_root.x" "$ctr_root.x" "$docker_root.runc" "$ctr_root.runc" -mindepth 1 2>&1)
+[ -z "$left" ] && ok "nothing left under --root (xlibos's nor runc's)" || not_ok "nothing left under --root" "$left"
 summary

@@ -11,7 +11,7 @@ child once `create` returns, and its wait status is the container's exit
 status (128+N for a signal, go-runc's exitStatus).
 
 usage: shim_sequence.py SCENARIO RUNTIME ROOT BUNDLE ID OUTDIR [--systemd-cgroup]
-                        [--stdin FILE] [--exec-process FILE] [--tty]
+                        [--stdin FILE] [--exec-process FILE [--exec-tty]] [--tty]
 SCENARIO: run    create, state, start, state, wait, state, delete
           stop   create, start, kill ID 15, (still there after 1 s?), kill ID 9,
                  wait, kill ID 9 again, delete
@@ -90,7 +90,7 @@ class Shim:
         self.step(name, rc)
         return rc
 
-    def with_console(self, name, args):
+    def with_console(self, name, args, at):
         """process.terminal: runc.NewTempConsoleSocket, --console-socket, and
         ReceiveMaster (one connection, the pty master by SCM_RIGHTS).  The
         command's own output is cmdOutput's buffer: go-runc's Wait needs its
@@ -101,8 +101,9 @@ class Shim:
         ln.bind(path)
         ln.listen(1)
         ln.settimeout(30)
-        # CreateOpts.args(): --pid-file, then --console-socket, then the id.
-        argv = self.prefix + args[:-1] + ["--console-socket", path, args[-1]]
+        # CreateOpts.args(): --pid-file, then --console-socket; ExecOpts.args():
+        # --console-socket first.  AT: where it goes in ARGS.
+        argv = self.prefix + args[:at] + ["--console-socket", path] + args[at:]
         self.argv.write(" ".join(argv) + "\n")
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, env=self.env, preexec_fn=pdeathsig)
@@ -238,7 +239,7 @@ class Shim:
         pidfile = os.path.abspath(os.path.join(self.bundle, "init.pid"))
         args = ["create", "--bundle", self.bundle, "--pid-file", pidfile, self.id]
         if tty:
-            rc = self.with_console("create", args)
+            rc = self.with_console("create", args, len(args) - 1)
         else:
             rc = self.with_pipes("create", args, stdin_path)
         if rc == 0:
@@ -262,6 +263,10 @@ def main(argv):
     shim = Shim(runtime, root, bundle, cid, outdir, systemd)
     ok = shim.create(stdin_path, "--tty" in opts)
     if scenario == "fail" or not ok:
+        # A create that was to fail and did not (runc, where xlibos refuses)
+        # leaves a container: the shim's cleanup, delete --force.
+        if ok:
+            shim.command("delete-force", ["delete", "--force", cid])
         shim.finish(time.time() + 5)
         return
     if scenario == "run":
@@ -291,8 +296,11 @@ def main(argv):
         with os.fdopen(fd, "wb") as f:
             f.write(open(exec_process, "rb").read())
         exec_pidfile = os.path.join(bundle, "exec1.pid")
-        rc = shim.with_pipes("exec", ["exec", "--process", tmp, "--detach", "--pid-file",
-                                      exec_pidfile, cid], None)
+        args = ["exec", "--process", tmp, "--detach", "--pid-file", exec_pidfile, cid]
+        if "--exec-tty" in opts:
+            rc = shim.with_console("exec", args, 3)
+        else:
+            rc = shim.with_pipes("exec", args, None)
         os.unlink(tmp)
         if rc == 0:
             epid = shim.read_pid_file(exec_pidfile, "exec-pidfile")
