@@ -125,6 +125,40 @@ static noreturn void exec_supervisor(const char *xlibos, char **argv, int ready_
 	_exit(127);
 }
 
+/*
+ * process.oomScoreAdj, as runc gives it to the container's process: the
+ * supervisor inherits ours.  Without it, it would inherit its caller's:
+ * containerd's shim runs at -998, which would leave a Docker container
+ * (0) all but out of the host OOM killer's reach.
+ */
+static bool set_oom_score_adj(const struct oci_plan *plan)
+{
+	const char *path = "/proc/self/oom_score_adj";
+	char have[16] = "", want[16];
+	int fd, len;
+	ssize_t n;
+
+	if (!plan->oom_set)
+		return true;
+	len = snprintf(want, sizeof(want), "%d", plan->oom_score_adj);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, have, sizeof(have) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	/* Already so: no write (lowering it needs CAP_SYS_RESOURCE, even to the same value). */
+	if (n > 0 && atoi(have) == plan->oom_score_adj)
+		return true;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, want, (size_t)len) != len) {
+		oci_error("config.json: process.oomScoreAdj: cannot set %s: %s", want, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
 /* Start the supervisor and wait until it holds at the FIFO; its pid, or -1. */
 static pid_t launch(const struct oci_globals *g, struct oci_container *c,
 		    struct oci_plan *plan, const char *bundle, int tty)
@@ -281,7 +315,8 @@ int cmd_create(const struct oci_globals *g, int argc, char **argv)
 					: "create: --console-socket without process.terminal");
 		goto fail;
 	}
-	if (plan.terminal && !console_setup(console, plan.rows, plan.cols, &tty))
+	if ((plan.terminal && !console_setup(console, plan.rows, plan.cols, &tty)) ||
+	    !set_oom_score_adj(&plan))
 		goto fail;
 	started = time(NULL);
 	pid = launch(g, &c, &plan, info.bundle, tty);

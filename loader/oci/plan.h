@@ -25,6 +25,8 @@ struct oci_plan {
 	bool failed;		/* out of memory somewhere: the plan is unusable */
 	bool terminal;		/* process.terminal: needs --console-socket */
 	unsigned int rows, cols;	/* process.consoleSize, 0 if not given */
+	bool oom_set;		/* process.oomScoreAdj given: create applies it */
+	int oom_score_adj;
 };
 
 bool plan_init(struct oci_plan *p);

@@ -173,6 +173,7 @@ bool spec_process(json_t *process, struct oci_plan *plan)
 	size_t nargs = 0, nenv = 0;
 	bool terminal = false, nnp = false, ok = false;
 	int64_t oom = 0;
+	json_t *oom_given;
 
 	if (!jget_known_keys(process, path, process_keys) ||
 	    !jget_bool(process, "terminal", path, &terminal) ||
@@ -229,6 +230,11 @@ bool spec_process(json_t *process, struct oci_plan *plan)
 		goto out;
 	if (nnp)
 		plan_record(plan, XLIBOS_CONFIG_NNP, "1");
+	oom_given = json_object_get(process, "oomScoreAdj");
+	if (oom_given && !json_is_null(oom_given)) {
+		plan->oom_set = true;
+		plan->oom_score_adj = (int)oom;
+	}
 	ok = true;
 out:
 	free(args);
