@@ -173,6 +173,27 @@ else
 	not_ok "state, as go-runc's Container reads it"
 fi
 
+# process.oomScoreAdj: the host's OOM killer sees the container's value, not
+# the shim's that runc and the runtime inherit (containerd.service's -999,
+# plus one; here 300: going below 0 needs CAP_SYS_RESOURCE, which this
+# machine's root lacks): 0 as Docker always sets, 500 for --oom-score-adj 500.
+bundle oom docker --seccomp-profile "$profile" -- true
+python3 - "$scratch/oom.runc/config.json" "$scratch/oom.x/config.json" <<'EOF'
+import json, sys
+for path in sys.argv[1:]:
+    c = json.load(open(path))
+    c["process"]["oomScoreAdj"] = 500
+    json.dump(c, open(path, "w"))
+EOF
+shim run oom "$docker_root" --oom-score-adj 300
+cp -r "$scratch/docker.runc" "$scratch/oom0.runc" && cp -r "$scratch/docker.x" "$scratch/oom0.x"
+shim run oom0 "$docker_root" --oom-score-adj 300
+got="$(cat "$scratch/oom0.runc.out/oom_score_adj" "$scratch/oom0.x.out/oom_score_adj" \
+	"$scratch/oom.runc.out/oom_score_adj" "$scratch/oom.x.out/oom_score_adj" 2>&1 | tr '\n' ' ')"
+[ "$got" = "0 0 500 500 " ] &&
+	ok "process.oomScoreAdj 0 and 500 under a shim at 300: the pid's oom_score_adj on the host, as runc's" ||
+	not_ok "process.oomScoreAdj: the pid's oom_score_adj on the host (runc 0, xlibos 0, runc 500, xlibos 500)" "$got"
+
 # --log FILE --log-format json: containerd's getLastRuntimeError decodes it
 # entry by entry (level, msg, time as Go's time.Time: RFC 3339).
 logcheck() {

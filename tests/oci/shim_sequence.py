@@ -12,6 +12,7 @@ status (128+N for a signal, go-runc's exitStatus).
 
 usage: shim_sequence.py SCENARIO RUNTIME ROOT BUNDLE ID OUTDIR [--systemd-cgroup]
                         [--stdin FILE] [--exec-process FILE [--exec-tty]] [--tty]
+                        [--oom-score-adj N]
 SCENARIO: run    create, state, start, state, wait, state, delete
           stop   create, start, kill ID 15, (still there after 1 s?), kill ID 9,
                  wait, kill ID 9 again, delete
@@ -20,6 +21,7 @@ SCENARIO: run    create, state, start, state, wait, state, delete
           fail   create only (a bundle the runtime must refuse)
 OUTDIR gets: steps (one "NAME STATUS" line per step), argv (each command
 line), stdout, stderr (the container's), pidfile (the pid file's bytes),
+oom_score_adj (the host's, of that pid),
 state-*.json, exec.stdout, exec.stderr, ps.json, the log (log.json) and
 runtime-error (what the shim would report: getLastRuntimeError's message).
 """
@@ -244,6 +246,14 @@ class Shim:
             rc = self.with_pipes("create", args, stdin_path)
         if rc == 0:
             self.pid = self.read_pid_file(pidfile, "pidfile")
+        if self.pid:
+            # What the host's OOM killer goes by, for the pid the shim waits for.
+            try:
+                oom = open("/proc/%d/oom_score_adj" % self.pid).read()
+            except OSError as e:
+                oom = e.strerror + "\n"
+            with open(os.path.join(self.outdir, "oom_score_adj"), "w") as f:
+                f.write(oom)
         return rc == 0 and self.pid is not None
 
     def finish(self, deadline):
@@ -260,6 +270,10 @@ def main(argv):
     exec_process = opts[opts.index("--exec-process") + 1] if "--exec-process" in opts else None
     os.makedirs(outdir, exist_ok=True)
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    if "--oom-score-adj" in opts:
+        # The shim's own (containerd's -999 plus one), which its children inherit.
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write(opts[opts.index("--oom-score-adj") + 1])
     shim = Shim(runtime, root, bundle, cid, outdir, systemd)
     ok = shim.create(stdin_path, "--tty" in opts)
     if scenario == "fail" or not ok:
