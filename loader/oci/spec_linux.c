@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "json_get.h"
 #include "log.h"
@@ -44,6 +45,25 @@ static bool has_option(const struct oci_plan *plan, const char *name)
 	return false;
 }
 
+/*
+ * The runtime's own network namespace, or init's: the host's.  Docker's
+ * --network host names it (its /var/run/docker/netns/default); the netns
+ * back end would take its interface over and cut the host off.
+ */
+static bool host_netns(const char *nspath)
+{
+	static const char *const own[] = { "/proc/self/ns/net", "/proc/1/ns/net" };
+	struct stat st, host;
+
+	if (stat(nspath, &st) != 0)
+		return false;	/* xlibos run names what is wrong with it */
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (stat(own[i], &host) == 0 && st.st_dev == host.st_dev &&
+		    st.st_ino == host.st_ino)
+			return true;
+	return false;
+}
+
 static bool linux_namespaces(json_t *namespaces, struct oci_plan *plan)
 {
 	bool seen[5] = { false };
@@ -75,6 +95,11 @@ static bool linux_namespaces(json_t *namespaces, struct oci_plan *plan)
 		if (nspath && *nspath && strcmp(type, "network")) {
 			oci_error("config.json: %s: joining an existing %s namespace is not supported",
 				  path, type);
+			return false;
+		}
+		if (nspath && *nspath && host_netns(nspath)) {
+			oci_error("config.json: %s.path: '%s' is the host's network namespace: sharing the host's is not supported",
+				  path, nspath);
 			return false;
 		}
 		if (nspath && *nspath)
