@@ -45,6 +45,7 @@ cleanup() {
 		for id in $(ls "$root.runc" 2>/dev/null); do "$runc" --root "$root.runc" delete --force "$id"; done
 		for id in $(ls "$root.x" 2>/dev/null); do "$runtime" --root "$root.x" delete --force "$id"; done
 	done >/dev/null 2>&1
+	[ -n "${hostns:-}" ] && ip netns del "$hostns" 2>/dev/null
 	rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -317,6 +318,36 @@ refused() {
 bundle net docker-net --seccomp-profile "$profile" -- true
 shim fail net "$docker_root"
 refused net "Docker's bridge network (prestart hook libnetwork-setkey)" "hooks: hooks are not supported"
+# docker run --network host: Docker names the host's namespace
+# (/var/run/docker/netns/default, daemon/oci_linux.go WithNamespaces).  The
+# netns back end would take the host's interface over (its addresses
+# stripped while the container runs, for good after a SIGKILL): refused.
+# Here "the host" is a namespace of ours, with the runtime run inside it.
+hostns=xdsh-$$
+if ! command -v ip >/dev/null 2>&1 || ! ip netns add "$hostns" 2>/dev/null; then
+	skip "docker run --network host: refused" "needs ip and network namespaces"
+else
+	ip link add "xds$$a" type veth peer name "xds$$b" &&
+	ip link set "xds$$a" netns "$hostns" name eth0 &&
+	ip -n "$hostns" addr add 10.199.89.2/24 dev eth0 && ip -n "$hostns" link set eth0 up
+	bundle hostnet docker --seccomp-profile "$profile" -- true
+	python3 - "$scratch/hostnet.x/config.json" "/run/netns/$hostns" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for ns in c["linux"]["namespaces"]:
+    if ns["type"] == "network":
+        ns["path"] = sys.argv[2]
+json.dump(c, open(sys.argv[1], "w"))
+EOF
+	rm -rf "$scratch/hostnet.x.out"
+	ip netns exec "$hostns" timeout 60 python3 "$here/shim_sequence.py" fail "$runtime" "$docker_root.x" \
+		"$scratch/hostnet.x" "$cid" "$scratch/hostnet.x.out" >"$scratch/hostnet.x.driver" 2>&1
+	refused hostnet "docker run --network host (the runtime's own namespace)" "is the host's network namespace: sharing the host's is not supported"
+	ip -n "$hostns" -4 -o addr show eth0 | grep -q 10.199.89.2/24 &&
+		ok "docker run --network host: the host's interface keeps its address" ||
+		not_ok "docker run --network host: the host's interface keeps its address"
+	ip netns del "$hostns"
+fi
 # docker run --blkio-weight 500
 bundle blkio docker --seccomp-profile "$profile" -- true
 python3 - "$scratch/blkio.x/config.json" <<'EOF'
@@ -350,6 +381,61 @@ if grep -qx 'exit 0' "$scratch/aa.x.out/steps" && grep -qx ran "$scratch/aa.x.ou
 else
 	not_ok "process.apparmorProfile docker-default" "$(cat "$scratch/aa.x.out/steps" "$scratch/aa.x.out/stderr")"
 fi
+
+# --- docker run options, as daemon/oci_linux.go writes them ----------------
+# variant NAME PYTHON-EDIT PROBE: NAME's bundles are docker's with the edit
+# (on dict c), running PROBE.
+variant() {
+	bundle "$1" docker --seccomp-profile "$profile" -- sh -c "$3"
+	for rt in runc x; do
+		python3 - "$scratch/$1.$rt/config.json" <<EOF
+import json, sys
+c = json.load(open(sys.argv[1]))
+$2
+json.dump(c, open(sys.argv[1], "w"))
+EOF
+	done
+}
+# honoured: the same output as runc.  (Without --ulimit, runc's limits are
+# its caller's, xlibos's the guest kernel's; ip_forward of a new namespace
+# is the host's under runc: each is looked at only where the option sets it.)
+caps='grep -E "^(CapPrm|CapEff|CapBnd|NoNewPrivs):" /proc/self/status'
+variant ulimit "c['process']['rlimits'] = [{'type': 'RLIMIT_NOFILE', 'hard': 2048, 'soft': 1024}]" 'ulimit -n; ulimit -Hn'
+variant caps "c['process']['capabilities'] = {k: ['CAP_NET_BIND_SERVICE'] for k in ('bounding', 'effective', 'permitted')}" "$caps"
+variant nnp "c['process']['noNewPrivileges'] = True" "$caps"
+variant sysctl "c['linux']['sysctl']['net.ipv4.ip_forward'] = '1'" 'cat /proc/sys/net/ipv4/ip_forward'
+variant tmpfs "c['mounts'].append({'destination': '/run', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['noexec', 'nosuid', 'nodev', 'rprivate', 'size=1m']})" \
+	'df -k /run | awk "NR==2 {print \$2}"; touch /run/x && echo run writable; cp /bin/busybox /run/b && /run/b true 2>/dev/null || echo run noexec'
+for v in ulimit:"--ulimit nofile=1024:2048" caps:"--cap-drop ALL --cap-add NET_BIND_SERVICE" \
+	nnp:"--security-opt no-new-privileges" sysctl:"--sysctl net.ipv4.ip_forward=1" tmpfs:"--tmpfs /run:size=1m"; do
+	shim run "${v%%:*}" "$docker_root"
+	same_steps "${v%%:*}" "docker run ${v#*:}"
+	same_output "${v%%:*}" "docker run ${v#*:}: the container's output as runc's"
+done
+variant limits "c['linux']['resources']['memory'].update({'limit': 67108864, 'swap': 134217728})
+c['linux']['resources']['pids'] = {'limit': 100}
+c['linux']['resources']['cpu'].update({'shares': 512, 'quota': 50000, 'period': 100000, 'cpus': '0'})" \
+	'awk "/MemTotal/ {print (\$2 <= 65536) ? \"at most 64M\" : \"more than 64M\"}" /proc/meminfo'
+shim run limits "$docker_root"
+grep -qx 'at most 64M' "$scratch/limits.x.out/stdout" && grep -qx 'exit 0' "$scratch/limits.x.out/steps" &&
+	ok "docker run --memory 64m --pids-limit 100 --cpus 0.5 --cpuset-cpus 0 --cpu-shares 512: accepted, guest memory at most 64M" ||
+	not_ok "docker run --memory 64m --pids-limit 100 --cpus 0.5 --cpuset-cpus 0 --cpu-shares 512" "$(cat "$scratch/limits.x.out/steps" "$scratch/limits.x.out/stdout" "$scratch/limits.x.out/stderr")"
+# refused by name: what xlibos cannot give a container.
+variant device "c['linux']['devices'] = [{'path': '/dev/xnull', 'type': 'c', 'major': 1, 'minor': 3, 'fileMode': 8630, 'uid': 0, 'gid': 0}]
+c['linux']['resources']['devices'].append({'allow': True, 'type': 'c', 'major': 1, 'minor': 3, 'access': 'rwm'})" true
+shim fail device "$docker_root"
+refused device "docker run --device /dev/null:/dev/xnull (and --privileged's host devices)" "linux.devices: host devices are not supported"
+variant ipchost "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'ipc']" true
+shim fail ipchost "$docker_root"
+refused ipchost "docker run --ipc host" "no ipc namespace: sharing the host's is not supported"
+variant pidhost "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']" true
+shim fail pidhost "$docker_root"
+refused pidhost "docker run --pid host" "no pid namespace: sharing the host's is not supported"
+variant userns "c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]" true
+shim fail userns "$docker_root"
+refused userns "dockerd --userns-remap" "user namespaces are not supported"
 
 # --- containerd: `ctr run --rm --runc-binary xlibos-runtime IMAGE ID CMD` ----
 ctr_probe='echo out; echo err >&2; id; hostname; pwd; env | sort
