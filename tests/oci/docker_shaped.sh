@@ -451,6 +451,13 @@ shim run ctrro "$ctr_root" --tty
 same_steps ctrro "ctr run -t --read-only: --console-socket, the pty master received, create's output ended"
 same_output ctrro "ctr run -t --read-only: the terminal's output as runc's" stdout
 
+# dockerd with default-runtime xlibos: docker info/version run RUNTIME
+# --version and take the text around "version" (daemon/info_unix.go
+# parseRuntimeVersion).
+ver=$("$runtime" --version 2>&1 | grep -m1 version)
+[ -n "${ver#*version}" ] && [ -n "$(echo "${ver%%version*}" | tr -d ' ')" ] &&
+	ok "--version: '$ver' (dockerd's parseRuntimeVersion: a name and a version)" ||
+	not_ok "--version, as dockerd parses it" "$("$runtime" --version 2>&1)"
 [ -d "$docker_root.x" ] && [ -d "$ctr_root.x" ] &&
 	ok "--root and its missing parents are made, as runc's (/run/containerd/runc/NS, /run/docker/runtime-runc/moby)" ||
 	not_ok "--root and its missing parents are made"
