@@ -8,6 +8,7 @@
  * faults again and Linux sees dirty and accessed bits as on real hardware).
  */
 #include <linux/auxvec.h>
+#include <linux/hugetlb_inline.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
@@ -36,12 +37,20 @@ static pmd_t *lookup_pmd(struct mm_struct *mm, unsigned long addr)
 	return pmd_none(*pmd) ? NULL : pmd;
 }
 
-/* The pte for @addr in @mm's tables (init_mm for the kernel), or NULL. */
+/*
+ * The pte for @addr in @mm's tables (init_mm for the kernel), or NULL.  A
+ * pmd that is no table is a hugetlb entry (mm/hugetlbpage.c), in the pte
+ * format: itself.
+ */
 pte_t *xlibos_lookup_pte(struct mm_struct *mm, unsigned long addr)
 {
 	pmd_t *pmd = lookup_pmd(mm, addr);
 
-	return pmd ? pte_offset_kernel(pmd, addr) : NULL;
+	if (!pmd)
+		return NULL;
+	if (pmd_bad(*pmd))
+		return (pte_t *)pmd;
+	return pte_offset_kernel(pmd, addr);
 }
 
 /*
@@ -98,6 +107,9 @@ static bool mirror_user_page(struct mm_struct *mm, unsigned long addr,
 	if (!prot || ((err & X86_PF_WRITE) && !(prot & PROT_WRITE)))
 		return false;
 	mark_mirrored(ptep, pte);
+	if (pte_huge(pte))	/* the whole huge page, one host mmap */
+		return mirror_frames(addr & HPAGE_MASK, pte_pfn(pte),
+				     HPAGE_SIZE >> PAGE_SHIFT, prot);
 	return mirror_frames(addr & PAGE_MASK, pte_pfn(pte), 1, prot);
 }
 
@@ -128,7 +140,7 @@ static int frame_runs(struct mm_struct *mm, unsigned long start,
 	pte_t pte;
 	int n = 0;
 
-	if (!pmd)
+	if (!pmd || pmd_bad(*pmd))	/* none, or a huge page */
 		return 0;
 	first = pte_offset_map_lock(mm, pmd, start, &ptl);
 	for (a = start, ptep = first; a < end; a += PAGE_SIZE, ptep++) {
@@ -188,7 +200,8 @@ static bool around_window(struct mm_struct *mm, unsigned long addr,
 	unsigned long base = ALIGN_DOWN(addr, AROUND_PAGES * PAGE_SIZE);
 	struct vm_area_struct *vma = find_vma(mm, addr);
 
-	if (!vma || addr < vma->vm_start || !vma->vm_file)
+	if (!vma || addr < vma->vm_start || !vma->vm_file ||
+	    is_vm_hugetlb_page(vma))
 		return false;
 	*start = max(vma->vm_start, base);
 	*end = min(vma->vm_end, base + AROUND_PAGES * PAGE_SIZE);
@@ -367,6 +380,7 @@ static int handle_user_fault(struct pt_regs *regs, unsigned long addr,
 	struct mm_struct *mm = current->mm;
 	unsigned int flags = FAULT_FLAG_DEFAULT;
 	struct vm_area_struct *vma;
+	bool file_window;
 	vm_fault_t fault;
 
 	*code = SEGV_MAPERR;
@@ -389,7 +403,9 @@ retry:
 		*code = SEGV_ACCERR;
 		return SIGSEGV;
 	}
-	*code_page = vma->vm_file && (vma->vm_flags & VM_EXEC);
+	/* hugetlbfs has no windows: its pages are mirrored whole, here */
+	file_window = vma->vm_file && !is_vm_hugetlb_page(vma);
+	*code_page = file_window && (vma->vm_flags & VM_EXEC);
 
 	if (user && (err & X86_PF_WRITE))
 		hold_fault_flush(addr);
@@ -400,7 +416,7 @@ retry:
 	 */
 	end_fault_flush(!(fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED |
 				   VM_FAULT_ERROR)) &&
-			!(user && !(err & X86_PF_WRITE) && vma->vm_file) &&
+			!(user && !(err & X86_PF_WRITE) && file_window) &&
 			mirror_user_page(mm, addr, 0));
 	if (fault_signal_pending(fault, regs))
 		return 0;	/* the pending signal is delivered instead */

@@ -6,6 +6,7 @@
  * is not mirrored by the calling host process marks it stale; that process
  * drops all its user mappings before it runs user code again.
  */
+#include <linux/hugetlb_inline.h>
 #include <linux/mm.h>
 #include <asm/hypercall.h>
 #include <asm/tlbflush.h>
@@ -14,9 +15,10 @@
 /* Ranges closer than this are merged: one host munmap covers both. */
 #define MERGE_GAP	(64 * PAGE_SIZE)
 
-static void note_downgrade(mm_context_t *ctx, unsigned long addr)
+static void note_downgrade(mm_context_t *ctx, unsigned long addr,
+			   unsigned long size)
 {
-	unsigned long end = addr + PAGE_SIZE;
+	unsigned long end = addr + size;
 	int i, n = ctx->nr_downgraded;
 
 	if (n < 0)
@@ -64,7 +66,11 @@ void xlibos_pte_changed(struct mm_struct *mm, unsigned long addr,
 	    (pte_young(new) || !pte_young(old)) &&
 	    (pte_exec(new) || !pte_exec(old)))
 		return;
-	note_downgrade(&mm->context, addr & PAGE_MASK);
+	/* a hugetlb entry (pmd) is mirrored whole (mm/fault.c) */
+	if (pte_huge(old))
+		note_downgrade(&mm->context, addr & HPAGE_MASK, HPAGE_SIZE);
+	else
+		note_downgrade(&mm->context, addr & PAGE_MASK, PAGE_SIZE);
 }
 
 /* Whether the calling host process is the one that mirrors @mm. */
@@ -195,6 +201,14 @@ void flush_tlb_range(struct vm_area_struct *vma, unsigned long start,
 
 void flush_tlb_page(struct vm_area_struct *vma, unsigned long addr)
 {
+	unsigned long size = PAGE_SIZE;
+
+	/* as an invlpg of any address in it: the whole huge page */
+	if (is_vm_hugetlb_page(vma)) {
+		size = HPAGE_SIZE;
+		addr &= HPAGE_MASK;
+	}
 	if (vma->vm_mm)
-		flush_downgraded(vma->vm_mm, addr, addr + PAGE_SIZE);
+		flush_downgraded(vma->vm_mm, addr & PAGE_MASK,
+				 (addr & PAGE_MASK) + size);
 }

@@ -32,7 +32,7 @@ build=$top/build/tests/guest
 # Seconds before a hung run counts as a failure.
 RUN_TIMEOUT=60
 # Programs compared with a native run; segv dies of SIGSEGV on purpose.
-PROGS="fileio memory timerand threads signals sigsrc procfs process vfork segv sysabi net bpf vdso timens"
+PROGS="fileio memory timerand threads signals sigsrc procfs process vfork segv sysabi net bpf vdso timens hugetlb"
 PATH_DEFAULT=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # No core files from the programs that die of signals natively.

@@ -9,6 +9,12 @@
 #define PAGE_SIZE	(_AC(1, UL) << PAGE_SHIFT)
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
 
+/* hugetlbfs pages: a pmd's worth, as on x86-64 (no 1 GiB pages) */
+#define HPAGE_SHIFT		21
+#define HPAGE_SIZE		(_AC(1, UL) << HPAGE_SHIFT)
+#define HPAGE_MASK		(~(HPAGE_SIZE - 1))
+#define HUGETLB_PAGE_ORDER	(HPAGE_SHIFT - PAGE_SHIFT)
+
 /* Guest physical address 0 is host virtual address PAGE_OFFSET. */
 #define PAGE_OFFSET	_AC(XLIBOS_PHYS_VIRT, UL)
 

@@ -47,12 +47,14 @@
 #define _PAGE_SPECIAL	(_AC(1, UL) << 9)
 /* Software: the page may be mapped in the mm's host process (mm/tlb.c). */
 #define _PAGE_MIRRORED	(_AC(1, UL) << 10)
+/* A pmd that maps a hugetlbfs page itself, in the pte format (mm/hugetlbpage.c) */
+#define _PAGE_PSE	(_AC(1, UL) << 11)
 /* Swap entries (not present): bit 7 marks an exclusive anonymous page. */
 #define _PAGE_SWP_EXCLUSIVE	(_AC(1, UL) << 7)
 
 #define _PAGE_PFN_MASK	(((_AC(1, UL) << 52) - 1) & PAGE_MASK)
 #define _PAGE_CHG_MASK	(_PAGE_PFN_MASK | _PAGE_ACCESSED | _PAGE_DIRTY | \
-			 _PAGE_SPECIAL | _PAGE_MIRRORED)
+			 _PAGE_SPECIAL | _PAGE_MIRRORED | _PAGE_PSE)
 #define _PAGE_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | \
 			 _PAGE_ACCESSED | _PAGE_DIRTY)
 
@@ -115,6 +117,8 @@ static inline pte_t pte_mkyoung(pte_t pte)   { return pte_set(pte, _PAGE_ACCESSE
 static inline pte_t pte_mkspecial(pte_t pte) { return pte_set(pte, _PAGE_SPECIAL); }
 static inline pte_t pte_mkexec(pte_t pte)    { return pte_set(pte, _PAGE_EXEC); }
 static inline pte_t pte_exprotect(pte_t pte) { return pte_clear_bits(pte, _PAGE_EXEC); }
+static inline pte_t pte_mkhuge(pte_t pte)    { return pte_set(pte, _PAGE_PSE); }
+static inline int pte_huge(pte_t pte)	     { return pte_val(pte) & _PAGE_PSE; }
 
 static inline unsigned long pte_pfn(pte_t pte)
 {
@@ -208,7 +212,11 @@ static inline pte_t *pmd_page_vaddr(pmd_t pmd)
 	return (pte_t *)__va(pmd_val(pmd) & _PAGE_PFN_MASK);
 }
 #define pmd_page_vaddr pmd_page_vaddr
-static inline int pmd_leaf(pmd_t pmd)	{ return 0; }
+static inline int pmd_leaf(pmd_t pmd)
+{
+	return (pmd_val(pmd) & (_PAGE_PRESENT | _PAGE_PSE)) ==
+	       (_PAGE_PRESENT | _PAGE_PSE);
+}
 #define pmd_leaf pmd_leaf
 
 /* pud: points to a page of pmds */
