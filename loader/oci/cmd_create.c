@@ -6,10 +6,19 @@
  * state directory's exec.fifo until start; create then records its pid
  * (--pid-file: conmon and containerd's shim wait for it, and its exit
  * status is the container's) and returns.
+ *
+ * With prestart or createRuntime hooks (Docker's libnetwork-setkey), the
+ * forked supervisor first enters the container's network namespace (a new
+ * one, or linux.namespaces' path) and waits there, not yet "xlibos run",
+ * while the hooks run with its pid: /proc/PID/ns/net is the namespace they
+ * configure, and the same pid then becomes the supervisor, which takes the
+ * interfaces they put there over (--net netns:).  Without such hooks,
+ * nothing of this happens.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +32,7 @@
 #include "commands.h"
 #include "console.h"
 #include "control.h"
+#include "hooks.h"
 #include "image_cache.h"
 #include "resize_watch.h"
 #include "log.h"
@@ -100,12 +110,48 @@ static void now_rfc3339(char *buf, size_t len)
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
+/*
+ * In the forked supervisor, before it is one: into the container's network
+ * namespace, say so on ready_fd ('n'), and wait for the create hooks ('g'
+ * on hold_fd; anything else, or the runtime gone, ends it).
+ */
+static void hold_in_netns(const struct oci_plan *plan, int ready_fd, int hold_fd)
+{
+	char go = 0;
+	int fd;
+
+	if (plan->netns_path) {
+		fd = open(plan->netns_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) {
+			fprintf(stderr, OCI_PROGRAM ": cannot enter the network namespace %s: %s\n",
+				plan->netns_path, strerror(errno));
+			_exit(127);
+		}
+		close(fd);
+	} else if (unshare(CLONE_NEWNET) != 0) {
+		fprintf(stderr, OCI_PROGRAM ": cannot make a network namespace: %s\n",
+			strerror(errno));
+		_exit(127);
+	}
+	if (write(ready_fd, "n", 1) != 1)
+		_exit(127);
+	while (read(hold_fd, &go, 1) < 0 && errno == EINTR)
+		;
+	if (go != 'g')
+		_exit(127);
+	close(hold_fd);
+}
+
 /* The supervisor: its own session, our stdio (conmon's pipes), the bundle as cwd. */
 static noreturn void exec_supervisor(const char *xlibos, char **argv, int ready_fd,
-				     const char *bundle, const char *cache_dir, int tty,
-				     const struct oci_container *c, const struct oci_plan *plan)
+				     int hold_fd, const char *bundle, const char *cache_dir,
+				     int tty, const struct oci_container *c,
+				     const struct oci_plan *plan)
 {
 	sigset_t none;
+
+	if (hold_fd >= 0)
+		hold_in_netns(plan, ready_fd, hold_fd);
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -159,14 +205,47 @@ static bool set_oom_score_adj(const struct oci_plan *plan)
 	return true;
 }
 
+/* prestart, then createRuntime (runc's order), told "creating" and the held supervisor's pid. */
+static bool run_create_hooks(const struct oci_container *c, const struct oci_spec_info *info)
+{
+	json_t *st = state_report_as(c, OCI_CREATING);
+	bool ok = st && hooks_run(info->hooks, "prestart", st, info->bundle) &&
+		  hooks_run(info->hooks, "createRuntime", st, info->bundle);
+
+	if (!st)
+		oci_error("out of memory");
+	json_decref(st);
+	return ok;
+}
+
+/* The held supervisor is in its namespace ('n'): the hooks, then 'g'; false if any failed. */
+static bool release_after_hooks(const struct oci_container *c, const struct oci_spec_info *info,
+				int ready_fd, int hold_fd)
+{
+	char byte = 0;
+	ssize_t n;
+
+	do
+		n = read(ready_fd, &byte, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1 || byte != 'n')
+		return false;	/* it said why on stderr */
+	if (!run_create_hooks(c, info))
+		return false;
+	return write(hold_fd, "g", 1) == 1;
+}
+
 /* Start the supervisor and wait until it holds at the FIFO; its pid, or -1. */
 static pid_t launch(const struct oci_globals *g, struct oci_container *c,
-		    struct oci_plan *plan, const char *bundle, int tty)
+		    struct oci_plan *plan, const struct oci_spec_info *info,
+		    const char *created, int tty)
 {
 	char xlibos[PATH_MAX], fifo[PATH_MAX + 16], records[PATH_MAX + 16];
 	char control[PATH_MAX + 16];
+	const char *bundle = info->bundle;
 	struct strv argv = { 0 };
-	int ready[2], status;
+	int ready[2], hold[2] = { -1, -1 }, status;
+	bool hooks_failed = false;
 	char byte = 0;
 	pid_t pid;
 	ssize_t n;
@@ -184,6 +263,12 @@ static pid_t launch(const struct oci_globals *g, struct oci_container *c,
 	}
 	if (pipe2(ready, O_CLOEXEC) != 0) {
 		oci_error("pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (plan->hold_in_netns && pipe2(hold, O_CLOEXEC) != 0) {
+		oci_error("pipe: %s", strerror(errno));
+		close(ready[0]);
+		close(ready[1]);
 		return -1;
 	}
 	strv_add(plan, &argv, "%s", xlibos);
@@ -215,18 +300,30 @@ static pid_t launch(const struct oci_globals *g, struct oci_container *c,
 		oci_error("fork: %s", strerror(errno));
 		goto fail;
 	}
-	if (pid == 0)
-		exec_supervisor(xlibos, argv.v, ready[1], bundle, g->cache_dir, tty, c, plan);
+	if (pid == 0) {
+		if (hold[1] >= 0)
+			close(hold[1]);	/* our end: its EOF tells the child we are gone */
+		exec_supervisor(xlibos, argv.v, ready[1], hold[0], bundle, g->cache_dir, tty, c,
+				plan);
+	}
 	close(ready[1]);
+	if (hold[0] >= 0)
+		close(hold[0]);
 	/*
 	 * Its pid on record before the wait: should this create be killed
 	 * meanwhile, delete --force can still end the supervisor.
 	 */
 	c->pid = pid;
 	c->pid_start = state_proc_start(pid);
-	c->state = json_pack("{s:s, s:I, s:I, s:s}", "id", c->id, "pid", (json_int_t)pid,
-			     "pid_start", (json_int_t)c->pid_start, "bundle", bundle);
+	c->state = json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:O}", "id", c->id, "pid",
+			     (json_int_t)pid, "pid_start", (json_int_t)c->pid_start, "bundle",
+			     bundle, "rootfs", info->rootfs, "created", created, "annotations",
+			     info->annotations ? info->annotations : json_object());
 	if (!c->state || !state_save(c)) {
+		kill(pid, SIGKILL);
+		n = 0;
+	} else if (hold[1] >= 0 && !release_after_hooks(c, info, ready[0], hold[1])) {
+		hooks_failed = true;
 		kill(pid, SIGKILL);
 		n = 0;
 	} else {
@@ -235,9 +332,17 @@ static pid_t launch(const struct oci_globals *g, struct oci_container *c,
 		while (n < 0 && errno == EINTR);
 	}
 	close(ready[0]);
+	if (hold[1] >= 0)
+		close(hold[1]);
 	strv_free(&argv);
 	if (n == 1 && byte == 'r')
 		return pid;
+	if (hooks_failed) {
+		/* The hook's own message says why; nothing of this container is left running. */
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return -1;
+	}
 	/* It ended before it was ready: its own message is on stderr already. */
 	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
 		oci_error("container '%s' could not be created: xlibos run exited with status %d",
@@ -248,16 +353,20 @@ static pid_t launch(const struct oci_globals *g, struct oci_container *c,
 fail:
 	close(ready[0]);
 	close(ready[1]);
+	if (hold[0] >= 0) {
+		close(hold[0]);
+		close(hold[1]);
+	}
 	strv_free(&argv);
 	return -1;
 }
 
 static bool save_state(struct oci_container *c, const struct oci_spec_info *info, pid_t pid,
-		       time_t started)
+		       time_t started, const char *created)
 {
-	char created[48], image[PATH_MAX];
+	char image[PATH_MAX];
+	json_t *later;
 
-	now_rfc3339(created, sizeof(created));
 	json_decref(c->state);
 	c->pid = pid;
 	c->pid_start = state_proc_start(pid);
@@ -268,6 +377,14 @@ static bool save_state(struct oci_container *c, const struct oci_spec_info *info
 	if (c->state && !image_cache_shared(info->rootfs) &&
 	    image_cache_made_for(pid, started, image, sizeof(image)))
 		json_object_set_new(c->state, "image_cache", json_string(image));
+	/* What start and delete run: the bundle may be gone or changed by then. */
+	if (c->state && (hooks_any(info->hooks, "poststart") || hooks_any(info->hooks, "poststop"))) {
+		later = json_pack("{s:O*, s:O*}", "poststart",
+				  json_object_get(info->hooks, "poststart"), "poststop",
+				  json_object_get(info->hooks, "poststop"));
+		if (!later || json_object_set_new(c->state, "hooks", later) != 0)
+			return false;
+	}
 	return c->state && state_save(c);
 }
 
@@ -284,6 +401,8 @@ int cmd_create(const struct oci_globals *g, int argc, char **argv)
 		{ "--no-new-keyring", NULL, false, &flag, NULL },
 	};
 	struct oci_spec_info info = { 0 };
+	char created[48];
+	bool launched = false;
 	struct oci_container c;
 	struct oci_plan plan;
 	json_t *doc = NULL;
@@ -319,12 +438,14 @@ int cmd_create(const struct oci_globals *g, int argc, char **argv)
 	    !set_oom_score_adj(&plan))
 		goto fail;
 	started = time(NULL);
-	pid = launch(g, &c, &plan, info.bundle, tty);
+	now_rfc3339(created, sizeof(created));
+	launched = true;
+	pid = launch(g, &c, &plan, &info, created, tty);
 	if (tty >= 0)
 		close(tty);
 	if (pid < 0)
 		goto fail;
-	if (!save_state(&c, &info, pid, started) || (pid_file && !write_pid_file(pid_file, pid))) {
+	if (!save_state(&c, &info, pid, started, created) || (pid_file && !write_pid_file(pid_file, pid))) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		goto fail;
@@ -335,6 +456,14 @@ int cmd_create(const struct oci_globals *g, int argc, char **argv)
 	state_close(&c);
 	return 0;
 fail:
+	/* As runc: a container that was being created is stopped, so poststop runs. */
+	if (launched && hooks_any(info.hooks, "poststop")) {
+		json_t *st = c.state ? state_report_as(&c, OCI_STOPPED) : NULL;
+
+		if (st)
+			hooks_run_warn(info.hooks, "poststop", st, info.bundle);
+		json_decref(st);
+	}
 	plan_free(&plan);
 	json_decref(doc);
 	state_remove(&c);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "hooks.h"
 #include "image_cache.h"
 #include "log.h"
 #include "state.h"
@@ -66,6 +67,15 @@ int cmd_delete(const struct oci_globals *g, int argc, char **argv)
 	/* The image made for this container's own tree: no other container has it. */
 	if (c.state && json_is_string(json_object_get(c.state, "image_cache")))
 		image_cache_remove(json_string_value(json_object_get(c.state, "image_cache")));
+	/* As runc: after the container is gone, before its state; a failure is a warning. */
+	if (c.state && hooks_any(json_object_get(c.state, "hooks"), "poststop")) {
+		json_t *st = state_report_as(&c, OCI_STOPPED);
+
+		if (st)
+			hooks_run_warn(json_object_get(c.state, "hooks"), "poststop", st,
+				       json_string_value(json_object_get(c.state, "bundle")));
+		json_decref(st);
+	}
 	ok = state_remove(&c);
 	if (ok)
 		oci_info("deleted container %s", c.id);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "hooks.h"
 #include "log.h"
 #include "state.h"
 
@@ -67,6 +68,15 @@ int cmd_start(const struct oci_globals *g, int argc, char **argv)
 		ok = release(&c);
 	if (ok)
 		oci_info("started container %s", c.id);
+	/* After the command was released, as the runtime spec says (runc 1.1 runs them in create). */
+	if (ok && c.state && hooks_any(json_object_get(c.state, "hooks"), "poststart")) {
+		json_t *st = state_report_as(&c, OCI_RUNNING);
+
+		if (st)
+			hooks_run_warn(json_object_get(c.state, "hooks"), "poststart", st,
+				       json_string_value(json_object_get(c.state, "bundle")));
+		json_decref(st);
+	}
 	state_close(&c);
 	return ok ? 0 : OCI_EXIT_FAILURE;
 }

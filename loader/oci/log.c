@@ -83,6 +83,18 @@ void oci_error(const char *fmt, ...)
 	to_log("error", msg);
 }
 
+void oci_warn(const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, OCI_PROGRAM ": warning: %s\n", msg);
+	to_log("warning", msg);
+}
+
 void oci_info(const char *fmt, ...)
 {
 	char msg[2048];

@@ -19,6 +19,8 @@ bool oci_log_open(const char *path, bool json);
 void oci_log_document(const char *name);
 
 void oci_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* What failed without failing the command (poststart and poststop hooks, as runc). */
+void oci_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only to --log: what was done (no stderr; a caller may parse our stdout). */
 void oci_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -25,6 +25,13 @@ struct oci_plan {
 	bool failed;		/* out of memory somewhere: the plan is unusable */
 	bool terminal;		/* process.terminal: needs --console-socket */
 	unsigned int rows, cols;	/* process.consoleSize, 0 if not given */
+	const char *netns_path;	/* linux.namespaces' network path (borrowed), or NULL */
+	/*
+	 * prestart/createRuntime hooks: the supervisor is started in the
+	 * container's network namespace (a new one unless netns_path) and
+	 * held there until they have run (cmd_create.c).
+	 */
+	bool hold_in_netns;
 	bool oom_set;		/* process.oomScoreAdj given: create applies it */
 	int oom_score_adj;
 };

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "json_get.h"
 #include "log.h"
 #include "spec.h"
@@ -71,11 +72,30 @@ static json_t *load_config(const char *bundle)
 	return spec_read_file(path);
 }
 
+/*
+ * The guest's network.  A prepared namespace (podman, CNI): its interface
+ * becomes the guest's eth0.  Without one, a new empty namespace: only lo,
+ * as runc's.  With prestart/createRuntime hooks (Docker's
+ * libnetwork-setkey), the supervisor lives in the container's namespace
+ * (a new one, or the one named) so that /proc/PID/ns/net is it, the hooks
+ * put interfaces there, and the guest then takes them over from it.
+ */
+static void spec_network(struct oci_plan *plan, json_t *hooks)
+{
+	plan->hold_in_netns = hooks_any(hooks, "prestart") || hooks_any(hooks, "createRuntime");
+	if (plan->netns_path)
+		plan_option(plan, "--net", "netns:%s", plan->netns_path);
+	else if (plan->hold_in_netns)
+		plan_option(plan, "--net", "netns:/proc/self/ns/net");
+	else
+		plan_option(plan, "--net", "none");
+}
+
 bool spec_load(const char *bundle, struct oci_plan *plan, struct oci_spec_info *info,
 	       json_t **doc_out)
 {
 	json_t *doc, *process = NULL, *root = NULL, *mounts = NULL, *lnx = NULL,
-		*annotations = NULL;
+		*annotations = NULL, *hooks = NULL;
 	const char *version = NULL, *hostname = NULL, *domainname = NULL;
 
 	*doc_out = NULL;
@@ -94,7 +114,7 @@ bool spec_load(const char *bundle, struct oci_plan *plan, struct oci_spec_info *
 		oci_error("config.json: ociVersion: '%s' is not a 1.x version", version);
 		return false;
 	}
-	if (!jget_refuse(doc, "hooks", "", "hooks are not supported") ||
+	if (!jget_object(doc, "hooks", "", false, &hooks) || (hooks && !spec_hooks(hooks)) ||
 	    !jget_object(doc, "process", "", true, &process) ||
 	    !jget_object(doc, "root", "", true, &root) ||
 	    !jget_array(doc, "mounts", "", false, &mounts) ||
@@ -121,7 +141,11 @@ bool spec_load(const char *bundle, struct oci_plan *plan, struct oci_spec_info *
 			plan_option(plan, "--hostname", "%s", host);
 	}
 	info->annotations = annotations;
-	return spec_root(root, info->bundle, plan, info->rootfs) &&
-	       spec_process(process, plan) && spec_annotations(annotations, plan) &&
-	       spec_linux(lnx, plan) && (!mounts || spec_mounts(mounts, plan));
+	info->hooks = hooks;
+	if (!spec_root(root, info->bundle, plan, info->rootfs) || !spec_process(process, plan) ||
+	    !spec_annotations(annotations, plan) || !spec_linux(lnx, plan) ||
+	    (mounts && !spec_mounts(mounts, plan)))
+		return false;
+	spec_network(plan, hooks);
+	return true;
 }

@@ -23,6 +23,7 @@ struct oci_spec_info {
 	char bundle[PATH_MAX];	/* real path of the bundle */
 	char rootfs[PATH_MAX];	/* real path of root.path */
 	json_t *annotations;	/* borrowed from the document, or NULL */
+	json_t *hooks;		/* borrowed from the document, or NULL (checked: spec_hooks) */
 };
 
 /* Read BUNDLE/config.json and fill plan; *doc holds the parsed document (json_decref it). */
@@ -39,5 +40,6 @@ bool spec_mounts(json_t *mounts, struct oci_plan *plan);
 bool spec_linux(json_t *lnx, struct oci_plan *plan);
 bool spec_annotations(json_t *annotations, struct oci_plan *plan);
 bool spec_seccomp(json_t *seccomp, struct oci_plan *plan);
+bool spec_hooks(json_t *hooks);
 
 #endif

@@ -112,14 +112,8 @@ static bool linux_namespaces(json_t *namespaces, struct oci_plan *plan)
 			return false;
 		}
 	}
-	/*
-	 * A prepared namespace (podman, CNI): its interface becomes the guest's
-	 * eth0.  Without one, a new empty namespace: only lo, as runc's.
-	 */
-	if (netns)
-		plan_option(plan, "--net", "netns:%s", netns);
-	else
-		plan_option(plan, "--net", "none");
+	/* The --net option follows from it and the hooks (spec_load). */
+	plan->netns_path = netns;
 	return true;
 }
 

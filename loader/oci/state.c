@@ -259,7 +259,11 @@ const char *state_status_name(enum oci_status s)
 
 json_t *state_report(const struct oci_container *c)
 {
-	enum oci_status s = state_status(c);
+	return state_report_as(c, state_status(c));
+}
+
+json_t *state_report_as(const struct oci_container *c, enum oci_status s)
+{
 	json_t *st = c->state, *ann = st ? json_object_get(st, "annotations") : NULL;
 
 	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:O}", "ociVersion", "1.0.2",

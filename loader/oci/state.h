@@ -3,7 +3,8 @@
  * A container's state directory, ROOT/ID (mode 0700 under a 0700 root):
  *   state.json    what create recorded: pid (the supervisor, "xlibos run"),
  *                 its start time (so a reused pid is not taken for it),
- *                 bundle, rootfs, creation time, annotations
+ *                 bundle, rootfs, creation time, annotations,
+ *                 and the poststart and poststop hooks (run by start, delete)
  *   exec.fifo     present from create until start: the supervisor waits
  *                 on it before booting the guest
  *   records       the guest init's container records (--guest-records)
@@ -60,6 +61,8 @@ const char *state_status_name(enum oci_status s);
 
 /* The OCI state of c as runc prints it. */
 json_t *state_report(const struct oci_container *c);
+/* The same with the status given (what a hook is told: "creating" while create runs). */
+json_t *state_report_as(const struct oci_container *c, enum oci_status s);
 
 /* Every directory name under root (for list), sorted; NULL-terminated, malloc'd. */
 char **state_list(const char *root);
