@@ -15,7 +15,7 @@ static const char features_json[] =
 "{\n"
 "  \"ociVersionMin\": \"1.0.0\",\n"
 "  \"ociVersionMax\": \"1.2.0\",\n"
-"  \"hooks\": [],\n"
+"  \"hooks\": [\"prestart\", \"createRuntime\", \"poststart\", \"poststop\"],\n"
 "  \"mountOptions\": [\"ro\", \"rw\", \"nosuid\", \"suid\", \"nodev\", \"dev\", \"noexec\", \"exec\",\n"
 "    \"noatime\", \"atime\", \"nodiratime\", \"diratime\", \"relatime\", \"norelatime\",\n"
 "    \"strictatime\", \"nostrictatime\", \"sync\", \"async\", \"dirsync\", \"mand\", \"nomand\",\n"
@@ -53,8 +53,9 @@ static const char features_json[] =
 "    \"io.xlibos.abcom\": \"system call rewriting: off, online or full (default full)\",\n"
 "    \"io.xlibos.runtime.boundary\": \"each container runs its own Linux kernel (a library OS) in host processes confined by xlibos's own seccomp allow-list, namespaces and cgroups; process.user, capabilities, rlimits, noNewPrivileges and linux.seccomp are applied by that guest kernel to the container's processes\",\n"
 "    \"io.xlibos.runtime.notApplied\": \"accepted and type-checked but not applied inside the guest yet: process.apparmorProfile, process.selinuxLabel, linux.cgroupsPath, linux.resources.devices (the guest has only its own kernel's devices)\",\n"
+"    \"io.xlibos.runtime.hooks\": \"prestart and createRuntime run in create with the supervisor's pid, held in the container's network namespace (a new one unless linux.namespaces names one) until they end; the guest then takes over the interface they put there (Docker's libnetwork-setkey)\",\n"
 "    \"io.xlibos.runtime.exec\": \"exec, kill with any signal (--all too) and terminal resizes reach the guest through a guest agent (xlibos-init) over virtio-vsock; ps lists the container's host processes\",\n"
-"    \"io.xlibos.runtime.notSupported\": \"pause, resume, update, checkpoint, hooks, user namespaces, joining existing namespaces other than network, CPU and block I/O limits, host devices\"\n"
+"    \"io.xlibos.runtime.notSupported\": \"pause, resume, update, checkpoint, createContainer and startContainer hooks (they run in the container's namespaces: the guest kernel's), user namespaces, joining existing namespaces other than network, CPU and block I/O limits, host devices\"\n"
 "  }\n"
 "}\n";
 

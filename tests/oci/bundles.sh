@@ -129,7 +129,7 @@ hostile "seccomp notify" "config.json: linux.seccomp.listenerPath: seccomp notif
 hostile "seccomp names not an array" "config.json: linux.seccomp.syscalls[0].names: must be an array" "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': 'mkdir', 'action': 'SCMP_ACT_ERRNO'}]}"
 hostile "seccomp bad comparison" "linux.seccomp.syscalls[0].args[0].op: unknown comparison" "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['mkdir'], 'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': 1, 'op': 'SCMP_CMP_ABOUT'}]}]}"
 hostile "capability unknown" "config.json: process.capabilities.bounding[0]: unknown capability 'CAP_EVERYTHING'" "c['process']['capabilities'] = {'bounding': ['CAP_EVERYTHING']}"
-hostile "hooks" "config.json: hooks: hooks are not supported" "c['hooks'] = {'prestart': [{'path': '/bin/true'}]}"
+hostile "createContainer hooks (the guest's namespaces)" "config.json: hooks.createContainer: not supported" "c['hooks'] = {'createContainer': [{'path': '/bin/true'}]}"
 hostile "unknown xlibos annotation" "annotations.io.xlibos.bogus: unknown xlibos option" "c['annotations'] = {'io.xlibos.bogus': '1'}"
 hostile "io.xlibos.mem not a size" "annotations.io.xlibos.mem: 'lots' is not a size" "c['annotations'] = {'io.xlibos.mem': 'lots'}"
 
