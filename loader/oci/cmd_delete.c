@@ -71,9 +71,9 @@ int cmd_delete(const struct oci_globals *g, int argc, char **argv)
 	if (c.state && hooks_any(json_object_get(c.state, "hooks"), "poststop")) {
 		json_t *st = state_report_as(&c, OCI_STOPPED);
 
+		/* In delete's own directory, as runc's (its create ran them in the bundle). */
 		if (st)
-			hooks_run_warn(json_object_get(c.state, "hooks"), "poststop", st,
-				       json_string_value(json_object_get(c.state, "bundle")));
+			hooks_run_warn(json_object_get(c.state, "hooks"), "poststop", st, NULL);
 		json_decref(st);
 	}
 	ok = state_remove(&c);
