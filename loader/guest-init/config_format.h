@@ -36,15 +36,20 @@
  *
  * Container records, written by xlibos-runtime (loader/oci/) through
  * "xlibos run --guest-records"; fields are separated by '\n' (no field
- * holds one), numbers are decimal unless said otherwise:
+ * holds one), numbers are decimal unless said otherwise.  With any of
+ * them, init mounts no tmpfs on /tmp (the container's mounts are its
+ * config.json's, as under runc):
  *   "mount"    "TYPE\nFLAGS\nDATA\nDIR": mount(2) of TYPE (proc, sysfs,
  *              tmpfs, devpts, mqueue, cgroup2) on DIR (created if missing)
- *              with MS_* FLAGS (hex) and DATA; where init already mounted
- *              that type, it is remounted with FLAGS instead; in order
+ *              with MS_* FLAGS (hex) and DATA (only the options
+ *              mount_options.h allows TYPE); where init already mounted
+ *              that type, it is remounted with FLAGS and DATA instead; in
+ *              order
  *   "file"     "MODE\nFLAGS\nDIR\nHEX": a file bind mount's contents
  *              (HEX, two digits a byte) copied in at start, bind-mounted
- *              on DIR (created if missing) with MS_RDONLY in FLAGS (hex)
- *              honoured; MODE octal
+ *              on DIR (created if missing), then remounted with FLAGS
+ *              (hex MS_* flags: ro, nosuid, nodev, noexec, atime) if any,
+ *              as runc does; MODE octal
  *   "sysctl"   "KEY\nVALUE": written to /proc/sys/KEY ('.' for '/')
  *   "mask"     PATH: hidden (an empty read-only tmpfs on a directory,
  *              /dev/null on a file), after the sysctls; a missing PATH is fine
@@ -54,7 +59,9 @@
  *              supplementary groups listed (none if none)
  *   "umask"    octal umask of the command
  *   "rlimit"   "RESOURCE SOFT HARD": setrlimit(2) for the command
- *              (RESOURCE an RLIMIT_* number, 18446744073709551615 infinity)
+ *              (RESOURCE an RLIMIT_* number, 18446744073709551615 infinity);
+ *              the runtime writes one for every limit, its own where
+ *              config.json names none (as runc's container inherits them)
  *   "nnp"      "1": the command runs with no_new_privs
  *   "caps"     "BOUNDING EFFECTIVE PERMITTED INHERITABLE AMBIENT": the
  *              command's capability sets, each a hex mask of CAP_* bits

@@ -13,6 +13,7 @@
 
 #include "config_format.h"
 #include "container.h"
+#include "mount_options.h"
 #include "root_image.h"
 
 /* Where copied-in files wait for their bind mount; gone before the command runs. */
@@ -99,6 +100,22 @@ static bool mounted_here(const char *dir, unsigned long magic)
 	return st.st_dev != pst.st_dev && (unsigned long)sfs.f_type == magic;
 }
 
+/* Every comma-separated option of DATA is one TYPE takes (mount_options.h). */
+static bool data_ok(const char *type, const char *data, const char *dir)
+{
+	while (*data) {
+		size_t len = strcspn(data, ",");
+
+		if (!mount_data_option_ok(type, data, len)) {
+			fprintf(stderr, "xlibos: cannot mount %s on %s: '%.*s' is not a %s option\n",
+				type, dir, (int)(len > 64 ? 64 : len), data, type);
+			return false;
+		}
+		data += len + (data[len] == ',');
+	}
+	return true;
+}
+
 static bool apply_mount(const char *value)
 {
 	char *copy = strdup(value), *f[4];
@@ -112,10 +129,17 @@ static bool apply_mount(const char *value)
 			magic = fs_types[i].magic;
 	if (!magic || !make_parents(f[3], true))
 		goto bad;
-	/* What init mounted already (/proc, /sys, /tmp, /dev/pts...) gets the flags asked for. */
+	if (!data_ok(f[0], f[2], f[3])) {
+		free(copy);
+		return false;
+	}
+	/*
+	 * What init mounted already (/proc, /sys, /dev/pts, /dev/shm) gets the
+	 * flags and options asked for, as a new mount would have them: a
+	 * remount without data would reset devpts to mode=600,ptmxmode=000.
+	 */
 	if (mounted_here(f[3], magic))
-		ok = mount(NULL, f[3], NULL, MS_REMOUNT | flags,
-			   !strcmp(f[0], "tmpfs") && *f[2] ? f[2] : NULL) == 0;
+		ok = mount(NULL, f[3], NULL, MS_REMOUNT | flags, *f[2] ? f[2] : NULL) == 0;
 	else
 		ok = mount(f[0], f[3], f[0], flags, *f[2] ? f[2] : NULL) == 0;
 	if (!ok)
@@ -196,9 +220,9 @@ static bool apply_file(const char *value, unsigned int n)
 		fprintf(stderr, "xlibos: cannot bind a file on %s: it is a directory\n", f[2]);
 		goto out;
 	}
+	/* As runc: a remount with the flags asked for, if any (else the staging tmpfs's). */
 	if (mount(staged, f[2], NULL, MS_BIND, NULL) != 0 ||
-	    ((flags & MS_RDONLY) &&
-	     mount(NULL, f[2], NULL, MS_REMOUNT | MS_BIND | flags, NULL) != 0)) {
+	    (flags && mount(NULL, f[2], NULL, MS_REMOUNT | MS_BIND | flags, NULL) != 0)) {
 		fail("bind a file on", f[2]);
 		goto out;
 	}
@@ -254,7 +278,8 @@ static bool apply_mask(const char *path)
 		return bad(XLIBOS_CONFIG_MASK, path);
 	if (stat(path, &st) != 0)
 		return errno == ENOENT || fail("mask", path);
-	if (S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0,mode=0555") != 0
+	/* runc's own: a read-only tmpfs with no options, or /dev/null bound on it. */
+	if (S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL) != 0
 				: mount("/dev/null", path, NULL, MS_BIND, NULL) != 0)
 		return fail("mask", path);
 	return true;
@@ -263,14 +288,18 @@ static bool apply_mask(const char *path)
 /* "rdonly" PATH: visible, not writable (runc's readonlyPaths). */
 static bool apply_rdonly(const char *path)
 {
+	struct statfs sfs;
 	struct stat st;
 
 	if (path[0] != '/')
 		return bad(XLIBOS_CONFIG_RDONLY, path);
 	if (stat(path, &st) != 0)
 		return errno == ENOENT || fail("make read-only:", path);
-	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) != 0 ||
-	    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) != 0)
+	/* As runc: the mount's nosuid, nodev and noexec stay (/proc's, for /proc/sys). */
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) != 0 || statfs(path, &sfs) != 0 ||
+	    mount(NULL, path, NULL,
+		  MS_BIND | MS_REMOUNT | MS_RDONLY |
+		  ((unsigned long)sfs.f_flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC)), NULL) != 0)
 		return fail("make read-only:", path);
 	return true;
 }
@@ -295,17 +324,21 @@ static bool apply_all(const struct init_config *cfg)
 		if (!strcmp(tag, XLIBOS_CONFIG_SYSCTL) && !apply_sysctl(value))
 			return false;
 	}
-	/* After the sysctls: /proc/sys is one of podman's read-only paths. */
+	/*
+	 * After the sysctls: /proc/sys is one of podman's read-only paths.
+	 * Then the masks, as runc orders them: a masked path under a
+	 * read-only one is hidden all the same.
+	 */
 	for (size_t i = 0; i < cfg->ncontainer; i++) {
 		const char *tag = cfg->container[i], *value = config_record_value(tag);
 
-		if (!strcmp(tag, XLIBOS_CONFIG_MASK) && !apply_mask(value))
+		if (!strcmp(tag, XLIBOS_CONFIG_RDONLY) && !apply_rdonly(value))
 			return false;
 	}
 	for (size_t i = 0; i < cfg->ncontainer; i++) {
 		const char *tag = cfg->container[i], *value = config_record_value(tag);
 
-		if (!strcmp(tag, XLIBOS_CONFIG_RDONLY) && !apply_rdonly(value))
+		if (!strcmp(tag, XLIBOS_CONFIG_MASK) && !apply_mask(value))
 			return false;
 	}
 	return true;
@@ -375,8 +408,10 @@ bool container_setup(const struct init_config *cfg)
 	struct stat root;
 	bool have_root = stat("/", &root) == 0;
 
+	/* No mode= in its options: the files bound from it show them in /proc/mounts. */
 	if (staging && ((mkdir(FILES_STAGING, 0700) != 0 && errno != EEXIST) ||
-			mount("tmpfs", FILES_STAGING, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") != 0))
+			mount("tmpfs", FILES_STAGING, "tmpfs", MS_NOSUID | MS_NODEV, NULL) != 0 ||
+			chmod(FILES_STAGING, 0700) != 0))
 		return fail("stage files in", FILES_STAGING);
 	ok = apply_all(cfg);
 	/* The bind mounts keep their files; the staging area leaves no trace. */

@@ -66,7 +66,7 @@ static bool enter_image(const struct init_config *cfg)
 
 	if (!root_image_enter(cfg->root) || stat("/", &root) != 0)
 		return false;
-	mounts_setup();
+	mounts_setup(cfg->ncontainer > 0);
 	ok = mount_attached(cfg);
 	/* Mount points made above leave the root's times as the image has them. */
 	struct timespec times[2] = { root.st_atim, root.st_mtim };
@@ -114,7 +114,7 @@ int main(void)
 		if (!enter_image(&cfg))
 			shutdown_with_status(XLIBOS_RUN_ERROR);
 	} else {
-		mounts_setup();
+		mounts_setup(have_cfg && cfg.ncontainer > 0);
 		std_fds_setup();
 		if (!have_cfg)	/* now that stderr is the host's */
 			have_cfg = config_load("/" XLIBOS_GUEST_CONFIG, &cfg);

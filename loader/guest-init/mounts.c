@@ -18,17 +18,26 @@ struct mount_spec {
 	const char *data;
 	mode_t dir_mode;	/* for a missing mount point */
 	bool optional;		/* no warning if it fails */
+	bool not_container;	/* not for a container: its config.json says what it has */
+	const char *container_source;	/* for a container, if not fstype */
 };
 
 /* Order matters: /dev before what lives under it. */
 static const struct mount_spec mounts[] = {
-	{ "proc", "/proc", "/", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, false },
-	{ "sysfs", "/sys", "/", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, false },
-	{ "devtmpfs", "/dev", "/", MS_NOSUID, "mode=0755", 0755, false },
-	{ "tmpfs", "/tmp", "/", MS_NOSUID | MS_NODEV, "mode=1777", 01777, false },
+	{ "proc", "/proc", "/", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, false, false, NULL },
+	{ "sysfs", "/sys", "/", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, false, false, NULL },
+	{ "devtmpfs", "/dev", "/", MS_NOSUID, "mode=0755", 0755, false, false, NULL },
+	/*
+	 * xlibos run's convenience, which nothing of the LibOS needs: runc
+	 * mounts nothing on a container's /tmp unless config.json says so,
+	 * and under a read-only root (docker run --read-only) it stays
+	 * read-only, the image's files in it visible.
+	 */
+	{ "tmpfs", "/tmp", "/", MS_NOSUID | MS_NODEV, "mode=1777", 01777, false, true, NULL },
 	{ "devpts", "/dev/pts", "/dev", MS_NOSUID | MS_NOEXEC,
-	  "newinstance,ptmxmode=0666,mode=0620,gid=5", 0755, true },
-	{ "tmpfs", "/dev/shm", "/dev", MS_NOSUID | MS_NODEV, "mode=1777", 01777, true },
+	  "newinstance,ptmxmode=0666,mode=0620,gid=5", 0755, true, false, NULL },
+	/* Docker, podman and containerd name theirs "shm" (/proc/mounts shows it). */
+	{ "tmpfs", "/dev/shm", "/dev", MS_NOSUID | MS_NODEV, "mode=1777", 01777, true, false, "shm" },
 };
 
 /* A mount point sits on another device than its parent directory. */
@@ -39,8 +48,10 @@ static bool is_mounted(const struct stat *target, const char *parent)
 	return stat(parent, &st) == 0 && st.st_dev != target->st_dev;
 }
 
-static void mount_one(const struct mount_spec *m)
+static void mount_one(const struct mount_spec *m, bool container)
 {
+	const char *source = container && m->container_source ? m->container_source : m->fstype;
+
 	struct stat st;
 
 	if (stat(m->target, &st) != 0) {
@@ -60,7 +71,7 @@ static void mount_one(const struct mount_spec *m)
 	} else if (is_mounted(&st, m->parent)) {
 		return;
 	}
-	if (mount(m->fstype, m->target, m->fstype, m->flags, m->data) != 0 && !m->optional)
+	if (mount(source, m->target, m->fstype, m->flags, m->data) != 0 && !m->optional)
 		fprintf(stderr, "xlibos: warning: cannot mount %s on %s: %s\n",
 			m->fstype, m->target, strerror(errno));
 }
@@ -84,9 +95,10 @@ static void dev_links_setup(void)
 				dev_links[i].link, strerror(errno));
 }
 
-void mounts_setup(void)
+void mounts_setup(bool container)
 {
 	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++)
-		mount_one(&mounts[i]);
+		if (!container || !mounts[i].not_container)
+			mount_one(&mounts[i], container);
 	dev_links_setup();
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <stdnoreturn.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -88,6 +89,10 @@ bool tty_start(const struct init_config *cfg)
 		return false;
 	}
 	snprintf(slave_path, sizeof(slave_path), "/dev/pts/%u", n);
+	/* As runc: the container's /dev/console is its terminal, not the guest kernel's console. */
+	if (mount(slave_path, "/dev/console", NULL, MS_BIND, NULL) != 0)
+		fprintf(stderr, "xlibos: warning: cannot bind the terminal on /dev/console: %s\n",
+			strerror(errno));
 	ws.ws_row = (unsigned short)rows;
 	ws.ws_col = (unsigned short)cols;
 	ioctl(master, TIOCSWINSZ, &ws);

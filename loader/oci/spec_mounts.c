@@ -14,12 +14,14 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "json_get.h"
 #include "log.h"
 #include "spec.h"
 #include "../guest-init/config_format.h"
+#include "../guest-init/mount_options.h"
 
 static const char *const mount_keys[] = {
 	"destination", "type", "source", "options", "uidMappings", "gidMappings", NULL
@@ -116,6 +118,10 @@ static bool check_dest(const struct mount_req *m)
 	return true;
 }
 
+/* What a bind mount's remount sets, as runc's (ro, nosuid, nodev, noexec, atime). */
+#define BIND_FLAGS	(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | \
+			 MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
+
 /* A file's contents as a "file" record: mode, flags, destination, hex. */
 static bool copy_file(const struct mount_req *m, const struct stat *st, struct oci_plan *plan)
 {
@@ -151,7 +157,7 @@ static bool copy_file(const struct mount_req *m, const struct stat *st, struct o
 	}
 	text[2 * n] = '\0';
 	plan_record(plan, XLIBOS_CONFIG_FILE, "%o\n%lx\n%s\n%s", (unsigned int)(fst.st_mode & 07777),
-		    m->flags & MS_RDONLY, m->dest, text);
+		    m->flags & BIND_FLAGS, m->dest, text);
 	ok = true;
 out:
 	if (fd >= 0)
@@ -186,9 +192,22 @@ static bool bind_mount(const struct mount_req *m, struct oci_plan *plan)
 			  m->path, m->source);
 		return false;
 	}
-	/* /dev/shm: the guest's own tmpfs, where its POSIX shared memory lives. */
-	if (!strcmp(m->dest, "/dev/shm"))
+	/*
+	 * /dev/shm (podman's, a tmpfs of the host): the guest's own tmpfs,
+	 * where its POSIX shared memory lives, with the bind's flags and the
+	 * host tmpfs's size, as runc's container sees podman's.
+	 */
+	if (!strcmp(m->dest, "/dev/shm")) {
+		struct statfs sfs;
+		char size[48] = "";
+
+		if (statfs(m->source, &sfs) == 0 && sfs.f_type == 0x01021994 /* TMPFS_MAGIC */)
+			snprintf(size, sizeof(size), "size=%llu",
+				 (unsigned long long)sfs.f_blocks * (unsigned long long)sfs.f_bsize);
+		plan_record(plan, XLIBOS_CONFIG_MOUNT, "tmpfs\n%lx\n%s\n%s", m->flags & BIND_FLAGS,
+			    size, m->dest);
 		return true;
+	}
 	if (strchr(m->source, '\n')) {
 		oci_error("config.json: %s.source: newline in the path", m->path);
 		return false;
@@ -217,6 +236,17 @@ static bool kernel_mount(const struct mount_req *m, struct oci_plan *plan)
 		return true;
 	if (!strcmp(type, "cgroup"))
 		type = "cgroup2";
+	/* Each option for this type (runc hands them to the kernel, which refuses what it lacks). */
+	for (const char *d = m->data; *d;) {
+		size_t len = strcspn(d, ",");
+
+		if (!mount_data_option_ok(type, d, len)) {
+			oci_error("config.json: %s.options: '%.*s' is not an option of %s mounts",
+				  m->path, (int)len, d, m->type);
+			return false;
+		}
+		d += len + (d[len] == ',');
+	}
 	plan_record(plan, XLIBOS_CONFIG_MOUNT, "%s\n%lx\n%s\n%s", type, m->flags, m->data, m->dest);
 	return true;
 }

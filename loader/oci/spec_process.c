@@ -76,8 +76,45 @@ static bool process_user(json_t *user, struct oci_plan *plan)
 	return true;
 }
 
+/*
+ * The guest kernel's fs.nr_open (Linux's default; nothing in the guest
+ * raises it, and a container cannot): RLIMIT_NOFILE above it is refused.
+ */
+#define GUEST_NR_OPEN	1048576ULL
+
+#define NLIMITS	(sizeof(rlimit_names) / sizeof(rlimit_names[0]))
+
+/*
+ * The limits config.json does not name are ours, as runc's container
+ * inherits runc's (the caller's: containerd's shim, conmon): without this
+ * the command would have the guest kernel's defaults (RLIMIT_NOFILE
+ * 1024/4096, RLIMIT_NPROC and RLIMIT_SIGPENDING from guest memory).
+ */
+static void inherited_rlimits(const bool named[], struct oci_plan *plan)
+{
+	for (size_t k = 0; k < NLIMITS; k++) {
+		struct rlimit rl;
+		unsigned long long soft, hard;
+
+		if (named[k] || getrlimit(rlimit_names[k].resource, &rl) != 0)
+			continue;
+		soft = rl.rlim_cur == RLIM_INFINITY ? ~0ULL : (unsigned long long)rl.rlim_cur;
+		hard = rl.rlim_max == RLIM_INFINITY ? ~0ULL : (unsigned long long)rl.rlim_max;
+		if (rlimit_names[k].resource == RLIMIT_NOFILE && hard > GUEST_NR_OPEN) {
+			oci_info("%s: ours (%llu/%llu) is above the guest's fs.nr_open: the container gets %llu/%llu",
+				 rlimit_names[k].name, soft, hard,
+				 soft < GUEST_NR_OPEN ? soft : GUEST_NR_OPEN, GUEST_NR_OPEN);
+			soft = soft < GUEST_NR_OPEN ? soft : GUEST_NR_OPEN;
+			hard = GUEST_NR_OPEN;
+		}
+		plan_record(plan, XLIBOS_CONFIG_RLIMIT, "%d %llu %llu", rlimit_names[k].resource,
+			    soft, hard);
+	}
+}
+
 static bool process_rlimits(json_t *rlimits, struct oci_plan *plan)
 {
+	bool named[NLIMITS] = { false };
 	json_t *r;
 	size_t i;
 
@@ -96,10 +133,10 @@ static bool process_rlimits(json_t *rlimits, struct oci_plan *plan)
 		    !jget_string(r, "type", path, true, &type) ||
 		    !jget_u64(r, "soft", path, true, &soft) || !jget_u64(r, "hard", path, true, &hard))
 			return false;
-		for (k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
+		for (k = 0; k < NLIMITS; k++)
 			if (!strcmp(rlimit_names[k].name, type))
 				break;
-		if (k == sizeof(rlimit_names) / sizeof(rlimit_names[0])) {
+		if (k == NLIMITS) {
 			oci_error("config.json: %s.type: unknown limit '%s'", path, type);
 			return false;
 		}
@@ -107,9 +144,11 @@ static bool process_rlimits(json_t *rlimits, struct oci_plan *plan)
 			oci_error("config.json: %s: soft limit above the hard one", path);
 			return false;
 		}
+		named[k] = true;
 		plan_record(plan, XLIBOS_CONFIG_RLIMIT, "%d %llu %llu", rlimit_names[k].resource,
 			    (unsigned long long)soft, (unsigned long long)hard);
 	}
+	inherited_rlimits(named, plan);
 	return true;
 }
 
@@ -225,7 +264,7 @@ bool spec_process(json_t *process, struct oci_plan *plan)
 	plan_option(plan, "--workdir", "%s", cwd);
 	for (size_t i = 0; i < nargs; i++)
 		strv_add(plan, &plan->cmd, "%s", args[i]);
-	if (!process_user(user, plan) || (rlimits && !process_rlimits(rlimits, plan)) ||
+	if (!process_user(user, plan) || !process_rlimits(rlimits, plan) ||
 	    (caps && !process_capabilities(caps, plan)))
 		goto out;
 	if (nnp)
