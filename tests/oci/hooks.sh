@@ -45,6 +45,7 @@ cleanup() {
 	for p in $servers; do kill "$p"; done
 	for f in "$scratch"/*.leftover; do [ -f "$f" ] && kill -9 "$(cat "$f")"; done
 	ip netns del "$netns"
+	ip netns del "$netns-p"
 	rm -rf "$scratch"
 } >/dev/null 2>&1
 trap cleanup EXIT
@@ -314,5 +315,120 @@ rc=$?
 [ $rc -eq 0 ] && ok "a hook that does not read a 1 MB state on stdin" ||
 	not_ok "a hook that does not read a 1 MB state on stdin" "exit $rc; $(cat "$b.create")"
 "$runtime" --root "$scratch/root.x" delete --force big >/dev/null 2>&1
+
+# --- Docker's libnetwork-setkey, played by a shell script ------------------
+# As dockerd: the veth pair exists before (here in the test's namespace,
+# its end there 10.197.K.1/24 with a server); the hook moves the other end
+# into /proc/PID/ns/net (PID from the state on stdin), names it eth0 and
+# gives it 10.197.K.2/24 and a default route.
+if ! command -v ip >/dev/null 2>&1 || ! command -v nsenter >/dev/null 2>&1 ||
+   ! ip netns add "$netns" 2>/dev/null; then
+	skip "Docker's libnetwork-setkey played by a hook" "needs ip, nsenter and network namespaces"
+	summary
+	exit 0
+fi
+ip -n "$netns" link set lo up
+setkey=$scratch/setkey.sh
+cat >"$setkey" <<'EOF'
+#!/bin/sh
+# libnetwork-setkey NETNS PEER SUBNET, the state on stdin.
+state=$(cat)
+pid=$(printf '%s' "$state" | sed -n 's/.*"pid": *\([0-9][0-9]*\).*/\1/p')
+[ -n "$pid" ] && [ "$pid" -gt 0 ] || { echo "no pid in the state: $state"; exit 1; }
+ip -n "$1" link set "$2" netns "$pid" || exit 1
+nsenter --net="/proc/$pid/ns/net" sh -c "ip link set $2 name eth0 && ip addr add $3.2/24 dev eth0 &&
+	ip link set eth0 up && ip route add default via $3.1" || exit 1
+EOF
+chmod 755 "$setkey"
+mkdir -p "$scratch/www"
+echo "a file from the test's namespace" >"$scratch/www/f"
+k=0
+for rt in runc x; do
+	k=$((k + 1))
+	sub=10.197.$k host_if=xk$k$$a peer=xk$k$$b
+	ip -n "$netns" link add "$host_if" type veth peer name "$peer" &&
+	ip -n "$netns" addr add "$sub.1/24" dev "$host_if" && ip -n "$netns" link set "$host_if" up
+	(cd "$scratch/www" && exec ip netns exec "$netns" python3 -m http.server --bind "$sub.1" 8080) \
+		>"$scratch/http.$rt.log" 2>&1 &
+	servers="$servers $!"
+	i=0
+	while [ $i -lt 100 ] && ! ip netns exec "$netns" python3 -c \
+		"import socket; socket.create_connection(('$sub.1', 8080), 1)" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	NETCMD="ip -4 -o addr show dev eth0 | awk '{print \$4}'; ip route | grep default; ls /sys/class/net; wget -q -O - http://$sub.1:8080/f"
+	export NETCMD
+	bundle net $rt "import os
+c['process']['args'] = ['sh', '-c', os.environ['NETCMD']]
+c['hooks'] = {'prestart': [{'path': '$setkey', 'args': ['libnetwork-setkey', '$netns', '$peer', '$sub'], 'timeout': 20}]}"
+	b=$scratch/net.$rt
+	R $rt create --bundle "$b" --pid-file "$b.pid" net >"$b.out" 2>&1 </dev/null
+	echo $? >"$b.rc"
+	R $rt start net >/dev/null 2>&1
+	wait_stopped $rt net
+	R $rt delete net >/dev/null 2>&1
+	sed "s/10\.197\.$k\./10.197.K./g" "$b.out" >"$b.norm"
+	ip -n "$netns" link show "$host_if" >/dev/null 2>&1 && echo left >"$b.left"
+done
+b=$scratch/net.x
+if [ "$(cat "$scratch/net.runc.rc") $(cat "$b.rc")" = "0 0" ] && cmp -s "$scratch/net.runc.norm" "$b.norm" &&
+   grep -qx "10.197.K.2/24" "$b.norm" && grep -qx "a file from the test's namespace" "$b.norm"; then
+	ok "the hook's eth0 in the container: its address, default route, a file fetched from 10.197.K.1, as runc ($(tr '\n' ' ' <"$b.norm" | cut -c1-90))"
+else
+	not_ok "the hook's eth0 in the container, as runc" "runc: $(cat "$scratch/net.runc.norm")
+xlibos: $(cat "$b.norm")"
+fi
+if [ ! -e "$scratch/net.runc.left" ] && [ ! -e "$b.left" ]; then
+	ok "after delete the veth pair is gone with the container's namespace, as runc"
+else
+	not_ok "after delete the veth pair is gone" "runc left: $([ -e "$scratch/net.runc.left" ] && echo yes) xlibos left: $([ -e "$b.left" ] && echo yes)"
+fi
+
+# Docker's --network none: the hook runs and adds nothing: only lo.
+for rt in runc x; do
+	bundle none $rt "c['process']['args'] = ['sh', '-c', 'ls /sys/class/net']
+c['hooks'] = {'prestart': [{'path': '/bin/sh', 'args': ['sh', '-c', 'cat >/dev/null']}]}"
+	b=$scratch/none.$rt
+	R $rt create --bundle "$b" --pid-file "$b.pid" none >"$b.out" 2>&1 </dev/null
+	R $rt start none >/dev/null 2>&1
+	wait_stopped $rt none
+	R $rt delete none >/dev/null 2>&1
+done
+if [ "$(cat "$scratch/none.x.out")" = lo ] && cmp -s "$scratch/none.runc.out" "$scratch/none.x.out"; then
+	ok "a prestart hook that adds no interface: only lo, as runc"
+else
+	not_ok "a prestart hook that adds no interface: only lo" "runc: $(cat "$scratch/none.runc.out"); xlibos: $(cat "$scratch/none.x.out")"
+fi
+
+# A namespace named in linux.namespaces (CNI-prepared) and a prestart hook:
+# /proc/PID/ns/net is that namespace, as runc's.
+nscheck=$scratch/nscheck.sh
+cat >"$nscheck" <<'EOF'
+#!/bin/sh
+# nscheck NSPATH OUT: is the state's pid in NSPATH?
+pid=$(sed -n 's/.*"pid": *\([0-9][0-9]*\).*/\1/p')
+if [ "$(stat -L -c %i "/proc/$pid/ns/net")" = "$(stat -L -c %i "$1")" ]; then echo same >"$2"; else echo different >"$2"; fi
+EOF
+chmod 755 "$nscheck"
+ip netns add "$netns-p" 2>/dev/null
+ip -n "$netns" link add "xp$$a" type veth peer name "xp$$b" &&
+ip -n "$netns" link set "xp$$b" netns "$netns-p" &&
+ip -n "$netns-p" addr add 10.197.9.2/24 dev "xp$$b" && ip -n "$netns-p" link set "xp$$b" up
+for rt in runc x; do
+	bundle path $rt "for ns in c['linux']['namespaces']:
+    if ns['type'] == 'network':
+        ns['path'] = '/run/netns/$netns-p'
+c['hooks'] = {'prestart': [{'path': '$nscheck', 'args': ['nscheck', '/run/netns/$netns-p', b + '.ns']}]}"
+	b=$scratch/path.$rt
+	R $rt create --bundle "$b" --pid-file "$b.pid" path >"$b.out" 2>&1 </dev/null
+	R $rt delete --force path >/dev/null 2>&1
+done
+if [ "$(cat "$scratch/path.x.ns" 2>/dev/null)" = same ] && [ "$(cat "$scratch/path.runc.ns" 2>/dev/null)" = same ]; then
+	ok "a named network namespace: the hook sees it as /proc/PID/ns/net, as runc"
+else
+	not_ok "a named network namespace: the hook sees it as /proc/PID/ns/net" "runc: $(cat "$scratch/path.runc.ns" 2>&1); xlibos: $(cat "$scratch/path.x.ns" 2>&1) $(cat "$scratch/path.x.out")"
+fi
+ip netns del "$netns-p" 2>/dev/null
 
 summary
