@@ -228,8 +228,12 @@ static bool release_after_hooks(const struct oci_container *c, const struct oci_
 	do
 		n = read(ready_fd, &byte, 1);
 	while (n < 0 && errno == EINTR);
-	if (n != 1 || byte != 'n')
-		return false;	/* it said why on stderr */
+	if (n != 1 || byte != 'n') {
+		/* It said why on stderr; this line is for --log, where the shim looks. */
+		oci_error("container '%s' could not be created: its supervisor could not enter the container's network namespace",
+			  c->id);
+		return false;
+	}
 	if (!run_create_hooks(c, info))
 		return false;
 	return write(hold_fd, "g", 1) == 1;

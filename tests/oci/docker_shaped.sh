@@ -313,11 +313,43 @@ refused() {
 }
 # Docker's libnetwork-setkey prestart hook (daemon/oci_linux.go
 # WithLibnetwork), in every container with a network, --network none
-# included.  xlibos runs no hooks: `docker run --runtime xlibos` fails
-# unless dockerd runs with --bridge none (and the default network).
-bundle net docker-net --seccomp-profile "$profile" -- true
-shim fail net "$docker_root"
-refused net "Docker's bridge network (prestart hook libnetwork-setkey)" "hooks: hooks are not supported"
+# included: dockerd's own binary, which hands /proc/PID/ns/net (PID from
+# the state on stdin) to libnetwork.  A script stands in for it (at
+# dockerd's /proc/PID/exe there is no dockerd here): it records its
+# arguments, what the state says and whether the pid's network namespace
+# is a new one; adding no interface, as with --network none.
+# tests/oci/hooks.sh has one that moves a veth in, as the bridge network.
+setkey=$scratch/libnetwork-setkey
+cat >"$setkey" <<'EOF'
+#!/bin/sh
+python3 -c '
+import json, os, sys
+s = json.load(sys.stdin)
+new = os.stat("/proc/self/ns/net").st_ino != os.stat("/proc/%d/ns/net" % s["pid"]).st_ino
+open(os.path.join(s["bundle"], "setkey.out"), "w").write("%s id=%s %s new-netns=%s\n" % (
+    " ".join(sys.argv[2:]), s["id"] == sys.argv[3], s["status"], new))
+' "$0" "$@"
+EOF
+chmod 755 "$setkey"
+bundle net docker-net --seccomp-profile "$profile" -- sh -c 'ls /sys/class/net'
+for rt in runc x; do
+	python3 - "$scratch/net.$rt/config.json" "$setkey" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["hooks"]["prestart"][0]["path"] = sys.argv[2]
+json.dump(c, open(sys.argv[1], "w"))
+EOF
+done
+shim run net "$docker_root"
+same_steps net "Docker's bridge network (prestart hook libnetwork-setkey): the shim's sequence"
+same_output net "Docker's bridge network: the container's output (only lo: the stand-in adds nothing) as runc's"
+if [ -s "$scratch/net.x/setkey.out" ] && cmp -s "$scratch/net.runc/setkey.out" "$scratch/net.x/setkey.out" &&
+   grep -q " id=True creating new-netns=True" "$scratch/net.x/setkey.out"; then
+	ok "libnetwork-setkey's arguments and state as runc's: $(cut -c1-50 "$scratch/net.x/setkey.out")..., status creating, /proc/PID/ns/net a new namespace"
+else
+	not_ok "libnetwork-setkey's arguments and state as runc's" "runc: $(cat "$scratch/net.runc/setkey.out" 2>&1)
+xlibos: $(cat "$scratch/net.x/setkey.out" 2>&1)"
+fi
 # docker run --network host: Docker names the host's namespace
 # (/var/run/docker/netns/default, daemon/oci_linux.go WithNamespaces).  The
 # netns back end would take the host's interface over (its addresses

@@ -294,6 +294,12 @@ hostile "createContainer (the guest's namespaces)" "hooks.createContainer: not s
 	"c['hooks'] = {'createContainer': [{'path': '/bin/true'}]}"
 hostile "startContainer (the guest's namespaces)" "hooks.startContainer: not supported" \
 	"c['hooks'] = {'startContainer': [{'path': '/bin/true'}]}"
+hostile "a named network namespace that is not there, with a prestart hook" "cannot enter the network namespace /nonexistent/netns: No such file or directory" \
+	"c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'network'] + [{'type': 'network', 'path': '/nonexistent/netns'}]
+c['hooks'] = {'prestart': [{'path': '/bin/true'}]}"
+hostile "a named network namespace that is a regular file, with a prestart hook" "cannot enter the network namespace $scratch/noexec.sh: Invalid argument" \
+	"c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'network'] + [{'type': 'network', 'path': '$scratch/noexec.sh'}]
+c['hooks'] = {'prestart': [{'path': '/bin/true'}]}"
 
 # A hook that ends but leaves a child holding its output (runc waits for it): create returns.
 bundle left x "c['hooks'] = {'prestart': [{'path': '/bin/sh', 'args': ['sh', '-c', 'sleep 60 & echo \$! >' + b + '.leftover; exit 0']}]}"
