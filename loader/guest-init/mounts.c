@@ -87,8 +87,16 @@ static const struct {
 	{ "pts/ptmx", "/dev/ptmx" },
 };
 
-static void dev_links_setup(void)
+static void dev_links_setup(bool container)
 {
+	struct stat st;
+
+	/*
+	 * A container's /dev/ptmx is a link to its devpts's, as runc makes it
+	 * (devtmpfs has the device node, which reaches the same instance).
+	 */
+	if (container && lstat("/dev/ptmx", &st) == 0 && S_ISCHR(st.st_mode))
+		unlink("/dev/ptmx");
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 		if (symlink(dev_links[i].target, dev_links[i].link) != 0 && errno != EEXIST)
 			fprintf(stderr, "xlibos: warning: cannot create %s: %s\n",
@@ -100,5 +108,5 @@ void mounts_setup(bool container)
 	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++)
 		if (!container || !mounts[i].not_container)
 			mount_one(&mounts[i], container);
-	dev_links_setup();
+	dev_links_setup(container);
 }
