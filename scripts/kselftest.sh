@@ -65,17 +65,23 @@ memfd mincore mount mount_setattr move_mount_set_group openat2 pid_namespace
 ptrace seccomp sync syscall_user_dispatch sysctl timens tmpfs user vDSO prctl
 rlimits nsfs x86 vm net rseq"
 # vm and net: the programs below only, built with their own Makefiles (the
-# rest need hugetlbfs, THP, NUMA, libnuma, BPF object files or a veth pair
-# and tc; tls.c does not compile in this 6.1 tree).  vm: the memory tests
-# that need neither huge pages nor a device.  net: those that need only
-# loopback; natively they run in a new network namespace with lo up, in
-# xlibos with --net none (lo only).  psock_fanout (a TEST_GEN_FILES that
-# run_afpackettests starts) is listed for its eBPF fanout case, the one
-# test in the 6.1 tree besides reuseport_bpf that loads eBPF through bpf()
-# without libbpf or clang.
+# rest need THP, NUMA, libnuma, more huge pages than the guest has, BPF
+# object files or a veth pair and tc; tls.c does not compile in this 6.1
+# tree).  vm: the memory tests that need no transparent huge pages and no
+# device.  net: those that need only loopback; natively they run in a new
+# network namespace with lo up, in xlibos with --net none (lo only).
+# psock_fanout (a TEST_GEN_FILES that run_afpackettests starts) is listed
+# for its eBPF fanout case, the one test in the 6.1 tree besides
+# reuseport_bpf that loads eBPF through bpf() without libbpf or clang.
 VM_PROGS="madv_populate soft-dirty map_fixed_noreplace map_populate
 mlock-random-test mlock2-tests mrelease_test mremap_dontunmap mremap_test
 on-fault-limit memfd_secret"
+# vm's hugetlb tests need a pool of huge pages and a hugetlbfs mount, as
+# run_vmtests.sh makes them: built here, run by tests/kselftest/hugetlb.sh
+# under these names (hugepage-mmap and hugepage-shm want 256 MB of huge
+# pages, more than the guest's 256M).
+VM_HUGETLB_PROGS="map_hugetlb hugepage-mremap hugetlb-madvise"
+VM_HUGETLB_TESTS="hugetlb-map.sh hugetlb-mremap.sh hugetlb-madvise.sh"
 NET_PROGS="socket reuseport_bpf reuseport_bpf_cpu reuseport_dualstack
 reuseaddr_conflict reuseport_addr_any reuseaddr_ports_exhausted tcp_inq
 so_netns_cookie sk_bind_sendto_listen sk_connect_zero_addr tun tap
@@ -305,7 +311,7 @@ if [ -n "$do_build" ]; then
 	# vm and net: the chosen programs only (VM_PROGS, NET_PROGS), -k: one
 	# that does not build is "not built", not the end of the suite.
 	for s in vm net; do
-		progs=$VM_PROGS
+		progs="$VM_PROGS $VM_HUGETLB_PROGS"
 		[ "$s" = net ] && progs=$NET_PROGS
 		mkdir -p "$ko/$s" "$inst/$s"
 		targets=
@@ -319,6 +325,9 @@ if [ -n "$do_build" ]; then
 		for p in $progs; do
 			[ -x "$ko/$s/$p" ] && cp "$ko/$s/$p" "$inst/$s/"
 		done
+	done
+	for t in $VM_HUGETLB_TESTS; do
+		cp "$root/tests/kselftest/hugetlb.sh" "$inst/vm/$t"
 	done
 	echo "kselftest: built in $(($(date +%s) - build_start)) s"
 fi
@@ -336,7 +345,7 @@ for s in $SUITES; do
 		[ -n "$want" ] || continue
 	fi
 	case $s in
-	vm) printf "vm:%s\n" $VM_PROGS ;;
+	vm) printf "vm:%s\n" $VM_PROGS $VM_HUGETLB_TESTS ;;
 	net) printf "net:%s\n" $NET_PROGS ;;
 	*)
 		# shellcheck disable=SC2046 # the overrides are words

@@ -35,8 +35,7 @@ typedef struct { unsigned char bytes[512]; } elf_fpregset_t;
 #define SET_PERSONALITY(ex)	set_personality(PER_LINUX | \
 					(current->personality & ~PER_MASK))
 
-/* The guest vDSO (kernel/vdso.c) */
-#define ARCH_HAS_SETUP_ADDITIONAL_PAGES 1
+/* The guest vDSO (kernel/vdso.c; ARCH_HAS_SETUP_ADDITIONAL_PAGES: Makefile) */
 struct linux_binprm;
 int arch_setup_additional_pages(struct linux_binprm *bprm, int uses_interp);
 #define ARCH_DLINFO							\
