@@ -51,6 +51,7 @@ trap 'end_containers; rm -rf "$scratch"' EXIT
 alive() { kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" | cut -c1)" != Z ]; }
 
 # --- directly: a bundle, created and started --------------------------------------
+# (runc's spec: a read-only root with no tmpfs on /tmp, as under runc; /dev/shm is writable.)
 b=$scratch/bundle
 mkdir -p "$b"
 R spec --bundle "$b"
@@ -103,7 +104,7 @@ rc=$?
 	not_ok "exec with its stdio closed" "exit $rc"
 
 # --detach: the proxy's pid in the file, the process's status as the proxy's.
-R exec --detach --pid-file "$scratch/d.pid" c sh -c 'sleep 0.5; echo detached > /tmp/d; exit 7' </dev/null >"$scratch/d.out" 2>&1
+R exec --detach --pid-file "$scratch/d.pid" c sh -c 'sleep 0.5; echo detached > /dev/shm/d; exit 7' </dev/null >"$scratch/d.out" 2>&1
 rc=$?
 dpid=$(cat "$scratch/d.pid" 2>/dev/null)
 if [ "$rc" -eq 0 ] && [ -n "$dpid" ] && alive "$dpid"; then
@@ -113,7 +114,7 @@ else
 fi
 i=0
 while [ $i -lt 50 ] && [ -n "$dpid" ] && alive "$dpid"; do sleep 0.1; i=$((i + 1)); done
-expect "exec --detach: the process ran" 0 "detached" R exec c cat /tmp/d
+expect "exec --detach: the process ran" 0 "detached" R exec c cat /dev/shm/d
 # A subreaper (as conmon is) reaps the relay: its exit status is the process's.
 cat >"$scratch/subreaper.py" <<'EOF'
 import ctypes, os, subprocess, sys
@@ -135,11 +136,11 @@ r=$(python3 "$scratch/subreaper.py" "$runtime" --root "$state" exec -d c sh -c '
 [ "$r" = "runtime 0, relay signal 12" ] && ok "exec --detach: a process killed by SIGUSR2: the relay dies of SIGUSR2" ||
 	not_ok "exec --detach, killed by a signal" "$r"
 # Signals to the relay reach the process.
-R exec --detach --pid-file "$scratch/t.pid" c sh -c 'trap "echo relayed > /tmp/t; exit 0" TERM; while :; do sleep 0.1; done' </dev/null >/dev/null 2>&1
+R exec --detach --pid-file "$scratch/t.pid" c sh -c 'trap "echo relayed > /dev/shm/t; exit 0" TERM; while :; do sleep 0.1; done' </dev/null >/dev/null 2>&1
 sleep 0.5
 kill -TERM "$(cat "$scratch/t.pid")"
 sleep 1
-expect "exec --detach: SIGTERM to the relay reaches the process" 0 "relayed" R exec c cat /tmp/t
+expect "exec --detach: SIGTERM to the relay reaches the process" 0 "relayed" R exec c cat /dev/shm/t
 
 # Odd and hostile --process files: one error, exit 1, nothing started.
 n=0
@@ -251,13 +252,13 @@ fi
 expect "kill c USR1" 0 "" R kill c USR1
 wait_for "$scratch/c.out" "got USR1" && ok "kill USR1: the command's trap ran" ||
 	not_ok "kill USR1: the command's trap ran" "$(cat "$scratch/c.out")"
-R exec -d c sh -c 'trap "echo exec got USR2 > /tmp/all; exit 0" USR2; while :; do sleep 0.1; done' </dev/null >/dev/null 2>&1
+R exec -d c sh -c 'trap "echo exec got USR2 > /dev/shm/all; exit 0" USR2; while :; do sleep 0.1; done' </dev/null >/dev/null 2>&1
 sleep 0.5
 expect "kill --all c USR2" 0 "" R kill --all c USR2
 wait_for "$scratch/c.out" "got USR2" && ok "kill --all USR2: the command's trap ran" ||
 	not_ok "kill --all USR2: the command's trap ran" "$(cat "$scratch/c.out")"
 sleep 0.5
-expect "kill --all USR2: an exec'd process's trap ran too" 0 "exec got USR2" R exec c cat /tmp/all
+expect "kill --all USR2: an exec'd process's trap ran too" 0 "exec got USR2" R exec c cat /dev/shm/all
 # STOP and CONT reach the command whatever its handlers (as runc's PID 1).
 stopped() { R exec c sh -c 'grep -l "^State:.*stopped" /proc/[0-9]*/status 2>/dev/null | wc -l'; }
 R kill c STOP
