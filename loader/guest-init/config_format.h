@@ -42,9 +42,11 @@
  *   "mount"    "TYPE\nFLAGS\nDATA\nDIR": mount(2) of TYPE (proc, sysfs,
  *              tmpfs, devpts, mqueue, cgroup2) on DIR (created if missing)
  *              with MS_* FLAGS (hex) and DATA (only the options
- *              mount_options.h allows TYPE); where init already mounted
- *              that type, it is remounted with FLAGS and DATA instead; in
- *              order
+ *              mount_options.h allows TYPE; a tmpfs's may start with
+ *              "tmpcopyup": it starts with a copy of DIR's files); a new
+ *              tmpfs takes DIR's mode, as runc's; where init already
+ *              mounted that type, it is remounted with FLAGS and DATA
+ *              instead; in order
  *   "file"     "MODE\nFLAGS\nDIR\nHEX": a file bind mount's contents
  *              (HEX, two digits a byte) copied in at start, bind-mounted
  *              on DIR (created if missing), then remounted with FLAGS

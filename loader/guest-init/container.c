@@ -13,6 +13,7 @@
 
 #include "config_format.h"
 #include "container.h"
+#include "copyup.h"
 #include "mount_options.h"
 #include "root_image.h"
 
@@ -116,20 +117,68 @@ static bool data_ok(const char *type, const char *data, const char *dir)
 	return true;
 }
 
+/* DATA less its leading "tmpcopyup" word (xlibos's, not the kernel's): whether it had one. */
+static bool take_copyup(char **data)
+{
+	static const char word[] = XLIBOS_MOUNT_COPYUP;
+	size_t len = sizeof(word) - 1;
+
+	if (strncmp(*data, word, len) || ((*data)[len] && (*data)[len] != ','))
+		return false;
+	*data += len + ((*data)[len] == ',');
+	return true;
+}
+
+/*
+ * A new mount of TYPE on DIR.  A tmpfs takes the mode DIR had (runc's
+ * chmod), and with copy-up starts with what DIR held: the copy is made
+ * through a descriptor taken before the tmpfs hid it, read-only after.
+ */
+static bool mount_new(const char *type, const char *dir, unsigned long flags, const char *data,
+		      bool copyup, const struct stat *was)
+{
+	int from = -1, to = -1;
+	bool ok;
+
+	if (copyup && was && (from = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return fail("read", dir);
+	ok = mount(type, dir, type, from >= 0 ? flags & ~MS_RDONLY : flags, *data ? data : NULL) == 0;
+	if (!ok)
+		fprintf(stderr, "xlibos: cannot mount %s on %s: %s\n", type, dir, strerror(errno));
+	if (ok && was && !strcmp(type, "tmpfs") && chmod(dir, was->st_mode & 07777) != 0)
+		ok = fail("set the mode of", dir);
+	if (ok && from >= 0) {
+		to = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		ok = to >= 0 ? copyup_tree(from, to, dir) : fail("open", dir);
+		if (ok && (flags & MS_RDONLY) &&
+		    mount(NULL, dir, NULL, MS_REMOUNT | flags, *data ? data : NULL) != 0)
+			ok = fail("make read-only:", dir);
+	}
+	if (from >= 0)
+		close(from);
+	if (to >= 0)
+		close(to);
+	return ok;
+}
+
 static bool apply_mount(const char *value)
 {
-	char *copy = strdup(value), *f[4];
+	char *copy = strdup(value), *f[4], *data;
 	unsigned long flags, magic = 0;
-	bool ok = false;
+	struct stat was;
+	bool ok = false, existed, copyup;
 
 	if (!copy || !split(copy, f, 4) || !parse_hex_flags(f[1], &flags) || f[3][0] != '/')
 		goto bad;
 	for (size_t i = 0; i < sizeof(fs_types) / sizeof(fs_types[0]); i++)
 		if (!strcmp(f[0], fs_types[i].type))
 			magic = fs_types[i].magic;
+	data = f[2];
+	copyup = !strcmp(f[0], "tmpfs") && take_copyup(&data);
+	existed = stat(f[3], &was) == 0 && S_ISDIR(was.st_mode);
 	if (!magic || !make_parents(f[3], true))
 		goto bad;
-	if (!data_ok(f[0], f[2], f[3])) {
+	if (!data_ok(f[0], data, f[3])) {
 		free(copy);
 		return false;
 	}
@@ -138,12 +187,14 @@ static bool apply_mount(const char *value)
 	 * flags and options asked for, as a new mount would have them: a
 	 * remount without data would reset devpts to mode=600,ptmxmode=000.
 	 */
-	if (mounted_here(f[3], magic))
-		ok = mount(NULL, f[3], NULL, MS_REMOUNT | flags, *f[2] ? f[2] : NULL) == 0;
-	else
-		ok = mount(f[0], f[3], f[0], flags, *f[2] ? f[2] : NULL) == 0;
-	if (!ok)
-		fprintf(stderr, "xlibos: cannot mount %s on %s: %s\n", f[0], f[3], strerror(errno));
+	if (mounted_here(f[3], magic)) {
+		ok = mount(NULL, f[3], NULL, MS_REMOUNT | flags, *data ? data : NULL) == 0;
+		if (!ok)
+			fprintf(stderr, "xlibos: cannot mount %s on %s: %s\n", f[0], f[3],
+				strerror(errno));
+	} else {
+		ok = mount_new(f[0], f[3], flags, data, copyup, existed ? &was : NULL);
+	}
 	free(copy);
 	return ok;
 bad:

@@ -12,6 +12,13 @@
 #include <stdbool.h>
 #include <string.h>
 
+/*
+ * A tmpfs record's DATA may start with this word, xlibos's own (the guest
+ * init takes it out): the tmpfs starts with a copy of the directory's
+ * files (podman's "tmpcopyup" option).
+ */
+#define XLIBOS_MOUNT_COPYUP	"tmpcopyup"
+
 /* "KEY=" takes a value, a bare word does not (Linux 6.1's parsers). */
 static inline bool mount_data_option_ok(const char *type, const char *opt, size_t len)
 {

@@ -46,12 +46,12 @@ static const struct {
 
 /*
  * Options with nothing to do here: bind and propagation (each guest mount
- * is private to the guest), SELinux relabelling (z, Z), tmpcopyup (podman:
- * a tmpfs starts with the image's files; ours start empty).
+ * is private to the guest), SELinux relabelling (z, Z).  tmpcopyup is
+ * kept apart (a tmpfs that starts with the image's files).
  */
 static const char *const ignored_options[] = {
 	"bind", "rbind", "private", "rprivate", "slave", "rslave", "shared", "rshared",
-	"unbindable", "runbindable", "z", "Z", "tmpcopyup", "notmpcopyup", "defaults", NULL
+	"unbindable", "runbindable", "z", "Z", "defaults", NULL
 };
 
 /* Data options the guest's file systems understand (KEY=VALUE or a word). */
@@ -65,7 +65,7 @@ struct mount_req {
 	char path[48];		/* "mounts[i]" */
 	const char *dest, *type, *source;
 	unsigned long flags;
-	bool bind;
+	bool bind, copyup;
 	char data[512];
 };
 
@@ -78,6 +78,10 @@ static bool check_option(struct mount_req *m, const char *opt, size_t k)
 			m->flags = (m->flags | flag_options[i].set) & ~flag_options[i].clear;
 			return true;
 		}
+	}
+	if (!strcmp(opt, XLIBOS_MOUNT_COPYUP) || !strcmp(opt, "notmpcopyup")) {
+		m->copyup = opt[0] == 't';
+		return true;
 	}
 	for (size_t i = 0; ignored_options[i]; i++) {
 		if (!strcmp(opt, ignored_options[i])) {
@@ -223,6 +227,7 @@ static bool kernel_mount(const struct mount_req *m, struct oci_plan *plan)
 	static const char *const types[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue",
 					     "cgroup", "cgroup2", NULL };
 	const char *type = m->type;
+	bool copyup;
 	size_t i;
 
 	for (i = 0; types[i] && strcmp(types[i], type); i++)
@@ -247,7 +252,11 @@ static bool kernel_mount(const struct mount_req *m, struct oci_plan *plan)
 		}
 		d += len + (d[len] == ',');
 	}
-	plan_record(plan, XLIBOS_CONFIG_MOUNT, "%s\n%lx\n%s\n%s", type, m->flags, m->data, m->dest);
+	/* runc copies up into a tmpfs only; elsewhere the option does nothing. */
+	copyup = m->copyup && !strcmp(type, "tmpfs");
+	plan_record(plan, XLIBOS_CONFIG_MOUNT, "%s\n%lx\n%s%s%s\n%s", type, m->flags,
+		    copyup ? XLIBOS_MOUNT_COPYUP : "", copyup && *m->data ? "," : "", m->data,
+		    m->dest);
 	return true;
 }
 

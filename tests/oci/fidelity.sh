@@ -31,6 +31,23 @@ runc=$(command -v runc) || skip_all "runc is not installed (scripts/install-deps
 [ -d "$rootfs/bin" ] || skip_all "no rootfs at $rootfs (make rootfs)"
 case $rootfs in /*) ;; *) rootfs=$(cd "$rootfs" && pwd) ;; esac
 
+# The image: the rootfs with a /run holding files of several owners and
+# modes (what a tmpfs with tmpcopyup starts with) and /var/tmp.
+img=$scratch/image
+cp -a "$rootfs" "$img"
+mkdir -p "$img/run/lock" "$img/run/sub/deep" "$img/var/tmp"
+echo hello >"$img/run/file"
+echo deep >"$img/run/sub/deep/f"
+ln -s file "$img/run/link"
+chown 1:1 "$img/run/lock"
+chown 2:3 "$img/run/file"
+chown 4:4 "$img/run/sub"
+chmod 0755 "$img/run"
+chmod 1777 "$img/run/lock" "$img/var/tmp"
+chmod 0640 "$img/run/file"
+chmod 0710 "$img/run/sub"
+chmod 4755 "$img/run/sub/deep/f"
+rootfs=$img
 root=$scratch/runtime-root
 export XLIBOS_CACHE_DIR="$scratch/cache"
 nr_open_was=$(cat /proc/sys/fs/nr_open)
@@ -127,7 +144,8 @@ $(cat "$scratch/$1.x.sec" "$scratch/$1.x.out/stderr" 2>/dev/null | head -30)"
 
 mounts_probe='echo =mounts; cat /proc/mounts; echo =end'
 tmp_probe='echo =tmp; touch /tmp/x 2>/dev/null && echo /tmp writable || echo /tmp read-only
-ls /tmp; mkdir /var/tmp/d 2>/dev/null && echo /var/tmp writable || echo /var/tmp read-only; echo =end'
+ls /tmp; mkdir /var/tmp/d 2>/dev/null && echo /var/tmp writable || echo /var/tmp read-only
+ls /run; stat -c "%a %n" /run /var/tmp /tmp; echo =end'
 
 # --- Docker: the mounts of `docker run`, `--read-only`, `-t` ------------------
 # An image file in /tmp: runc shows it (no tmpfs hides it).
@@ -156,6 +174,22 @@ bundle dockert docker --tty -- sh -c "$mounts_probe; $pts_probe"
 shim dockert --tty
 compare_mounts dockert "docker run -t (devpts's options, /dev/console the terminal)"
 same_section dockert "docker run -t: /dev/pts/ptmx, the terminal's mode and group" =pts =end
+
+# --- tmpfs: the directory's mode, and podman's tmpcopyup -------------------
+run_probe='echo =run; for f in /run/file /run/link /run/sub /run/sub/deep /run/sub/deep/f; do stat -c "%A %u %g %s %N" $f; done
+cat /run/file /run/sub/deep/f
+stat -c "%a %u %g %n" /run /var/tmp; echo =end; echo =lock; stat -c "%a %u %g" /run/lock; echo =end'
+bundle copyup docker -- sh -c "$mounts_probe; $run_probe"
+edit copyup "c['mounts'] += [{'destination': '/run', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['rw', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup']},
+	{'destination': '/var/tmp', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid', 'nodev']}]"
+shim copyup
+compare_mounts copyup "tmpfs on /run (tmpcopyup) and /var/tmp"
+same_section copyup "tmpcopyup: the image's /run in the tmpfs (owners, modes, set-id, symlink), each tmpfs with its directory's mode" =run =end
+# runc makes copied directories through its umask (022): the image's 1777
+# /run/lock becomes 1755; xlibos keeps the image's mode.
+r=$(section "$scratch/copyup.runc.out/stdout" =lock =end) x=$(section "$scratch/copyup.x.out/stdout" =lock =end)
+[ "$x" = "1777 1 1" ] && ok "tmpcopyup: a sticky 1777 directory stays 1777 (runc's: $r, through its umask)" ||
+	not_ok "tmpcopyup: a sticky 1777 directory stays 1777" "xlibos: $x; runc: $r"
 
 # --- devpts options: what runc passes to the kernel, checked ----------------
 bundle ptsopt docker --tty -- sh -c "$mounts_probe; $pts_probe"
