@@ -21,7 +21,8 @@ static bool fail(const char *dir, const char *name, const char *what)
 	return false;
 }
 
-static bool copy_file(int from, int to, const char *name)
+/* Not inlined: its buffer must stay off the recursion's stack frames. */
+__attribute__((noinline)) static bool copy_file(int from, int to, const char *name)
 {
 	char buf[65536];
 	int in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -43,6 +44,18 @@ static bool copy_file(int from, int to, const char *name)
 	if (out >= 0 && close(out) != 0)
 		ok = false;
 	return ok;
+}
+
+/* Apart from copy_level: its buffer stays off the recursion's stack frames. */
+__attribute__((noinline)) static bool copy_link(int from, int to, const char *name)
+{
+	char target[4096];
+	ssize_t n = readlinkat(from, name, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return symlinkat(target, to, name) == 0;
 }
 
 static bool copy_level(int from, int to, const char *dir, int depth)
@@ -89,13 +102,7 @@ static bool copy_level(int from, int to, const char *dir, int depth)
 		} else if (S_ISREG(st.st_mode)) {
 			ok = copy_file(from, to, name) || fail(dir, name, "copy the file");
 		} else if (S_ISLNK(st.st_mode)) {
-			char target[4096];
-			ssize_t n = readlinkat(from, name, target, sizeof(target) - 1);
-
-			if (n >= 0)
-				target[n] = '\0';
-			ok = (n >= 0 && symlinkat(target, to, name) == 0) ||
-			     fail(dir, name, "copy the symlink");
+			ok = copy_link(from, to, name) || fail(dir, name, "copy the symlink");
 		} else {
 			ok = mknodat(to, name, st.st_mode & (S_IFMT | 0600), st.st_rdev) == 0 ||
 			     fail(dir, name, "make the node");
