@@ -262,6 +262,25 @@ $(cat "$scratch/limits3.x/log.json" "$scratch/limits3.x.out/stderr" 2>&1 | head 
 	fi
 fi
 
+# --- the guest init, given container records directly (xlibos run) ---------
+# What xlibos-runtime would refuse first is refused by the guest init too;
+# a container (any record) gets no tmpfs on /tmp, xlibos run without does.
+loader=$(dirname "$runtime")/xlibos
+if [ -x "$loader" ]; then
+	printf 'mount\000devpts\n0\nsize=1m\n/dev/pts\000' >"$scratch/rec.bad"
+	expect "guest init: a devpts record with tmpfs's size=: refused by name, exit 125" 125 \
+		"xlibos: cannot mount devpts on /dev/pts: 'size=1m' is not a devpts option" \
+		timeout 60 "$loader" run --net none --rootfs "$rootfs" --guest-records "$scratch/rec.bad" -- true
+	printf 'umask\000022\000' >"$scratch/rec.umask"
+	expect "guest init: a container (a umask record) has no tmpfs on /tmp" 0 "/tmp" \
+		timeout 60 "$loader" run --net none --rootfs "$rootfs" --guest-records "$scratch/rec.umask" -- \
+		sh -c 'grep -q " /tmp " /proc/mounts || echo /tmp'
+	expect "guest init: xlibos run keeps its tmpfs on /tmp" 0 "tmpfs 1777" \
+		timeout 60 "$loader" run --net none --rootfs "$rootfs" -- sh -c 'stat -f -c %T /tmp | tr "\n" " "; stat -c %a /tmp'
+else
+	skip "guest init given records directly" "no xlibos next to $runtime"
+fi
+
 # --- podman: its own config.json with each runtime ---------------------------
 # shellcheck source-path=SCRIPTDIR source=lib_podman.sh
 . "$here/lib_podman.sh"
