@@ -129,10 +129,21 @@ static bool take_copyup(char **data)
 	return true;
 }
 
+/* DATA names a mode (mode=, as a word of its own). */
+static bool has_mode(const char *data)
+{
+	for (const char *p = data; (p = strstr(p, "mode=")); p++)
+		if (p == data || p[-1] == ',')
+			return true;
+	return false;
+}
+
 /*
- * A new mount of TYPE on DIR.  A tmpfs takes the mode DIR had (runc's
- * chmod), and with copy-up starts with what DIR held: the copy is made
- * through a descriptor taken before the tmpfs hid it, read-only after.
+ * A new mount of TYPE on DIR.  A tmpfs takes the mode DIR had, as runc
+ * chmods it, unless DATA names one (runc 1.1 overrides even that: a
+ * "mode=700" tmpfs on a 0755 directory ends 0755); with copy-up it starts
+ * with what DIR held: the copy is made through a descriptor taken before
+ * the tmpfs hid it, read-only after.
  */
 static bool mount_new(const char *type, const char *dir, unsigned long flags, const char *data,
 		      bool copyup, const struct stat *was)
@@ -145,7 +156,8 @@ static bool mount_new(const char *type, const char *dir, unsigned long flags, co
 	ok = mount(type, dir, type, from >= 0 ? flags & ~MS_RDONLY : flags, *data ? data : NULL) == 0;
 	if (!ok)
 		fprintf(stderr, "xlibos: cannot mount %s on %s: %s\n", type, dir, strerror(errno));
-	if (ok && was && !strcmp(type, "tmpfs") && chmod(dir, was->st_mode & 07777) != 0)
+	if (ok && was && !strcmp(type, "tmpfs") && !has_mode(data) &&
+	    chmod(dir, was->st_mode & 07777) != 0)
 		ok = fail("set the mode of", dir);
 	if (ok && from >= 0) {
 		to = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

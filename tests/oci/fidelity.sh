@@ -191,6 +191,15 @@ r=$(section "$scratch/copyup.runc.out/stdout" =lock =end) x=$(section "$scratch/
 [ "$x" = "1777 1 1" ] && ok "tmpcopyup: a sticky 1777 directory stays 1777 (runc's: $r, through its umask)" ||
 	not_ok "tmpcopyup: a sticky 1777 directory stays 1777" "xlibos: $x; runc: $r"
 
+# A tmpfs whose options name a mode keeps it (runc 1.1 chmods it back to
+# the directory's: a 1777 /var/tmp with mode=700 is 1777 there).
+bundle tmpmode docker -- sh -c 'stat -c %a /var/tmp'
+edit tmpmode "c['mounts'].append({'destination': '/var/tmp', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid', 'mode=700']})"
+shim tmpmode
+r=$(cat "$scratch/tmpmode.runc.out/stdout") x=$(cat "$scratch/tmpmode.x.out/stdout")
+[ "$x" = 700 ] && ok "a tmpfs with mode=700 on a 1777 directory: 700 (runc 1.1's: $r)" ||
+	not_ok "a tmpfs with mode=700 on a 1777 directory: 700" "xlibos: $x; runc: $r"
+
 # --- devpts options: what runc passes to the kernel, checked ----------------
 bundle ptsopt docker --tty -- sh -c "$mounts_probe; $pts_probe"
 edit ptsopt "[m for m in c['mounts'] if m['type'] == 'devpts'][0]['options'] = ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0600', 'mode=0600', 'max=64']"
