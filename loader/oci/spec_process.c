@@ -144,6 +144,12 @@ static bool process_rlimits(json_t *rlimits, struct oci_plan *plan)
 			oci_error("config.json: %s: soft limit above the hard one", path);
 			return false;
 		}
+		/* Refused here, not by the guest's setrlimit once it runs. */
+		if (rlimit_names[k].resource == RLIMIT_NOFILE && hard > GUEST_NR_OPEN) {
+			oci_error("config.json: %s.hard: %llu is above the guest's fs.nr_open (%llu)",
+				  path, (unsigned long long)hard, GUEST_NR_OPEN);
+			return false;
+		}
 		named[k] = true;
 		plan_record(plan, XLIBOS_CONFIG_RLIMIT, "%d %llu %llu", rlimit_names[k].resource,
 			    (unsigned long long)soft, (unsigned long long)hard);

@@ -271,6 +271,27 @@ $(cat "$scratch/limits3.x/log.json" "$scratch/limits3.x.out/stderr" 2>&1 | head 
 	fi
 fi
 
+# config.json's RLIMIT_NOFILE above fs.nr_open (the host's here is the
+# guest's, 1048576): runc's create fails (setrlimit's EPERM), xlibos's names it.
+bundle nofile docker -- true
+edit nofile "c['process']['rlimits'] = [{'type': 'RLIMIT_NOFILE', 'hard': 1048577, 'soft': 1024}]"
+if [ "$(cat /proc/sys/fs/nr_open)" -eq 1048576 ]; then
+	"$runc" --root "$root.runc" create --bundle "$scratch/nofile.runc" nofile </dev/null >/dev/null 2>&1
+	runc_rc=$?
+	"$runc" --root "$root.runc" delete --force nofile >/dev/null 2>&1
+else
+	runc_rc="not run (the host's fs.nr_open is not 1048576)"
+fi
+"$runtime" --root "$root.x" create --bundle "$scratch/nofile.x" nofile </dev/null >"$out" 2>&1
+rc=$?
+"$runtime" --root "$root.x" delete --force nofile >/dev/null 2>&1
+msg="xlibos-runtime: config.json: process.rlimits[0].hard: 1048577 is above the guest's fs.nr_open (1048576)"
+if [ "$runc_rc" != 0 ] && [ "$rc" -eq 1 ] && [ "$(cat "$out")" = "$msg" ]; then
+	ok "RLIMIT_NOFILE 1048577 in config.json: runc's create fails ($runc_rc), xlibos's too: '$msg'"
+else
+	not_ok "RLIMIT_NOFILE above fs.nr_open refused by name" "runc: $runc_rc; exit $rc: $(cat "$out")"
+fi
+
 # --- the guest init, given container records directly (xlibos run) ---------
 # What xlibos-runtime would refuse first is refused by the guest init too;
 # a container (any record) gets no tmpfs on /tmp, xlibos run without does.
