@@ -14,6 +14,8 @@
 /* The image is the host's input: a deeper tree is refused, not followed down the stack. */
 #define MAX_DEPTH	128
 
+#define DIR_FLAGS	(O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+
 static bool fail(const char *dir, const char *name, const char *what)
 {
 	fprintf(stderr, "xlibos: tmpcopyup of %s: cannot %s %s: %s\n", dir, what, name,
@@ -26,7 +28,8 @@ __attribute__((noinline)) static bool copy_file(int from, int to, const char *na
 {
 	char buf[65536];
 	int in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	int out = in < 0 ? -1 : openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int out = in < 0 ? -1 : openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				       0600);
 	ssize_t n = 0;
 	bool ok = in >= 0 && out >= 0;
 
@@ -89,8 +92,8 @@ static bool copy_level(int from, int to, const char *dir, int depth)
 				break;
 			}
 			ok = mkdirat(to, name, 0700) == 0 &&
-			     (sub_from = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0 &&
-			     (sub_to = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0;
+			     (sub_from = openat(from, name, DIR_FLAGS)) >= 0 &&
+			     (sub_to = openat(to, name, DIR_FLAGS)) >= 0;
 			if (!ok)
 				fail(dir, name, "copy the directory");
 			else
