@@ -191,6 +191,22 @@ r=$(section "$scratch/copyup.runc.out/stdout" =lock =end) x=$(section "$scratch/
 [ "$x" = "1777 1 1" ] && ok "tmpcopyup: a sticky 1777 directory stays 1777 (runc's: $r, through its umask)" ||
 	not_ok "tmpcopyup: a sticky 1777 directory stays 1777" "xlibos: $x; runc: $r"
 
+# A copy that does not fit (a 2 MiB file, a 1 MiB tmpfs): the container
+# does not start under runc, nor under xlibos, which says why.
+bundle copyfull docker -- true
+for rt in runc x; do
+	head -c 2097152 /dev/zero >"$scratch/copyfull.$rt/rootfs/run/big"
+done
+edit copyfull "c['mounts'].append({'destination': '/run', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['size=1m', 'tmpcopyup']})"
+shim copyfull
+if ! grep -qx 'exit 0' "$scratch/copyfull.runc.out/steps" && ! grep -qx 'exit 0' "$scratch/copyfull.x.out/steps" &&
+	grep -q "xlibos: tmpcopyup of /run: cannot copy the file big: No space left on device" "$scratch/copyfull.x.out/stderr"; then
+	ok "tmpcopyup into a tmpfs too small: no container, as under runc ('$(head -1 "$scratch/copyfull.x.out/stderr")')"
+else
+	not_ok "tmpcopyup into a tmpfs too small: no container" "runc: $(tr '\n' ' ' <"$scratch/copyfull.runc.out/steps")
+xlibos: $(tr '\n' ' ' <"$scratch/copyfull.x.out/steps") $(cat "$scratch/copyfull.x.out/stderr")"
+fi
+
 # A tmpfs whose options name a mode keeps it (runc 1.1 chmods it back to
 # the directory's: a 1777 /var/tmp with mode=700 is 1777 there).
 bundle tmpmode docker -- sh -c 'stat -c %a /var/tmp'
