@@ -294,11 +294,16 @@ x=$(cat "$scratch/limitsx.x.out/nofile") r=$(cat "$scratch/limitsx.runc.out/nofi
 
 # The caller's RLIMIT_NOFILE above the guest's fs.nr_open (1048576): clamped,
 # and said in the log (runc's container would get the caller's).
-if ! echo 2097152 >/proc/sys/fs/nr_open 2>/dev/null; then
+# (Only where a hard limit can be raised at all: the host's fs.nr_open is
+# not touched otherwise.)
+hard=$(ulimit -Hn)
+if [ "$hard" = unlimited ] || ! prlimit --nofile=$((hard - 1)):$((hard - 1)) prlimit --nofile="$hard":"$hard" true 2>/dev/null; then
+	skip "a caller's RLIMIT_NOFILE above the guest's fs.nr_open" "cannot raise a hard limit here (no CAP_SYS_RESOURCE)"
+elif ! echo 2097152 >/proc/sys/fs/nr_open 2>/dev/null; then
 	skip "a caller's RLIMIT_NOFILE above the guest's fs.nr_open" "cannot raise the host's fs.nr_open"
 elif ! prlimit --nofile=2000000:2000000 true 2>/dev/null; then
 	echo "$nr_open_was" >/proc/sys/fs/nr_open
-	skip "a caller's RLIMIT_NOFILE above the guest's fs.nr_open" "cannot raise a hard limit here (no CAP_SYS_RESOURCE)"
+	skip "a caller's RLIMIT_NOFILE above the guest's fs.nr_open" "cannot raise RLIMIT_NOFILE to 2000000 here"
 else
 	bundle limits3 docker -- sh -c 'ulimit -n; ulimit -Hn'
 	(prlimit --nofile=2000000:2000000 timeout 180 python3 "$here/shim_sequence.py" run "$runtime" "$root.x" \
