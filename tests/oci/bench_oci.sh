@@ -9,17 +9,9 @@
 # ratio.  Target: xlibos no slower than runc.
 # usage: bench_oci.sh path/to/xlibos-runtime [path/to/rootfs]
 set -u
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-	echo "usage: $0 path/to/xlibos-runtime [path/to/rootfs]" >&2
-	exit 2
-fi
-runtime=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-rootfs=${2:-$top/build/rootfs}
+# shellcheck source-path=SCRIPTDIR source=suite_init.sh
+. "$(dirname "$0")/suite_init.sh"
 runs=${BENCH_OCI_RUNS:-20}
-# shellcheck source-path=SCRIPTDIR source=../lib.sh
-. "$here/../lib.sh"
 # shellcheck source=lib_podman.sh
 . "$here/lib_podman.sh"
 

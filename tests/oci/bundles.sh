@@ -7,16 +7,8 @@
 # the lifecycle of a good bundle: create, state, start, kill, delete.
 # usage: bundles.sh path/to/xlibos-runtime [path/to/rootfs]
 set -u
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-	echo "usage: $0 path/to/xlibos-runtime [path/to/rootfs]" >&2
-	exit 2
-fi
-runtime=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-rootfs=${2:-$top/build/rootfs}
-# shellcheck source-path=SCRIPTDIR source=../lib.sh
-. "$here/../lib.sh"
+# shellcheck source-path=SCRIPTDIR source=suite_init.sh
+. "$(dirname "$0")/suite_init.sh"
 
 state=$scratch/state
 # alive PID: there and not a zombie (a process reaped between the two
@@ -24,11 +16,8 @@ state=$scratch/state
 alive() { st=$(ps -o stat= -p "$1" 2>/dev/null | cut -c1); [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]; }
 gone() { i=0; while [ $i -lt 50 ] && alive "$1"; do sleep 0.1; i=$((i + 1)); done; ! alive "$1"; }
 R() { "$runtime" --root "$state" --cache-dir "$scratch/cache" "$@"; }
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "ok - hostile bundles # SKIP python3 is needed to write them"
-	echo "0 passed, 0 failed, 1 skipped"
-	exit 0
-fi
+command -v python3 >/dev/null 2>&1 ||
+	skip_suite "hostile bundles" "python3 is needed to write them"
 
 # The base bundle: `xlibos-runtime spec` with root.path absolute (allowed anywhere).
 base=$scratch/base.json

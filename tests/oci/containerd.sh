@@ -10,26 +10,11 @@
 # for what is checked without containerd.
 # usage: containerd.sh path/to/xlibos-runtime [path/to/rootfs]
 set -u
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-	echo "usage: $0 path/to/xlibos-runtime [path/to/rootfs]" >&2
-	exit 2
-fi
-runtime=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-rootfs=${2:-$top/build/rootfs}
-# shellcheck source-path=SCRIPTDIR source=../lib.sh
-. "$here/../lib.sh"
+# shellcheck source-path=SCRIPTDIR source=suite_init.sh
+. "$(dirname "$0")/suite_init.sh"
 
 checks="run --rm: stdio and exit status|--env|--cwd|--read-only|--mount bind|task kill"
-skip_all() {
-	echo "$checks" | tr '|' '\n' | while IFS= read -r c; do
-		echo "ok - ctr $c # SKIP $1"
-	done
-	n=$(echo "$checks" | tr '|' '\n' | wc -l)
-	echo "0 passed, 0 failed, $n skipped"
-	exit 0
-}
+skip_all() { skip_checks ctr "$1"; }
 command -v containerd >/dev/null 2>&1 ||
 	skip_all "containerd is not installed (Debian's containerd; this machine has no network to install it)"
 command -v ctr >/dev/null 2>&1 || skip_all "ctr is not installed (Debian's containerd)"

@@ -11,22 +11,11 @@
 # that the test resizes (stty size inside, ^C interrupting sleep).
 # usage: exec.sh path/to/xlibos-runtime [path/to/rootfs]
 set -u
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-	echo "usage: $0 path/to/xlibos-runtime [path/to/rootfs]" >&2
-	exit 2
-fi
-runtime=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-rootfs=${2:-$top/build/rootfs}
-# shellcheck source-path=SCRIPTDIR source=../lib.sh
-. "$here/../lib.sh"
+# shellcheck source-path=SCRIPTDIR source=suite_init.sh
+. "$(dirname "$0")/suite_init.sh"
 
-if ! command -v python3 >/dev/null 2>&1 || [ ! -d "$rootfs/bin" ]; then
-	echo "ok - exec # SKIP needs python3 and a rootfs at $rootfs (make rootfs)"
-	echo "0 passed, 0 failed, 1 skipped"
-	exit 0
-fi
+command -v python3 >/dev/null 2>&1 && [ -d "$rootfs/bin" ] ||
+	skip_suite exec "needs python3 and a rootfs at $rootfs (make rootfs)"
 
 state=$scratch/state
 R() { "$runtime" --root "$state" --cache-dir "$scratch/cache" "$@"; }

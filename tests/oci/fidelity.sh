@@ -9,22 +9,10 @@
 # limits a config.json without process.rlimits leaves to the caller.
 # usage: fidelity.sh path/to/xlibos-runtime [path/to/rootfs]
 set -u
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-	echo "usage: $0 path/to/xlibos-runtime [path/to/rootfs]" >&2
-	exit 2
-fi
-runtime=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-rootfs=${2:-$top/build/rootfs}
-# shellcheck source-path=SCRIPTDIR source=../lib.sh
-. "$here/../lib.sh"
+# shellcheck source-path=SCRIPTDIR source=suite_init.sh
+. "$(dirname "$0")/suite_init.sh"
 
-skip_all() {
-	echo "ok - mounts and limits as runc's # SKIP $1"
-	echo "0 passed, 0 failed, 1 skipped"
-	exit 0
-}
+skip_all() { skip_suite "mounts and limits as runc's" "$1"; }
 command -v python3 >/dev/null 2>&1 || skip_all "python3 is needed"
 runc=$(command -v runc) || skip_all "runc is not installed (scripts/install-deps.sh)"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (runc as Docker runs it)"

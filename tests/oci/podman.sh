@@ -7,26 +7,11 @@
 # directory, removed at the end: nothing is left behind.
 # usage: podman.sh path/to/xlibos-runtime [path/to/rootfs]
 set -u
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-	echo "usage: $0 path/to/xlibos-runtime [path/to/rootfs]" >&2
-	exit 2
-fi
-runtime=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-rootfs=${2:-$top/build/rootfs}
-# shellcheck source-path=SCRIPTDIR source=../lib.sh
-. "$here/../lib.sh"
+# shellcheck source-path=SCRIPTDIR source=suite_init.sh
+. "$(dirname "$0")/suite_init.sh"
 
 checks="stdio and exit status|stdin|-e|-w|-u|-u nobody's uid: HOME from /etc/passwd|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -t|run -it|--annotation io.xlibos.mem, io.xlibos.abcom|--annotation io.xlibos.nope refused|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|kill -s USR2 and stop without handlers|no rootfs image left in the cache once the containers are removed"
-skip_all() {
-	echo "$checks" | tr '|' '\n' | while IFS= read -r c; do
-		echo "ok - podman $c # SKIP $1"
-	done
-	n=$(echo "$checks" | tr '|' '\n' | wc -l)
-	echo "0 passed, 0 failed, $n skipped"
-	exit 0
-}
+skip_all() { skip_checks podman "$1"; }
 command -v podman >/dev/null 2>&1 || skip_all "podman is not installed (scripts/install-deps.sh)"
 command -v runc >/dev/null 2>&1 || skip_all "runc is not installed (scripts/install-deps.sh)"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (rootful podman with cgroupfs)"
