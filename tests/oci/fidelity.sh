@@ -50,23 +50,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 cid=9e1b7c3a5f6e9d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c4f0c2a9d8e1b
 
-# bundle NAME KIND [shaped_spec.py options] -- CMD...: NAME.runc and NAME.x,
-# each with its own copy of the rootfs (runc makes mount points in it).
-bundle() {
-	name=$1 kind=$2
-	shift 2
-	for rt in runc x; do
-		b=$scratch/$name.$rt
-		rm -rf "$b"
-		mkdir -p "$b"
-		cp -a "$rootfs" "$b/rootfs"
-		if [ "$kind" = containerd ]; then
-			python3 "$here/shaped_spec.py" "$kind" "$b" rootfs "$cid" "$@"
-		else
-			python3 "$here/shaped_spec.py" "$kind" "$b" "$b/rootfs" "$cid" "$@"
-		fi
-	done
-}
+# shellcheck source-path=SCRIPTDIR source=lib_shaped.sh
+. "$here/lib_shaped.sh"
 
 # edit NAME PYTHON: both bundles' config.json changed by PYTHON on dict c.
 edit() {
