@@ -363,6 +363,13 @@ c['hooks'] = {'prestart': [{'path': '$setkey', 'args': ['libnetwork-setkey', '$n
 	wait_stopped $rt net
 	R $rt delete net >/dev/null 2>&1
 	sed "s/10\.197\.$k\./10.197.K./g" "$b.out" >"$b.norm"
+	# a namespace's devices go in the kernel's cleanup_net work, after
+	# its last process: up to 5 s
+	i=0
+	while [ $i -lt 50 ] && ip -n "$netns" link show "$host_if" >/dev/null 2>&1; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	ip -n "$netns" link show "$host_if" >/dev/null 2>&1 && echo left >"$b.left"
 done
 b=$scratch/net.x
