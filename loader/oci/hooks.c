@@ -16,6 +16,7 @@
 #include <linux/close_range.h>
 
 #include "hooks.h"
+#include "json_get.h"
 #include "log.h"
 
 /* The start of a failing hook's output goes into the message. */
@@ -25,27 +26,12 @@
 
 struct hook_run {
 	const char *path;
-	char **argv, **envp;
+	const char **argv, **envp;
 	int timeout_s;
 	char what[96];			/* "prestart hook /x (hooks.prestart[0])" */
 	char output[HOOK_OUTPUT_KEEP + 1];
 	size_t output_len;
 };
-
-/* A NULL-terminated copy of an array of strings (checked by spec_hooks), or of dflt. */
-static char **string_vector(json_t *array, const char *dflt)
-{
-	size_t n = json_array_size(array), i;
-	char **v = calloc(n + 2, sizeof(*v));
-
-	if (!v)
-		return NULL;
-	for (i = 0; i < n; i++)
-		v[i] = (char *)json_string_value(json_array_get(array, i));
-	if (!n && dflt)
-		v[0] = (char *)dflt;
-	return v;
-}
 
 static int now_ms_since(const struct timespec *t0)
 {
@@ -85,7 +71,7 @@ static void exec_hook(const struct hook_run *h, int state_fd, int out_fd, int er
 	if (cwd && chdir(cwd) != 0) {
 		/* keep the current directory */
 	}
-	execve(h->path, h->argv, h->envp);
+	execve(h->path, (char *const *)h->argv, (char *const *)h->envp);
 fail:
 	e = errno;
 	(void)!write(err_fd, &e, sizeof(e));
@@ -249,21 +235,26 @@ static bool run_list(json_t *hooks, const char *name, json_t *state, const char 
 			.timeout_s = json_is_integer(timeout) ? (int)json_integer_value(timeout)
 							      : HOOK_DEFAULT_TIMEOUT_S,
 		};
-		char err[1024] = "";
+		const char **args = NULL, **env = NULL, *self[] = { h.path, NULL }, *none[] = { NULL };
+		char err[1024] = "", where[64];
+		size_t nargs = 0, nenv = 0;
 		bool done;
 
 		snprintf(h.what, sizeof(h.what), "%s hook %s (hooks.%s[%zu])", name,
 			 h.path ? h.path : "?", name, i);
-		h.argv = string_vector(json_object_get(hook, "args"), h.path);
-		h.envp = string_vector(json_object_get(hook, "env"), NULL);
-		if (!h.path || !h.argv || !h.envp) {
+		snprintf(where, sizeof(where), "hooks.%s[%zu]", name, i);
+		/* checked by spec_hooks: only memory can fail here */
+		if (!h.path || !jget_strings(hook, "args", where, false, &args, &nargs) ||
+		    !jget_strings(hook, "env", where, false, &env, &nenv)) {
 			snprintf(err, sizeof(err), "out of memory");
 			done = false;
 		} else {
+			h.argv = nargs ? args : self;	/* no args: just the path */
+			h.envp = env ? env : none;
 			done = run_one(&h, text, cwd, err, sizeof(err));
 		}
-		free(h.argv);
-		free(h.envp);
+		free(args);
+		free(env);
 		if (done) {
 			oci_info("ran the %s", h.what);
 			continue;
