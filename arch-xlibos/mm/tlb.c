@@ -201,14 +201,10 @@ void flush_tlb_range(struct vm_area_struct *vma, unsigned long start,
 
 void flush_tlb_page(struct vm_area_struct *vma, unsigned long addr)
 {
-	unsigned long size = PAGE_SIZE;
-
 	/* as an invlpg of any address in it: the whole huge page */
-	if (is_vm_hugetlb_page(vma)) {
-		size = HPAGE_SIZE;
-		addr &= HPAGE_MASK;
-	}
+	unsigned long size = is_vm_hugetlb_page(vma) ? HPAGE_SIZE : PAGE_SIZE;
+
+	addr &= ~(size - 1);
 	if (vma->vm_mm)
-		flush_downgraded(vma->vm_mm, addr & PAGE_MASK,
-				 (addr & PAGE_MASK) + size);
+		flush_downgraded(vma->vm_mm, addr, addr + size);
 }
