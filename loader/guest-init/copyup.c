@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "../fd_io.h"
 #include "copyup.h"
 
 /* The image is the host's input: a deeper tree is refused, not followed down the stack. */
@@ -33,14 +34,8 @@ __attribute__((noinline)) static bool copy_file(int from, int to, const char *na
 	ssize_t n = 0;
 	bool ok = in >= 0 && out >= 0;
 
-	while (ok && (n = read(in, buf, sizeof(buf))) > 0) {
-		for (ssize_t done = 0; ok && done < n;) {
-			ssize_t w = write(out, buf + done, (size_t)(n - done));
-
-			ok = w > 0;
-			done += w > 0 ? w : 0;
-		}
-	}
+	while (ok && (n = read(in, buf, sizeof(buf))) > 0)
+		ok = fd_write_all(out, buf, (size_t)n);
 	ok = ok && n == 0;
 	if (in >= 0)
 		close(in);
