@@ -80,6 +80,25 @@ static bool prepare_packed(struct run_setup *rs, const struct run_config *cfg,
 				      rs->image.end_phys, o->extra_cmdline, initrd);
 }
 
+/* The 9P mount tag of --rootfs-writeback's share of the rootfs. */
+#define RUN_WRITEBACK_TAG	"xlibos-root"
+
+/*
+ * --rootfs-writeback: the tree itself, read-write over 9P, for the guest
+ * init to apply the root's changes to at the end (guest-init/writeback.c).
+ * The 9P server keeps every operation beneath it, as for a volume.
+ */
+static bool attach_writeback(struct run_setup *rs, const char *real)
+{
+	int fd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		diag_error("rootfs '%s': %s", real, strerror(errno));
+		return false;
+	}
+	return guest_devices_add_p9(&rs->devices, fd, RUN_WRITEBACK_TAG, P9_SHARE_ROOTFS, real);
+}
+
 /*
  * The default: the tree as a read-only ext4 image (cached, shared by every
  * container of the tree) on the first block device, under an overlay.
@@ -100,7 +119,7 @@ static bool attach_root_image(struct run_setup *rs, struct rootfs_image *img)
 	bool ok = guest_devices_add_blk(&rs->devices, img->fd, "rootfs image", true);
 
 	img->fd = -1;
-	return ok;
+	return ok && (!rs->o->rootfs_writeback || attach_writeback(rs, real));
 }
 
 /* Image mode's initramfs: only the guest init, its config, abcom's tables. */
@@ -256,6 +275,7 @@ static int run_with(const struct run_options *o)
 		cfg.dns = *link.dns ? link.dns : NULL;
 	}
 	cfg.hostname = o->hostname;
+	cfg.writeback = o->rootfs_writeback ? RUN_WRITEBACK_TAG : NULL;
 	if (ok)
 		ok = o->pack ? prepare_packed(&rs, &cfg, &initrd)
 			     : prepare_image(&rs, &cfg, &img, &initrd);

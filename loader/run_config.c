@@ -45,6 +45,8 @@ bool run_config_encode(const struct run_config *cfg, char **data, size_t *size)
 		put_record(out, XLIBOS_CONFIG_DNS, cfg->dns);
 	if (cfg->hostname)
 		put_record(out, XLIBOS_CONFIG_HOSTNAME, cfg->hostname);
+	if (cfg->writeback)
+		put_record(out, XLIBOS_CONFIG_WRITEBACK, cfg->writeback);
 	if (cfg->extra_len)
 		fwrite(cfg->extra, 1, cfg->extra_len, out);
 	/* Memory streams fail only on allocation. */

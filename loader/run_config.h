@@ -21,6 +21,7 @@ struct run_config {
 	const char *net6;	/* "ADDR6/PREFIX GATEWAY6", or NULL */
 	const char *dns;	/* name server for resolv.conf, or NULL */
 	const char *hostname;	/* the guest's host name, or NULL */
+	const char *writeback;	/* 9p tag of the rootfs for the root's changes, or NULL */
 	const char *extra;	/* whole records appended verbatim (--guest-records) */
 	size_t extra_len;
 };

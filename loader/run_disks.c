@@ -121,7 +121,8 @@ static bool attach_volume(const struct disk_spec *d, size_t i, struct guest_devi
 		return false;
 	}
 	snprintf(source, len, "xlibos-vol%zu", i);
-	return guest_devices_add_p9(g, fd, source, d->read_only, d->file);
+	return guest_devices_add_p9(g, fd, source,
+				    d->read_only ? P9_SHARE_READ_ONLY : P9_SHARE_READ_WRITE, d->file);
 }
 
 typedef bool attach_fn(const struct disk_spec *d, size_t i, struct guest_devices *g,

@@ -112,6 +112,10 @@ static bool check_values(const struct run_options *o, const char *image)
 		diag_error("option '--rootfs' needs a directory name");
 		return false;
 	}
+	if (o->pack && o->rootfs_writeback) {
+		diag_error("--rootfs-writeback needs the rootfs as an image; it cannot be used with --pack");
+		return false;
+	}
 	if (image && !*image) {
 		diag_error("option '--image' needs a file name");
 		return false;
@@ -196,6 +200,10 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		}
 		if (strcmp(arg, "--pack") == 0) {
 			opts->pack = true;
+			continue;
+		}
+		if (strcmp(arg, "--rootfs-writeback") == 0) {
+			opts->rootfs_writeback = true;
 			continue;
 		}
 

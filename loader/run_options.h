@@ -50,6 +50,7 @@ struct run_options {
 	const char **volumes;	/* --volume values, in order (malloc'd array) */
 	size_t nvolumes;
 	bool pack;		/* --pack: the rootfs in an initramfs, not a disk image */
+	bool rootfs_writeback;	/* --rootfs-writeback: the root's changes go back to --rootfs */
 	struct net_spec net;	/* --net, parsed */
 	const char *hostname;	/* --hostname, else NULL */
 	struct net_publish *publish; /* -p/--publish values, parsed, in order (malloc'd) */

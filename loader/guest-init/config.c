@@ -172,6 +172,12 @@ bool config_parse(char *data, size_t len, struct init_config *cfg, char *err, si
 				return fail(err, errlen, "bad hostname record");
 			}
 			cfg->hostname = value;
+		} else if (strcmp(tag, XLIBOS_CONFIG_WRITEBACK) == 0) {
+			if (cfg->writeback || !*value) {
+				config_free(cfg);
+				return fail(err, errlen, "bad writeback record");
+			}
+			cfg->writeback = value;
 		} else if (is_container_tag(tag)) {
 			cfg->container[cfg->ncontainer++] = tag;
 		} else {

@@ -25,6 +25,7 @@ struct init_config {
 	const char *net6;	/* "ADDR6/PREFIX GATEWAY6", or NULL */
 	const char *dns;	/* name server, or NULL */
 	const char *hostname;	/* the guest's host name, or NULL */
+	const char *writeback;	/* 9p tag of the rootfs for the root's changes, or NULL */
 	char **container;	/* container records' tags (the value follows the
 				 * tag's NUL), in order, NULL-terminated */
 	size_t ncontainer;

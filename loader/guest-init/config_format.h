@@ -33,6 +33,11 @@
  *              none); at most once
  *   "hostname" the guest's host name, set before anything runs; at most
  *              once
+ *   "writeback" TAG: with "root", the container's changes to its root (the
+ *              overlay's upper layer) are applied at its end to the host
+ *              directory shared through virtio-9p with mount tag TAG (the
+ *              rootfs itself), as they would be there under runc; at most
+ *              once
  *
  * Container records, written by xlibos-runtime (loader/oci/) through
  * "xlibos run --guest-records"; fields are separated by '\n' (no field
@@ -100,6 +105,7 @@
 #define XLIBOS_CONFIG_NET6	"net6"
 #define XLIBOS_CONFIG_DNS	"dns"
 #define XLIBOS_CONFIG_HOSTNAME	"hostname"
+#define XLIBOS_CONFIG_WRITEBACK	"writeback"
 /* Container records (xlibos-runtime): applied by container.c and creds.c. */
 #define XLIBOS_CONFIG_MOUNT	"mount"
 #define XLIBOS_CONFIG_FILE	"file"

@@ -35,6 +35,7 @@
 #include "supervise.h"
 #include "tty.h"
 #include "workdir.h"
+#include "writeback.h"
 
 static int run(const struct init_config *cfg)
 {
@@ -137,6 +138,9 @@ int main(void)
 		shutdown_with_status(XLIBOS_RUN_ERROR);
 	if (have_cfg) {
 		status = run(&cfg);
+		/* The command's status stands; what was not written back is named. */
+		if (cfg.writeback && cfg.root)
+			writeback_root(cfg.writeback);
 		config_free(&cfg);
 	}
 	shutdown_with_status(status);

@@ -15,6 +15,10 @@
 #define LOWER		LAYERS "/image"
 #define RW		LAYERS "/rw"
 #define NEWROOT		LAYERS "/root"
+#define UPPER		RW "/" ROOT_IMAGE_UPPER_DIR
+
+/* The tmpfs of the upper layer, for writeback.c at the end; -1 if none. */
+static int rw_fd = -1;
 
 void root_image_early_dev(void)
 {
@@ -36,7 +40,7 @@ static bool make_dir(const char *path, mode_t mode)
 
 bool root_image_enter(const char *device)
 {
-	const char *opts = "lowerdir=" LOWER ",upperdir=" RW "/upper,workdir=" RW "/work";
+	const char *opts = "lowerdir=" LOWER ",upperdir=" UPPER ",workdir=" RW "/work";
 	struct stat st;
 
 	if (!make_dir(LAYERS, 0700) || !make_dir(LOWER, 0755) || !make_dir(RW, 0755) ||
@@ -47,16 +51,19 @@ bool root_image_enter(const char *device)
 	/* Like Docker's container layer: the container's own, gone at its end. */
 	if (mount("tmpfs", RW, "tmpfs", 0, "mode=0755") != 0)
 		return fail("mount a tmpfs on", RW);
-	if (!make_dir(RW "/upper", 0755) || !make_dir(RW "/work", 0700))
+	if (!make_dir(UPPER, 0755) || !make_dir(RW "/work", 0700) ||
+	    !make_dir(RW "/" ROOT_IMAGE_HOST_DIR, 0700))
 		return false;
+	/* Out of the container's sight once the root moves; never inherited. */
+	rw_fd = open(RW, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/* The root directory keeps the image's owner, mode and times. */
 	if (stat(LOWER, &st) == 0) {
 		struct timespec times[2] = { st.st_atim, st.st_mtim };
 
-		chmod(RW "/upper", st.st_mode & 07777);
-		if (chown(RW "/upper", st.st_uid, st.st_gid) != 0)
-			return fail("set the owner of", RW "/upper");
-		utimensat(AT_FDCWD, RW "/upper", times, 0);
+		chmod(UPPER, st.st_mode & 07777);
+		if (chown(UPPER, st.st_uid, st.st_gid) != 0)
+			return fail("set the owner of", UPPER);
+		utimensat(AT_FDCWD, UPPER, times, 0);
 	}
 	if (mount("overlay", NEWROOT, "overlay", 0, opts) != 0)
 		return fail("mount the root overlay on", NEWROOT);
@@ -68,6 +75,11 @@ bool root_image_enter(const char *device)
 	if (chroot(".") != 0 || chdir("/") != 0)
 		return fail("change root to", NEWROOT);
 	return true;
+}
+
+int root_image_layers_fd(void)
+{
+	return rw_fd;
 }
 
 /* mkdir -p, each new directory 0755 */

@@ -16,6 +16,13 @@ void root_image_early_dev(void);
 /* Make the overlay of @device the root; prints why and returns false. */
 bool root_image_enter(const char *device);
 
+/* In root_image_layers_fd(): the upper layer, and where the rootfs's share is mounted. */
+#define ROOT_IMAGE_UPPER_DIR	"upper"
+#define ROOT_IMAGE_HOST_DIR	"host"
+
+/* An O_PATH descriptor of the upper layer's tmpfs, after root_image_enter; else -1. */
+int root_image_layers_fd(void);
+
 /* Mount each "ro|rw DEVICE DIR" disk (after the usual mounts). */
 bool root_image_mount_disks(char *const *disks, unsigned long n);
 

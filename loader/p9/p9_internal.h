@@ -28,6 +28,7 @@ struct p9_server {
 	int root_fd;			/* O_PATH directory */
 	struct stat root_st;
 	bool read_only;
+	bool keep_setid;		/* P9_SHARE_ROOTFS: set-id bits may be set */
 	bool as_root;			/* supervisor runs as host root */
 	uid_t host_uid;
 	gid_t host_gid;

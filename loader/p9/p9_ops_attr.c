@@ -110,7 +110,7 @@ int p9_op_setattr(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	if (valid & P9_SETATTR_MODE) {
 		mode &= 07777;
 		/* No set-id programs planted on the host (see security.md). */
-		if (!S_ISDIR(st.st_mode))
+		if (!S_ISDIR(st.st_mode) && !s->keep_setid)
 			mode &= ~(mode_t)(S_ISUID | S_ISGID);
 		err = -p9_chmod_fd(f->fd, mode);
 		if (err)

@@ -9,7 +9,7 @@
 
 #include "p9_internal.h"
 
-struct p9_server *p9_server_new(int dirfd, bool read_only)
+struct p9_server *p9_server_new(int dirfd, enum p9_share share)
 {
 	struct p9_server *s;
 	int err;
@@ -31,7 +31,8 @@ struct p9_server *p9_server_new(int dirfd, bool read_only)
 		errno = err;
 		return NULL;
 	}
-	s->read_only = read_only;
+	s->read_only = share == P9_SHARE_READ_ONLY;
+	s->keep_setid = share == P9_SHARE_ROOTFS;
 	s->host_uid = geteuid();
 	s->host_gid = getegid();
 	s->as_root = s->host_uid == 0;

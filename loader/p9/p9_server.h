@@ -38,12 +38,22 @@
 
 struct p9_server;
 
+/* What the guest may do to the shared directory. */
+enum p9_share {
+	P9_SHARE_READ_WRITE,	/* a volume: no set-id files made (security.md) */
+	P9_SHARE_READ_ONLY,	/* EROFS to anything that would change it */
+	/*
+	 * The container's own rootfs, for --rootfs-writeback: read-write and
+	 * set-id bits kept, as runc's container writes them into its rootfs.
+	 */
+	P9_SHARE_ROOTFS,
+};
+
 /*
  * A server on @dirfd (a directory, O_PATH is enough; taken over, even on
- * failure); @read_only answers EROFS to anything that would change it.
- * NULL with errno set on failure.
+ * failure), shared as @share says.  NULL with errno set on failure.
  */
-struct p9_server *p9_server_new(int dirfd, bool read_only);
+struct p9_server *p9_server_new(int dirfd, enum p9_share share);
 void p9_server_free(struct p9_server *s);
 
 /*

@@ -39,7 +39,7 @@ bool guest_devices_add_blk(struct guest_devices *g, int fd, const char *name, bo
 }
 
 bool guest_devices_add_p9(struct guest_devices *g, int dirfd, const char *tag,
-			  bool read_only, const char *name)
+			  enum p9_share share, const char *name)
 {
 	struct virtio_dev *dev = &g->dev[g->n];
 
@@ -50,7 +50,7 @@ bool guest_devices_add_p9(struct guest_devices *g, int dirfd, const char *tag,
 	}
 	memset(dev, 0, sizeof(*dev));
 	dev->index = g->n;
-	if (!virtio_p9_init(dev, dirfd, tag, read_only, name))
+	if (!virtio_p9_init(dev, dirfd, tag, share, name))
 		return false;
 	g->n++;
 	return true;

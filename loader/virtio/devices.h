@@ -14,6 +14,7 @@
 
 #include "../net/net_spec.h"
 #include "../net/publish.h"
+#include "../p9/p9_server.h"
 #include "transport.h"
 
 struct guest_devices {
@@ -31,10 +32,10 @@ bool guest_devices_add_blk(struct guest_devices *g, int fd, const char *name, bo
 /*
  * A shared host directory on @dirfd (O_PATH|O_DIRECTORY is enough; taken
  * over, even on failure), served as virtio-9p (9P2000.L) under mount tag
- * @tag; @read_only refuses every change with EROFS; @name in messages.
+ * @tag, shared as @share says (p9_server.h); @name in messages.
  */
 bool guest_devices_add_p9(struct guest_devices *g, int dirfd, const char *tag,
-			  bool read_only, const char *name);
+			  enum p9_share share, const char *name);
 
 /*
  * The guest's eth0 (virtio-net) on the back end @spec names (--net user:

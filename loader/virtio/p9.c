@@ -98,7 +98,7 @@ static const struct virtio_dev_ops p9_ops = {
 	.free = p9_free,
 };
 
-bool virtio_p9_init(struct virtio_dev *dev, int dirfd, const char *tag, bool read_only,
+bool virtio_p9_init(struct virtio_dev *dev, int dirfd, const char *tag, enum p9_share share,
 		    const char *name)
 {
 	size_t tag_len = strlen(tag);
@@ -116,7 +116,7 @@ bool virtio_p9_init(struct virtio_dev *dev, int dirfd, const char *tag, bool rea
 		close(dirfd);
 		return false;
 	}
-	p->server = p9_server_new(dirfd, read_only);
+	p->server = p9_server_new(dirfd, share);
 	if (!p->server) {
 		diag_error("volume '%s': %s", name, strerror(errno));
 		free(p);

@@ -454,7 +454,7 @@ static void session(bool read_only)
 	uint32_t msize;
 
 	p9_server_free(S);
-	S = p9_server_new(vol_fd(), read_only);
+	S = p9_server_new(vol_fd(), read_only ? P9_SHARE_READ_ONLY : P9_SHARE_READ_WRITE);
 	if (!S) {
 		perror("p9_server_new");
 		exit(2);
