@@ -121,6 +121,16 @@ static pid_t parent_of(pid_t pid)
 }
 
 /*
+ * What the kernel delivers even to a PID 1 without a handler, when sent
+ * from outside its namespace: KILL (xlibos-runtime's kill -9, so that the
+ * guest ends and its root is written back) and STOP; CONT resumes anyone.
+ */
+static bool reaches_pid1(int sig)
+{
+	return sig == SIGKILL || sig == SIGSTOP || sig == SIGCONT;
+}
+
+/*
  * kill --all: every process of the container but init, the agent and its
  * connections' handlers (this one included), init's terminal relay and
  * kernel threads.  Processes exec'd by the agent are the container's.
@@ -145,8 +155,7 @@ static bool signal_all(const struct agent_ctx *ctx, int sig)
 		if (ppid < 0 || ppid == 2 || ppid == ctx->agent_pid)
 			continue;
 		/* The command as PID 1 (signal_main()); the others as they are. */
-		if (pid == ctx->main_pid && sig != SIGSTOP && sig != SIGCONT &&
-		    !signal_taken((pid_t)pid, sig))
+		if (pid == ctx->main_pid && !reaches_pid1(sig) && !signal_taken((pid_t)pid, sig))
 			continue;
 		kill((pid_t)pid, sig);
 	}
@@ -195,8 +204,8 @@ static void signal_main(int sock, const struct agent_ctx *ctx, const unsigned ch
 	}
 	/*
 	 * Under runc the command is the PID 1 of its namespace, which the
-	 * kernel spares every signal it has no handler for (KILL and STOP
-	 * never come here): so is ours, a signal it does not take is dropped.
+	 * kernel spares every signal it has no handler for, but KILL and
+	 * STOP from outside: so is ours, a signal it does not take is dropped.
 	 * As init holds TERM at start (supervise.c), a command that has just
 	 * started gets STARTUP_GRACE_MS to set its handlers up first.
 	 */
@@ -204,8 +213,7 @@ static void signal_main(int sock, const struct agent_ctx *ctx, const unsigned ch
 	for (int pass = 0; pass < 2; pass++) {
 		int s = pass ? (int)sig : 0;	/* first: is it there at all? */
 
-		/* STOP (like KILL, which never comes here) and CONT reach even a PID 1. */
-		if (pass && sig != SIGSTOP && sig != SIGCONT && !taken_in_time(ctx, (int)sig))
+		if (pass && !reaches_pid1((int)sig) && !taken_in_time(ctx, (int)sig))
 			break;
 		if (ctx->main_pidfd >= 0)
 			rc = (int)syscall(SYS_pidfd_send_signal, ctx->main_pidfd, s, NULL, 0);

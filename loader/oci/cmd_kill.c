@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kill: SIGKILL ends the supervisor ("xlibos run"), and with it every host
- * process of the container: nothing inside can refuse it.  Every other
- * signal goes to the guest over the control channel (control.c): the
+ * kill: SIGKILL of a running container goes to the guest first, which ends
+ * the command and writes the container's root back (--rootfs-writeback);
+ * a watchdog (kill_grace.c) ends the supervisor ("xlibos run"), and with
+ * it every host process of the container, KILL_GRACE_MS later if it has not
+ * ended by then: nothing inside can refuse it.  A guest still booting (no
+ * agent yet: nothing written) or a created container is ended at once.
+ * Every other signal goes to the guest over the control channel (control.c): the
  * guest agent signals the container's command, or with --all every
  * process of the container.  While the guest boots (no agent yet), TERM,
  * INT and HUP go to the supervisor instead, which holds them until the
@@ -17,6 +21,7 @@
 
 #include "commands.h"
 #include "control.h"
+#include "kill_grace.h"
 #include "log.h"
 #include "signals.h"
 #include "state.h"
@@ -49,6 +54,22 @@ static bool to_guest(struct oci_container *c, int sig, bool all, char *why, size
 			return false;
 		nanosleep(&tick, NULL);
 	}
+}
+
+/*
+ * SIGKILL through the agent, the supervisor's end bounded by the watchdog.
+ * An agent that is gone (the guest is ending, perhaps writing back) gets
+ * the grace too; one that is not there yet (booting) does not.
+ */
+static bool kill_through_guest(struct oci_container *c, bool all)
+{
+	bool booting = false;
+	char why[256];
+
+	if (!control_signal_main(c->dir, SIGKILL, all ? AGENT_SIGNAL_ALL : 0, why, sizeof(why),
+				 &booting) && booting)
+		return false;
+	return kill_grace_start(c->pid, c->pid_start);
 }
 
 int cmd_kill(const struct oci_globals *g, int argc, char **argv)
@@ -90,6 +111,12 @@ int cmd_kill(const struct oci_globals *g, int argc, char **argv)
 	/* Created: nothing runs yet, and the supervisor holds TERM until start: end it. */
 	if (s == OCI_CREATED && sig != 0)
 		sig = SIGKILL;
+	if (sig == SIGKILL && s == OCI_RUNNING && kill_through_guest(&c, all != NULL)) {
+		oci_info("signal 9 sent to container %s%s; its supervisor ends within %d s",
+			 c.id, all ? " (all)" : "", KILL_GRACE_MS / 1000);
+		ok = true;
+		goto out;
+	}
 	if (sig != 0 && sig != SIGKILL) {
 		ok = to_guest(&c, sig, all != NULL, why, sizeof(why));
 		if (ok) {
