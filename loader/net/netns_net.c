@@ -7,13 +7,20 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/nsfs.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdnoreturn.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../diag.h"
@@ -23,6 +30,11 @@
 
 /* Socket buffers for 64 KiB TSO packets both ways. */
 #define PACKET_BUF_BYTES	(4 << 20)
+/* A container that just ended may still be giving the interface back: wait this long. */
+#define HELD_WAIT_MS		2000
+#define HELD_RETRY_MS		50
+/* How long the end waits for the addresses to be back. */
+#define GIVE_BACK_WAIT_MS	5000
 
 struct takeover {
 	int nsfd;
@@ -32,6 +44,9 @@ struct takeover {
 	int fd;				/* out: the packet socket, or -1 */
 	bool none;			/* out: no Ethernet interface at all */
 	bool stripped;			/* the namespace's addresses are ours */
+	int held_fd;			/* NETNS_HELD_NAME bound in the namespace, or -1 */
+	int watch_fd;			/* its EOF tells the giver-back we are done, or -1 */
+	int giver_pidfd;		/* the process that gives the addresses back, or -1 */
 };
 
 /* Resolved in the calling thread's network namespace. */
@@ -87,11 +102,31 @@ static bool enter(struct takeover *t)
 	return false;
 }
 
+/* NETNS_HELD_NAME, waiting a little for a container that just ended; false with why. */
+static bool hold(struct takeover *t)
+{
+	const struct timespec tick = { 0, HELD_RETRY_MS * 1000000L };
+
+	for (int waited = 0;; waited += HELD_RETRY_MS) {
+		t->held_fd = netns_held_bind();
+		if (t->held_fd >= 0)
+			return true;
+		if (errno != EADDRINUSE || waited >= HELD_WAIT_MS)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	if (errno == EADDRINUSE)
+		diag_error("--net netns:%s: " NETNS_HELD_WHY, t->spec.netns_path);
+	else
+		diag_error("--net netns:%s: %s", t->spec.netns_path, strerror(errno));
+	return false;
+}
+
 static void *take_over(void *arg)
 {
 	struct takeover *t = arg;
 
-	if (!enter(t) || !rtnl_find_link(t->spec.ifname, &t->link, &t->none) ||
+	if (!enter(t) || !hold(t) || !rtnl_find_link(t->spec.ifname, &t->link, &t->none) ||
 	    !rtnl_read_addresses(t->link.index, &t->spec))
 		return NULL;
 	t->fd = packet_socket(t->link.index);
@@ -113,17 +148,112 @@ static void *take_over(void *arg)
 }
 
 /* The container is over: the namespace's stack gets its addresses back. */
-static void *give_back(void *arg)
+static void give_back(struct takeover *t)
 {
-	struct takeover *t = arg;
-
 	if (!enter(t))
-		return NULL;
+		return;
 	set_ipv6_disabled(t->link.name, "0");
 	if (!rtnl_restore_addresses(&t->saved))
 		diag_error("--net netns:%s: could not give %s all its addresses back",
 			   t->spec.netns_path, t->link.name);
-	return NULL;
+}
+
+/* Every descriptor but @keep's (sorted, each >= 3) and stdio. */
+static void close_all_but(const int *keep, int n)
+{
+	unsigned int from = 3;
+
+	for (int i = 0; i < n; i++) {
+		if ((unsigned int)keep[i] > from)
+			syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0);
+		from = (unsigned int)keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
+}
+
+/*
+ * The giver-back: waits for @watch's EOF (the supervisor is done with the
+ * interface, or is gone, SIGKILL included), gives the addresses back from
+ * inside the namespace, and only then lets NETNS_HELD_NAME go (at its exit).
+ * A terminal's ^C or a signal to the supervisor's group must not end it first.
+ */
+static noreturn void giver_back(struct takeover *t, int watch)
+{
+	static const int quiet[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGTTIN,
+				     SIGTTOU, SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM };
+	int keep[3] = { watch, t->nsfd, t->held_fd };
+	sigset_t none;
+	char byte;
+
+	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
+		signal(quiet[i], SIG_IGN);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();
+	prctl(PR_SET_NAME, "xlibos-netns");
+	/* Sorted for close_all_but: three values. */
+	for (int i = 0; i < 3; i++)
+		for (int j = i + 1; j < 3; j++)
+			if (keep[j] < keep[i]) {
+				int k = keep[i];
+
+				keep[i] = keep[j];
+				keep[j] = k;
+			}
+	close_all_but(keep, 3);
+	while (read(watch, &byte, 1) < 0 && errno == EINTR)
+		;
+	give_back(t);
+	_exit(0);
+}
+
+/*
+ * Start the giver-back, no child of ours (double fork: the supervisor's
+ * children are the container's); it holds NETNS_HELD_NAME from now on.
+ */
+static bool start_giver_back(struct takeover *t)
+{
+	int watch[2], pidpipe[2];
+	pid_t mid, pid = -1;
+
+	if (pipe2(watch, O_CLOEXEC) != 0)
+		return false;
+	if (pipe2(pidpipe, O_CLOEXEC) != 0) {
+		close(watch[0]);
+		close(watch[1]);
+		return false;
+	}
+	mid = fork();
+	if (mid == 0) {
+		pid_t grandchild = fork();
+
+		if (grandchild == 0) {
+			close(pidpipe[1]);
+			close(watch[1]);
+			giver_back(t, watch[0]);
+		}
+		_exit(write(pidpipe[1], &grandchild, sizeof(grandchild)) == sizeof(grandchild) &&
+		      grandchild > 0 ? 0 : 1);
+	}
+	close(watch[0]);
+	close(pidpipe[1]);
+	if (mid > 0) {
+		while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+			;
+		if (read(pidpipe[0], &pid, sizeof(pid)) != sizeof(pid))
+			pid = -1;
+	}
+	close(pidpipe[0]);
+	/* It waits for watch[1]'s EOF: its pid stays its own until then. */
+	t->giver_pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+	if (pid <= 0) {
+		close(watch[1]);
+		return false;
+	}
+	t->watch_fd = watch[1];
+	close(t->held_fd);
+	t->held_fd = -1;
+	return true;
 }
 
 /* @fn on a thread of its own: only it enters the namespace. */
@@ -138,12 +268,31 @@ static void in_namespace(struct takeover *t, void *(*fn)(void *))
 		pthread_join(thread, NULL);
 }
 
+static void *give_back_thread(void *arg)
+{
+	give_back(arg);
+	return NULL;
+}
+
 static void end_takeover(void *arg)
 {
 	struct takeover *t = arg;
 
-	if (t->stripped)
-		in_namespace(t, give_back);
+	if (t->watch_fd >= 0) {
+		/* The giver-back's turn: wait (bounded) until the addresses are back. */
+		struct pollfd pfd = { .fd = t->giver_pidfd, .events = POLLIN };
+
+		close(t->watch_fd);
+		if (t->giver_pidfd >= 0) {
+			while (poll(&pfd, 1, GIVE_BACK_WAIT_MS) < 0 && errno == EINTR)
+				;
+			close(t->giver_pidfd);
+		}
+	} else if (t->stripped) {
+		in_namespace(t, give_back_thread);
+	}
+	if (t->held_fd >= 0)
+		close(t->held_fd);
 	close(t->nsfd);
 	free(t);
 }
@@ -160,6 +309,9 @@ struct net_backend *netns_net_new(const struct net_spec *spec, const struct net_
 	}
 	t->spec = *spec;
 	t->fd = -1;
+	t->held_fd = -1;
+	t->watch_fd = -1;
+	t->giver_pidfd = -1;
 	/* O_NONBLOCK: a FIFO named by mistake must not hang the start. */
 	t->nsfd = open(spec->netns_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (t->nsfd < 0) {
@@ -178,6 +330,9 @@ struct net_backend *netns_net_new(const struct net_spec *spec, const struct net_
 		end_takeover(t);
 		return NULL;
 	}
+	if (!start_giver_back(t))
+		diag_error("--net netns:%s: warning: no process to give the addresses back should xlibos be killed: %s",
+			   spec->netns_path, strerror(errno));
 	*link = (struct net_link){ .mtu = t->link.mtu, .offloads = true };
 	memcpy(link->mac, t->link.mac, sizeof(link->mac));
 	net_spec_records(&t->spec, t->link.mtu, link);

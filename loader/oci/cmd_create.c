@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,6 +40,7 @@
 #include "log.h"
 #include "spec.h"
 #include "state.h"
+#include "../net/netns_net.h"
 
 /* The supervisor's SIGTERM timeout: none of its own; the caller (podman stop -t) decides. */
 #define STOP_TIMEOUT_NONE "31536000"
@@ -112,10 +115,13 @@ static void now_rfc3339(char *buf, size_t len)
 
 /*
  * In the forked supervisor, before it is one: into the container's network
- * namespace, say so on ready_fd ('n'), and wait for the create hooks ('g'
- * on hold_fd; anything else, or the runtime gone, ends it).
+ * namespace (the one named, or a new one).  With create hooks it then says
+ * so on ready_fd ('n') and waits for them ('g' on hold_fd; anything else,
+ * or the runtime gone, ends it).  A pod's sandbox container lives there
+ * without hooks too (its guest has only lo): /proc/PID/ns/net is the pod's
+ * namespace, which its application containers are told to join.
  */
-static void hold_in_netns(const struct oci_plan *plan, int ready_fd, int hold_fd)
+static void enter_netns(const struct oci_plan *plan, int ready_fd, int hold_fd)
 {
 	char go = 0;
 	int fd;
@@ -133,6 +139,8 @@ static void hold_in_netns(const struct oci_plan *plan, int ready_fd, int hold_fd
 			strerror(errno));
 		_exit(127);
 	}
+	if (hold_fd < 0)
+		return;
 	if (write(ready_fd, "n", 1) != 1)
 		_exit(127);
 	while (read(hold_fd, &go, 1) < 0 && errno == EINTR)
@@ -140,6 +148,44 @@ static void hold_in_netns(const struct oci_plan *plan, int ready_fd, int hold_fd
 	if (go != 'g')
 		_exit(127);
 	close(hold_fd);
+}
+
+/* The probe's exit statuses. */
+#define NETNS_FREE	0
+#define NETNS_HELD	3
+
+/*
+ * Is @path's interface free to take over?  Asked in a child that enters the
+ * namespace (netns_net.h's NETNS_HELD_NAME); anything else wrong with the
+ * path is left to xlibos run, which names it.  A container that just ended
+ * may still be giving the interface back: asked again for up to 2 s.
+ */
+static bool netns_interface_free(const char *path)
+{
+	const struct timespec tick = { 0, 50 * 1000000L };
+	int status = 0;
+
+	for (int tries = 0; tries < 40; tries++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return true;
+		if (pid == 0) {
+			int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+			if (fd < 0 || ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET ||
+			    setns(fd, CLONE_NEWNET) != 0)
+				_exit(NETNS_FREE);
+			_exit(netns_held_bind() < 0 && errno == EADDRINUSE ? NETNS_HELD : NETNS_FREE);
+		}
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != NETNS_HELD)
+			return true;
+		nanosleep(&tick, NULL);
+	}
+	oci_error("network namespace %s: " NETNS_HELD_WHY, path);
+	return false;
 }
 
 /* The supervisor: its own session, our stdio (conmon's pipes), the bundle as cwd. */
@@ -150,8 +196,8 @@ static noreturn void exec_supervisor(const char *xlibos, char **argv, int ready_
 {
 	sigset_t none;
 
-	if (hold_fd >= 0)
-		hold_in_netns(plan, ready_fd, hold_fd);
+	if (hold_fd >= 0 || plan->pod_sandbox)
+		enter_netns(plan, ready_fd, hold_fd);
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -438,6 +484,9 @@ int cmd_create(const struct oci_globals *g, int argc, char **argv)
 					: "create: --console-socket without process.terminal");
 		goto fail;
 	}
+	/* One container per namespace takes its interface over: a second one is refused here. */
+	if (plan.netns_path && !plan.pod_sandbox && !netns_interface_free(plan.netns_path))
+		goto fail;
 	if ((plan.terminal && !console_setup(console, plan.rows, plan.cols, &tty)) ||
 	    !set_oom_score_adj(&plan))
 		goto fail;

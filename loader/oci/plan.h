@@ -32,6 +32,14 @@ struct oci_plan {
 	 * held there until they have run (cmd_create.c).
 	 */
 	bool hold_in_netns;
+	/*
+	 * A pod's sandbox (pause, infra) container, by its engine's marks
+	 * (spec_annotations.c): the supervisor lives in the pod's network
+	 * namespace, so /proc/PID/ns/net is it, but the guest gets only lo;
+	 * the pod's application container takes the interface over.
+	 */
+	bool pod_sandbox;
+	bool pod_member;	/* an application container of a pod (the same marks) */
 	bool oom_set;		/* process.oomScoreAdj given: create applies it */
 	int oom_score_adj;
 };

@@ -79,11 +79,16 @@ static json_t *load_config(const char *bundle)
  * libnetwork-setkey), the supervisor lives in the container's namespace
  * (a new one, or the one named) so that /proc/PID/ns/net is it, the hooks
  * put interfaces there, and the guest then takes them over from it.
+ * A pod's sandbox container: its supervisor lives in the pod's namespace
+ * too, and its guest gets only lo, leaving the interface to the pod's
+ * application container.
  */
 static void spec_network(struct oci_plan *plan, json_t *hooks)
 {
 	plan->hold_in_netns = hooks_any(hooks, "prestart") || hooks_any(hooks, "createRuntime");
-	if (plan->netns_path)
+	if (plan->pod_sandbox)
+		plan_option(plan, "--net", "none");	/* its supervisor joins it (cmd_create.c) */
+	else if (plan->netns_path)
 		plan_option(plan, "--net", "netns:%s", plan->netns_path);
 	else if (plan->hold_in_netns)
 		plan_option(plan, "--net", "netns:/proc/self/ns/net");

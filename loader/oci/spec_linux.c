@@ -64,10 +64,24 @@ static bool host_netns(const char *nspath)
 	return false;
 }
 
+/*
+ * A pod's containers join its sandbox's IPC and UTS namespaces (containerd's
+ * CRI: /proc/PID/ns/ipc and uts; podman: the same; CRI-O: pinned paths,
+ * the sandbox too).  An xlibos guest has its own kernel: it cannot share
+ * them, and keeps its own, which takes nothing from its isolation.  Only
+ * in that shape, with the pod's network namespace joined as well; any
+ * other join is refused.
+ */
+static bool pod_keeps_own(const struct oci_plan *plan, const char *type)
+{
+	return (plan->pod_sandbox || plan->pod_member) &&
+	       (!strcmp(type, "ipc") || !strcmp(type, "uts"));
+}
+
 static bool linux_namespaces(json_t *namespaces, struct oci_plan *plan)
 {
 	bool seen[5] = { false };
-	const char *netns = NULL;
+	const char *netns = NULL, *kept = NULL;
 	json_t *ns;
 	size_t i, k;
 
@@ -92,6 +106,12 @@ static bool linux_namespaces(json_t *namespaces, struct oci_plan *plan)
 		}
 		if (required_ns[k])
 			seen[k] = true;
+		if (nspath && *nspath && pod_keeps_own(plan, type)) {
+			oci_info("config.json: %s: the pod's %s namespace: the guest keeps its own kernel's",
+				 path, type);
+			kept = type;
+			continue;
+		}
 		if (nspath && *nspath && strcmp(type, "network")) {
 			oci_error("config.json: %s: joining an existing %s namespace is not supported",
 				  path, type);
@@ -111,6 +131,11 @@ static bool linux_namespaces(json_t *namespaces, struct oci_plan *plan)
 				  required_ns[k]);
 			return false;
 		}
+	}
+	if (kept && !netns) {
+		oci_error("config.json: linux.namespaces: joining an existing %s namespace is only supported in a pod, with its network namespace",
+			  kept);
+		return false;
 	}
 	/* The --net option follows from it and the hooks (spec_load). */
 	plan->netns_path = netns;
