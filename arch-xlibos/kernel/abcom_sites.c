@@ -116,7 +116,12 @@ static bool same_file(const struct xlibos_site_table *t,
 	       timespec64_equal(&t->mtime, &inode->i_mtime);
 }
 
-/* The whole file, or NULL (too large, unreadable, changed size). */
+/*
+ * The whole file, or NULL (too large, unreadable, changed size).  From the
+ * direct map when it can be: every host process maps all of guest memory,
+ * while each vmalloc page costs a host fault per host process (the mirror,
+ * traps.c), about 500 of them for a 2 MB program at every exec.
+ */
 static u8 *read_whole(struct file *file, loff_t size)
 {
 	loff_t pos = 0;
@@ -124,9 +129,9 @@ static u8 *read_whole(struct file *file, loff_t size)
 
 	if (size <= 0 || size > MAX_FILE_SIZE)
 		return NULL;
-	buf = vmalloc(size);
+	buf = kvmalloc(size, GFP_KERNEL);
 	if (buf && kernel_read(file, buf, size, &pos) != size) {
-		vfree(buf);
+		kvfree(buf);
 		buf = NULL;
 	}
 	return buf;
@@ -198,7 +203,7 @@ struct xlibos_site_table *xlibos_sites_of(struct file *file)
 	buf = read_whole(file, t->size);
 	if (buf && !take_handed(t, buf))
 		scan_file(t, buf);
-	vfree(buf);
+	kvfree(buf);
 	list_add(&t->list, &tables);
 out:
 	mutex_unlock(&tables_lock);
