@@ -45,6 +45,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"sh $root/tests/vsock/vsock.sh $loader $build/rootfs" \
 	"sh $root/tests/oci/bundles.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/hooks.sh $build/bin/xlibos-runtime $build/rootfs" \
+	"sh $root/tests/oci/pods.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/docker_shaped.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/fidelity.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/docker.sh $build/bin/xlibos-runtime $build/rootfs" \
