@@ -48,7 +48,8 @@ static int run(const struct init_config *cfg)
 	tty_finish();
 	if (wstatus < 0)
 		return XLIBOS_RUN_ERROR;
-	if (status_signal_message(wstatus, message, sizeof(message)))
+	/* As a shell would; runc's container ends with no word (podman kill). */
+	if (!cfg->ncontainer && status_signal_message(wstatus, message, sizeof(message)))
 		fprintf(stderr, "%s\n", message);
 	return status_from_wait(wstatus);
 }
