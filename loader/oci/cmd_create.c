@@ -12,8 +12,10 @@
  * one, or linux.namespaces' path) and waits there, not yet "xlibos run",
  * while the hooks run with its pid: /proc/PID/ns/net is the namespace they
  * configure, and the same pid then becomes the supervisor, which takes the
- * interfaces they put there over (--net netns:).  Without such hooks,
- * nothing of this happens.
+ * interfaces they put there over (--net netns:).  Without such hooks, the
+ * supervisor still enters a namespace linux.namespaces names (no wait),
+ * and a pod's sandbox container enters its own new one: its pid's
+ * ns/net is the container's network namespace, as runc's process's is.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -117,9 +119,11 @@ static void now_rfc3339(char *buf, size_t len)
  * In the forked supervisor, before it is one: into the container's network
  * namespace (the one named, or a new one).  With create hooks it then says
  * so on ready_fd ('n') and waits for them ('g' on hold_fd; anything else,
- * or the runtime gone, ends it).  A pod's sandbox container lives there
- * without hooks too (its guest has only lo): /proc/PID/ns/net is the pod's
- * namespace, which its application containers are told to join.
+ * or the runtime gone, ends it).  Without hooks, a container given a
+ * namespace lives there too, as runc's process would: /proc/PID/ns/net is
+ * it, which a pod's application containers (of its sandbox's pid) and
+ * --network container: (of any container's) are told to join.  A pod's
+ * sandbox container with no path gets a new one (its guest has only lo).
  */
 static void enter_netns(const struct oci_plan *plan, int ready_fd, int hold_fd)
 {
@@ -196,7 +200,7 @@ static noreturn void exec_supervisor(const char *xlibos, char **argv, int ready_
 {
 	sigset_t none;
 
-	if (hold_fd >= 0 || plan->pod_sandbox)
+	if (hold_fd >= 0 || plan->pod_sandbox || plan->netns_path)
 		enter_netns(plan, ready_fd, hold_fd);
 
 	sigemptyset(&none);

@@ -105,7 +105,8 @@ mkdir -p "$scratch/specdir"
 "$runtime" spec --bundle "$scratch/specdir" || skip_all "xlibos-runtime spec failed"
 # bundle NAME TYPE NETPATH ARGS-JSON: $scratch/NAME/config.json, CRI-shaped:
 # TYPE the container-type annotation ("" none); NETPATH the network
-# namespace's path; /proc/PID/ns/net also joins that pid's ipc and uts.
+# namespace's path; /proc/PID/ns/net with a TYPE also joins that pid's
+# ipc and uts (without, it is --network container:'s shape).
 bundle() {
 	python3 - "$scratch/specdir/config.json" "$scratch/$1" "$rootfs" "$2" "$3" "$4" <<'EOF'
 import json, os, sys
@@ -116,7 +117,7 @@ c["root"] = {"path": rootfs, "readonly": True}
 c["process"]["terminal"] = False
 c["process"]["args"] = json.loads(args)
 c["annotations"] = {"io.kubernetes.cri.container-type": ctype} if ctype else {}
-proc = netpath.startswith("/proc/") and netpath.split("/")[2]
+proc = ctype and netpath.startswith("/proc/") and netpath.split("/")[2]
 for n in c["linux"]["namespaces"]:
     if n["type"] == "network":
         n["path"] = netpath
@@ -206,6 +207,18 @@ else
 	not_ok "a second app in the pod: refused at create, nothing started" "exit $rc"
 fi
 R x delete --force second >/dev/null 2>&1
+# --network container:hold: its state pid's namespace is the pod's (as runc's), so refused the same way.
+hold_pid=$(cat "$scratch/hold.pid" 2>/dev/null)
+bundle third.x "" "/proc/$hold_pid/ns/net" "$fetch"
+R x create --bundle "$scratch/third.x" third >"$out" 2>&1
+rc=$?
+if [ -n "$hold_pid" ] && [ "$(ino "/proc/$hold_pid/ns/net")" = "$(ino "/run/netns/$ns")" ] &&
+   [ "$rc" -ne 0 ] && [ "$(wc -l <"$out")" -eq 1 ] && grep -q "its interface is already used by another xlibos container" "$out"; then
+	ok "the app's state pid is in the pod's namespace too; joining it (--network container:) is refused the same way"
+else
+	not_ok "joining the app's /proc/PID/ns/net (--network container:): refused by name" "exit $rc, pid '$hold_pid'"
+fi
+R x delete --force third >/dev/null 2>&1
 
 # Killed: the interface comes back all the same, and a new app takes it.
 R x kill hold KILL >/dev/null 2>&1
