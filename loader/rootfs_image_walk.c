@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "dir_names.h"
 #include "fs_creds.h"
+#include "rootfs_image_layers.h"
 #include "rootfs_image_walk.h"
 #include "safe_open.h"
 
@@ -35,6 +36,7 @@ struct walk {
 	struct fs_creds creds;
 	EVP_MD_CTX *sha;
 	struct abcom_tables *tables;	/* or NULL */
+	bool in_layer;			/* walking an overlay's layer */
 	uint64_t entries, data_blocks, dir_bytes, link_blocks;
 	bool has_lost_found;
 	char rel[PATH_MAX];
@@ -94,6 +96,30 @@ static int name_order(const void *a, const void *b)
 }
 
 /*
+ * An overlay's own records in a layer that do not change what the merged
+ * tree shows: the upper layer's mount id (uuid: every container's mount
+ * has its own), where a copied-up entry came from (origin, upper, nlink)
+ * and that a directory has such entries (impure).  Opaque directories,
+ * redirects, metacopy and whiteouts do change it and stay in the key.
+ */
+static bool overlay_bookkeeping(const char *name)
+{
+	static const char *const kept_out[] = { "uuid", "origin", "upper", "nlink", "impure" };
+	const char *rest;
+
+	if (!strncmp(name, "trusted.overlay.", 16))
+		rest = name + 16;
+	else if (!strncmp(name, "user.overlay.", 13))
+		rest = name + 13;
+	else
+		return false;
+	for (size_t i = 0; i < sizeof(kept_out) / sizeof(kept_out[0]); i++)
+		if (!strcmp(rest, kept_out[i]))
+			return true;
+	return false;
+}
+
+/*
  * A directory's extended attributes, which mke2fs copies: with its change
  * time out of the key, they must be in it.  Sorted by name (file systems
  * list them in their own order).  False if they cannot be read.
@@ -107,7 +133,8 @@ static bool hash_dir_xattrs(struct walk *w, int fd)
 	if (len < 0)
 		return errno == ENOTSUP;
 	for (ssize_t i = 0; i < len; i += (ssize_t)strlen(names + i) + 1)
-		sorted[n++] = names + i;
+		if (!w->in_layer || !overlay_bookkeeping(names + i))
+			sorted[n++] = names + i;
 	qsort(sorted, n, sizeof(sorted[0]), name_order);
 	for (size_t i = 0; i < n; i++) {
 		ssize_t vlen = fgetxattr(fd, sorted[i], value, sizeof(w->xattr_value));
@@ -427,15 +454,100 @@ static void size_image(const struct walk *w, struct rootfs_image_plan *plan)
 	plan->image_bytes = (blocks * BLOCK + (1ULL << 20) - 1) & ~((1ULL << 20) - 1);
 }
 
+/* The key's start, and everything counted, as before any entry. */
+static bool walk_begin(struct walk *w, const struct stat *root)
+{
+	uint64_t header[2] = { ROOTFS_IMAGE_FORMAT, root->st_mode };
+
+	if (!EVP_DigestInit_ex(w->sha, EVP_sha256(), NULL))
+		return false;
+	w->entries = 1;
+	w->data_blocks = w->dir_bytes = w->link_blocks = 0;
+	w->has_lost_found = false;
+	w->rel[0] = '\0';
+	/* the image's own root: mode of the tree's top, owned by 0:0 */
+	EVP_DigestUpdate(w->sha, "xlibos-rootfs-image", 20);
+	EVP_DigestUpdate(w->sha, header, sizeof(header));
+	hash_entry(w, root, NULL, 0);
+	return true;
+}
+
+/*
+ * The overlay's layers instead of its merged tree: whatever the merged
+ * tree shows comes from them and the options (a change through the
+ * overlay is a change in its upper layer), and their directories are
+ * not a new mount's (see rootfs_image_layers.h).  Each layer is walked
+ * whole, shadowed entries too; its entries are counted for the image's
+ * size (a little more room than the merged tree needs) and read for
+ * abcom's tables (records the guest never asks for cost nothing).
+ */
+static bool walk_layers(struct walk *w, const struct rootfs_layers *l)
+{
+	bool ok = true;
+
+	w->in_layer = true;
+	EVP_DigestUpdate(w->sha, "overlay", 8);
+	EVP_DigestUpdate(w->sha, l->options, strlen(l->options) + 1);
+	for (size_t i = 0; i < l->n; i++) {
+		uint64_t mark[2] = { i, i == 0 && l->has_upper };
+		struct stat st;
+
+		EVP_DigestUpdate(w->sha, mark, sizeof(mark));
+		if (fstat(l->fds[i], &st) != 0) {
+			report_unreadable(w, "directory ", errno);
+			ok = false;
+		} else if (!hash_dir_xattrs(w, l->fds[i])) {
+			report_unreadable(w, "extended attributes of ", errno);
+			ok = false;
+		} else {
+			ok = walk_dir(w, l->fds[i], &st, 0);
+		}
+		if (!ok)
+			break;
+	}
+	w->in_layer = false;
+	return ok;
+}
+
+/*
+ * An overlay's layers quietly, as they may not be readable as the
+ * tree's owner: if anything fails there, its messages and table records
+ * are dropped and the merged tree is walked.
+ */
+static bool walk_tree(struct walk *w, int rootfd, const struct stat *root,
+		      const struct rootfs_layers *layers)
+{
+	size_t tables_len = w->tables ? w->tables->len : 0;
+	FILE *was = diag_stream(), *quiet;
+	char *text = NULL;
+	size_t text_len;
+	bool ok;
+
+	if (layers->n && (quiet = open_memstream(&text, &text_len))) {
+		diag_set_stream(quiet);
+		ok = walk_layers(w, layers);
+		diag_set_stream(was);
+		fclose(quiet);
+		free(text);
+		if (ok)
+			return true;
+		if (w->tables)
+			w->tables->len = tables_len;
+		if (!walk_begin(w, root) || !hash_dir_xattrs(w, rootfd))
+			return false;
+	}
+	return walk_dir(w, rootfd, root, 0);
+}
+
 bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 		       struct rootfs_image_plan *plan)
 {
 	struct walk *w = calloc(1, sizeof(*w));
-	uint64_t header[2] = { ROOTFS_IMAGE_FORMAT };
+	struct rootfs_layers layers = { .n = 0 };
 	struct stat st;
 	bool ok = false;
 
-	if (!w || !(w->sha = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(w->sha, EVP_sha256(), NULL)) {
+	if (!w || !(w->sha = EVP_MD_CTX_new())) {
 		diag_error("rootfs: out of memory");
 		goto out;
 	}
@@ -449,12 +561,12 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 		w->root_len--;
 	w->tables = tables;
 	w->owner = st.st_uid;
-	/* the image's own root: mode of the tree's top, owned by 0:0 */
-	header[1] = st.st_mode;
-	EVP_DigestUpdate(w->sha, "xlibos-rootfs-image", 20);
-	EVP_DigestUpdate(w->sha, header, sizeof(header));
-	hash_entry(w, &st, NULL, 0);
-	w->entries = 1;
+	if (!walk_begin(w, &st)) {
+		diag_error("rootfs: out of memory");
+		goto out;
+	}
+	/* opened as the caller: the layers' paths are the mount's */
+	rootfs_layers_open(rootfd, &layers);
 	if (!fs_creds_become(st.st_uid, st.st_gid, &w->creds)) {
 		diag_error("rootfs '%s': cannot read it as its owner (uid %u): %s", dir,
 			   (unsigned)st.st_uid, strerror(errno));
@@ -465,7 +577,7 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 		diag_error("rootfs '%s': cannot read its extended attributes: %s", dir,
 			   strerror(errno));
 	else
-		ok = walk_dir(w, rootfd, &st, 0);
+		ok = walk_tree(w, rootfd, &st, &layers);
 	fs_creds_restore(&w->creds);
 	if (!ok)
 		goto out;
@@ -487,6 +599,7 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 	plan->root_mtime = st.st_mtim;
 	plan->has_lost_found = w->has_lost_found;
 out:
+	rootfs_layers_close(&layers);
 	if (w)
 		EVP_MD_CTX_free(w->sha);
 	free(w);
