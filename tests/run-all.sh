@@ -36,6 +36,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"sh $root/tests/storage/virtio_hostile.sh $loader $build/rootfs" \
 	"sh $root/tests/storage/random_seed.sh $loader $build/rootfs" \
 	"sh $root/tests/storage/rootfs_image.sh $build/tests/storage/image_get $loader $build/tests/loader/fake.img" \
+	"sh $root/tests/storage/rootfs_image_overlay.sh $loader $build/tests/storage/image_get" \
 	"sh $root/tests/storage/mkdisk.sh $loader" \
 	"sh $root/tests/storage/volume.sh $loader $build/rootfs" \
 	"sh $root/tests/storage/rootfs_writeback.sh $loader $build/rootfs" \
@@ -53,6 +54,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"sh $root/tests/oci/podman.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/exec.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/writeback.sh $build/bin/xlibos-runtime $build/rootfs" \
+	"sh $root/tests/oci/pause.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/agent.sh" \
 	"sh $root/tests/storage/debian_rootfs.sh $loader" \
 	"sh $root/tests/storage/crash_fsync.sh $loader $build/rootfs" \
