@@ -57,11 +57,14 @@ int cmd_delete(const struct oci_globals *g, int argc, char **argv)
 	if (!state_open(g->root, id[0], &c))
 		return OCI_EXIT_FAILURE;
 	s = state_status(&c);
-	if (s == OCI_RUNNING && !force) {
+	if ((s == OCI_RUNNING || s == OCI_PAUSED) && !force) {
 		oci_error("cannot delete container '%s': it is %s (stop it, or use --force)", c.id,
 			  state_status_name(s));
 		goto out;
 	}
+	/* Stopped processes would wait for a SIGCONT to die. */
+	if (s == OCI_PAUSED)
+		pause_undo(&c);
 	if (s != OCI_STOPPED && !kill_and_wait(&c))
 		goto out;
 	/* The image made for this container's own tree: no other container has it. */

@@ -108,6 +108,17 @@ int cmd_kill(const struct oci_globals *g, int argc, char **argv)
 		oci_error("container '%s' is not running (container not running)", c.id);
 		goto out;
 	}
+	/* Paused: KILL resumes it first, to end as a running one does; nothing else gets in. */
+	if (s == OCI_PAUSED && sig != SIGKILL) {
+		oci_error("container '%s' is paused: resume it first (only KILL ends it as it is)",
+			  c.id);
+		goto out;
+	}
+	if (s == OCI_PAUSED) {
+		if (!pause_undo(&c))
+			goto out;
+		s = OCI_RUNNING;
+	}
 	/* Created: nothing runs yet, and the supervisor holds TERM until start: end it. */
 	if (s == OCI_CREATED && sig != 0)
 		sig = SIGKILL;

@@ -18,78 +18,8 @@
 
 #include "commands.h"
 #include "log.h"
+#include "proc_tree.h"
 #include "state.h"
-
-struct proc {
-	pid_t pid, ppid;
-};
-
-/* Every host process with its parent (a snapshot of /proc). */
-static struct proc *all_procs(size_t *n)
-{
-	struct proc *v = NULL;
-	size_t cap = 0;
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-
-	*n = 0;
-	if (!d)
-		return NULL;
-	while ((e = readdir(d))) {
-		char path[64], buf[512], *p, *end;
-		long pid = strtol(e->d_name, &end, 10);
-		ssize_t len;
-		int fd, ppid;
-
-		if (*end || pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		len = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		buf[len] = '\0';
-		p = strrchr(buf, ')');
-		if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
-			continue;
-		if (*n == cap) {
-			struct proc *grown = realloc(v, (cap ? cap * 2 : 256) * sizeof(*v));
-
-			if (!grown)
-				break;
-			v = grown;
-			cap = cap ? cap * 2 : 256;
-		}
-		v[(*n)++] = (struct proc){ (pid_t)pid, (pid_t)ppid };
-	}
-	closedir(d);
-	return v;
-}
-
-/* root and its descendants, in *out (malloc'd); their number. */
-static size_t descendants(pid_t root, pid_t **out)
-{
-	size_t n, count = 1;
-	struct proc *v = all_procs(&n);
-	pid_t *set = malloc((n + 1) * sizeof(*set));
-
-	*out = set;
-	if (!set) {
-		free(v);
-		return 0;
-	}
-	set[0] = root;
-	/* Breadth first: each found process's children join the set. */
-	for (size_t i = 0; i < count; i++)
-		for (size_t k = 0; k < n; k++)
-			if (v[k].ppid == set[i] && v[k].pid != root && count < n + 1)
-				set[count++] = v[k].pid;
-	free(v);
-	return count;
-}
 
 static bool in_set(const pid_t *set, size_t n, long pid)
 {
@@ -196,7 +126,7 @@ int cmd_ps(const struct oci_globals *g, int argc, char **argv)
 		return !strcmp(format, "json") ? 0 : ps_table(NULL, 0, argv + first + 1,
 								 argc - first - 1);
 	}
-	n = descendants(c.pid, &set);
+	n = proc_tree(c.pid, &set);
 	state_close(&c);
 	if (!strcmp(format, "json")) {
 		printf("[");

@@ -56,5 +56,11 @@ int cmd_features(const struct oci_globals *g, int argc, char **argv);
 int cmd_spec(const struct oci_globals *g, int argc, char **argv);
 int cmd_exec(const struct oci_globals *g, int argc, char **argv);
 int cmd_ps(const struct oci_globals *g, int argc, char **argv);
+int cmd_pause(const struct oci_globals *g, int argc, char **argv);
+int cmd_resume(const struct oci_globals *g, int argc, char **argv);
+
+struct oci_container;
+/* Continue a paused container's processes and drop its mark (cmd_pause.c). */
+bool pause_undo(struct oci_container *c);
 
 #endif

@@ -162,7 +162,7 @@ bool state_remove(struct oci_container *c)
 {
 	static const char *const files[] = { OCI_STATE_FILE, OCI_STATE_FILE ".tmp",
 					     OCI_FIFO_FILE, OCI_RECORDS_FILE,
-					     OCI_CONTROL_FILE, NULL };
+					     OCI_CONTROL_FILE, OCI_PAUSED_FILE, NULL };
 
 	for (size_t i = 0; files[i]; i++)
 		if (unlinkat(c->dir_fd, files[i], 0) != 0 && errno != ENOENT) {
@@ -240,6 +240,8 @@ enum oci_status state_status(const struct oci_container *c)
 		return OCI_STOPPED;
 	if (faccessat(c->dir_fd, OCI_FIFO_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return OCI_CREATED;
+	if (faccessat(c->dir_fd, OCI_PAUSED_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return OCI_PAUSED;
 	return OCI_RUNNING;
 }
 
@@ -252,6 +254,8 @@ const char *state_status_name(enum oci_status s)
 		return "created";
 	case OCI_RUNNING:
 		return "running";
+	case OCI_PAUSED:
+		return "paused";
 	default:
 		return "stopped";
 	}

@@ -8,6 +8,7 @@
  *   exec.fifo     present from create until start: the supervisor waits
  *                 on it before booting the guest
  *   records       the guest init's container records (--guest-records)
+ *   paused        present from pause until resume (cmd_pause.c)
  *   control.sock  the supervisor's control socket (--control-socket): exec,
  *                 signals and resizes reach the guest agent through it (control.h)
  * Every command holds an exclusive flock on the directory while it works.
@@ -25,8 +26,9 @@
 #define OCI_STATE_FILE		"state.json"
 #define OCI_FIFO_FILE		"exec.fifo"
 #define OCI_RECORDS_FILE	"records"
+#define OCI_PAUSED_FILE		"paused"
 
-enum oci_status { OCI_CREATING, OCI_CREATED, OCI_RUNNING, OCI_STOPPED };
+enum oci_status { OCI_CREATING, OCI_CREATED, OCI_RUNNING, OCI_PAUSED, OCI_STOPPED };
 
 struct oci_container {
 	char id[256];

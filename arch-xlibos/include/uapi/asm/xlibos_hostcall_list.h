@@ -22,6 +22,12 @@ XLIBOS_HOSTCALL(rt_sigaction, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)
 XLIBOS_HOSTCALL(rt_sigprocmask, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)
 XLIBOS_HOSTCALL(rt_sigreturn, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)
 XLIBOS_HOSTCALL(sigaltstack, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)
+/*
+ * Not called by name: the host kernel's way back into a timed futex wait
+ * that a stop (SIGSTOP then SIGCONT: xlibos-runtime pause, a debugger)
+ * interrupted, at the same instruction.
+ */
+XLIBOS_HOSTCALL(restart_syscall, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)
 XLIBOS_HOSTCALL(sched_yield, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)
 XLIBOS_HOSTCALL(getpid, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)
 XLIBOS_HOSTCALL(gettid, XLIBOS_ARG_ANY, XLIBOS_ARG_ANY)
