@@ -220,8 +220,10 @@ else
 fi
 R x delete --force third >/dev/null 2>&1
 
-# Killed: the interface comes back all the same, and a new app takes it.
-R x kill hold KILL >/dev/null 2>&1
+# Killed: SIGKILL straight to the supervisor (the state pid: a host OOM
+# kill, an outside kill -9); the interface comes back all the same, and a
+# new app takes it.
+[ -n "$hold_pid" ] && kill -KILL "$hold_pid"
 wait_stopped x hold
 R x delete hold >/dev/null 2>&1
 if addr_back "$ns"; then
