@@ -43,6 +43,8 @@ struct walk {
 	/* hash_dir_xattrs()'s buffers */
 	char xattr_names[XATTR_LIST_MAX], xattr_value[XATTR_SIZE_MAX];
 	char *xattr_sorted[XATTR_LIST_MAX / 2];
+	/* list_dir()'s buffer */
+	char dents[32768] __attribute__((aligned(8)));
 };
 
 /* The entry's host path for messages, control characters as \ooo (one line). */
@@ -171,54 +173,54 @@ static bool hard_link_trusted(const struct walk *w, const struct stat *st, const
 	       !(dir->st_mode & (S_IWGRP | S_IWOTH));
 }
 
-/* The sorted names in dirfd (the same tree gives the same key); dir_bytes grows. */
+/*
+ * The sorted names in dirfd (the same tree gives the same key); dir_bytes
+ * grows.  getdents64 on dirfd itself: a DIR stream would cost a dup, an
+ * fcntl, an fstat and a close more per directory.
+ */
 static bool list_dir(struct walk *w, int dirfd, char ***names_out, size_t *n_out)
 {
 	size_t n = 0, cap = 0;
 	char **names = NULL;
-	struct dirent *d;
-	int fd = dup(dirfd);
-	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	ssize_t got;
 
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
+	/* the top directory is walked more than once on the same descriptor */
+	if (lseek(dirfd, 0, SEEK_SET) != 0) {
 		report_unreadable(w, "directory ", errno);
 		return false;
 	}
-	/* the offset is shared with dirfd: the top directory is walked more than once */
-	rewinddir(dir);
-	for (errno = 0; (d = readdir(dir)); errno = 0) {
-		size_t len = strlen(d->d_name);
+	while ((got = getdents64(dirfd, w->dents, sizeof(w->dents))) > 0) {
+		for (ssize_t off = 0; off < got;) {
+			const struct dirent64 *d = (const void *)(w->dents + off);
+			size_t len = strlen(d->d_name);
 
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		if (n == cap) {
-			char **more = realloc(names, sizeof(*names) * (cap = cap ? 2 * cap : 64));
+			off += d->d_reclen;
+			if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+				continue;
+			if (n == cap) {
+				char **more = realloc(names, sizeof(*names) * (cap = cap ? 2 * cap : 64));
 
-			if (!more)
+				if (!more)
+					goto oom;
+				names = more;
+			}
+			if (!(names[n] = strdup(d->d_name)))
 				goto oom;
-			names = more;
+			n++;
+			/* an ext4 directory entry: 8 bytes and the name, 4-byte aligned */
+			w->dir_bytes += 8 + ((len + 3) & ~3UL);
 		}
-		if (!(names[n] = strdup(d->d_name)))
-			goto oom;
-		n++;
-		/* an ext4 directory entry: 8 bytes and the name, 4-byte aligned */
-		w->dir_bytes += 8 + ((len + 3) & ~3UL);
 	}
-	if (errno) {
+	if (got < 0) {
 		report_unreadable(w, "directory ", errno);
-		closedir(dir);
 		dir_names_free(names, n);
 		return false;
 	}
-	closedir(dir);
 	qsort(names, n, sizeof(*names), dir_names_compare);
 	*names_out = names;
 	*n_out = n;
 	return true;
 oom:
-	closedir(dir);
 	dir_names_free(names, n);
 	diag_error("rootfs: '%s': out of memory", shown(w));
 	return false;
@@ -257,13 +259,16 @@ static bool add_table(struct walk *w, int dirfd, const char *name, const struct 
 	return ok;
 }
 
-static bool walk_dir(struct walk *w, int dirfd, const struct stat *dir, unsigned int depth);
+static bool walk_dir(struct walk *w, int dirfd, const struct stat *dir, uint64_t dir_mnt,
+		     unsigned int depth);
+static int stat_at(int dirfd, const char *name, int flags, struct stat *st, uint64_t *mnt);
 
 /* The directory name in dirfd, already stat'ed as st: opened beneath, checked, walked. */
 static bool enter_dir(struct walk *w, int dirfd, const char *name, const struct stat *st,
 		      unsigned int depth)
 {
 	struct stat now;
+	uint64_t mnt;
 	bool ok;
 	int fd;
 
@@ -278,7 +283,9 @@ static bool enter_dir(struct walk *w, int dirfd, const char *name, const struct 
 				  errno == ENOTDIR || errno == EXDEV ? ESTALE : errno);
 		return false;
 	}
-	if (fstat(fd, &now) != 0 || now.st_ino != st->st_ino || now.st_dev != st->st_dev) {
+	/* what was opened is what was looked at; and its mount id for its entries */
+	if (stat_at(fd, "", AT_EMPTY_PATH, &now, &mnt) != 0 || now.st_ino != st->st_ino ||
+	    now.st_dev != st->st_dev) {
 		report_unreadable(w, "directory ", ESTALE);
 		close(fd);
 		return false;
@@ -288,7 +295,7 @@ static bool enter_dir(struct walk *w, int dirfd, const char *name, const struct 
 		close(fd);
 		return false;
 	}
-	ok = walk_dir(w, fd, &now, depth);
+	ok = walk_dir(w, fd, &now, mnt, depth);
 	close(fd);
 	return ok;
 }
@@ -309,19 +316,18 @@ static struct timespec stx_time(struct statx_timestamp t)
 }
 
 /*
- * fstatat(AT_SYMLINK_NOFOLLOW) of one component and its mount id (0 if
- * unknown) in one statx: an overlay's walk took three calls per entry.
+ * fstatat(@flags) and the mount id (0 if unknown) in one statx: an
+ * overlay's walk took three calls per entry.
  */
-static int stat_entry(int dirfd, const char *name, struct stat *st, uint64_t *mnt)
+static int stat_at(int dirfd, const char *name, int flags, struct stat *st, uint64_t *mnt)
 {
 	struct statx x;
 
 	*mnt = 0;
-	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
-		  STATX_BASIC_STATS | STATX_MNT_ID, &x) != 0)
+	if (statx(dirfd, name, flags | AT_NO_AUTOMOUNT, STATX_BASIC_STATS | STATX_MNT_ID, &x) != 0)
 		return -1;
 	if ((x.stx_mask & STATX_BASIC_STATS) != STATX_BASIC_STATS)
-		return fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW);
+		return fstatat(dirfd, name, st, flags);
 	memset(st, 0, sizeof(*st));
 	st->st_dev = makedev(x.stx_dev_major, x.stx_dev_minor);
 	st->st_ino = x.stx_ino;
@@ -357,7 +363,7 @@ static bool add_entry(struct walk *w, int dirfd, const struct stat *dir, uint64_
 	uint64_t mnt;
 
 	/* One component, no symlink followed: nothing outside dirfd is looked at. */
-	if (stat_entry(dirfd, name, &st, &mnt) != 0) {
+	if (stat_at(dirfd, name, AT_SYMLINK_NOFOLLOW, &st, &mnt) != 0) {
 		report_unreadable(w, "", errno == ENOENT ? ESTALE : errno);
 		return false;
 	}
@@ -408,10 +414,11 @@ static bool add_entry(struct walk *w, int dirfd, const struct stat *dir, uint64_
 	}
 }
 
-static bool walk_dir(struct walk *w, int dirfd, const struct stat *dir, unsigned int depth)
+/* @dir_mnt: @dirfd's mount id (0: unknown) */
+static bool walk_dir(struct walk *w, int dirfd, const struct stat *dir, uint64_t dir_mnt,
+		     unsigned int depth)
 {
 	size_t rel_len = strlen(w->rel), n, i;
-	uint64_t dir_mnt = mount_id(dirfd);
 	char **names;
 	bool ok = true;
 
@@ -500,7 +507,7 @@ static bool walk_layers(struct walk *w, const struct rootfs_layers *l)
 			report_unreadable(w, "extended attributes of ", errno);
 			ok = false;
 		} else {
-			ok = walk_dir(w, l->fds[i], &st, 0);
+			ok = walk_dir(w, l->fds[i], &st, mount_id(l->fds[i]), 0);
 		}
 		if (!ok)
 			break;
@@ -536,7 +543,7 @@ static bool walk_tree(struct walk *w, int rootfd, const struct stat *root,
 		if (!walk_begin(w, root) || !hash_dir_xattrs(w, rootfd))
 			return false;
 	}
-	return walk_dir(w, rootfd, root, 0);
+	return walk_dir(w, rootfd, root, mount_id(rootfd), 0);
 }
 
 bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
