@@ -20,8 +20,10 @@
 #include "agent.h"
 #include "agent_frame.h"
 #include "kernel_init.h"
+#include "root_image.h"
 #include "signal_taken.h"
 #include "tty.h"
+#include "writeback.h"
 
 /* <linux/vm_sockets.h>, not in musl's headers. */
 #ifndef AF_VSOCK
@@ -257,6 +259,28 @@ static void resize_main(int sock, const struct agent_ctx *ctx, const unsigned ch
 	agent_reply(sock, AGENT_OK, NULL, 0);
 }
 
+/* In a child: the write-back mounts the share and moves its working directory. */
+static void sync_root(int sock, const struct agent_ctx *ctx)
+{
+	const char *tag = ctx->cfg->root ? ctx->cfg->writeback : NULL;
+	pid_t child;
+	int status = 0;
+
+	if (!tag) {
+		agent_reply(sock, AGENT_OK, NULL, 0);
+		return;
+	}
+	child = fork();
+	if (child == 0)
+		_exit(writeback_sync(tag) ? 0 : 1);
+	if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		agent_reply_error(sock, 1, "the container's changes to its root were not all written back");
+		return;
+	}
+	agent_reply(sock, AGENT_OK, NULL, 0);
+}
+
 void agent_serve_connection(int sock, const struct agent_ctx *ctx)
 {
 	struct frame_reader rd;
@@ -293,6 +317,9 @@ void agent_serve_connection(int sock, const struct agent_ctx *ctx)
 		break;
 	case AGENT_RESIZE_MAIN:
 		resize_main(sock, ctx, rd.buf, rd.len);
+		break;
+	case AGENT_SYNC_ROOT:
+		sync_root(sock, ctx);
 		break;
 	default:
 		agent_reply_error(sock, 125, "frame type %u is not a request", (unsigned int)rd.type);
@@ -350,7 +377,7 @@ static void reap_handlers(int *handlers, bool block)
 static void agent_main(struct agent_ctx *ctx)
 {
 	sigset_t none;
-	int lfd, handlers = 0, devnull;
+	int lfd, handlers = 0, devnull, pidfd;
 
 	prctl(PR_SET_NAME, "xlibos-agent", 0, 0, 0);
 	/* init's blocked TERM/INT/HUP/CHLD are not ours; a broken client is no SIGPIPE. */
@@ -364,13 +391,16 @@ static void agent_main(struct agent_ctx *ctx)
 		close(devnull);
 	}
 	ctx->agent_pid = getpid();
-	/* Nothing of init's but stdio and the command's pidfd (as 3). */
-	if (ctx->main_pidfd >= 0 && ctx->main_pidfd != 3) {
-		ctx->main_pidfd = dup2(ctx->main_pidfd, 3) == 3 ? 3 : -1;
-		if (ctx->main_pidfd == 3)
-			fcntl(3, F_SETFD, FD_CLOEXEC);
-	}
-	syscall(SYS_close_range, ctx->main_pidfd == 3 ? 4 : 3, ~0U, 0);
+	/*
+	 * Nothing of init's but stdio, the command's pidfd (as 3) and the
+	 * root's layers for SYNC_ROOT (4 and 5).
+	 */
+	pidfd = ctx->main_pidfd >= 0 ? fcntl(ctx->main_pidfd, F_DUPFD_CLOEXEC, 64) : -1;
+	root_image_move_fds(4);
+	ctx->main_pidfd = pidfd >= 0 && dup3(pidfd, 3, O_CLOEXEC) == 3 ? 3 : -1;
+	if (ctx->main_pidfd != 3)
+		close(3);
+	syscall(SYS_close_range, 6U, ~0U, 0);
 	lfd = vsock_listen();
 	if (lfd < 0)
 		_exit(0);

@@ -35,6 +35,9 @@
  *                (not the init, its agent or its terminal relay);
  *                answer OK or ERROR
  *   RESIZE_MAIN  rows, cols: the command's terminal; answer OK or ERROR
+ *   SYNC_ROOT    (empty) the container's changes to its root written back
+ *                now (guest-init/writeback.c, with --rootfs-writeback; else
+ *                nothing to do); answer OK or ERROR once done
  *
  * Answers: STARTED pid; EXIT kind, value (AGENT_EXITED and a status
  * 0-255, or AGENT_SIGNALED / AGENT_SIGNALED_CORE and a signal 1-64);
@@ -64,6 +67,7 @@ enum agent_frame_type {
 	AGENT_EXEC = 1,
 	AGENT_SIGNAL_MAIN = 2,
 	AGENT_RESIZE_MAIN = 3,
+	AGENT_SYNC_ROOT = 8,
 	/* client -> agent: during an exec */
 	AGENT_STDIN = 4,
 	AGENT_STDIN_EOF = 5,
@@ -94,7 +98,7 @@ static inline size_t agent_frame_max(uint32_t type)
 		return 8;
 	case AGENT_SIGNAL: case AGENT_STARTED:
 		return 4;
-	case AGENT_STDIN_EOF: case AGENT_OK:
+	case AGENT_STDIN_EOF: case AGENT_OK: case AGENT_SYNC_ROOT:
 		return 1;	/* empty; 1 only so that 0 can mean "unknown" */
 	case AGENT_ERROR:
 		return 4 + AGENT_ERROR_TEXT_MAX;

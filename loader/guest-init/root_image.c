@@ -17,8 +17,8 @@
 #define NEWROOT		LAYERS "/root"
 #define UPPER		RW "/" ROOT_IMAGE_UPPER_DIR
 
-/* The tmpfs of the upper layer, for writeback.c at the end; -1 if none. */
-static int rw_fd = -1;
+/* The tmpfs of the upper layer and the image, for writeback.c; -1 if none. */
+static int rw_fd = -1, lower_fd = -1;
 
 void root_image_early_dev(void)
 {
@@ -56,6 +56,7 @@ bool root_image_enter(const char *device)
 		return false;
 	/* Out of the container's sight once the root moves; never inherited. */
 	rw_fd = open(RW, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	lower_fd = open(LOWER, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/* The root directory keeps the image's owner, mode and times. */
 	if (stat(LOWER, &st) == 0) {
 		struct timespec times[2] = { st.st_atim, st.st_mtim };
@@ -80,6 +81,25 @@ bool root_image_enter(const char *device)
 int root_image_layers_fd(void)
 {
 	return rw_fd;
+}
+
+int root_image_lower_fd(void)
+{
+	return lower_fd;
+}
+
+/* Copies above 63 first: either may sit where the other goes. */
+void root_image_move_fds(int first)
+{
+	int rw = rw_fd >= 0 ? fcntl(rw_fd, F_DUPFD_CLOEXEC, 64) : -1;
+	int lower = lower_fd >= 0 ? fcntl(lower_fd, F_DUPFD_CLOEXEC, 64) : -1;
+
+	rw_fd = rw >= 0 && dup3(rw, first, O_CLOEXEC) == first ? first : -1;
+	lower_fd = lower >= 0 && dup3(lower, first + 1, O_CLOEXEC) == first + 1 ? first + 1 : -1;
+	if (rw >= 0)
+		close(rw);
+	if (lower >= 0)
+		close(lower);
 }
 
 /* mkdir -p, each new directory 0755 */

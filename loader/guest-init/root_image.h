@@ -22,6 +22,10 @@ bool root_image_enter(const char *device);
 
 /* An O_PATH descriptor of the upper layer's tmpfs, after root_image_enter; else -1. */
 int root_image_layers_fd(void);
+/* An O_PATH descriptor of the image's file system (the lower layer); else -1. */
+int root_image_lower_fd(void);
+/* Those two moved to @first and @first + 1, whatever was there (the agent closes the rest). */
+void root_image_move_fds(int first);
 
 /* Mount each "ro|rw DEVICE DIR" disk (after the usual mounts). */
 bool root_image_mount_disks(char *const *disks, unsigned long n);

@@ -42,6 +42,8 @@
 #define OPAQUE_XATTR	"trusted.overlay.opaque"
 #define OVERLAY_XATTRS	"trusted.overlay."
 #define SHARE_OPTIONS	"trans=virtio,version=9p2000.L,msize=262144,access=client,cache=none"
+/* In the layers' tmpfs: what the last sync wrote, NUL-separated paths. */
+#define WRITTEN_LIST	"written"
 
 /* A file with more than one link: where its first name went on the host. */
 struct link_seen {
@@ -56,6 +58,7 @@ struct writeback {
 	size_t nlinks, cap;
 	unsigned long failures;
 	char *buf;
+	FILE *manifest;		/* a sync's list of what it wrote, or NULL */
 };
 
 static void failed(struct writeback *w, const char *what, int err)
@@ -354,6 +357,9 @@ static void apply_dir(struct writeback *w, int udir, int hdir, int depth)
 	for (char **p = names; *p; p++) {
 		size_t len = path_push(w, *p);
 
+		/* Relative to the root: w->path without its leading '/'. */
+		if (w->manifest)
+			fwrite(w->path + 1, 1, strlen(w->path), w->manifest);
 		apply_entry(w, udir, hdir, *p, depth);
 		path_pop(w, len);
 	}
@@ -368,6 +374,59 @@ static void end_all_processes(void)
 		;
 }
 
+/* @rel ("a/b/c") removed from the host, its parents reached one name at a time. */
+static void remove_host_path(struct writeback *w, char *rel)
+{
+	char *name = rel, *slash;
+	int dir = dup(w->host_root), next, err;
+
+	while (dir >= 0 && (slash = strchr(name, '/'))) {
+		*slash = '\0';
+		next = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		*slash = '/';
+		close(dir);
+		dir = next;
+		name = slash + 1;
+	}
+	/* A parent that is gone or no directory: nothing of it left to remove. */
+	if (dir < 0)
+		return;
+	if ((err = remove_entry(dir, name, 0)))
+		failed(w, "cannot remove it", err);
+	close(dir);
+}
+
+/*
+ * What an earlier sync (pause) wrote and the layer no longer has: made and
+ * removed since.  Unless the image has it (then the layer would hold its
+ * whiteout, applied above), the host's copy goes too.
+ */
+static void prune_gone(struct writeback *w, int layers, int upper)
+{
+	int fd = openat(layers, WRITTEN_LIST, O_RDONLY | O_CLOEXEC);
+	int lower = root_image_lower_fd();
+	FILE *in = fd >= 0 ? fdopen(fd, "r") : NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	struct stat st;
+
+	if (!in) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while (getdelim(&line, &cap, '\0', in) > 0) {
+		if (!*line || fstatat(upper, line, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+		    errno != ENOENT || lower < 0 ||
+		    fstatat(lower, line, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+			continue;
+		snprintf(w->path, sizeof(w->path), "/%s", line);
+		remove_host_path(w, line);
+	}
+	free(line);
+	fclose(in);
+}
+
 static bool apply_layer(struct writeback *w, int layers)
 {
 	int upper = openat(layers, ROOT_IMAGE_UPPER_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -378,6 +437,7 @@ static bool apply_layer(struct writeback *w, int layers)
 		return false;
 	}
 	apply_dir(w, upper, w->host_root, 0);
+	prune_gone(w, layers, upper);
 	snprintf(w->path, sizeof(w->path), "/");
 	check_xattrs(w, upper, ".");
 	copy_meta(w, w->host_root, ".", &st);
@@ -385,12 +445,25 @@ static bool apply_layer(struct writeback *w, int layers)
 	return true;
 }
 
-bool writeback_root(const char *tag)
+/* A sync's list, complete, replaces the last one; else the last one stays. */
+static void finish_list(struct writeback *w, int layers)
+{
+	bool ok = w->manifest && fflush(w->manifest) == 0 && !ferror(w->manifest);
+
+	if (w->manifest)
+		fclose(w->manifest);
+	if (!ok || renameat(layers, WRITTEN_LIST ".new", layers, WRITTEN_LIST) != 0)
+		unlinkat(layers, WRITTEN_LIST ".new", 0);
+}
+
+static bool write_back(const char *tag, bool sync)
 {
 	struct writeback w = { .host_root = -1, .path = "/" };
-	int layers = root_image_layers_fd();
+	int layers = root_image_layers_fd(), fd;
 
-	end_all_processes();
+	if (layers >= 0 && fchdir(layers) == 0)
+		/* A sync that was killed midway may have left its mount. */
+		umount2(ROOT_IMAGE_HOST_DIR, MNT_DETACH);
 	if (layers < 0 || fchdir(layers) != 0 ||
 	    mount(tag, ROOT_IMAGE_HOST_DIR, "9p", MS_NOSUID | MS_NODEV, SHARE_OPTIONS) != 0) {
 		fprintf(stderr, "xlibos: writeback: cannot reach the rootfs: %s\n", strerror(errno));
@@ -398,10 +471,18 @@ bool writeback_root(const char *tag)
 	}
 	w.host_root = openat(layers, ROOT_IMAGE_HOST_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	w.buf = malloc(COPY_CHUNK);
-	if (w.host_root < 0 || !w.buf)
+	if (sync) {
+		fd = openat(layers, WRITTEN_LIST ".new", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		w.manifest = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!w.manifest && fd >= 0)
+			close(fd);
+	}
+	if (w.host_root < 0 || !w.buf || (sync && !w.manifest))
 		failed(&w, "cannot open the rootfs", w.buf ? errno : ENOMEM);
 	else
 		apply_layer(&w, layers);
+	if (sync)
+		finish_list(&w, layers);
 	if (w.failures)
 		fprintf(stderr, "xlibos: writeback: %lu of the container's changes to its root were not written back to the rootfs\n",
 			w.failures);
@@ -413,4 +494,15 @@ bool writeback_root(const char *tag)
 		close(w.host_root);
 	umount2(ROOT_IMAGE_HOST_DIR, MNT_DETACH);
 	return w.failures == 0;
+}
+
+bool writeback_root(const char *tag)
+{
+	end_all_processes();
+	return write_back(tag, false);
+}
+
+bool writeback_sync(const char *tag)
+{
+	return write_back(tag, true);
 }

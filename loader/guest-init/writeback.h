@@ -12,4 +12,12 @@
  */
 bool writeback_root(const char *tag);
 
+/*
+ * The same while the container runs (xlibos-runtime pause, before its
+ * processes stop), and a list of what was written, so that a later write-
+ * back also removes what the container removes after it.  A process
+ * writing meanwhile may be caught midway; the end's write-back has it.
+ */
+bool writeback_sync(const char *tag);
+
 #endif

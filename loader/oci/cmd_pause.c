@@ -3,7 +3,10 @@
  * pause, resume: runc freezes the container's cgroup; here every host
  * process of the container (its supervisor and the supervisor's
  * descendants: the LibOS, its device back ends, every guest process) is
- * stopped with SIGSTOP, and continued with SIGCONT.  The guest sees time
+ * stopped with SIGSTOP, and continued with SIGCONT.  Before it stops, the
+ * guest writes the container's changes to its root back (control.c's
+ * SYNC_ROOT), so that what reads the rootfs of a paused container (docker
+ * commit) finds them, as in runc's.  The guest sees time
  * jump, as a VM that was paused does.  While paused, the state says so,
  * exec is refused and kill takes only KILL (which resumes first, so the
  * guest can end as kill -9 ends it, cmd_kill.c).
@@ -15,6 +18,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "control.h"
 #include "log.h"
 #include "proc_tree.h"
 #include "state.h"
@@ -31,8 +35,18 @@ bool pause_undo(struct oci_container *c)
 
 static bool pause_container(struct oci_container *c)
 {
-	int fd = openat(c->dir_fd, OCI_PAUSED_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	char why[256];
+	int fd;
 
+	/*
+	 * As runc's frozen container's are, its writes are in the rootfs while
+	 * it is paused (docker commit pauses): a write-back first, whose
+	 * failure only leaves them for the end's.
+	 */
+	if (!control_sync_root(c->dir, why, sizeof(why)))
+		oci_warn("pause: container '%s': its changes to its root were not written back: %s",
+			 c->id, why);
+	fd = openat(c->dir_fd, OCI_PAUSED_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		oci_error("pause: %s/%s: %s", c->dir, OCI_PAUSED_FILE, strerror(errno));
 		return false;

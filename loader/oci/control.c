@@ -16,6 +16,8 @@
 /* The supervisor answers CONNECT within 5 s; an agent answers a request at once. */
 #define CONNECT_ANSWER_MS	7000
 #define REQUEST_ANSWER_MS	5000
+/* A write-back copies the container's changes: allow it more. */
+#define SYNC_ANSWER_MS		60000
 /* While the guest boots, how often its agent is asked again. */
 #define CONNECT_RETRY_MS	50
 
@@ -127,6 +129,12 @@ void control_error_text(const unsigned char *p, size_t len, char *out, size_t ou
 bool control_request(int sock, uint32_t type, const void *data, size_t len, char *why,
 		     size_t whylen)
 {
+	return control_request_within(sock, type, data, len, why, whylen, REQUEST_ANSWER_MS);
+}
+
+bool control_request_within(int sock, uint32_t type, const void *data, size_t len, char *why,
+			    size_t whylen, int answer_ms)
+{
 	unsigned char hdr[AGENT_HEADER_LEN];
 	struct frame_reader rd;
 	enum frame_result r = FRAME_MORE;
@@ -146,7 +154,7 @@ bool control_request(int sock, uint32_t type, const void *data, size_t len, char
 		return false;
 	}
 	fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
-	for (int waited = 0; waited < REQUEST_ANSWER_MS; waited += 100) {
+	for (int waited = 0; waited < answer_ms; waited += 100) {
 		r = frame_read(&rd, sock, &bad);
 		if (r != FRAME_MORE)
 			break;
@@ -192,6 +200,19 @@ bool control_resize_main(const char *dir, unsigned int rows, unsigned int cols, 
 	agent_put_u32(msg, rows);
 	agent_put_u32(msg + 4, cols);
 	ok = control_request(sock, AGENT_RESIZE_MAIN, msg, sizeof(msg), why, len);
+	close(sock);
+	return ok;
+}
+
+bool control_sync_root(const char *dir, char *why, size_t len)
+{
+	bool booting;
+	int sock = control_connect_ex(dir, why, len, &booting);
+	bool ok;
+
+	if (sock < 0)
+		return false;
+	ok = control_request_within(sock, AGENT_SYNC_ROOT, NULL, 0, why, len, SYNC_ANSWER_MS);
 	close(sock);
 	return ok;
 }

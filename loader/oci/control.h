@@ -29,6 +29,9 @@ int control_connect_wait(const char *dir, int wait_ms, char *why, size_t len);
 /* Send one request frame and take its one-frame answer (OK or ERROR), within a timeout. */
 bool control_request(int sock, uint32_t type, const void *data, size_t len, char *why,
 		     size_t whylen);
+/* The same with the answer awaited for up to @answer_ms. */
+bool control_request_within(int sock, uint32_t type, const void *data, size_t len, char *why,
+			    size_t whylen, int answer_ms);
 
 /*
  * SIGNAL_MAIN (flags: AGENT_SIGNAL_ALL) and RESIZE_MAIN, each on a
@@ -38,6 +41,12 @@ bool control_signal_main(const char *dir, int sig, uint32_t flags, char *why, si
 			 bool *booting);
 bool control_resize_main(const char *dir, unsigned int rows, unsigned int cols, char *why,
 			 size_t len, bool *booting);
+
+/*
+ * SYNC_ROOT: the container's changes to its root written back now (pause,
+ * before its processes stop); waits up to a minute for the guest.
+ */
+bool control_sync_root(const char *dir, char *why, size_t len);
 
 /* An ERROR frame's text made printable (at most AGENT_ERROR_TEXT_MAX bytes). */
 void control_error_text(const unsigned char *p, size_t len, char *out, size_t outlen);

@@ -4,7 +4,8 @@
 # container ended, each compared with runc on the same image.  Endings: the
 # command exits, podman stop past its timeout (kill -9 through the
 # runtime, with a file written by podman exec), podman kill; --read-only
-# writes nothing.  Both storage drivers (overlay, vfs).
+# writes nothing; podman commit --pause of a running container (written
+# back at pause, and what is removed later removed at the end).  Both storage drivers (overlay, vfs).
 # usage: writeback.sh path/to/xlibos-runtime [path/to/rootfs]
 set -u
 # shellcheck source-path=SCRIPTDIR source=suite_init.sh
@@ -12,7 +13,7 @@ set -u
 
 checks=""
 for d in overlay vfs; do
-	checks="$checks${checks:+|}$d: diff after exit|$d: cp out|$d: restart sees the writes|$d: commit|$d: stop past the timeout, with exec|$d: kill|$d: --read-only"
+	checks="$checks${checks:+|}$d: diff after exit|$d: cp out|$d: restart sees the writes|$d: commit|$d: stop past the timeout, with exec|$d: kill|$d: --read-only|$d: commit --pause of a running container, then removals"
 done
 skip_all() { skip_checks writeback "$1"; }
 command -v podman >/dev/null 2>&1 || skip_all "podman is not installed (scripts/install-deps.sh)"
@@ -89,6 +90,29 @@ read_only() {
 	$1 diff "ro$2" | grep -v -x -e 'A /var' -e 'A /var/tmp' | LC_ALL=C sort
 }
 
+# commit --pause (docker commit's default) of a running container: its
+# writes so far are in the image; what it removes after the pause is gone
+# from its rootfs at the end (a write-back at pause, then one at the end).
+paused_commit() {
+	$1 run -d $RUNOPTS --name "pc$2" "$IMAGE" sh -c 'echo one >/a; mkdir -p /d/e; echo f >/d/e/f; rm /etc/group; touch /ready; while [ ! -e /go ]; do sleep 0.1; done; rm /a; rm -rf /d; echo two >/b; sleep 100' >/dev/null
+	i=0
+	while [ $i -lt 100 ] && ! $1 exec "pc$2" test -e /ready 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	$1 commit -q --pause=true "pc$2" "localhost/snap-$2:1" >/dev/null
+	echo "commit: $?, $($1 inspect "pc$2" --format '{{.State.Status}}')"
+	$1 run --rm $RUNOPTS "localhost/snap-$2:1" sh -c 'cat /a /d/e/f; ls /etc/group 2>&1'
+	$1 exec "pc$2" touch /go
+	i=0
+	while [ $i -lt 100 ] && ! $1 exec "pc$2" test -e /b 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	$1 stop -t 1 "pc$2" >/dev/null 2>&1
+	$1 diff "pc$2" | LC_ALL=C sort
+}
+
 for driver in overlay vfs; do
 	PODMAN_STORAGE_DRIVER=$driver
 	podman_setup "$scratch/podman-$driver" "$runtime"
@@ -103,6 +127,7 @@ for driver in overlay vfs; do
 	both "stop past the timeout, with exec" stop_exec
 	both "kill" kill_it
 	both "--read-only" read_only
+	both "commit --pause of a running container, then removals" paused_commit
 	podman_cleanup
 done
 summary
