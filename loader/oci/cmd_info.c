@@ -51,11 +51,14 @@ static const char features_json[] =
 "  \"annotations\": {\n"
 "    \"io.xlibos.mem\": \"guest memory (e.g. 256M); else linux.resources.memory.limit, else 128M\",\n"
 "    \"io.xlibos.abcom\": \"system call rewriting: off, online or full (default full)\",\n"
+"    \"io.xlibos.net\": \"none: the guest gets only lo and leaves the network namespace's interface alone, as a pod's sandbox container does (CRI's and CRI-O's container-type sandbox and podman's catatonit infra are recognised without it)\",\n"
 "    \"io.xlibos.runtime.boundary\": \"each container runs its own Linux kernel (a library OS) in host processes confined by xlibos's own seccomp allow-list, namespaces and cgroups; process.user, capabilities, rlimits, noNewPrivileges and linux.seccomp are applied by that guest kernel to the container's processes\",\n"
 "    \"io.xlibos.runtime.notApplied\": \"accepted and type-checked but not applied inside the guest yet: process.apparmorProfile, process.selinuxLabel, linux.cgroupsPath, linux.resources.devices (the guest has only its own kernel's devices)\",\n"
 "    \"io.xlibos.runtime.hooks\": \"prestart and createRuntime run in create with the supervisor's pid, held in the container's network namespace (a new one unless linux.namespaces names one) until they end; the guest then takes over the interface they put there (Docker's libnetwork-setkey)\",\n"
 "    \"io.xlibos.runtime.exec\": \"exec, kill with any signal (--all too) and terminal resizes reach the guest through a guest agent (xlibos-init) over virtio-vsock; ps lists the container's host processes\",\n"
-"    \"io.xlibos.runtime.notSupported\": \"pause, resume, update, checkpoint, createContainer and startContainer hooks (they run in the container's namespaces: the guest kernel's), user namespaces, joining existing namespaces other than network, CPU and block I/O limits, host devices\"\n"
+"    \"io.xlibos.runtime.rootfs\": \"a writable root's changes are written back into root.path when the container ends (kill KILL included: through the guest, the supervisor ended 10 s later at most) and at pause; device nodes and extended attributes are not, and are named on stderr\",\n"
+"    \"io.xlibos.runtime.pause\": \"pause stops every host process of the container (SIGSTOP) after a write-back of its root; resume continues them\",\n"
+"    \"io.xlibos.runtime.notSupported\": \"update, checkpoint, restore, createContainer and startContainer hooks (they run in the container's namespaces: the guest kernel's), user namespaces, joining existing namespaces other than network (a pod's ipc and uts joins are accepted, the guest keeping its own), more than one application container per network namespace, block I/O limits, host devices\"\n"
 "  }\n"
 "}\n";
 
