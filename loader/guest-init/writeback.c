@@ -162,7 +162,25 @@ static int remove_entry(int dirfd, const char *name, int depth)
 	return err;
 }
 
-/* Owner, then mode (chown clears set-id bits), then times, as the upper layer has them. */
+/*
+ * Owner, then mode (chown clears set-id bits), then times, as the upper
+ * layer has them, on an open descriptor: one 9P request each, no walk.
+ * @made: this write-back created it, with its permission bits, owned by
+ * the guest's root (what the 9P server gives a file root makes).
+ */
+static void copy_meta_fd(struct writeback *w, int fd, const struct stat *st, bool made)
+{
+	struct timespec times[2] = { st->st_atim, st->st_mtim };
+
+	if ((!made || st->st_uid || st->st_gid) && fchown(fd, st->st_uid, st->st_gid) != 0)
+		failed(w, "cannot set the owner", errno);
+	if (!(made && !(st->st_mode & 07000)) && fchmod(fd, st->st_mode & 07777) != 0)
+		failed(w, "cannot set the mode", errno);
+	if (futimens(fd, times) != 0)
+		failed(w, "cannot set the times", errno);
+}
+
+/* The same by name: for symlinks, FIFOs and sockets, which are not opened. */
 static void copy_meta(struct writeback *w, int dirfd, const char *name, const struct stat *st)
 {
 	struct timespec times[2] = { st->st_atim, st->st_mtim };
@@ -229,7 +247,8 @@ static void copy_file(struct writeback *w, int udir, int hdir, const char *name,
 		      const struct stat *st)
 {
 	int in = openat(udir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	int out = openat(hdir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int out = openat(hdir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			 st->st_mode & 0777);
 	ssize_t n = 0;
 
 	if (in < 0 || out < 0) {
@@ -243,9 +262,7 @@ static void copy_file(struct writeback *w, int udir, int hdir, const char *name,
 		}
 	if (n < 0)
 		failed(w, "cannot read it", errno);
-	close(out);
-	out = -1;
-	copy_meta(w, hdir, name, st);
+	copy_meta_fd(w, out, st, true);
 out:
 	if (in >= 0)
 		close(in);
@@ -253,13 +270,13 @@ out:
 		close(out);
 }
 
-static void apply_dir(struct writeback *w, int udir, int hdir, int depth);
+static void apply_dir(struct writeback *w, int udir, int hdir, int depth, bool fresh);
 
 static void apply_subdir(struct writeback *w, int udir, int hdir, const char *name,
-			 const struct stat *st, int depth)
+			 const struct stat *st, int depth, bool fresh)
 {
 	struct stat hst;
-	bool exists = fstatat(hdir, name, &hst, AT_SYMLINK_NOFOLLOW) == 0;
+	bool exists = !fresh && fstatat(hdir, name, &hst, AT_SYMLINK_NOFOLLOW) == 0;
 	int err, cu, ch;
 
 	/* Opaque: nothing of the image's directory shows; start it empty. */
@@ -281,18 +298,21 @@ static void apply_subdir(struct writeback *w, int udir, int hdir, const char *na
 	cu = openat(udir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	ch = openat(hdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (cu >= 0 && ch >= 0)
-		apply_dir(w, cu, ch, depth + 1);
+		apply_dir(w, cu, ch, depth + 1, !exists);
 	else
 		failed(w, "cannot open it", errno);
+	check_xattrs(w, udir, name);
+	if (ch >= 0)
+		copy_meta_fd(w, ch, st, false);
 	if (cu >= 0)
 		close(cu);
 	if (ch >= 0)
 		close(ch);
-	check_xattrs(w, udir, name);
-	copy_meta(w, hdir, name, st);
 }
 
-static void apply_entry(struct writeback *w, int udir, int hdir, const char *name, int depth)
+/* @fresh: hdir was made by this write-back, so it holds nothing to replace. */
+static void apply_entry(struct writeback *w, int udir, int hdir, const char *name, int depth,
+			bool fresh)
 {
 	char target[PATH_MAX];
 	struct stat st;
@@ -304,11 +324,11 @@ static void apply_entry(struct writeback *w, int udir, int hdir, const char *nam
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		apply_subdir(w, udir, hdir, name, &st, depth);
+		apply_subdir(w, udir, hdir, name, &st, depth, fresh);
 		return;
 	}
 	/* Anything else replaces the host's entry, a whiteout just removes it. */
-	if ((err = remove_entry(hdir, name, depth))) {
+	if (!fresh && (err = remove_entry(hdir, name, depth))) {
 		failed(w, "cannot remove what it replaces", err);
 		return;
 	}
@@ -346,7 +366,7 @@ static void apply_entry(struct writeback *w, int udir, int hdir, const char *nam
 	copy_meta(w, hdir, name, &st);
 }
 
-static void apply_dir(struct writeback *w, int udir, int hdir, int depth)
+static void apply_dir(struct writeback *w, int udir, int hdir, int depth, bool fresh)
 {
 	char **names = read_names(udir);
 
@@ -360,7 +380,7 @@ static void apply_dir(struct writeback *w, int udir, int hdir, int depth)
 		/* Relative to the root: w->path without its leading '/'. */
 		if (w->manifest)
 			fwrite(w->path + 1, 1, strlen(w->path), w->manifest);
-		apply_entry(w, udir, hdir, *p, depth);
+		apply_entry(w, udir, hdir, *p, depth, fresh);
 		path_pop(w, len);
 	}
 	free_names(names);
@@ -436,11 +456,11 @@ static bool apply_layer(struct writeback *w, int layers)
 		failed(w, "cannot open the container's layer", errno);
 		return false;
 	}
-	apply_dir(w, upper, w->host_root, 0);
+	apply_dir(w, upper, w->host_root, 0, false);
 	prune_gone(w, layers, upper);
 	snprintf(w->path, sizeof(w->path), "/");
 	check_xattrs(w, upper, ".");
-	copy_meta(w, w->host_root, ".", &st);
+	copy_meta_fd(w, w->host_root, &st, false);
 	close(upper);
 	return true;
 }
@@ -461,6 +481,8 @@ static bool write_back(const char *tag, bool sync)
 	struct writeback w = { .host_root = -1, .path = "/" };
 	int layers = root_image_layers_fd(), fd;
 
+	/* Files are made with the layer's permission bits. */
+	umask(0);
 	if (layers >= 0 && fchdir(layers) == 0)
 		/* A sync that was killed midway may have left its mount. */
 		umount2(ROOT_IMAGE_HOST_DIR, MNT_DETACH);
