@@ -13,6 +13,8 @@ debootstrap e2fsprogs sqlite3 runc libslirp-dev libmnl-dev iproute2 curl"
 PACKAGES="$PACKAGES libjansson-dev podman"
 # tests/oci/exec.sh drives podman run -it and exec -it in a tmux terminal
 PACKAGES="$PACKAGES tmux"
+# tests/oci/rootless.sh: rootless podman maps its user's subordinate ids
+PACKAGES="$PACKAGES uidmap"
 # tests/guest/debug (strace -f and gdb inside a container) and the
 # capabilities kselftest (libcap-ng, static)
 PACKAGES="$PACKAGES strace gdb libcap-ng-dev"

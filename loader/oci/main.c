@@ -6,8 +6,12 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "log.h"
@@ -31,6 +35,35 @@ static const char *const not_yet[] = {
 	"run", "update", "events", "checkpoint", "restore",
 	"exec-fifo", NULL
 };
+
+/* In a user namespace: our uid_map is not the whole identity map. */
+static bool in_user_ns(void)
+{
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	unsigned long inside, outside, count;
+	bool ns = f && (fscanf(f, "%lu %lu %lu", &inside, &outside, &count) != 3 || inside ||
+			outside || count != 4294967295UL);
+
+	if (f)
+		fclose(f);
+	return ns;
+}
+
+/*
+ * --root's default, as runc chooses its own: $XDG_RUNTIME_DIR/xlibos-runtime
+ * when rootless (not root, or root of a user namespace, as under rootless
+ * podman, whose $USER is not root), else OCI_DEFAULT_ROOT.
+ */
+static const char *default_root(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR"), *user = getenv("USER");
+
+	if (xdg && xdg[0] == '/' &&
+	    (geteuid() != 0 || (in_user_ns() && (!user || strcmp(user, "root")))) &&
+	    (size_t)snprintf(buf, len, "%s/xlibos-runtime", xdg) < len)
+		return buf;
+	return OCI_DEFAULT_ROOT;
+}
 
 static void usage(FILE *out)
 {
@@ -67,7 +100,8 @@ static void usage(FILE *out)
 	      "Not supported yet: run, update, events, checkpoint, restore.\n"
 	      "\n"
 	      "Global options:\n"
-	      "  --root DIR        state directories (default " OCI_DEFAULT_ROOT ")\n"
+	      "  --root DIR        state directories (default " OCI_DEFAULT_ROOT ";\n"
+	      "                    rootless: $XDG_RUNTIME_DIR/xlibos-runtime, as runc)\n"
 	      "  --log FILE        also append messages to FILE\n"
 	      "  --log-format F    text (default) or json\n"
 	      "  --systemd-cgroup  accepted; xlibos makes its own cgroups\n"
@@ -77,7 +111,8 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	struct oci_globals g = { .root = OCI_DEFAULT_ROOT };
+	static char rootless_root[PATH_MAX];
+	struct oci_globals g = { .root = default_root(rootless_root, sizeof(rootless_root)) };
 	const char *log = NULL, *log_format = "text", *flag = NULL, *root = NULL,
 		   *cache = NULL, *criu = NULL, *rootless = NULL;
 	const struct oci_opt opts[] = {
