@@ -7,6 +7,10 @@
 # container a full copy: xlibos images each one); then the Debian tree
 # (build/debian-rootfs) with overlay if it was built.  Prints ms and the
 # ratio.  Target: xlibos no slower than runc.
+# BENCH_OCI_PHASES=1: each runtime behind a shim that times its calls, and
+# per row a line of medians: create, start, from start's end to delete's
+# start (the container's run, then podman's clean-up, the same for both),
+# delete; the shim's own cost (a shell, two date) is in every figure.
 # usage: bench_oci.sh path/to/xlibos-runtime [path/to/rootfs]
 set -u
 # shellcheck source-path=SCRIPTDIR source=suite_init.sh
@@ -28,6 +32,40 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
+# shim NAME RUNTIME: $scratch/NAME, which runs RUNTIME and appends
+# "START_NS END_NS VERB" of each call to $scratch/NAME.calls.
+shim() {
+	cat >"$scratch/$1" <<EOF
+#!/bin/sh
+s=\$(date +%s%N)
+"$2" "\$@"
+rc=\$?
+verb=other
+for a in "\$@"; do
+	case \$a in create|start|delete|kill|state) verb=\$a; break ;; esac
+done
+echo "\$s \$(date +%s%N) \$verb" >>"$scratch/$1.calls"
+exit \$rc
+EOF
+	chmod +x "$scratch/$1"
+}
+
+# phases NAME: the medians of NAME.calls, one podman run being a create,
+# a start and a delete.
+phases() {
+	awk -v name="$1" '
+		function med(a, n,   i, j, t) {
+			for (i = 2; i <= n; i++)
+				for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+			return n ? a[int((n + 1) / 2)] : 0
+		}
+		$3 == "create" { c[++n] = ($2 - $1) / 1e6 }
+		$3 == "start" { s[n] = ($2 - $1) / 1e6; send = $2 }
+		$3 == "delete" && send { r[n] = ($1 - send) / 1e6; d[n] = ($2 - $1) / 1e6; send = 0 }
+		END { printf "%s create %.1f, start %.1f, start..delete %.1f, delete %.1f", name, med(c, n), med(s, n), med(r, n), med(d, n) }
+	' "$scratch/$1.calls"
+}
+
 # ms RUNNER: one `podman run --rm IMAGE true`, in milliseconds (or "fail").
 ms() {
 	s=$(date +%s%N)
@@ -42,6 +80,14 @@ row() {
 	PODMAN_STORAGE_DRIVER=$2
 	podman_setup "$scratch/podman" "$runtime"
 	set_up=1
+	if [ "${BENCH_OCI_PHASES:-0}" = 1 ]; then
+		shim runc-timed "$(command -v runc)"
+		shim x-timed "$runtime"
+		# shellcheck disable=SC2317 # called through ms
+		pm_runc() { $PODMAN --runtime "$scratch/runc-timed" "$@"; }
+		# shellcheck disable=SC2317
+		pm_x() { $PODMAN --runtime "$scratch/x-timed" --runtime-flag "cache-dir=$T/cache" "$@"; }
+	fi
 	if ! podman_import "$3" >"$out" 2>&1; then
 		say "$1: podman import failed: $(tail -1 "$out")"
 		podman_cleanup
@@ -51,6 +97,8 @@ row() {
 	# A first run of each warms podman's storage and xlibos's image cache.
 	ms pm_runc >/dev/null
 	ms pm_x >/dev/null
+	: >"$scratch/runc-timed.calls"
+	: >"$scratch/x-timed.calls"
 	: >"$scratch/runc.ms"
 	: >"$scratch/x.ms"
 	i=0
@@ -70,6 +118,9 @@ row() {
 	r=$(median <"$scratch/runc.ms")
 	x=$(median <"$scratch/x.ms")
 	awk -v l="$1" -v r="$r" -v x="$x" 'BEGIN { printf "%-28s %8d %8d %9.2fx\n", l, r, x, x / r }'
+	[ "${BENCH_OCI_PHASES:-0}" = 1 ] &&
+		echo "  phases, ms: $(phases runc-timed | sed 's/^runc-timed/runc/'); $(phases x-timed | sed 's/^x-timed/xlibos/')"
+	return 0
 }
 
 echo "make bench-oci: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
