@@ -88,7 +88,7 @@ static bool add_lowers(struct rootfs_layers *l, char *value)
  */
 static bool parse_options(struct rootfs_layers *l, char *opts, char **upper, char **lower)
 {
-	size_t len = strlen(opts) + 1;
+	size_t len = strlen(opts) + 2;	/* each option kept is followed by a ',' */
 	char *save = NULL, *o;
 
 	if (strchr(opts, '\\') || !(l->options = calloc(1, len)))
