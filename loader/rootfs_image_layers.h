@@ -16,16 +16,19 @@
 #define ROOTFS_LAYERS_MAX 128
 
 struct rootfs_layers {
-	int fds[ROOTFS_LAYERS_MAX + 1];	/* the upper directory (if any), then the lowers, top first */
+	/* the upper directory (if any), then the lower ones, top first */
+	int fds[ROOTFS_LAYERS_MAX + 1];
 	size_t n;
 	bool has_upper;
-	char *options;	/* the overlay's options without upperdir's and workdir's paths */
+	/* the overlay's options but upperdir's and workdir's paths */
+	char *options;
 };
 
 /*
- * The layers of the overlay whose root is @rootfd, opened; false (nothing to free, no message) when @rootfd is not such a
- * root or anything about the mount is unusual: the caller walks the
- * merged tree then.
+ * The layers of the overlay whose root is @rootfd, opened; false
+ * (nothing to free, no message) when @rootfd is not such a root or
+ * anything about the mount is unusual: the caller walks the merged tree
+ * then.
  */
 bool rootfs_layers_open(int rootfd, struct rootfs_layers *out);
 

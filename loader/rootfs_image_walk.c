@@ -198,11 +198,13 @@ static bool list_dir(struct walk *w, int dirfd, char ***names_out, size_t *n_out
 			if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 				continue;
 			if (n == cap) {
-				char **more = realloc(names, sizeof(*names) * (cap = cap ? 2 * cap : 64));
+				size_t more_cap = cap ? 2 * cap : 64;
+				char **more = realloc(names, sizeof(*names) * more_cap);
 
 				if (!more)
 					goto oom;
 				names = more;
+				cap = more_cap;
 			}
 			if (!(names[n] = strdup(d->d_name)))
 				goto oom;
