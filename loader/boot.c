@@ -99,7 +99,8 @@ int boot_guest(struct guest_params *gp, const struct boot_exit_policy *policy)
 		close_inputs(gp);
 		return policy->start_error;
 	}
-	if (!sandbox_prepare(&sb, gp->image, gp->phys_size, gp->pids_limit, &gp->cpu_limits)) {
+	if (!sandbox_prepare(&sb, gp->image, gp->phys_size, gp->pids_limit, &gp->cpu_limits,
+			     gp->cgroup_path)) {
 		close_inputs(gp);
 		return policy->start_error;
 	}

@@ -125,6 +125,27 @@ unsigned long long cgroup_pidns_inode(void)
 	return stat("/proc/self/ns/pid", &st) == 0 ? (unsigned long long)st.st_ino : 0;
 }
 
+/* mkdir -p below @root (a hierarchy's mount): @dir's missing directories. */
+static bool make_path(const char *root, const char *dir)
+{
+	char path[PATH_MAX];
+	size_t skip = strlen(root);
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return false;
+	}
+	for (char *p = path + skip + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (!make_dir(path))
+			return false;
+		*p = '/';
+	}
+	return make_dir(path);
+}
+
 /* Our own cgroup, new (left-overs of dead loaders removed first). */
 static bool make_cgroup_dir(const char *dir)
 {
@@ -184,19 +205,62 @@ static bool set_cpu_v2(const char *dir, const struct cgroup_cpu *cpu)
 	return !cpu->shares || text_file_write(dir, "cpu.weight", num);
 }
 
-static bool create_v1(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max,
-		      const struct cgroup_cpu *cpu)
+/* v1 at the caller's path: pids, memory, and cpu where mounted. */
+static bool given_v1(struct cgroup *cg, const char *path)
+{
+	snprintf(cg->pids_dir, sizeof(cg->pids_dir), CGROUP_ROOT "/pids%s", path);
+	snprintf(cg->mem_dir, sizeof(cg->mem_dir), CGROUP_ROOT "/memory%s", path);
+	if (is_fs(CGROUP_ROOT "/cpu", CGROUP_SUPER_MAGIC))
+		snprintf(cg->cpu_dir, sizeof(cg->cpu_dir), CGROUP_ROOT "/cpu%s", path);
+	return make_path(CGROUP_ROOT "/pids", cg->pids_dir) &&
+	       make_path(CGROUP_ROOT "/memory", cg->mem_dir) &&
+	       (!*cg->cpu_dir || make_path(CGROUP_ROOT "/cpu", cg->cpu_dir));
+}
+
+/*
+ * At the caller's path the supervisor joins too, as runc's container
+ * process is in it: engines read a container's usage from its pid's
+ * cgroup (podman stats, cadvisor).  v1: its hierarchies for usage as well.
+ */
+static bool join_given(const struct cgroup *cg, const char *path)
+{
+	static const char *const v1[] = CGROUP_V1_GIVEN;
+	char pid[32], dir[PATH_MAX], root[64];
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	if (cg->kind == CGROUP_V2)
+		return text_file_write(cg->pids_dir, "cgroup.procs", pid);
+	/* pids, memory and cpu are made (given_v1); the others are for usage only. */
+	for (int i = 0; v1[i]; i++) {
+		snprintf(root, sizeof(root), CGROUP_ROOT "/%s", v1[i]);
+		snprintf(dir, sizeof(dir), "%s%s", root, path);
+		if (is_fs(root, CGROUP_SUPER_MAGIC) &&
+		    (!make_path(root, dir) || !text_file_write(dir, "cgroup.procs", pid)))
+			return false;
+	}
+	return true;
+}
+
+static bool create_v1(struct cgroup *cg, const char *path, const char *name, uint64_t pids_max,
+		      uint64_t mem_max, const struct cgroup_cpu *cpu)
 {
 	char own[PATH_MAX / 2], num[32];
 
-	if (!own_v1_path("pids", own, sizeof(own)))
-		return false;
-	snprintf(cg->pids_dir, sizeof(cg->pids_dir), CGROUP_ROOT "/pids%s/xlibos-%s", own, name);
-	if (!own_v1_path("memory", own, sizeof(own)))
-		return false;
-	snprintf(cg->mem_dir, sizeof(cg->mem_dir), CGROUP_ROOT "/memory%s/xlibos-%s", own, name);
-	if (!make_cgroup_dir(cg->pids_dir) || !make_cgroup_dir(cg->mem_dir))
-		return false;
+	if (path) {
+		if (!given_v1(cg, path))
+			return false;
+	} else {
+		if (!own_v1_path("pids", own, sizeof(own)))
+			return false;
+		snprintf(cg->pids_dir, sizeof(cg->pids_dir), CGROUP_ROOT "/pids%s/xlibos-%s", own,
+			 name);
+		if (!own_v1_path("memory", own, sizeof(own)))
+			return false;
+		snprintf(cg->mem_dir, sizeof(cg->mem_dir), CGROUP_ROOT "/memory%s/xlibos-%s", own,
+			 name);
+		if (!make_cgroup_dir(cg->pids_dir) || !make_cgroup_dir(cg->mem_dir))
+			return false;
+	}
 	snprintf(num, sizeof(num), "%" PRIu64, pids_max);
 	if (!text_file_write(cg->pids_dir, "pids.max", num))
 		return false;
@@ -205,9 +269,12 @@ static bool create_v1(struct cgroup *cg, const char *name, uint64_t pids_max, ui
 		return false;
 	/* With swap accounting, swap must not lift the limit either. */
 	text_file_write(cg->mem_dir, "memory.memsw.limit_in_bytes", num);
+	if (path && *cg->cpu_dir)
+		return !cpu_limited(cpu) || set_cpu_v1(cg->cpu_dir, cpu);
 	if (!cpu_limited(cpu))
 		return true;
-	if (!is_fs(CGROUP_ROOT "/cpu", CGROUP_SUPER_MAGIC) || !own_v1_path("cpu", own, sizeof(own))) {
+	if (path || !is_fs(CGROUP_ROOT "/cpu", CGROUP_SUPER_MAGIC) ||
+	    !own_v1_path("cpu", own, sizeof(own))) {
 		errno = ENOENT;
 		return false;
 	}
@@ -215,21 +282,46 @@ static bool create_v1(struct cgroup *cg, const char *name, uint64_t pids_max, ui
 	return make_cgroup_dir(cg->cpu_dir) && set_cpu_v1(cg->cpu_dir, cpu);
 }
 
-static bool create_v2(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max,
-		      const struct cgroup_cpu *cpu)
+/* v2 at the caller's path: each parent gives its children the controllers. */
+static bool given_v2(struct cgroup *cg, const char *path)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), CGROUP_ROOT "%s", path);
+	for (char *p = dir + strlen(CGROUP_ROOT); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (p != dir + strlen(CGROUP_ROOT) && !make_dir(dir))
+			return false;
+		/* cpu where the host has it: a failure is no error (no limits asked). */
+		text_file_write(*dir ? dir : CGROUP_ROOT, "cgroup.subtree_control", "+pids +memory");
+		text_file_write(*dir ? dir : CGROUP_ROOT, "cgroup.subtree_control", "+cpu");
+		*p = '/';
+	}
+	snprintf(cg->pids_dir, sizeof(cg->pids_dir), "%s", dir);
+	snprintf(cg->mem_dir, sizeof(cg->mem_dir), "%s", dir);
+	return make_dir(dir);
+}
+
+static bool create_v2(struct cgroup *cg, const char *path, const char *name, uint64_t pids_max,
+		      uint64_t mem_max, const struct cgroup_cpu *cpu)
 {
 	char base[] = CGROUP_ROOT "/xlibos", num[32];
 	const char *ctrls = cpu_limited(cpu) ? "+pids +memory +cpu" : "+pids +memory";
 
-	/* Controllers for our children: at the root, then in xlibos/. */
-	text_file_write(CGROUP_ROOT, "cgroup.subtree_control", ctrls);
-	if (!make_dir(base))
-		return false;
-	text_file_write(base, "cgroup.subtree_control", ctrls);
-	snprintf(cg->pids_dir, sizeof(cg->pids_dir), "%s/%s", base, name);
-	snprintf(cg->mem_dir, sizeof(cg->mem_dir), "%s", cg->pids_dir);
-	if (!make_cgroup_dir(cg->pids_dir))
-		return false;
+	if (path) {
+		if (!given_v2(cg, path))
+			return false;
+	} else {
+		/* Controllers for our children: at the root, then in xlibos/. */
+		text_file_write(CGROUP_ROOT, "cgroup.subtree_control", ctrls);
+		if (!make_dir(base))
+			return false;
+		text_file_write(base, "cgroup.subtree_control", ctrls);
+		snprintf(cg->pids_dir, sizeof(cg->pids_dir), "%s/%s", base, name);
+		snprintf(cg->mem_dir, sizeof(cg->mem_dir), "%s", cg->pids_dir);
+		if (!make_cgroup_dir(cg->pids_dir))
+			return false;
+	}
 	snprintf(num, sizeof(num), "%" PRIu64, pids_max);
 	if (!text_file_write(cg->pids_dir, "pids.max", num))
 		return false;
@@ -266,26 +358,28 @@ static bool without_cgroup(const struct cgroup_cpu *cpu, const char *why)
 	return false;
 }
 
-bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max,
-		   const struct cgroup_cpu *cpu)
+bool cgroup_create(struct cgroup *cg, const char *path, const char *name, uint64_t pids_max,
+		   uint64_t mem_max, const struct cgroup_cpu *cpu)
 {
 	bool ok;
 
-	*cg = (struct cgroup){ .kind = CGROUP_NONE, .mem_max = mem_max,
+	*cg = (struct cgroup){ .kind = CGROUP_NONE, .mem_max = mem_max, .given = path != NULL,
 			       .self_join_fd = { -1, -1, -1 } };
 	if (geteuid() != 0)
 		return without_cgroup(cpu, "which only root may use here");
 	if (is_fs(CGROUP_ROOT, CGROUP2_SUPER_MAGIC)) {
 		cg->kind = CGROUP_V2;
-		ok = create_v2(cg, name, pids_max, mem_max, cpu);
+		ok = create_v2(cg, path, name, pids_max, mem_max, cpu);
 	} else if (is_fs(CGROUP_ROOT "/pids", CGROUP_SUPER_MAGIC) &&
 		   is_fs(CGROUP_ROOT "/memory", CGROUP_SUPER_MAGIC)) {
 		cg->kind = CGROUP_V1;
-		ok = create_v1(cg, name, pids_max, mem_max, cpu) && open_self_join(cg);
+		ok = create_v1(cg, path, name, pids_max, mem_max, cpu) && open_self_join(cg);
 	} else {
 		/* no cgroups with pids and memory here */
 		return without_cgroup(cpu, "and this host has no cgroups xlibos can use");
 	}
+	if (ok && path)
+		ok = join_given(cg, path);
 	if (!ok) {
 		int err = errno;
 
@@ -379,6 +473,9 @@ static void remove_dir(const char *dir)
 void cgroup_destroy(struct cgroup *cg)
 {
 	cgroup_close_self_join(cg);
+	/* We are in it: the caller (xlibos-runtime delete) removes it, as runc's delete. */
+	if (cg->given)
+		cg->kind = CGROUP_NONE;
 	switch (cg->kind) {
 	case CGROUP_V1:
 		remove_dir(cg->pids_dir);

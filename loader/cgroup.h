@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgroup_path.h"
+
 enum cgroup_kind { CGROUP_NONE, CGROUP_V1, CGROUP_V2 };
 
 /* CPU time and weight of the container's host threads; 0: not limited. */
@@ -26,6 +28,7 @@ struct cgroup_cpu {
 
 struct cgroup {
 	enum cgroup_kind kind;
+	bool given;			/* at the caller's path, joined by us: never removed here */
 	char pids_dir[PATH_MAX];	/* v2: the one directory */
 	char mem_dir[PATH_MAX];
 	char cpu_dir[PATH_MAX];		/* v1, with CPU limits only; else "" */
@@ -46,8 +49,16 @@ struct cgroup {
  * without them, or a caller that is not root, gets CGROUP_NONE and true,
  * unless @cpu asks for limits (only a cgroup can apply them).
  */
-bool cgroup_create(struct cgroup *cg, const char *name, uint64_t pids_max, uint64_t mem_max,
-		   const struct cgroup_cpu *cpu);
+bool cgroup_create(struct cgroup *cg, const char *path, const char *name, uint64_t pids_max,
+		   uint64_t mem_max, const struct cgroup_cpu *cpu);
+
+/*
+ * @path, when not NULL, is where the cgroup goes instead (config.json's
+ * linux.cgroupsPath, as runc places its container): "/A/B" in every
+ * hierarchy (v1: pids, memory and cpu) or under the v2 root, its missing
+ * directories made; a cpu cgroup always, so that stats and update find it
+ * (checked by cgroup_path_ok()).
+ */
 
 /* Inode number of our PID namespace, or 0. */
 unsigned long long cgroup_pidns_inode(void);

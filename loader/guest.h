@@ -26,6 +26,7 @@ struct guest_params {
 	struct sandbox *sandbox;	/* set up by boot_guest() */
 	uint64_t pids_limit;		/* host tasks; 0: the default */
 	struct cgroup_cpu cpu_limits;	/* --cpus, --cpu-shares; 0s: none */
+	const char *cgroup_path;	/* --cgroup-path: the container's cgroup, or NULL */
 	const sigset_t *signal_mask;	/* mask to restore before booting */
 	uint64_t phys_size;
 	int phys_fd;			/* guest memory, made by boot_guest() */

@@ -297,6 +297,7 @@ static int run_with(const struct run_options *o)
 	gp.cpu = o->cpu;
 	gp.pids_limit = o->pids_limit;
 	gp.cpu_limits = o->cpu_limits;
+	gp.cgroup_path = o->cgroup_path;
 	status = boot_guest(&gp, &run_policy);
 	if (o->stats && gp.exit_record)
 		run_print_stats(gp.exit_record);

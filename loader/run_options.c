@@ -116,6 +116,11 @@ static bool check_values(const struct run_options *o, const char *image)
 		diag_error("--rootfs-writeback needs the rootfs as an image; it cannot be used with --pack");
 		return false;
 	}
+	if (o->cgroup_path && !cgroup_path_ok(o->cgroup_path)) {
+		diag_error("--cgroup-path '%s': expected /NAME[/NAME...], without . or ..",
+			   o->cgroup_path);
+		return false;
+	}
 	if (image && !*image) {
 		diag_error("option '--image' needs a file name");
 		return false;
@@ -141,7 +146,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		   *stop_timeout = NULL, *pids_limit = NULL, *disk = NULL,
 		   *volume = NULL, *net = NULL, *publish = NULL, *start_fifo = NULL,
 		   *ready_fd = NULL, *guest_records = NULL, *hostname = NULL,
-		   *control_socket = NULL, *cpus = NULL, *cpu_shares = NULL;
+		   *control_socket = NULL, *cpus = NULL, *cpu_shares = NULL, *cgroup_path = NULL;
 	const struct option_spec specs[] = {
 		{ "--rootfs", &rootfs },
 		{ "--mem", &mem_arg },
@@ -167,6 +172,8 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 		{ "--guest-records", &guest_records },
 		/* Hidden: the supervisor-to-guest channel (virtio-vsock). */
 		{ "--control-socket", &control_socket },
+		/* Hidden: config.json's linux.cgroupsPath, checked by xlibos-runtime. */
+		{ "--cgroup-path", &cgroup_path },
 	};
 	bool have_separator = false;
 	int i;
@@ -274,6 +281,7 @@ enum options_result options_parse_run(int argc, char **argv, uint64_t host_mem,
 	opts->start_fifo = start_fifo;
 	opts->guest_records = guest_records;
 	opts->control_socket = control_socket;
+	opts->cgroup_path = cgroup_path;
 	opts->hostname = hostname;
 	opts->ready_fd = -1;
 	if (ready_fd) {

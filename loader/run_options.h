@@ -60,6 +60,7 @@ struct run_options {
 	int ready_fd;		/* --ready-fd: told "held at the FIFO"; -1 if none */
 	const char *guest_records; /* --guest-records: a file of extra init records */
 	const char *control_socket; /* --control-socket: the vsock control channel's socket */
+	const char *cgroup_path; /* --cgroup-path: the container's cgroup (config.json's) */
 	char **cmd;		/* after "--"; cmd[0] exists */
 	size_t ncmd;
 };

@@ -39,7 +39,7 @@ struct sandbox {
 
 /* Supervisor: before the clone (socket pair, cgroup). */
 bool sandbox_prepare(struct sandbox *sb, const struct image *img, uint64_t phys_size,
-		     uint64_t pids_limit, const struct cgroup_cpu *cpu);
+		     uint64_t pids_limit, const struct cgroup_cpu *cpu, const char *cgroup_path);
 
 /* Supervisor: the first host process, in its namespaces; 0 in the child. */
 pid_t sandbox_clone(struct sandbox *sb);

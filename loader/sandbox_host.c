@@ -25,7 +25,7 @@
 #define MEM_OVERHEAD_MIN (UINT64_C(256) << 20)
 
 bool sandbox_prepare(struct sandbox *sb, const struct image *img, uint64_t phys_size,
-		     uint64_t pids_limit, const struct cgroup_cpu *cpu)
+		     uint64_t pids_limit, const struct cgroup_cpu *cpu, const char *cgroup_path)
 {
 	char name[48];
 
@@ -47,7 +47,8 @@ bool sandbox_prepare(struct sandbox *sb, const struct image *img, uint64_t phys_
 	snprintf(name, sizeof(name), "%llu-%d", cgroup_pidns_inode(), (int)getpid());
 	if (cpu)
 		sb->cpu = *cpu;
-	if (!cgroup_create(&sb->cgroup, name, sb->pids_limit, sb->mem_limit, &sb->cpu)) {
+	if (!cgroup_create(&sb->cgroup, cgroup_path, name, sb->pids_limit, sb->mem_limit,
+			   &sb->cpu)) {
 		sandbox_cleanup(sb);
 		return false;
 	}

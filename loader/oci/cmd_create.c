@@ -43,6 +43,7 @@
 #include "spec.h"
 #include "state.h"
 #include "../net/netns_net.h"
+#include "../options.h"
 
 /* The supervisor's SIGTERM timeout: none of its own; the caller (podman stop -t) decides. */
 #define STOP_TIMEOUT_NONE "31536000"
@@ -415,9 +416,11 @@ fail:
 	return -1;
 }
 
-static bool save_state(struct oci_container *c, const struct oci_spec_info *info, pid_t pid,
-		       time_t started, const char *created)
+static bool save_state(struct oci_container *c, const struct oci_spec_info *info,
+		       const struct oci_plan *plan, pid_t pid, time_t started, const char *created)
 {
+	const char *cgroup = plan_option_value(plan, "--cgroup-path");
+	const char *mem = plan_option_value(plan, "--mem");
 	char image[PATH_MAX];
 	json_t *later;
 
@@ -428,6 +431,11 @@ static bool save_state(struct oci_container *c, const struct oci_spec_info *info
 			     (json_int_t)pid, "pid_start", (json_int_t)c->pid_start, "bundle",
 			     info->bundle, "rootfs", info->rootfs, "created", created,
 			     "annotations", info->annotations ? info->annotations : json_object());
+	/* What delete removes and update changes, as runc's state has them. */
+	if (c->state && cgroup)
+		json_object_set_new(c->state, "cgroup_path", json_string(cgroup));
+	if (c->state)
+		json_object_set_new(c->state, "guest_mem", json_string(mem ? mem : XLIBOS_DEFAULT_MEM_ARG));
 	if (c->state && !image_cache_shared(info->rootfs) &&
 	    image_cache_made_for(pid, started, image, sizeof(image)))
 		json_object_set_new(c->state, "image_cache", json_string(image));
@@ -502,7 +510,8 @@ int cmd_create(const struct oci_globals *g, int argc, char **argv)
 		close(tty);
 	if (pid < 0)
 		goto fail;
-	if (!save_state(&c, &info, pid, started, created) || (pid_file && !write_pid_file(pid_file, pid))) {
+	if (!save_state(&c, &info, &plan, pid, started, created) ||
+	    (pid_file && !write_pid_file(pid_file, pid))) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		goto fail;

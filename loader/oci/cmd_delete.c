@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../cgroup_path.h"
 #include "commands.h"
 #include "hooks.h"
 #include "image_cache.h"
@@ -67,6 +68,12 @@ int cmd_delete(const struct oci_globals *g, int argc, char **argv)
 		pause_undo(&c);
 	if (s != OCI_STOPPED && !kill_and_wait(&c))
 		goto out;
+	/* Its cgroup (config.json's cgroupsPath), which its supervisor was in, as runc's delete. */
+	if (c.state && json_is_string(json_object_get(c.state, "cgroup_path")) &&
+	    !cgroup_path_remove(json_string_value(json_object_get(c.state, "cgroup_path"))))
+		oci_warn("delete: cannot remove the cgroup %s of container '%s': %s",
+			 json_string_value(json_object_get(c.state, "cgroup_path")), c.id,
+			 strerror(errno));
 	/* The image made for this container's own tree: no other container has it. */
 	if (c.state && json_is_string(json_object_get(c.state, "image_cache")))
 		image_cache_remove(json_string_value(json_object_get(c.state, "image_cache")));

@@ -58,6 +58,7 @@ int cmd_exec(const struct oci_globals *g, int argc, char **argv);
 int cmd_ps(const struct oci_globals *g, int argc, char **argv);
 int cmd_pause(const struct oci_globals *g, int argc, char **argv);
 int cmd_resume(const struct oci_globals *g, int argc, char **argv);
+int cmd_update(const struct oci_globals *g, int argc, char **argv);
 
 struct oci_container;
 /* Continue a paused container's processes and drop its mark (cmd_pause.c). */

@@ -27,12 +27,12 @@ static const struct {
 	{ "create", cmd_create }, { "start", cmd_start }, { "state", cmd_state },
 	{ "kill", cmd_kill }, { "delete", cmd_delete }, { "list", cmd_list },
 	{ "features", cmd_features }, { "spec", cmd_spec }, { "exec", cmd_exec }, { "ps", cmd_ps },
-	{ "pause", cmd_pause }, { "resume", cmd_resume },
+	{ "pause", cmd_pause }, { "resume", cmd_resume }, { "update", cmd_update },
 };
 
 /* runc's other commands: refused by name, never half done. */
 static const char *const not_yet[] = {
-	"run", "update", "events", "checkpoint", "restore",
+	"run", "events", "checkpoint", "restore",
 	"exec-fifo", NULL
 };
 
@@ -93,11 +93,14 @@ static void usage(FILE *out)
 	      "                    remove a stopped container (--force: kill it first)\n"
 	      "  pause ID          stop every process of the container (its host processes)\n"
 	      "  resume ID         continue a paused container\n"
+	      "  update [--resources FILE|-] [--cpu-quota N] [--cpu-period N]\n"
+	      "         [--cpu-share N] [--cpuset-cpus LIST] [--pids-limit N] ID\n"
+	      "                    new CPU and pids limits for a running container\n"
 	      "  list [--format table|json] [--quiet]\n"
 	      "  features          what this runtime honours, as JSON\n"
 	      "  spec [--bundle DIR]\n"
 	      "                    write a starting config.json\n"
-	      "Not supported yet: run, update, events, checkpoint, restore.\n"
+	      "Not supported yet: run, events, checkpoint, restore.\n"
 	      "\n"
 	      "Global options:\n"
 	      "  --root DIR        state directories (default " OCI_DEFAULT_ROOT ";\n"

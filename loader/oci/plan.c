@@ -113,3 +113,13 @@ void plan_record(struct oci_plan *p, const char *tag, const char *fmt, ...)
 	fwrite(value, 1, strlen(value) + 1, p->rec);
 	free(value);
 }
+
+const char *plan_option_value(const struct oci_plan *p, const char *name)
+{
+	const char *value = NULL;
+
+	for (size_t i = 0; i + 1 < p->options.n; i++)
+		if (!strcmp(p->options.v[i], name))
+			value = p->options.v[i + 1];
+	return value;
+}

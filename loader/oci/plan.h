@@ -57,5 +57,7 @@ void plan_option(struct oci_plan *p, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void plan_record(struct oci_plan *p, const char *tag, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The value of the last "xlibos run" option @name the plan has, or NULL. */
+const char *plan_option_value(const struct oci_plan *p, const char *name);
 
 #endif

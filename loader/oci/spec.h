@@ -38,8 +38,12 @@ bool spec_process(json_t *process, struct oci_plan *plan);
 bool spec_root(json_t *root, const char *bundle, struct oci_plan *plan, char *rootfs);
 bool spec_mounts(json_t *mounts, struct oci_plan *plan);
 bool spec_linux(json_t *lnx, struct oci_plan *plan);
+/* linux.resources alone (create's, and update's --resources). */
+bool spec_resources(json_t *res, struct oci_plan *plan);
 bool spec_annotations(json_t *annotations, struct oci_plan *plan);
 bool spec_seccomp(json_t *seccomp, struct oci_plan *plan);
 bool spec_hooks(json_t *hooks);
+/* linux.cgroupsPath -> --cgroup-path (spec_cgroup.c); NULL or "": none. */
+bool spec_cgroup_path(const char *value, struct oci_plan *plan);
 
 #endif

@@ -39,10 +39,7 @@ static const char *const required_ns[] = { "pid", "network", "ipc", "uts", "moun
 
 static bool has_option(const struct oci_plan *plan, const char *name)
 {
-	for (size_t i = 0; i < plan->options.n; i++)
-		if (!strcmp(plan->options.v[i], name))
-			return true;
-	return false;
+	return plan_option_value(plan, name) != NULL;
 }
 
 /*
@@ -269,7 +266,7 @@ static bool linux_blockio(json_t *bio)
 	return true;
 }
 
-static bool linux_resources(json_t *res, struct oci_plan *plan)
+bool spec_resources(json_t *res, struct oci_plan *plan)
 {
 	const char *path = "linux.resources";
 	json_t *memory = NULL, *pids = NULL, *devices = NULL, *cpu = NULL, *bio = NULL;
@@ -372,7 +369,7 @@ bool spec_linux(json_t *lnx, struct oci_plan *plan)
 	const char *path = "linux", *str = NULL;
 	json_t *namespaces = NULL, *resources = NULL, *sysctl = NULL, *seccomp = NULL,
 	       *devices = NULL;
-	const char **masked = NULL, **rdonly = NULL;
+	const char **masked = NULL, **rdonly = NULL, *cgroups_path = NULL;
 	size_t nmasked = 0, nrdonly = 0;
 	bool ok;
 
@@ -384,7 +381,7 @@ bool spec_linux(json_t *lnx, struct oci_plan *plan)
 	    !jget_array(lnx, "devices", path, false, &devices) ||
 	    !jget_refuse(lnx, "devices", path,
 			 "host devices are not supported (the guest has its own kernel's)") ||
-	    !jget_string(lnx, "cgroupsPath", path, false, &str) ||
+	    !jget_string(lnx, "cgroupsPath", path, false, &cgroups_path) ||
 	    !jget_refuse(lnx, "rdmaResources", path, "not supported") ||
 	    !jget_object(lnx, "resources", path, false, &resources) ||
 	    !jget_refuse(lnx, "intelRdt", path, "not supported") ||
@@ -400,8 +397,8 @@ bool spec_linux(json_t *lnx, struct oci_plan *plan)
 		free(rdonly);
 		return false;
 	}
-	ok = linux_namespaces(namespaces, plan) &&
-	     (!resources || linux_resources(resources, plan)) &&
+	ok = spec_cgroup_path(cgroups_path, plan) && linux_namespaces(namespaces, plan) &&
+	     (!resources || spec_resources(resources, plan)) &&
 	     (!sysctl || linux_sysctl(sysctl, plan)) && (!seccomp || spec_seccomp(seccomp, plan)) &&
 	     linux_paths("maskedPaths", masked, nmasked, XLIBOS_CONFIG_MASK, plan) &&
 	     linux_paths("readonlyPaths", rdonly, nrdonly, XLIBOS_CONFIG_RDONLY, plan);
