@@ -40,6 +40,8 @@ struct oci_plan {
 	 */
 	bool pod_sandbox;
 	bool pod_member;	/* an application container of a pod (the same marks) */
+	bool root_writable;	/* root.readonly false: its writes go back to the rootfs */
+	bool autoremove;	/* podman's --rm: the rootfs goes when the container does */
 	bool oom_set;		/* process.oomScoreAdj given: create applies it */
 	int oom_score_adj;
 };

@@ -152,5 +152,12 @@ bool spec_load(const char *bundle, struct oci_plan *plan, struct oci_spec_info *
 	    (mounts && !spec_mounts(mounts, plan)))
 		return false;
 	spec_network(plan, hooks);
+	/*
+	 * Writes land in the rootfs, as runc's do: podman diff, commit, cp,
+	 * restarts; not for podman's --rm, whose rootfs is removed right after
+	 * (a write-back would only make its end slower).
+	 */
+	if (plan->root_writable && !plan->autoremove)
+		strv_add(plan, &plan->options, "--rootfs-writeback");
 	return true;
 }

@@ -75,6 +75,9 @@ bool spec_annotations(json_t *annotations, struct oci_plan *plan)
 			oci_error("config.json: annotations.%s: must be a string", key);
 			return false;
 		}
+		/* podman run --rm: nobody will see the rootfs after the container. */
+		if (!strcmp(key, "io.podman.annotations.autoremove") && !strcmp(v, "TRUE"))
+			plan->autoremove = true;
 		if (strncmp(key, XLIBOS_PREFIX, strlen(XLIBOS_PREFIX)) != 0)
 			continue;
 		if (!strcmp(key, XLIBOS_PREFIX "mem")) {

@@ -63,10 +63,8 @@ bool spec_root(json_t *root, const char *bundle, struct oci_plan *plan, char *ro
 		return false;
 	}
 	plan_option(plan, "--rootfs", "%s", rootfs);
-	/* Writes land in the rootfs, as runc's do: podman diff, commit, cp, restarts. */
 	if (readonly)
 		plan_record(plan, XLIBOS_CONFIG_ROOTRO, "1");
-	else
-		strv_add(plan, &plan->options, "--rootfs-writeback");
+	plan->root_writable = !readonly;
 	return true;
 }

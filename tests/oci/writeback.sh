@@ -13,7 +13,7 @@ set -u
 
 checks=""
 for d in overlay vfs; do
-	checks="$checks${checks:+|}$d: diff after exit|$d: cp out|$d: restart sees the writes|$d: commit|$d: stop past the timeout, with exec|$d: kill|$d: --read-only|$d: commit --pause of a running container, then removals"
+	checks="$checks${checks:+|}$d: --rm has no write-back|$d: diff after exit|$d: cp out|$d: restart sees the writes|$d: commit|$d: stop past the timeout, with exec|$d: kill|$d: --read-only|$d: commit --pause of a running container, then removals"
 done
 skip_all() { skip_checks writeback "$1"; }
 command -v podman >/dev/null 2>&1 || skip_all "podman is not installed (scripts/install-deps.sh)"
@@ -120,6 +120,16 @@ for driver in overlay vfs; do
 		podman_cleanup
 		skip_all "podman import failed: $(tail -1 "$out")"
 	fi
+	# --rm (podman's autoremove annotation): the rootfs goes right after, no write-back.
+	pm_x run --rm -d $RUNOPTS --name rm1 "$IMAGE" sleep 100 >/dev/null
+	pid=$($PODMAN inspect rm1 --format '{{.State.Pid}}')
+	if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "--rootfs " &&
+		! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- --rootfs-writeback; then
+		ok "$driver: --rm has no write-back (its rootfs is removed right after)"
+	else
+		not_ok "$driver: --rm has no write-back" "$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+	fi
+	$PODMAN rm -f -t 0 rm1 >/dev/null 2>&1
 	both "diff after exit" run_changes
 	both "cp out" cp_out
 	both "restart sees the writes" restart
