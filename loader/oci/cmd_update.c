@@ -33,6 +33,8 @@
 #include "state.h"
 
 #define CGROUP_ROOT	"/sys/fs/cgroup"
+/* A linux.resources object is a few hundred bytes; 1 MiB is plenty. */
+#define RESOURCES_MAX	(1 << 20)
 
 static bool cgroup_v2(void)
 {
@@ -120,9 +122,16 @@ static bool pin_all(pid_t root, int cpu)
 /* --resources -: a JSON object on stdin (a pipe, as containerd's shim gives it). */
 static json_t *read_stdin(void)
 {
+	static char buf[RESOURCES_MAX + 1];
+	size_t len = fread(buf, 1, sizeof(buf), stdin);
 	json_error_t err;
-	json_t *res = json_loadf(stdin, JSON_REJECT_DUPLICATES, &err);
+	json_t *res;
 
+	if (len > RESOURCES_MAX) {
+		oci_error("update: --resources -: more than %d bytes", RESOURCES_MAX);
+		return NULL;
+	}
+	res = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	if (!res)
 		oci_error("update: --resources -: line %d column %d: %s", err.line, err.column,
 			  err.text);
