@@ -14,22 +14,13 @@ set -u
 
 checks="the pid's cgroup is cgroupsPath|stats from the container's cgroup|update --cpus --cpu-shares|update --memory refused|cgroup removed with the container|systemd form|relative path refused|.. refused|update --resources -|update without a cgroup path"
 skip_all() { skip_checks cgroups "$1"; }
-command -v podman >/dev/null 2>&1 || skip_all "podman is not installed (scripts/install-deps.sh)"
-command -v runc >/dev/null 2>&1 || skip_all "runc is not installed (scripts/install-deps.sh)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (rootful podman with cgroupfs)"
-[ -d "$rootfs/bin" ] || skip_all "no rootfs at $rootfs (make rootfs)"
+# shellcheck source=lib_podman.sh
+. "$here/lib_podman.sh"
+podman_require skip_all
 [ -d /sys/fs/cgroup/pids ] && [ -d /sys/fs/cgroup/cpu ] ||
 	skip_all "needs cgroup v1's pids and cpu hierarchies (this suite reads their files)"
 
-# shellcheck source=lib_podman.sh
-. "$here/lib_podman.sh"
-podman_setup "$scratch/podman" "$runtime"
-cleanup() {
-	podman_cleanup
-	rm -rf "$scratch"
-}
-trap cleanup EXIT
-podman_import "$rootfs" >"$out" 2>&1 || skip_all "podman import failed: $(tail -1 "$out")"
+podman_start skip_all
 
 # session PM SUFFIX: the container's cgroup as podman and the host see it.
 session() {

@@ -5,6 +5,10 @@
 #     (storage driver $PODMAN_STORAGE_DRIVER, default vfs)
 #     run podman with runc and with RUNTIME; podman_cleanup undoes it all.
 #   podman_import ROOTFS: the image $IMAGE from a tarball of ROOTFS.
+#   podman_require SKIP: what the podman suites need, else SKIP "why".
+#   podman_start SKIP: podman_setup in $scratch/podman, cleaned up at exit,
+#     and the image imported (else SKIP "why").
+#   pm_wait_file PM NAME FILE: until FILE exists in container NAME (5 s at most).
 
 podman_setup() {
 	T=$1
@@ -43,4 +47,28 @@ pm_x() { $PODMAN --runtime "$pm_runtime" --runtime-flag "cache-dir=$T/cache" "$@
 
 podman_import() {
 	tar -C "$1" -cf "$T/rootfs.tar" . && $PODMAN import "$T/rootfs.tar" "$IMAGE"
+}
+
+podman_require() {
+	command -v podman >/dev/null 2>&1 || $1 "podman is not installed (scripts/install-deps.sh)"
+	command -v runc >/dev/null 2>&1 || $1 "runc is not installed (scripts/install-deps.sh)"
+	[ "$(id -u)" -eq 0 ] || $1 "needs root (rootful podman with cgroupfs)"
+	# shellcheck disable=SC2154 # the suite's (suite_init.sh)
+	[ -d "$rootfs/bin" ] || $1 "no rootfs at $rootfs (make rootfs)"
+}
+
+podman_start() {
+	# shellcheck disable=SC2154 # the suite's (suite_init.sh)
+	podman_setup "$scratch/podman" "$runtime"
+	trap 'podman_cleanup; rm -rf "$scratch"' EXIT
+	# shellcheck disable=SC2154 # tests/lib.sh's
+	podman_import "$rootfs" >"$out" 2>&1 || $1 "podman import failed: $(tail -1 "$out")"
+}
+
+pm_wait_file() {
+	i=0
+	while [ $i -lt 50 ] && ! $1 exec "$2" test -e "$3" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 }

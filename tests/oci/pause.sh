@@ -15,37 +15,19 @@ set -u
 
 checks="states|exec while paused|every host process stopped|goes on after unpause|stopped process stays stopped|kill while paused keeps the writes|runtime: pause twice|runtime: resume of a running one|runtime: TERM while paused|runtime: delete while paused|runtime: delete --force while paused|xlibos run: SIGSTOP and SIGCONT from outside"
 skip_all() { skip_checks pause "$1"; }
-command -v podman >/dev/null 2>&1 || skip_all "podman is not installed (scripts/install-deps.sh)"
-command -v runc >/dev/null 2>&1 || skip_all "runc is not installed (scripts/install-deps.sh)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (rootful podman with cgroupfs)"
-[ -d "$rootfs/bin" ] || skip_all "no rootfs at $rootfs (make rootfs)"
-
 # shellcheck source=lib_podman.sh
 . "$here/lib_podman.sh"
-podman_setup "$scratch/podman" "$runtime"
-cleanup() {
-	podman_cleanup
-	rm -rf "$scratch"
-}
-trap cleanup EXIT
-podman_import "$rootfs" >"$out" 2>&1 || skip_all "podman import failed: $(tail -1 "$out")"
+podman_require skip_all
+
+podman_start skip_all
 
 # shellcheck disable=SC2016 # run in the container
 loop='sleep 1000 & echo $! >/tmp/stopped; kill -STOP $!; i=0; while true; do i=$((i + 1)); echo $i >/tmp/count; sleep 0.1; done'
 
-# wait_count PM NAME: until the counter exists (bounded).
-wait_count() {
-	i=0
-	while [ $i -lt 100 ] && ! $1 exec "$2" test -s /tmp/count 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-
 # session PM SUFFIX: what podman reports along a pause and an unpause.
 session() {
 	$1 run -d $RUNOPTS --name "p$2" "$IMAGE" sh -c "$loop" >/dev/null
-	wait_count "$1" "p$2"
+	pm_wait_file "$1" "p$2" /tmp/count
 	$1 pause "p$2" >/dev/null
 	echo "paused: $($1 inspect "p$2" --format '{{.State.Status}}')"
 	$1 exec "p$2" true >/dev/null 2>&1

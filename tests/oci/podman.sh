@@ -12,22 +12,11 @@ set -u
 
 checks="stdio and exit status|stdin|-e|-w|-u|-u nobody's uid: HOME from /etc/passwd|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -t|run -it|--annotation io.xlibos.mem, io.xlibos.abcom|--annotation io.xlibos.nope refused|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|kill -s USR2 and stop without handlers|no rootfs image left in the cache once the containers are removed"
 skip_all() { skip_checks podman "$1"; }
-command -v podman >/dev/null 2>&1 || skip_all "podman is not installed (scripts/install-deps.sh)"
-command -v runc >/dev/null 2>&1 || skip_all "runc is not installed (scripts/install-deps.sh)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (rootful podman with cgroupfs)"
-[ -d "$rootfs/bin" ] || skip_all "no rootfs at $rootfs (make rootfs)"
-
 # shellcheck source=lib_podman.sh
 . "$here/lib_podman.sh"
-podman_setup "$scratch/podman" "$runtime"
+podman_require skip_all
+podman_start skip_all
 mkdir -p "$T/vol"
-cleanup() {
-	podman_cleanup
-	rm -rf "$scratch"
-}
-trap cleanup EXIT
-
-podman_import "$rootfs" >"$out" 2>&1 || skip_all "podman import failed: $(tail -1 "$out")"
 pm_runc run --rm $RUNOPTS "$IMAGE" true >"$out" 2>&1 ||
 	skip_all "podman with runc cannot run a container here: $(tail -1 "$out")"
 

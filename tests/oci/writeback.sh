@@ -16,13 +16,9 @@ for d in overlay vfs; do
 	checks="$checks${checks:+|}$d: --rm has no write-back|$d: diff after exit|$d: cp out|$d: restart sees the writes|$d: commit|$d: stop past the timeout, with exec|$d: kill|$d: --read-only|$d: commit --pause of a running container, then removals"
 done
 skip_all() { skip_checks writeback "$1"; }
-command -v podman >/dev/null 2>&1 || skip_all "podman is not installed (scripts/install-deps.sh)"
-command -v runc >/dev/null 2>&1 || skip_all "runc is not installed (scripts/install-deps.sh)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (rootful podman with cgroupfs)"
-[ -d "$rootfs/bin" ] || skip_all "no rootfs at $rootfs (make rootfs)"
-
 # shellcheck source=lib_podman.sh
 . "$here/lib_podman.sh"
+podman_require skip_all
 
 # both DESC CMD...: CMD (a function given the runtime's pm_ function and a
 # container name suffix) with runc and with xlibos; the outputs must match.
@@ -60,11 +56,7 @@ commit() {
 }
 stop_exec() {
 	$1 run -d $RUNOPTS --name "s$2" "$IMAGE" sh -c 'echo started >/st; sleep 100' >/dev/null
-	i=0
-	while [ $i -lt 100 ] && ! $1 exec "s$2" test -e /st 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	pm_wait_file "$1" "s$2" /st
 	$1 exec "s$2" sh -c 'echo from-exec >/ex'
 	$1 stop -t 1 "s$2" >/dev/null 2>&1
 	$1 diff "s$2" | LC_ALL=C sort
@@ -72,11 +64,7 @@ stop_exec() {
 }
 kill_it() {
 	$1 run -d $RUNOPTS --name "k$2" "$IMAGE" sh -c 'echo started >/st; sleep 100' >/dev/null
-	i=0
-	while [ $i -lt 100 ] && ! $1 exec "k$2" test -e /st 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	pm_wait_file "$1" "k$2" /st
 	$1 kill "k$2" >/dev/null
 	$1 wait "k$2"
 	$1 diff "k$2" | LC_ALL=C sort
@@ -95,20 +83,12 @@ read_only() {
 # from its rootfs at the end (a write-back at pause, then one at the end).
 paused_commit() {
 	$1 run -d $RUNOPTS --name "pc$2" "$IMAGE" sh -c 'echo one >/a; mkdir -p /d/e; echo f >/d/e/f; rm /etc/group; touch /ready; while [ ! -e /go ]; do sleep 0.1; done; rm /a; rm -rf /d; echo two >/b; sleep 100' >/dev/null
-	i=0
-	while [ $i -lt 100 ] && ! $1 exec "pc$2" test -e /ready 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	pm_wait_file "$1" "pc$2" /ready
 	$1 commit -q --pause=true "pc$2" "localhost/snap-$2:1" >/dev/null
 	echo "commit: $?, $($1 inspect "pc$2" --format '{{.State.Status}}')"
 	$1 run --rm $RUNOPTS "localhost/snap-$2:1" sh -c 'cat /a /d/e/f; ls /etc/group 2>&1'
 	$1 exec "pc$2" touch /go
-	i=0
-	while [ $i -lt 100 ] && ! $1 exec "pc$2" test -e /b 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	pm_wait_file "$1" "pc$2" /b
 	$1 stop -t 1 "pc$2" >/dev/null 2>&1
 	$1 diff "pc$2" | LC_ALL=C sort
 }
