@@ -463,10 +463,17 @@ bool rootfs_image_get(const char *rootfs_dir, bool want_abcom_tables, struct roo
 done:
 	out->size = plan.image_bytes;
 	ok = true;
-	if (entry >= 0)
+	if (entry >= 0) {
 		rootfs_image_mark_used(entry);
-	if (made)
+		rootfs_image_note_user(entry, rootfs_dir);
+	}
+	if (made) {
+		char self[2 * ROOTFS_IMAGE_KEY_LEN + 1];
+
+		hex_key(plan.key, self);
+		rootfs_image_supersede(images, self, rootfs_dir);
 		rootfs_image_prune(images);
+	}
 out:
 	if (!ok)
 		rootfs_image_free(out);

@@ -2,6 +2,9 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -12,6 +15,8 @@
 #include "rootfs_image_walk.h"
 
 #define LOCK_NAME "lock"
+/* In an entry: the real paths of the trees started from it. */
+#define USERS_NAME "users"
 
 void rootfs_image_mark_used(int entry)
 {
@@ -74,5 +79,104 @@ void rootfs_image_prune(int images)
 		    fstatat(images, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISDIR(st.st_mode) && st.st_mtime < oldest)
 			rootfs_image_remove_entry(images, e->d_name);
+	closedir(d);
+}
+
+/*
+ * The entry's list: its users' paths, one a line.  A list that would pass
+ * USERS_MAX stops growing; its last line is then "*" (many).
+ */
+#define USERS_MAX	4096
+
+/* @entry's list (malloc'd, NUL-terminated), or NULL if it has none. */
+static char *read_users(int images, const char *entry)
+{
+	char path[NAME_MAX + sizeof("/" USERS_NAME)], *buf = malloc(USERS_MAX + 1);
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", entry, USERS_NAME);
+	fd = buf ? openat(images, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		n = read(fd, buf, USERS_MAX);
+		close(fd);
+	}
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static bool listed(const char *list, const char *line, size_t len)
+{
+	for (const char *p = list; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (!strncmp(p, line, len) && p[len] == '\n')
+			return true;
+	return false;
+}
+
+void rootfs_image_note_user(int entry, const char *rootfs)
+{
+	char line[PATH_MAX + 2], list[USERS_MAX + 1];
+	size_t len = strlen(rootfs);
+	int fd = openat(entry, USERS_NAME, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+			0600);
+	ssize_t n = fd < 0 ? -1 : pread(fd, list, USERS_MAX, 0);
+
+	if (n >= 0 && len <= PATH_MAX) {
+		list[n] = '\0';
+		snprintf(line, sizeof(line), "%s\n", rootfs);
+		if (!listed(list, rootfs, len) && !listed(list, "*", 1)) {
+			/* Two starts at once may both add it: a line twice is harmless. */
+			if ((size_t)n + len + 1 + 2 > USERS_MAX)
+				snprintf(line, sizeof(line), "*\n");
+			if (write(fd, line, strlen(line)) < 0)
+				n = -1;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Every line of @list is @rootfs. */
+static bool only_user(const char *list, const char *rootfs, size_t len)
+{
+	bool any = false;
+
+	for (const char *p = list; *p;) {
+		const char *nl = strchr(p, '\n');
+
+		if (!nl || (size_t)(nl - p) != len || strncmp(p, rootfs, len))
+			return false;
+		any = true;
+		p = nl + 1;
+	}
+	return any;
+}
+
+void rootfs_image_supersede(int images, const char *self, const char *rootfs)
+{
+	size_t len = strlen(rootfs);
+	int fd = openat(images, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		char *users;
+
+		if (!rootfs_image_entry_name(e->d_name) || !strcmp(e->d_name, self))
+			continue;
+		users = read_users(images, e->d_name);
+		if (users && only_user(users, rootfs, len))
+			rootfs_image_remove_entry(images, e->d_name);
+		free(users);
+	}
 	closedir(d);
 }

@@ -23,6 +23,23 @@ bool rootfs_image_entry_name(const char *name);
  */
 void rootfs_image_remove_entry(int images, const char *name);
 
+/*
+ * A start from the entry @entry of the tree at @rootfs (its real path):
+ * the path joins the entry's list of trees that used it.
+ */
+void rootfs_image_note_user(int entry, const char *rootfs);
+
+/*
+ * An entry was just made, named @self, for the tree at @rootfs: the other
+ * entries that only this path ever used are removed.  They were made for
+ * an earlier state of the same tree, which a container's writes
+ * (--rootfs-writeback) changed since, and would otherwise stay for
+ * ROOTFS_IMAGE_MAX_AGE_DAYS: a container that writes and restarts in a
+ * loop would leave an image per restart.  One that other trees used too
+ * (other containers of an image) stays for them.
+ */
+void rootfs_image_supersede(int images, const char *self, const char *rootfs);
+
 /* A start used the entry directory @entry. */
 void rootfs_image_mark_used(int entry);
 

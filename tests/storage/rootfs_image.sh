@@ -223,10 +223,14 @@ else
 	not_ok "one entry, nothing left of the build" "$(find "$images")"
 fi
 keys="$key_dir"
-new_key() {	# new_key DESC: the tree changed; a new entry, the old one kept
+# new_key DESC: the tree changed; a new entry, and the one before it, which
+# only this tree used, removed (an image per restart of a writing container
+# would pile up otherwise; rootfs_image_overlay.sh keeps a shared one)
+new_key() {
+	prev=$img
 	image "$t"
 	k=$(basename "$(dirname "$img")")
-	if [ -n "$img" ] && ! printf '%s\n' "$keys" | grep -qx "$k" && [ -f "$first" ]; then
+	if [ -n "$img" ] && ! printf '%s\n' "$keys" | grep -qx "$k" && [ ! -e "$prev" ]; then
 		ok "$1: new key"
 	else
 		not_ok "$1: new key" "$(cat "$out")"

@@ -21,7 +21,7 @@ tree=${3:-$root/build/rootfs}
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
 
-checks="two mounts of one lower share the image|a file written through the overlay|the other mount still shows the lower's file|a file deleted through the overlay|a directory replaced through the overlay|a file changed in the lower layer|two lowers: the upper one's file|two lowers in the other order: another image|a relative lowerdir: the merged tree|a directory inside an overlay: the merged tree"
+checks="two mounts of one lower share the image|a file written through the overlay|the image b shares stays after a's new one|the other mount still shows the lower's file|a file deleted through the overlay|a directory replaced through the overlay|a file changed in the lower layer|two lowers: the upper one's file|two lowers in the other order: another image|a relative lowerdir: the merged tree|a directory inside an overlay: the merged tree"
 why_not=
 [ "$(id -u)" -eq 0 ] || why_not="needs root (overlay mounts)"
 command -v unshare >/dev/null || why_not="unshare not installed (util-linux)"
@@ -75,6 +75,12 @@ fi
 
 echo written-through-a >"$S/a/merged/etc/motd"
 same "a file written through the overlay" "$(cat "$S/a/merged/etc/motd")" "$(seen a 'cat /etc/motd')"
+# a's new image removes the images only a used, not the one b shares.
+if [ -f "$ia" ]; then
+	ok "the image b shares stays after a's new one"
+else
+	not_ok "the image b shares stays after a's new one" "gone: $ia"
+fi
 same "the other mount still shows the lower's file" "$(cat "$S/b/merged/etc/motd")" \
 	"$(seen b 'cat /etc/motd')"
 
