@@ -85,6 +85,12 @@ static void path_pop(struct writeback *w, size_t len)
 	w->path[len] = '\0';
 }
 
+/* w->path may have been cut at PATH_MAX: then it names nothing to act on. */
+static bool path_whole(const struct writeback *w)
+{
+	return strlen(w->path) < sizeof(w->path) - 1;
+}
+
 /* Every name in @dirfd but . and .., in one malloc'd NULL-terminated array. */
 static char **read_names(int dirfd)
 {
@@ -222,7 +228,7 @@ static bool is_opaque(int dirfd, const char *name)
 /* A second name of a file already written: a link to the first. */
 static bool linked(struct writeback *w, int hdir, const char *name, const struct stat *st)
 {
-	if (st->st_nlink < 2)
+	if (st->st_nlink < 2 || !path_whole(w))
 		return false;
 	for (size_t i = 0; i < w->nlinks; i++)
 		if (w->links[i].ino == st->st_ino)
@@ -378,7 +384,7 @@ static void apply_dir(struct writeback *w, int udir, int hdir, int depth, bool f
 		size_t len = path_push(w, *p);
 
 		/* Relative to the root: w->path without its leading '/'. */
-		if (w->manifest)
+		if (w->manifest && path_whole(w))
 			fwrite(w->path + 1, 1, strlen(w->path), w->manifest);
 		apply_entry(w, udir, hdir, *p, depth, fresh);
 		path_pop(w, len);
