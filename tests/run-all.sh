@@ -57,6 +57,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"sh $root/tests/oci/pause.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/rootless.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/cgroups.sh $build/bin/xlibos-runtime $build/rootfs" \
+	"sh $root/tests/oci/seccomp_cache.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/agent.sh" \
 	"sh $root/tests/storage/debian_rootfs.sh $loader" \
 	"sh $root/tests/storage/crash_fsync.sh $loader $build/rootfs" \

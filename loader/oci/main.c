@@ -5,6 +5,7 @@
  * "xlibos run" supervisor (see cmd_create.c) with its state under --root.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -177,8 +178,14 @@ int main(int argc, char **argv)
 		return OCI_EXIT_FAILURE;
 	if (root && *root)
 		g.root = root;
-	if (cache && *cache)
+	if (cache && *cache) {
 		g.cache_dir = cache;
+		/* Ours too (seccomp_cache.c), as the supervisor's (cmd_create.c). */
+		if (setenv("XLIBOS_CACHE_DIR", cache, 1) != 0) {
+			oci_error("--cache-dir: %s", strerror(errno));
+			return OCI_EXIT_FAILURE;
+		}
+	}
 	if (i == argc) {
 		usage(stderr);
 		return OCI_EXIT_FAILURE;

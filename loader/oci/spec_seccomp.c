@@ -17,6 +17,7 @@
 
 #include "json_get.h"
 #include "log.h"
+#include "seccomp_cache.h"
 #include "spec.h"
 #include "../guest-init/config_format.h"
 
@@ -159,8 +160,8 @@ static bool add_rules(scmp_filter_ctx ctx, json_t *syscalls, uint32_t default_ac
 	return true;
 }
 
-/* The filter as BPF, hex-encoded into a "seccomp" record. */
-static bool export(scmp_filter_ctx ctx, struct oci_plan *plan)
+/* The filter as BPF, hex-encoded into a "seccomp" record (and the cache). */
+static bool export(scmp_filter_ctx ctx, struct oci_plan *plan, const char *cache_name)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char buf[BPF_MAX_BYTES + 1];
@@ -182,6 +183,8 @@ static bool export(scmp_filter_ctx ctx, struct oci_plan *plan)
 	}
 	text[2 * n] = '\0';
 	plan_record(plan, XLIBOS_CONFIG_SECCOMP, "%s", text);
+	if (*cache_name)
+		seccomp_cache_store(cache_name, text);
 	return true;
 }
 
@@ -193,9 +196,19 @@ bool spec_seccomp(json_t *seccomp, struct oci_plan *plan)
 	uint64_t def_errno = EPERM;
 	size_t narch = 0, nflags = 0;
 	scmp_filter_ctx ctx = NULL;
+	char cache_name[SECCOMP_CACHE_NAME_MAX] = "", *cached;
 	uint32_t def_action;
 	bool ok = false;
 
+	/* This very profile compiled before: its program, checks and all. */
+	if (!seccomp_cache_name(seccomp, cache_name, sizeof(cache_name)))
+		cache_name[0] = '\0';
+	cached = *cache_name ? seccomp_cache_load(cache_name, 2 * BPF_MAX_BYTES) : NULL;
+	if (cached) {
+		plan_record(plan, XLIBOS_CONFIG_SECCOMP, "%s", cached);
+		free(cached);
+		return true;
+	}
 	if (!jget_known_keys(seccomp, path, seccomp_keys) ||
 	    !jget_string(seccomp, "defaultAction", path, true, &def) ||
 	    !jget_u64(seccomp, "defaultErrnoRet", path, false, &def_errno) ||
@@ -252,7 +265,7 @@ bool spec_seccomp(json_t *seccomp, struct oci_plan *plan)
 			goto out;
 		}
 	}
-	ok = (!syscalls || add_rules(ctx, syscalls, def_action)) && export(ctx, plan);
+	ok = (!syscalls || add_rules(ctx, syscalls, def_action)) && export(ctx, plan, cache_name);
 out:
 	if (ctx)
 		seccomp_release(ctx);
