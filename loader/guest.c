@@ -59,7 +59,7 @@ noreturn void guest_run(const struct guest_params *p)
 		_exit(LOADER_EXIT_FAILURE);
 	cpu_pin_apply(p->cpu);
 
-	if (!physmem_map(phys_fd, p->phys_size) || !physmem_load_image(p->image))
+	if (!physmem_map(phys_fd, p->phys_size) || !physmem_load_image(p->image, phys_fd))
 		_exit(LOADER_EXIT_USAGE);
 	image_close(p->image);	/* no loader fds should leak into the guest */
 	if (p->initrd && !initrd_load(p->initrd))

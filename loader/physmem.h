@@ -30,7 +30,7 @@ bool physmem_create(uint64_t size, int *fd);
 bool physmem_map(int fd, uint64_t size);
 
 /* Copy the image's segments into place and make code executable. */
-bool physmem_load_image(const struct image *img);
+bool physmem_load_image(const struct image *img, int phys_fd);
 
 /* read() exactly len bytes from fd at offset into dst; false on short file. */
 bool physmem_read_file(int fd, uint64_t offset, void *dst, uint64_t len);
