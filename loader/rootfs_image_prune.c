@@ -18,6 +18,17 @@
 /* In an entry: the real paths of the trees started from it. */
 #define USERS_NAME "users"
 
+/* A directory stream of @images (a descriptor of its own), or NULL. */
+static DIR *images_stream(int images)
+{
+	int fd = openat(images, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+
+	if (!d && fd >= 0)
+		close(fd);
+	return d;
+}
+
 void rootfs_image_mark_used(int entry)
 {
 	futimens(entry, NULL);
@@ -64,16 +75,12 @@ out:
 void rootfs_image_prune(int images)
 {
 	time_t oldest = time(NULL) - (time_t)ROOTFS_IMAGE_MAX_AGE_DAYS * 24 * 3600;
-	int fd = openat(images, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	DIR *d = images_stream(images);
 	struct dirent *e;
 	struct stat st;
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	if (!d)
 		return;
-	}
 	while ((e = readdir(d)))
 		if (rootfs_image_entry_name(e->d_name) &&
 		    fstatat(images, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -159,15 +166,11 @@ static bool only_user(const char *list, const char *rootfs, size_t len)
 void rootfs_image_supersede(int images, const char *self, const char *rootfs)
 {
 	size_t len = strlen(rootfs);
-	int fd = openat(images, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	DIR *d = images_stream(images);
 	struct dirent *e;
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	if (!d)
 		return;
-	}
 	while ((e = readdir(d))) {
 		char *users;
 
