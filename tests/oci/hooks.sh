@@ -39,16 +39,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# RT ARGS: R runc ... or R x ...
-R() {
-	rt=$1
-	shift
-	if [ "$rt" = runc ]; then
-		"$runc" --root "$scratch/root.runc" "$@"
-	else
-		"$runtime" --root "$scratch/root.x" "$@"
-	fi
-}
+# RT ARGS: R runc ... or R x ... (suite_init.sh's rt_cmd)
+R() { rt_cmd "$@"; }
 alive() { st=$(ps -o stat= -p "$1" 2>/dev/null | cut -c1); [ -n "$st" ] && [ "$st" != Z ]; }
 # wait_stopped RT ID: the container's command has ended (at most 20 s).
 wait_stopped() {

@@ -56,15 +56,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-R() {
-	rt=$1
-	shift
-	if [ "$rt" = runc ]; then
-		"$runc" --root "$scratch/root.runc" "$@"
-	else
-		"$runtime" --root "$scratch/root.x" "$@"
-	fi
-}
+# RT ARGS: R runc ... or R x ... (suite_init.sh's rt_cmd)
+R() { rt_cmd "$@"; }
 # wait_stopped RT ID: the container's command has ended (at most 30 s).
 wait_stopped() {
 	i=0

@@ -18,6 +18,19 @@ rootfs=${2:-$top/build/rootfs}
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$here/../lib.sh"
 
+# rt_cmd RT ARGS...: runc (RT runc, $runc) or xlibos-runtime (RT x), each
+# with a state root of its own under $scratch: the suites that run both on
+# one bundle (hooks, pods) call it R.
+rt_cmd() {
+	rt=$1
+	shift
+	if [ "$rt" = runc ]; then
+		"$runc" --root "$scratch/root.runc" "$@"
+	else
+		"$runtime" --root "$scratch/root.x" "$@"
+	fi
+}
+
 skip_suite() {
 	echo "ok - $1 # SKIP $2"
 	echo "0 passed, 0 failed, 1 skipped"

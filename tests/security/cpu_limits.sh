@@ -37,9 +37,10 @@ if [ "$(id -u)" -ne 0 ]; then
 elif ! grep -qw cpu /proc/cgroups; then
 	for i in 1 2 3 4; do skip "cgroup CPU limits check $i" "no cpu cgroup controller"; done
 else
-	# A busy guest for 3 s at a quarter of a CPU, weight 512.
+	# A busy guest for 6 s at a quarter of a CPU, weight 512 (long enough
+	# to be read 2 s after its cgroup is found, however slow the start).
 	"$xlibos" run --net none --cpus 0.25 --cpu-shares 512 --rootfs "$rootfs" -- \
-		sh -c 'end=$(($(date +%s) + 3)); while [ "$(date +%s)" -lt "$end" ]; do :; done' \
+		sh -c 'end=$(($(date +%s) + 6)); while [ "$(date +%s)" -lt "$end" ]; do :; done' \
 		>"$scratch/busy.out" 2>&1 &
 	pid=$!
 	quota= shares= v2=
