@@ -16,6 +16,13 @@ state=$scratch/state
 alive() { st=$(ps -o stat= -p "$1" 2>/dev/null | cut -c1); [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]; }
 gone() { i=0; while [ $i -lt 50 ] && alive "$1"; do sleep 0.1; i=$((i + 1)); done; ! alive "$1"; }
 R() { "$runtime" --root "$state" --cache-dir "$scratch/cache" "$@"; }
+# Whatever ends the suite (a failure, ^C, a timeout's TERM), no container of
+# its own outlives it: one left running its TERM-trapping loop ran for hours.
+end_containers() {
+	for id in $(R list --quiet 2>/dev/null); do R delete --force "$id"; done >/dev/null 2>&1
+}
+trap 'end_containers; rm -rf "$scratch"' EXIT
+trap 'exit 1' INT TERM
 command -v python3 >/dev/null 2>&1 ||
 	skip_suite "hostile bundles" "python3 is needed to write them"
 
@@ -275,7 +282,7 @@ else
 		ip netns del "$ns" 2>/dev/null
 		ip netns del "$peer" 2>/dev/null
 	}
-	trap 'netns_cleanup; rm -rf "$scratch"' EXIT
+	trap 'end_containers; netns_cleanup; rm -rf "$scratch"' EXIT
 	ip netns add "$peer"
 	ip link add "xo$$a" type veth peer name "xo$$b"
 	ip link set "xo$$a" netns "$ns" name eth0
