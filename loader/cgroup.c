@@ -172,12 +172,6 @@ static bool cpu_limited(const struct cgroup_cpu *cpu)
 	return cpu && (cpu->quota_us || cpu->shares);
 }
 
-/* v2's cpu.weight (1-10000) for v1's cpu.shares (2-262144), as runc and crun map it. */
-static uint64_t weight_of_shares(uint64_t shares)
-{
-	return 1 + ((shares - 2) * 9999) / 262142;
-}
-
 static bool set_cpu_v1(const char *dir, const struct cgroup_cpu *cpu)
 {
 	char num[32];
@@ -201,7 +195,7 @@ static bool set_cpu_v2(const char *dir, const struct cgroup_cpu *cpu)
 	snprintf(num, sizeof(num), "%" PRIu64 " %" PRIu64, cpu->quota_us, cpu->period_us);
 	if (cpu->quota_us && !text_file_write(dir, "cpu.max", num))
 		return false;
-	snprintf(num, sizeof(num), "%" PRIu64, weight_of_shares(cpu->shares));
+	snprintf(num, sizeof(num), "%" PRIu64, cgroup_weight_of_shares(cpu->shares));
 	return !cpu->shares || text_file_write(dir, "cpu.weight", num);
 }
 
@@ -293,8 +287,8 @@ static bool given_v2(struct cgroup *cg, const char *path)
 		if (p != dir + strlen(CGROUP_ROOT) && !make_dir(dir))
 			return false;
 		/* cpu where the host has it: a failure is no error (no limits asked). */
-		text_file_write(*dir ? dir : CGROUP_ROOT, "cgroup.subtree_control", "+pids +memory");
-		text_file_write(*dir ? dir : CGROUP_ROOT, "cgroup.subtree_control", "+cpu");
+		text_file_write(dir, "cgroup.subtree_control", "+pids +memory");
+		text_file_write(dir, "cgroup.subtree_control", "+cpu");
 		*p = '/';
 	}
 	snprintf(cg->pids_dir, sizeof(cg->pids_dir), "%s", dir);
@@ -373,13 +367,17 @@ bool cgroup_create(struct cgroup *cg, const char *path, const char *name, uint64
 	} else if (is_fs(CGROUP_ROOT "/pids", CGROUP_SUPER_MAGIC) &&
 		   is_fs(CGROUP_ROOT "/memory", CGROUP_SUPER_MAGIC)) {
 		cg->kind = CGROUP_V1;
-		ok = create_v1(cg, path, name, pids_max, mem_max, cpu) && open_self_join(cg);
+		/* At a given path the child is born in the supervisor's cgroup (join_given). */
+		ok = create_v1(cg, path, name, pids_max, mem_max, cpu) &&
+		     (path || open_self_join(cg));
 	} else {
 		/* no cgroups with pids and memory here */
 		return without_cgroup(cpu, "and this host has no cgroups xlibos can use");
 	}
-	if (ok && path)
+	if (ok && path) {
 		ok = join_given(cg, path);
+		cg->joins_itself = true;	/* nothing for cgroup_join() to move */
+	}
 	if (!ok) {
 		int err = errno;
 

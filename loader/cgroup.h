@@ -38,7 +38,7 @@ struct cgroup {
 	 * for the child to write "0" to (cgroup_join_self); -1 otherwise.
 	 */
 	int self_join_fd[CGROUP_SELF_JOIN_MAX];
-	bool joins_itself;	/* they were opened */
+	bool joins_itself;	/* they were opened, or the child is born in it (a given path) */
 };
 
 /*

@@ -4,6 +4,7 @@
 #define XLIBOS_LOADER_CGROUP_PATH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Longest --cgroup-path (config.json's linux.cgroupsPath, as converted). */
 #define CGROUP_PATH_MAX	1024
@@ -26,5 +27,11 @@ bool cgroup_path_ok(const char *path);
  * directory stays.
  */
 bool cgroup_path_remove(const char *path);
+
+/* v2's cpu.weight (1-10000) for v1's cpu.shares (2-262144), as runc and crun map it. */
+static inline uint64_t cgroup_weight_of_shares(uint64_t shares)
+{
+	return 1 + ((shares - 2) * 9999) / 262142;
+}
 
 #endif

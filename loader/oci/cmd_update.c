@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../cgroup_path.h"
 #include "../size.h"
 #include "commands.h"
 #include "json_get.h"
@@ -81,7 +82,8 @@ static bool update_cpu(const char *path, int64_t quota, int64_t period, int64_t 
 	}
 	if (shares) {
 		/* v2's weight for v1's shares, as runc and crun map it */
-		snprintf(v, sizeof(v), "%" PRId64, v2 ? 1 + ((shares - 2) * 9999) / 262142 : shares);
+		snprintf(v, sizeof(v), "%" PRId64,
+			 v2 ? (int64_t)cgroup_weight_of_shares((uint64_t)shares) : shares);
 		if (!write_value(v2 ? NULL : "cpu", path, v2 ? "cpu.weight" : "cpu.shares", v))
 			return false;
 	}
