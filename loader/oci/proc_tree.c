@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "proc_tree.h"
+#include "state.h"
 
 /* How long pause keeps sweeping for processes still running: 2 s. */
 #define STOP_ROUNDS	2000
@@ -89,21 +90,10 @@ size_t proc_tree(pid_t root, pid_t **out)
 /* The state letter of /proc/PID/stat; 0 if the process is gone. */
 static char proc_state(pid_t pid)
 {
-	char path[64], buf[512], *p;
-	ssize_t len;
-	int fd;
+	uint64_t start;
+	char st;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return 0;
-	buf[len] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
+	return state_proc_stat(pid, &st, &start) ? st : 0;
 }
 
 bool proc_tree_stop(pid_t root)

@@ -195,7 +195,7 @@ bool state_save(struct oci_container *c)
 }
 
 /* /proc/PID/stat: the state letter and field 22, after the last ')' of the name. */
-static bool proc_stat(pid_t pid, char *state, uint64_t *start)
+bool state_proc_stat(pid_t pid, char *state, uint64_t *start)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long st = 0;
@@ -225,7 +225,7 @@ uint64_t state_proc_start(pid_t pid)
 	uint64_t start;
 	char st;
 
-	return proc_stat(pid, &st, &start) ? start : 0;
+	return state_proc_stat(pid, &st, &start) ? start : 0;
 }
 
 enum oci_status state_status(const struct oci_container *c)
@@ -236,7 +236,7 @@ enum oci_status state_status(const struct oci_container *c)
 	if (!c->state || c->pid <= 0)
 		return OCI_STOPPED;
 	/* Gone, a zombie waiting for conmon, or another process with its pid. */
-	if (!proc_stat(c->pid, &st, &start) || st == 'Z' || st == 'X' || start != c->pid_start)
+	if (!state_proc_stat(c->pid, &st, &start) || st == 'Z' || st == 'X' || start != c->pid_start)
 		return OCI_STOPPED;
 	if (faccessat(c->dir_fd, OCI_FIFO_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return OCI_CREATED;

@@ -57,6 +57,8 @@ bool state_save(struct oci_container *c);
 
 /* Field 22 of /proc/PID/stat (0 if the process is gone). */
 uint64_t state_proc_start(pid_t pid);
+/* Field 3 (the state letter) and 22 of /proc/PID/stat; false if the process is gone. */
+bool state_proc_stat(pid_t pid, char *state, uint64_t *start);
 /* From the supervisor's liveness and whether exec.fifo is still there. */
 enum oci_status state_status(const struct oci_container *c);
 const char *state_status_name(enum oci_status s);
