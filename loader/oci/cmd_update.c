@@ -25,6 +25,7 @@
 
 #include "../cgroup_path.h"
 #include "../size.h"
+#include "../text_file.h"
 #include "commands.h"
 #include "json_get.h"
 #include "log.h"
@@ -42,21 +43,16 @@ static bool cgroup_v2(void)
 	return access(CGROUP_ROOT "/cgroup.controllers", F_OK) == 0;
 }
 
+/* @value into the cgroup file @file of hierarchy @ctrl (NULL: v2's) at @path. */
 static bool write_value(const char *ctrl, const char *path, const char *file, const char *value)
 {
-	char name[PATH_MAX + 128];
-	FILE *f;
-	bool ok;
+	char dir[PATH_MAX + 64];
 
-	snprintf(name, sizeof(name), CGROUP_ROOT "%s%s%s/%s", ctrl ? "/" : "", ctrl ? ctrl : "",
-		 path, file);
-	f = fopen(name, "we");
-	ok = f && fputs(value, f) >= 0;
-	if (f && fclose(f) != 0)
-		ok = false;
-	if (!ok)
-		oci_error("update: %s: %s", name, strerror(errno));
-	return ok;
+	snprintf(dir, sizeof(dir), CGROUP_ROOT "%s%s%s", ctrl ? "/" : "", ctrl ? ctrl : "", path);
+	if (text_file_write(dir, file, value))
+		return true;
+	oci_error("update: %s/%s: %s", dir, file, strerror(errno));
+	return false;
 }
 
 static bool update_cpu(const char *path, int64_t quota, int64_t period, int64_t shares)
