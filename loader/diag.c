@@ -4,7 +4,7 @@
 
 #include "diag.h"
 
-static FILE *diag_out;
+static _Thread_local FILE *diag_out;
 
 void diag_set_stream(FILE *stream)
 {

@@ -16,6 +16,7 @@ enum loader_exit {
 	LOADER_EXIT_RESTART = 3,	/* guest asked for a restart */
 };
 
+/* Where this thread's messages go (stderr unless set): each thread has its own. */
 void diag_set_stream(FILE *stream);
 FILE *diag_stream(void);
 

@@ -12,6 +12,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <stdatomic.h>
+
 #include <openssl/evp.h>
 
 #include "abcom_tables.h"
@@ -21,6 +23,7 @@
 #include "rootfs_image_layers.h"
 #include "rootfs_image_walk.h"
 #include "safe_open.h"
+#include "task_pool.h"
 
 /* As rootfs_pack.c: each level holds a directory descriptor. */
 #define MAX_DEPTH 256
@@ -28,17 +31,57 @@
 /* 256-byte inodes; a symlink target this long or longer needs a block. */
 #define INODE_BYTES 256ULL
 #define FAST_SYMLINK_MAX 59
+#define DIGEST_LEN 32
+#define WALK_MAX_THREADS 4
 
-struct walk {
+/*
+ * A directory of the tree: its own digest covers its extended attributes
+ * and its entries (a subdirectory's name and metadata, not what it holds).
+ * The key hashes every directory's digest in the tree's order (a parent,
+ * then each subdirectory's, by name), so it does not depend on which
+ * thread walked what.
+ */
+struct dir_node {
+	char *rel;			/* the path from the walk's top ("" for it) */
+	const char *name;		/* its last component, in rel */
+	struct stat st;
+	uint64_t mnt;			/* its mount id (0: unknown) */
+	unsigned int depth;
+	int fd;				/* open while it is walked or waits */
+	bool own_fd;			/* closed once walked (the top's is the caller's) */
+	uint8_t digest[DIGEST_LEN];
+	struct dir_node **kids;		/* its subdirectories, by name */
+	size_t nkids, cap;
+};
+
+/* What every thread of one walk shares. */
+struct walk_shared {
 	const char *root;
 	size_t root_len;
 	uid_t owner;
 	struct fs_creds creds;
-	EVP_MD_CTX *sha;
-	struct abcom_tables *tables;	/* or NULL */
+	struct abcom_tables *tables;	/* or NULL; if set, one thread */
 	bool in_layer;			/* walking an overlay's layer */
+	int top_fd;			/* the directory being walked from */
+	atomic_int first_failed;	/* the thread whose error ends the walk, or -1 */
+	struct task_pool pool;
+};
+
+/* What the image's size is made from. */
+struct walk_counts {
 	uint64_t entries, data_blocks, dir_bytes, link_blocks;
+};
+
+/* One thread's walk. */
+struct walk {
+	struct walk_shared *sh;
+	int id;
+	EVP_MD_CTX *sha;		/* the directory being walked */
+	struct walk_counts n;
 	bool has_lost_found;
+	FILE *msgs;			/* its messages, printed in its turn */
+	char *msgs_text;
+	size_t msgs_len;
 	char rel[PATH_MAX];
 	/* hash_dir_xattrs()'s buffers */
 	char xattr_names[XATTR_LIST_MAX], xattr_value[XATTR_SIZE_MAX];
@@ -50,16 +93,16 @@ struct walk {
 /* The entry's host path for messages, control characters as \ooo (one line). */
 static const char *shown(const struct walk *w)
 {
-	return dir_names_shown(w->root, w->root_len, w->rel);
+	return dir_names_shown(w->sh->root, w->sh->root_len, w->rel);
 }
 
 static void report_unreadable(const struct walk *w, const char *what, int err)
 {
 	if (err == ESTALE)
 		diag_error("rootfs: '%s' changed while its image was being made", shown(w));
-	else if (w->creds.changed)
+	else if (w->sh->creds.changed)
 		diag_error("rootfs: cannot read %s'%s': %s (read as uid %u, the rootfs's owner)",
-			   what, shown(w), strerror(err), (unsigned)w->owner);
+			   what, shown(w), strerror(err), (unsigned)w->sh->owner);
 	else
 		diag_error("rootfs: cannot read %s'%s': %s", what, shown(w), strerror(err));
 }
@@ -75,7 +118,8 @@ static void report_unreadable(const struct walk *w, const char *what, int err)
  * give every container of one image an image of its own.  The image
  * keeps the times of the tree it was first made from.
  */
-static void hash_entry(struct walk *w, const struct stat *st, const char *target, size_t target_len)
+static void hash_entry(EVP_MD_CTX *sha, const char *rel, const struct stat *st, const char *target,
+		       size_t target_len)
 {
 	bool reg = S_ISREG(st->st_mode);
 	uint64_t f[] = {
@@ -86,10 +130,10 @@ static void hash_entry(struct walk *w, const struct stat *st, const char *target
 		reg ? st->st_ino : 0, st->st_rdev, target_len,
 	};
 
-	EVP_DigestUpdate(w->sha, w->rel, strlen(w->rel) + 1);
-	EVP_DigestUpdate(w->sha, f, sizeof(f));
+	EVP_DigestUpdate(sha, rel, strlen(rel) + 1);
+	EVP_DigestUpdate(sha, f, sizeof(f));
 	if (target_len)
-		EVP_DigestUpdate(w->sha, target, target_len);
+		EVP_DigestUpdate(sha, target, target_len);
 }
 
 static int name_order(const void *a, const void *b)
@@ -135,7 +179,7 @@ static bool hash_dir_xattrs(struct walk *w, int fd)
 	if (len < 0)
 		return errno == ENOTSUP;
 	for (ssize_t i = 0; i < len; i += (ssize_t)strlen(names + i) + 1)
-		if (!w->in_layer || !overlay_bookkeeping(names + i))
+		if (!w->sh->in_layer || !overlay_bookkeeping(names + i))
 			sorted[n++] = names + i;
 	qsort(sorted, n, sizeof(sorted[0]), name_order);
 	for (size_t i = 0; i < n; i++) {
@@ -169,7 +213,7 @@ static uint64_t data_blocks(const struct stat *st)
 /* Same condition as rootfs_pack.c: a link whoever planted it could not have read. */
 static bool hard_link_trusted(const struct walk *w, const struct stat *st, const struct stat *dir)
 {
-	return st->st_uid == w->owner && dir->st_uid == w->owner &&
+	return st->st_uid == w->sh->owner && dir->st_uid == w->sh->owner &&
 	       !(dir->st_mode & (S_IWGRP | S_IWOTH));
 }
 
@@ -178,14 +222,14 @@ static bool hard_link_trusted(const struct walk *w, const struct stat *st, const
  * grows.  getdents64 on dirfd itself: a DIR stream would cost a dup, an
  * fcntl, an fstat and a close more per directory.
  */
-static bool list_dir(struct walk *w, int dirfd, char ***names_out, size_t *n_out)
+static bool list_dir(struct walk *w, int dirfd, bool rewind, char ***names_out, size_t *n_out)
 {
 	size_t n = 0, cap = 0;
 	char **names = NULL;
 	ssize_t got;
 
 	/* the top directory is walked more than once on the same descriptor */
-	if (lseek(dirfd, 0, SEEK_SET) != 0) {
+	if (rewind && lseek(dirfd, 0, SEEK_SET) != 0) {
 		report_unreadable(w, "directory ", errno);
 		return false;
 	}
@@ -210,7 +254,7 @@ static bool list_dir(struct walk *w, int dirfd, char ***names_out, size_t *n_out
 				goto oom;
 			n++;
 			/* an ext4 directory entry: 8 bytes and the name, 4-byte aligned */
-			w->dir_bytes += 8 + ((len + 3) & ~3UL);
+			w->n.dir_bytes += 8 + ((len + 3) & ~3UL);
 		}
 	}
 	if (got < 0) {
@@ -244,61 +288,20 @@ static bool add_table(struct walk *w, int dirfd, const char *name, const struct 
 		report_unreadable(w, "", errno);
 		return false;
 	}
-	if (!fs_creds_use(&w->creds, false)) {
+	if (!fs_creds_use(&w->sh->creds, false)) {
 		diag_error("rootfs: cannot switch credentials: %s", strerror(errno));
 		close(fd);
 		return false;
 	}
-	ok = abcom_tables_add_fd(w->tables, fd, shown(w));
+	ok = abcom_tables_add_fd(w->sh->tables, fd, shown(w));
 	close(fd);
-	if (!fs_creds_use(&w->creds, true)) {
+	if (!fs_creds_use(&w->sh->creds, true)) {
 		diag_error("rootfs: cannot switch back to the rootfs owner's credentials: %s",
 			   strerror(errno));
 		return false;
 	}
 	if (!ok)
 		diag_error("out of memory for the site tables");
-	return ok;
-}
-
-static bool walk_dir(struct walk *w, int dirfd, const struct stat *dir, uint64_t dir_mnt,
-		     unsigned int depth);
-static int stat_at(int dirfd, const char *name, int flags, struct stat *st, uint64_t *mnt);
-
-/* The directory name in dirfd, already stat'ed as st: opened beneath, checked, walked. */
-static bool enter_dir(struct walk *w, int dirfd, const char *name, const struct stat *st,
-		      unsigned int depth)
-{
-	struct stat now;
-	uint64_t mnt;
-	bool ok;
-	int fd;
-
-	if (depth > MAX_DEPTH) {
-		diag_error("rootfs: '%s' is nested more than %d directories deep", shown(w), MAX_DEPTH);
-		return false;
-	}
-	fd = open_beneath(dirfd, name, O_RDONLY | O_DIRECTORY | O_NONBLOCK);
-	if (fd < 0) {
-		/* fstatat saw a directory of this file system here a moment ago */
-		report_unreadable(w, "directory ", errno == ENOENT || errno == ELOOP ||
-				  errno == ENOTDIR || errno == EXDEV ? ESTALE : errno);
-		return false;
-	}
-	/* what was opened is what was looked at; and its mount id for its entries */
-	if (stat_at(fd, "", AT_EMPTY_PATH, &now, &mnt) != 0 || now.st_ino != st->st_ino ||
-	    now.st_dev != st->st_dev) {
-		report_unreadable(w, "directory ", ESTALE);
-		close(fd);
-		return false;
-	}
-	if (!hash_dir_xattrs(w, fd)) {
-		report_unreadable(w, "extended attributes of ", errno);
-		close(fd);
-		return false;
-	}
-	ok = walk_dir(w, fd, &now, mnt, depth);
-	close(fd);
 	return ok;
 }
 
@@ -349,53 +352,84 @@ static int stat_at(int dirfd, const char *name, int flags, struct stat *st, uint
 	return 0;
 }
 
+/* Has another thread's error ended the walk? */
+static bool walk_stopped(const struct walk *w)
+{
+	return atomic_load_explicit(&w->sh->first_failed, memory_order_relaxed) >= 0;
+}
+
+/* A subdirectory of @dir, as stat'ed there: walked after @dir's own entries. */
+static bool add_kid(struct walk *w, struct dir_node *dir, const char *name, const struct stat *st)
+{
+	struct dir_node *kid = calloc(1, sizeof(*kid));
+
+	if (kid && dir->nkids == dir->cap) {
+		size_t cap = dir->cap ? 2 * dir->cap : 8;
+		struct dir_node **more = realloc(dir->kids, sizeof(*more) * cap);
+
+		if (more) {
+			dir->kids = more;
+			dir->cap = cap;
+		}
+	}
+	if (!kid || dir->nkids == dir->cap || !(kid->rel = strdup(w->rel))) {
+		free(kid);
+		diag_error("rootfs: '%s': out of memory", shown(w));
+		return false;
+	}
+	kid->name = kid->rel + strlen(kid->rel) - strlen(name);
+	kid->st = *st;
+	kid->depth = dir->depth + 1;
+	kid->fd = -1;
+	dir->kids[dir->nkids++] = kid;
+	return true;
+}
+
 /*
- * @dir_mnt: @dirfd's mount id (0: unknown).  Is an entry the root of
- * another mount?  A device number other than its directory's is not
- * enough: an overlay whose layers are on different file systems shows its
- * files with their layer's device.  The mount id says; without it, the
- * device decides.
+ * Is an entry the root of another mount?  A device number other than its
+ * directory's is not enough: an overlay whose layers are on different file
+ * systems shows its files with their layer's device.  The mount id says
+ * (@dir->mnt, 0 if unknown); without it, the device decides.
  */
-static bool add_entry(struct walk *w, int dirfd, const struct stat *dir, uint64_t dir_mnt,
-		      const char *name, unsigned int depth)
+static bool add_entry(struct walk *w, struct dir_node *dir, const char *name)
 {
 	char target[PATH_MAX];
 	ssize_t len = 0;
 	struct stat st;
 	uint64_t mnt;
 
-	/* One component, no symlink followed: nothing outside dirfd is looked at. */
-	if (stat_at(dirfd, name, AT_SYMLINK_NOFOLLOW, &st, &mnt) != 0) {
+	/* One component, no symlink followed: nothing outside dir is looked at. */
+	if (stat_at(dir->fd, name, AT_SYMLINK_NOFOLLOW, &st, &mnt) != 0) {
 		report_unreadable(w, "", errno == ENOENT ? ESTALE : errno);
 		return false;
 	}
-	w->entries++;
-	if (st.st_dev != dir->st_dev && (!mnt || !dir_mnt || mnt != dir_mnt)) {
+	w->n.entries++;
+	if (st.st_dev != dir->st.st_dev && (!mnt || !dir->mnt || mnt != dir->mnt)) {
 		/* mke2fs sees the directory under the mount, as the overlay shows it */
 		diag_error("warning: rootfs: '%s': another file system is mounted there; its files are not in the image",
 			   shown(w));
 		EVP_DigestUpdate(w->sha, w->rel, strlen(w->rel) + 1);
-		w->dir_bytes += BLOCK;
+		w->n.dir_bytes += BLOCK;
 		return true;
 	}
 	switch (st.st_mode & S_IFMT) {
 	case S_IFDIR:
-		if (depth == 0 && strcmp(name, "lost+found") == 0)
+		if (dir->depth == 0 && strcmp(name, "lost+found") == 0)
 			w->has_lost_found = true;
-		hash_entry(w, &st, NULL, 0);
-		w->dir_bytes += 24;	/* "." and ".." */
-		return enter_dir(w, dirfd, name, &st, depth + 1);
+		hash_entry(w->sha, w->rel, &st, NULL, 0);
+		w->n.dir_bytes += 24;	/* "." and ".." */
+		return add_kid(w, dir, name, &st);
 	case S_IFREG:
-		if (st.st_nlink > 1 && !hard_link_trusted(w, &st, dir)) {
+		if (st.st_nlink > 1 && !hard_link_trusted(w, &st, &dir->st)) {
 			diag_error("rootfs: '%s' is a hard link not owned by the rootfs's owner or in a directory others can write; remove it (or use --pack, which skips it)",
 				   shown(w));
 			return false;
 		}
-		hash_entry(w, &st, NULL, 0);
-		w->data_blocks += data_blocks(&st);
-		return !w->tables || add_table(w, dirfd, name, &st);
+		hash_entry(w->sha, w->rel, &st, NULL, 0);
+		w->n.data_blocks += data_blocks(&st);
+		return !w->sh->tables || add_table(w, dir->fd, name, &st);
 	case S_IFLNK:
-		len = readlinkat(dirfd, name, target, sizeof(target));
+		len = readlinkat(dir->fd, name, target, sizeof(target));
 		if (len < 0) {
 			report_unreadable(w, "symlink ", errno == EINVAL ? ESTALE : errno);
 			return false;
@@ -405,43 +439,134 @@ static bool add_entry(struct walk *w, int dirfd, const struct stat *dir, uint64_
 				   PATH_MAX);
 			return false;
 		}
-		hash_entry(w, &st, target, (size_t)len);
+		hash_entry(w->sha, w->rel, &st, target, (size_t)len);
 		if (len > FAST_SYMLINK_MAX)
-			w->link_blocks++;
+			w->n.link_blocks++;
 		return true;
 	default:
 		/* FIFOs, sockets, device nodes: made as such in the image, never opened */
-		hash_entry(w, &st, NULL, 0);
+		hash_entry(w->sha, w->rel, &st, NULL, 0);
 		return true;
 	}
 }
 
-/* @dir_mnt: @dirfd's mount id (0: unknown) */
-static bool walk_dir(struct walk *w, int dirfd, const struct stat *dir, uint64_t dir_mnt,
-		     unsigned int depth)
+static bool walk_node(struct walk *w, struct dir_node *dir);
+
+/*
+ * @dir, stat'ed in its parent: opened as @path beneath @at, and checked to
+ * be what was stat'ed.
+ */
+static bool open_dir(struct walk *w, int at, const char *path, struct dir_node *dir)
 {
-	size_t rel_len = strlen(w->rel), n, i;
+	struct stat now;
+	uint64_t mnt;
+	int fd = open_beneath_path(at, path, O_RDONLY | O_DIRECTORY | O_NONBLOCK);
+
+	snprintf(w->rel, sizeof(w->rel), "%s", dir->rel);
+	if (fd < 0) {
+		/* fstatat saw a directory of this file system here a moment ago */
+		report_unreadable(w, "directory ", errno == ENOENT || errno == ELOOP ||
+				  errno == ENOTDIR || errno == EXDEV ? ESTALE : errno);
+		return false;
+	}
+	/* what was opened is what was looked at; and its mount id for its entries */
+	if (stat_at(fd, "", AT_EMPTY_PATH, &now, &mnt) != 0 || now.st_ino != dir->st.st_ino ||
+	    now.st_dev != dir->st.st_dev) {
+		report_unreadable(w, "directory ", ESTALE);
+		close(fd);
+		return false;
+	}
+	dir->st = now;
+	dir->mnt = mnt;
+	dir->fd = fd;
+	dir->own_fd = true;
+	return true;
+}
+
+/*
+ * @kid of @dir: to another thread, which opens it from the top when it
+ * takes it (nothing held while it waits); else opened and walked here.
+ */
+static bool enter_kid(struct walk *w, struct dir_node *dir, struct dir_node *kid)
+{
+	bool ok;
+
+	if (kid->depth > MAX_DEPTH) {
+		snprintf(w->rel, sizeof(w->rel), "%s", kid->rel);
+		diag_error("rootfs: '%s' is nested more than %d directories deep", shown(w), MAX_DEPTH);
+		return false;
+	}
+	if (task_pool_offer(&w->sh->pool, kid))
+		return true;
+	if (!open_dir(w, dir->fd, kid->name, kid))
+		return false;
+	ok = walk_node(w, kid);
+	close(kid->fd);
+	kid->fd = -1;
+	return ok;
+}
+
+/* @dir's own digest (extended attributes, entries by name), then its subdirectories. */
+static bool walk_node(struct walk *w, struct dir_node *dir)
+{
+	size_t rel_len, n, i;
 	char **names;
 	bool ok = true;
 
-	if (!list_dir(w, dirfd, &names, &n))
+	snprintf(w->rel, sizeof(w->rel), "%s", dir->rel);
+	rel_len = strlen(w->rel);
+	if (!EVP_DigestInit_ex(w->sha, EVP_sha256(), NULL)) {
+		diag_error("rootfs: out of memory");
+		return false;
+	}
+	if (!hash_dir_xattrs(w, dir->fd)) {
+		report_unreadable(w, "extended attributes of ", errno);
+		return false;
+	}
+	if (!list_dir(w, dir->fd, !dir->own_fd, &names, &n))
 		return false;
 	for (i = 0; ok && i < n; i++) {
 		size_t len = strlen(names[i]);
 
 		if (rel_len + !!rel_len + len >= sizeof(w->rel)) {
-			diag_error("rootfs: a path in '%s' is longer than %d bytes", w->root, PATH_MAX - 1);
+			diag_error("rootfs: a path in '%s' is longer than %d bytes", w->sh->root,
+				   PATH_MAX - 1);
 			ok = false;
 			break;
 		}
 		if (rel_len)
 			w->rel[rel_len] = '/';
 		memcpy(w->rel + rel_len + !!rel_len, names[i], len + 1);
-		ok = add_entry(w, dirfd, dir, dir_mnt, names[i], depth);
+		ok = !walk_stopped(w) && add_entry(w, dir, names[i]);
 		w->rel[rel_len] = '\0';
 	}
 	dir_names_free(names, n);
+	if (!ok)
+		return false;
+	EVP_DigestFinal_ex(w->sha, dir->digest, NULL);
+	for (i = 0; ok && i < dir->nkids; i++)
+		ok = !walk_stopped(w) && enter_kid(w, dir, dir->kids[i]);
 	return ok;
+}
+
+/*
+ * A task of the pool: a directory opened by the thread that offered it.
+ * Messages go to this thread's stream (diag's stream is per thread).
+ */
+static void walk_task(void *worker, void *task)
+{
+	struct walk *w = worker;
+	struct dir_node *dir = task;
+	int none = -1;
+
+	diag_set_stream(w->msgs);
+	if (walk_stopped(w) || (dir->fd < 0 && !open_dir(w, w->sh->top_fd, dir->rel, dir)) ||
+	    !walk_node(w, dir))
+		atomic_compare_exchange_strong(&w->sh->first_failed, &none, w->id);
+	if (dir->own_fd) {
+		close(dir->fd);
+		dir->fd = -1;
+	}
 }
 
 /*
@@ -450,7 +575,7 @@ static bool walk_dir(struct walk *w, int dirfd, const struct stat *dir, uint64_t
  * ext4's own metadata and extent blocks.  The file is sparse: room not
  * used costs the host nothing.
  */
-static void size_image(const struct walk *w, struct rootfs_image_plan *plan)
+static void size_image(const struct walk_counts *w, struct rootfs_image_plan *plan)
 {
 	uint64_t dirs_blocks = w->dir_bytes * 4 / 3 / BLOCK + w->entries / 16 + 1;
 	uint64_t inodes = w->entries + w->entries / 8 + 256;
@@ -463,21 +588,114 @@ static void size_image(const struct walk *w, struct rootfs_image_plan *plan)
 	plan->image_bytes = (blocks * BLOCK + (1ULL << 20) - 1) & ~((1ULL << 20) - 1);
 }
 
+/* Every thread's walk, and the key they make. */
+struct walkers {
+	struct walk_shared sh;
+	struct walk *w[WALK_MAX_THREADS];
+	unsigned int n;
+	EVP_MD_CTX *key;
+};
+
+static void free_nodes(struct dir_node *dir)
+{
+	for (size_t i = 0; i < dir->nkids; i++)
+		free_nodes(dir->kids[i]);
+	free(dir->kids);
+	free(dir->rel);
+	free(dir);
+}
+
+/* The directories' digests in the tree's order: a parent, then its subdirectories by name. */
+static void hash_digests(EVP_MD_CTX *key, const struct dir_node *dir)
+{
+	EVP_DigestUpdate(key, dir->digest, sizeof(dir->digest));
+	for (size_t i = 0; i < dir->nkids; i++)
+		hash_digests(key, dir->kids[i]);
+}
+
+/*
+ * Each thread's messages, in the caller's stream: only the failing
+ * thread's if the walk failed (its warnings, then its one error).
+ */
+static void print_messages(struct walkers *ws, FILE *out, int failed)
+{
+	for (unsigned int i = 0; i < ws->n; i++) {
+		struct walk *w = ws->w[i];
+
+		if (!w->msgs)
+			continue;
+		fclose(w->msgs);
+		w->msgs = NULL;
+		if ((failed < 0 || failed == w->id) && w->msgs_len)
+			fputs(w->msgs_text, out);
+		free(w->msgs_text);
+		w->msgs_text = NULL;
+		w->msgs_len = 0;
+	}
+	fflush(out);
+}
+
+/*
+ * The tree under the directory @fd (the top, or an overlay's layer), on
+ * every thread; its directories' digests go into the key.
+ */
+static bool walk_top(struct walkers *ws, int fd)
+{
+	struct dir_node *top = calloc(1, sizeof(*top));
+	FILE *was = diag_stream();
+	int failed;
+
+	if (!top || !(top->rel = strdup(""))) {
+		free(top);
+		diag_error("rootfs: out of memory");
+		return false;
+	}
+	top->name = top->rel;
+	top->fd = fd;
+	if (fstat(fd, &top->st) != 0) {
+		diag_error("rootfs '%s': %s", ws->sh.root, strerror(errno));
+		free_nodes(top);
+		return false;
+	}
+	top->mnt = mount_id(fd);
+	ws->sh.top_fd = fd;
+	for (unsigned int i = 0; i < ws->n; i++) {
+		struct walk *w = ws->w[i];
+
+		w->msgs = open_memstream(&w->msgs_text, &w->msgs_len);
+		if (!w->msgs) {
+			print_messages(ws, was, -1);
+			diag_error("rootfs: out of memory");
+			free_nodes(top);
+			return false;
+		}
+	}
+	atomic_store(&ws->sh.first_failed, -1);
+	task_pool_run(&ws->sh.pool, walk_task, (void **)ws->w, ws->n, top);
+	diag_set_stream(was);
+	failed = atomic_load(&ws->sh.first_failed);
+	print_messages(ws, was, failed);
+	if (failed < 0)
+		hash_digests(ws->key, top);
+	free_nodes(top);
+	return failed < 0;
+}
+
 /* The key's start, and everything counted, as before any entry. */
-static bool walk_begin(struct walk *w, const struct stat *root)
+static bool key_begin(struct walkers *ws, const struct stat *root)
 {
 	uint64_t header[2] = { ROOTFS_IMAGE_FORMAT, root->st_mode };
 
-	if (!EVP_DigestInit_ex(w->sha, EVP_sha256(), NULL))
+	if (!EVP_DigestInit_ex(ws->key, EVP_sha256(), NULL))
 		return false;
-	w->entries = 1;
-	w->data_blocks = w->dir_bytes = w->link_blocks = 0;
-	w->has_lost_found = false;
-	w->rel[0] = '\0';
+	for (unsigned int i = 0; i < ws->n; i++) {
+		ws->w[i]->n = (struct walk_counts){ 0 };
+		ws->w[i]->has_lost_found = false;
+	}
 	/* the image's own root: mode of the tree's top, owned by 0:0 */
-	EVP_DigestUpdate(w->sha, "xlibos-rootfs-image", 20);
-	EVP_DigestUpdate(w->sha, header, sizeof(header));
-	hash_entry(w, root, NULL, 0);
+	EVP_DigestUpdate(ws->key, "xlibos-rootfs-image", 20);
+	EVP_DigestUpdate(ws->key, header, sizeof(header));
+	hash_entry(ws->key, "", root, NULL, 0);
 	return true;
 }
 
@@ -490,31 +708,20 @@ static bool walk_begin(struct walk *w, const struct stat *root)
  * size (a little more room than the merged tree needs) and read for
  * abcom's tables (records the guest never asks for cost nothing).
  */
-static bool walk_layers(struct walk *w, const struct rootfs_layers *l)
+static bool walk_layers(struct walkers *ws, const struct rootfs_layers *l)
 {
 	bool ok = true;
 
-	w->in_layer = true;
-	EVP_DigestUpdate(w->sha, "overlay", 8);
-	EVP_DigestUpdate(w->sha, l->options, strlen(l->options) + 1);
-	for (size_t i = 0; i < l->n; i++) {
+	ws->sh.in_layer = true;
+	EVP_DigestUpdate(ws->key, "overlay", 8);
+	EVP_DigestUpdate(ws->key, l->options, strlen(l->options) + 1);
+	for (size_t i = 0; ok && i < l->n; i++) {
 		uint64_t mark[2] = { i, i == 0 && l->has_upper };
-		struct stat st;
 
-		EVP_DigestUpdate(w->sha, mark, sizeof(mark));
-		if (fstat(l->fds[i], &st) != 0) {
-			report_unreadable(w, "directory ", errno);
-			ok = false;
-		} else if (!hash_dir_xattrs(w, l->fds[i])) {
-			report_unreadable(w, "extended attributes of ", errno);
-			ok = false;
-		} else {
-			ok = walk_dir(w, l->fds[i], &st, mount_id(l->fds[i]), 0);
-		}
-		if (!ok)
-			break;
+		EVP_DigestUpdate(ws->key, mark, sizeof(mark));
+		ok = walk_top(ws, l->fds[i]);
 	}
-	w->in_layer = false;
+	ws->sh.in_layer = false;
 	return ok;
 }
 
@@ -523,10 +730,11 @@ static bool walk_layers(struct walk *w, const struct rootfs_layers *l)
  * tree's owner: if anything fails there, its messages and table records
  * are dropped and the merged tree is walked.
  */
-static bool walk_tree(struct walk *w, int rootfd, const struct stat *root,
+static bool walk_tree(struct walkers *ws, int rootfd, const struct stat *root,
 		      const struct rootfs_layers *layers)
 {
-	size_t tables_len = w->tables ? w->tables->len : 0;
+	struct abcom_tables *tables = ws->sh.tables;
+	size_t tables_len = tables ? tables->len : 0;
 	FILE *was = diag_stream(), *quiet;
 	char *text = NULL;
 	size_t text_len;
@@ -534,63 +742,110 @@ static bool walk_tree(struct walk *w, int rootfd, const struct stat *root,
 
 	if (layers->n && (quiet = open_memstream(&text, &text_len))) {
 		diag_set_stream(quiet);
-		ok = walk_layers(w, layers);
+		ok = walk_layers(ws, layers);
 		diag_set_stream(was);
 		fclose(quiet);
 		free(text);
 		if (ok)
 			return true;
-		if (w->tables)
-			w->tables->len = tables_len;
-		if (!walk_begin(w, root) || !hash_dir_xattrs(w, rootfd))
+		if (tables)
+			tables->len = tables_len;
+		if (!key_begin(ws, root))
 			return false;
 	}
-	return walk_dir(w, rootfd, root, mount_id(rootfd), 0);
+	return walk_top(ws, rootfd);
+}
+
+static void walkers_free(struct walkers *ws)
+{
+	if (!ws)
+		return;
+	for (unsigned int i = 0; i < ws->n; i++) {
+		if (ws->w[i])
+			EVP_MD_CTX_free(ws->w[i]->sha);
+		free(ws->w[i]);
+	}
+	EVP_MD_CTX_free(ws->key);
+	free(ws);
+}
+
+/*
+ * Threads for the key's walk: the CPUs we may use, at most four (the
+ * walk waits on the dentry cache's locks beyond that); one when abcom's
+ * tables are made (their set is not shared).
+ */
+static struct walkers *walkers_new(const char *dir, struct abcom_tables *tables)
+{
+	struct walkers *ws = calloc(1, sizeof(*ws));
+	unsigned int n = tables ? 1 : task_pool_cpus();
+
+	if (!ws || !(ws->key = EVP_MD_CTX_new()))
+		goto oom;
+	ws->sh.root = dir;
+	ws->sh.root_len = strlen(dir);
+	while (ws->sh.root_len > 1 && dir[ws->sh.root_len - 1] == '/')
+		ws->sh.root_len--;
+	ws->sh.tables = tables;
+	for (ws->n = 0; ws->n < n && ws->n < WALK_MAX_THREADS; ws->n++) {
+		struct walk *w = calloc(1, sizeof(*w));
+
+		ws->w[ws->n] = w;
+		if (!w || !(w->sha = EVP_MD_CTX_new())) {
+			ws->n++;
+			goto oom;
+		}
+		w->sh = &ws->sh;
+		w->id = (int)ws->n;
+	}
+	return ws;
+oom:
+	diag_error("rootfs: out of memory");
+	walkers_free(ws);
+	return NULL;
 }
 
 bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 		       struct rootfs_image_plan *plan)
 {
-	struct walk *w = calloc(1, sizeof(*w));
+	struct walkers *ws = walkers_new(dir, tables);
 	struct rootfs_layers layers = { .n = 0 };
+	struct walk_counts total = { .entries = 1 };	/* the top */
+	bool ok = false, lost_found = false;
 	struct stat st;
-	bool ok = false;
 
-	if (!w || !(w->sha = EVP_MD_CTX_new())) {
-		diag_error("rootfs: out of memory");
-		goto out;
-	}
+	if (!ws)
+		return false;
 	if (fstat(rootfd, &st) != 0) {
 		diag_error("rootfs '%s': %s", dir, strerror(errno));
 		goto out;
 	}
-	w->root = dir;
-	w->root_len = strlen(dir);
-	while (w->root_len > 1 && dir[w->root_len - 1] == '/')
-		w->root_len--;
-	w->tables = tables;
-	w->owner = st.st_uid;
-	if (!walk_begin(w, &st)) {
+	ws->sh.owner = st.st_uid;
+	if (!key_begin(ws, &st)) {
 		diag_error("rootfs: out of memory");
 		goto out;
 	}
 	/* opened as the caller: the layers' paths are the mount's */
 	rootfs_layers_open(rootfd, &layers);
-	if (!fs_creds_become(st.st_uid, st.st_gid, &w->creds)) {
+	/* the threads are made after this, and have these credentials too */
+	if (!fs_creds_become(st.st_uid, st.st_gid, &ws->sh.creds)) {
 		diag_error("rootfs '%s': cannot read it as its owner (uid %u): %s", dir,
 			   (unsigned)st.st_uid, strerror(errno));
 		goto out;
 	}
-	ok = hash_dir_xattrs(w, rootfd);
-	if (!ok)
-		diag_error("rootfs '%s': cannot read its extended attributes: %s", dir,
-			   strerror(errno));
-	else
-		ok = walk_tree(w, rootfd, &st, &layers);
-	fs_creds_restore(&w->creds);
+	ok = walk_tree(ws, rootfd, &st, &layers);
+	fs_creds_restore(&ws->sh.creds);
 	if (!ok)
 		goto out;
-	size_image(w, plan);
+	for (unsigned int i = 0; i < ws->n; i++) {
+		const struct walk *w = ws->w[i];
+
+		total.entries += w->n.entries;
+		total.data_blocks += w->n.data_blocks;
+		total.dir_bytes += w->n.dir_bytes;
+		total.link_blocks += w->n.link_blocks;
+		lost_found |= w->has_lost_found;
+	}
+	size_image(&total, plan);
 	if (plan->image_bytes > ROOTFS_IMAGE_MAX_BYTES) {
 		diag_error("rootfs '%s' is too large for an image (%llu GiB, at most %llu GiB)", dir,
 			   (unsigned long long)(plan->image_bytes >> 30),
@@ -599,18 +854,16 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 		goto out;
 	}
 	/* the size is part of what the entry must be */
-	EVP_DigestUpdate(w->sha, &plan->image_bytes, sizeof(plan->image_bytes));
-	EVP_DigestFinal_ex(w->sha, plan->key, NULL);
+	EVP_DigestUpdate(ws->key, &plan->image_bytes, sizeof(plan->image_bytes));
+	EVP_DigestFinal_ex(ws->key, plan->key, NULL);
 	plan->owner = st.st_uid;
 	plan->owner_gid = st.st_gid;
 	plan->root_mode = st.st_mode & 07777;
 	plan->root_atime = st.st_atim;
 	plan->root_mtime = st.st_mtim;
-	plan->has_lost_found = w->has_lost_found;
+	plan->has_lost_found = lost_found;
 out:
 	rootfs_layers_close(&layers);
-	if (w)
-		EVP_MD_CTX_free(w->sha);
-	free(w);
+	walkers_free(ws);
 	return ok;
 }

@@ -11,6 +11,10 @@
  * table set, the same walk also reads every regular file for abcom's
  * site tables.  The tree is hostile: it is walked through directory
  * descriptors only (safe_open.h), as the top directory's owner (fs_creds.h).
+ * The key's walk runs on a thread per CPU we may use, up to four
+ * (task_pool.h), a directory at a time: each directory's entries make a
+ * digest of their own, and the key hashes those in the tree's order, so
+ * it is the same however many threads walked.  Tables are made on one.
  */
 #ifndef XLIBOS_LOADER_ROOTFS_IMAGE_WALK_H
 #define XLIBOS_LOADER_ROOTFS_IMAGE_WALK_H
@@ -22,8 +26,8 @@
 
 struct abcom_tables;
 
-/* Bump when what goes into the image, or how it is sized, changes. */
-#define ROOTFS_IMAGE_FORMAT 3
+/* Bump when what goes into the image or the key, or how it is sized, changes. */
+#define ROOTFS_IMAGE_FORMAT 4
 #define ROOTFS_IMAGE_KEY_LEN 32
 /* Largest image made (a hostile tree of huge sparse files is refused). */
 #define ROOTFS_IMAGE_MAX_BYTES (1ULL << 40)

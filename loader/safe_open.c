@@ -3,7 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -36,9 +39,11 @@ static int open_beneath_fallback(int dirfd, const char *name, int flags)
 	return fd;
 }
 
-int open_beneath(int dirfd, const char *name, int flags)
+static atomic_bool no_openat2;
+
+/* openat2 beneath dirfd; -1 with no_openat2 set where the kernel has none. */
+static int try_openat2(int dirfd, const char *name, int flags)
 {
-	static bool no_openat2;
 	struct open_how how = {
 		.flags = (unsigned)(flags | O_NOFOLLOW | O_CLOEXEC),
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
@@ -51,11 +56,54 @@ int open_beneath(int dirfd, const char *name, int flags)
 		if (fd >= 0 || errno != EAGAIN)
 			break;
 	}
-	if (fd < 0 && (no_openat2 || errno == ENOSYS)) {
+	if (fd < 0 && !no_openat2 && errno == ENOSYS)
 		no_openat2 = true;
-		return open_beneath_fallback(dirfd, name, flags);
-	}
 	return (int)fd;
+}
+
+int open_beneath(int dirfd, const char *name, int flags)
+{
+	int fd = try_openat2(dirfd, name, flags);
+
+	return fd < 0 && no_openat2 ? open_beneath_fallback(dirfd, name, flags) : fd;
+}
+
+int open_beneath_path(int dirfd, const char *path, int flags)
+{
+	char name[NAME_MAX + 1];
+	const char *slash;
+	int at = dirfd, fd = try_openat2(dirfd, path, flags);
+
+	if (fd >= 0 || !no_openat2)
+		return fd;
+	/* Linux < 5.6: one component at a time, never through a symlink */
+	while ((slash = strchr(path, '/'))) {
+		size_t len = (size_t)(slash - path);
+		int next = -1;
+
+		errno = ENAMETOOLONG;
+		if (len <= NAME_MAX) {
+			memcpy(name, path, len);
+			name[len] = '\0';
+			next = open_beneath_fallback(at, name, O_RDONLY | O_DIRECTORY | O_NONBLOCK);
+		}
+		if (at != dirfd && next < 0)
+			return close_with_errno(at, errno);
+		if (at != dirfd)
+			close(at);
+		if (next < 0)
+			return -1;
+		at = next;
+		path = slash + 1;
+	}
+	fd = open_beneath_fallback(at, path, flags);
+	if (at != dirfd) {
+		int err = errno;
+
+		close(at);
+		errno = err;
+	}
+	return fd;
 }
 
 int reopen_regular(int pathfd, const struct stat *st, int dirfd, const char *name,

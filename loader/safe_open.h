@@ -22,6 +22,9 @@
  */
 int open_beneath(int dirfd, const char *name, int flags);
 
+/* The same for a relative path of several components ("a/b/c"), each beneath the last. */
+int open_beneath_path(int dirfd, const char *path, int flags);
+
 /*
  * A read-only descriptor (O_NONBLOCK | O_NOCTTY | O_CLOEXEC) of the regular
  * file that the O_PATH descriptor pathfd, described by st, refers to:

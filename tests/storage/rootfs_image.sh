@@ -217,6 +217,17 @@ if [ "$img" = "$first" ] && [ "$(stat -c '%i %y' "$img")" = "$before" ]; then
 else
 	not_ok "second get: the same image, not made again"
 fi
+# The walk runs on as many threads as it may use CPUs: one gives the same key.
+if ! command -v taskset >/dev/null || [ "$(nproc)" -lt 2 ]; then
+	skip "the key on one CPU: the same image" "needs taskset and 2 CPUs"
+else
+	timeout -k 5 120 taskset -c 0 "$get" "$t" >"$out" 2>&1
+	if [ "$(cut -d' ' -f1 "$out")" = "$first" ]; then
+		ok "the key on one CPU (one walking thread): the same image"
+	else
+		not_ok "the key on one CPU (one walking thread): the same image" "$(cat "$out")"
+	fi
+fi
 if [ "$(find "$images" -name rootfs.ext4 | wc -l)" -eq 1 ] && [ "$(leftovers)" -eq 0 ]; then
 	ok "one entry, nothing left of the build"
 else
@@ -336,7 +347,9 @@ corrupt "image replaced by a symlink to a host file"
 if grep -qaF "$marker" "$good"; then not_ok "... which is not followed"; else ok "... which is not followed"; fi
 rm -f "$good" && mkfifo "$good"
 corrupt "image replaced by a FIFO (no hang)"
-rm -f "$good" && cp "$first" "$good"
+# (the tree's first image went when the tree changed: another tree's)
+other=$(timeout -k 5 60 "$get" "$e" 2>/dev/null | cut -d' ' -f1)
+rm -f "$good" && cp "$other" "$good"
 corrupt "image replaced by another tree's image"
 chown 1000 "$good"
 corrupt "image owned by another user"
