@@ -42,9 +42,12 @@
  * thread walked what.
  */
 struct dir_node {
-	char *rel;			/* the path from the walk's top ("" for it) */
+	char *rel;			/* the path from the walk's top ("" for it); freed once walked */
 	const char *name;		/* its last component, in rel */
-	struct stat st;
+	dev_t dev;			/* as stat'ed in its parent, then as opened */
+	ino_t ino;
+	uid_t uid;
+	mode_t mode;
 	uint64_t mnt;			/* its mount id (0: unknown) */
 	unsigned int depth;
 	int fd;				/* open while it is walked or waits */
@@ -211,10 +214,11 @@ static uint64_t data_blocks(const struct stat *st)
 }
 
 /* Same condition as rootfs_pack.c: a link whoever planted it could not have read. */
-static bool hard_link_trusted(const struct walk *w, const struct stat *st, const struct stat *dir)
+static bool hard_link_trusted(const struct walk *w, const struct stat *st,
+			      const struct dir_node *dir)
 {
-	return st->st_uid == w->sh->owner && dir->st_uid == w->sh->owner &&
-	       !(dir->st_mode & (S_IWGRP | S_IWOTH));
+	return st->st_uid == w->sh->owner && dir->uid == w->sh->owner &&
+	       !(dir->mode & (S_IWGRP | S_IWOTH));
 }
 
 /*
@@ -378,7 +382,8 @@ static bool add_kid(struct walk *w, struct dir_node *dir, const char *name, cons
 		return false;
 	}
 	kid->name = kid->rel + strlen(kid->rel) - strlen(name);
-	kid->st = *st;
+	kid->dev = st->st_dev;
+	kid->ino = st->st_ino;
 	kid->depth = dir->depth + 1;
 	kid->fd = -1;
 	dir->kids[dir->nkids++] = kid;
@@ -404,7 +409,7 @@ static bool add_entry(struct walk *w, struct dir_node *dir, const char *name)
 		return false;
 	}
 	w->n.entries++;
-	if (st.st_dev != dir->st.st_dev && (!mnt || !dir->mnt || mnt != dir->mnt)) {
+	if (st.st_dev != dir->dev && (!mnt || !dir->mnt || mnt != dir->mnt)) {
 		/* mke2fs sees the directory under the mount, as the overlay shows it */
 		diag_error("warning: rootfs: '%s': another file system is mounted there; its files are not in the image",
 			   shown(w));
@@ -420,7 +425,7 @@ static bool add_entry(struct walk *w, struct dir_node *dir, const char *name)
 		w->n.dir_bytes += 24;	/* "." and ".." */
 		return add_kid(w, dir, name, &st);
 	case S_IFREG:
-		if (st.st_nlink > 1 && !hard_link_trusted(w, &st, &dir->st)) {
+		if (st.st_nlink > 1 && !hard_link_trusted(w, &st, dir)) {
 			diag_error("rootfs: '%s' is a hard link not owned by the rootfs's owner or in a directory others can write; remove it (or use --pack, which skips it)",
 				   shown(w));
 			return false;
@@ -470,13 +475,14 @@ static bool open_dir(struct walk *w, int at, const char *path, struct dir_node *
 		return false;
 	}
 	/* what was opened is what was looked at; and its mount id for its entries */
-	if (stat_at(fd, "", AT_EMPTY_PATH, &now, &mnt) != 0 || now.st_ino != dir->st.st_ino ||
-	    now.st_dev != dir->st.st_dev) {
+	if (stat_at(fd, "", AT_EMPTY_PATH, &now, &mnt) != 0 || now.st_ino != dir->ino ||
+	    now.st_dev != dir->dev) {
 		report_unreadable(w, "directory ", ESTALE);
 		close(fd);
 		return false;
 	}
-	dir->st = now;
+	dir->uid = now.st_uid;
+	dir->mode = now.st_mode;
 	dir->mnt = mnt;
 	dir->fd = fd;
 	dir->own_fd = true;
@@ -546,6 +552,10 @@ static bool walk_node(struct walk *w, struct dir_node *dir)
 	EVP_DigestFinal_ex(w->sha, dir->digest, NULL);
 	for (i = 0; ok && i < dir->nkids; i++)
 		ok = !walk_stopped(w) && enter_kid(w, dir, dir->kids[i]);
+	/* a big tree keeps a node per directory: only what the key needs */
+	free(dir->rel);
+	dir->rel = NULL;
+	dir->name = NULL;
 	return ok;
 }
 
@@ -643,6 +653,7 @@ static bool walk_top(struct walkers *ws, int fd)
 {
 	struct dir_node *top = calloc(1, sizeof(*top));
 	FILE *was = diag_stream();
+	struct stat st;
 	int failed;
 
 	if (!top || !(top->rel = strdup(""))) {
@@ -652,11 +663,15 @@ static bool walk_top(struct walkers *ws, int fd)
 	}
 	top->name = top->rel;
 	top->fd = fd;
-	if (fstat(fd, &top->st) != 0) {
+	if (fstat(fd, &st) != 0) {
 		diag_error("rootfs '%s': %s", ws->sh.root, strerror(errno));
 		free_nodes(top);
 		return false;
 	}
+	top->dev = st.st_dev;
+	top->ino = st.st_ino;
+	top->uid = st.st_uid;
+	top->mode = st.st_mode;
 	top->mnt = mount_id(fd);
 	ws->sh.top_fd = fd;
 	for (unsigned int i = 0; i < ws->n; i++) {
