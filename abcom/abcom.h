@@ -63,7 +63,7 @@
  * tables computed by another version (the loader's cache, tables handed
  * to the LibOS) are not used.
  */
-#define ABCOM_VERSION 6
+#define ABCOM_VERSION 7
 
 /* --- results and errors ------------------------------------------------ */
 
@@ -296,6 +296,12 @@ int abcom_scan_elf_image(const uint8_t *file, size_t size,
  * from the window alone (a branch elsewhere into it) is the table's
  * maker's to get right; such a mistake hurts only the process running
  * that file.  ABCOM_OK, or ABCOM_ENOMEM / ABCOM_EDECODER (then *n is 0).
+ *
+ * abcom_check_windows(): the same without the file: sane, sorted, and each
+ * window decoding as its site says.  For a user of the sites who compares
+ * each window with the code where it patches (the LibOS: the code as it
+ * is mapped, inside an executable mapping of the file) instead of reading
+ * the whole file first.
  */
 bool abcom_site_sane(const struct abcom_site *s);
 bool abcom_sites_match_file(const uint8_t *file, size_t size,
@@ -303,6 +309,7 @@ bool abcom_sites_match_file(const uint8_t *file, size_t size,
 			    const struct abcom_site *sites, size_t n);
 int abcom_check_sites(const uint8_t *file, size_t size,
 		      struct abcom_site *sites, size_t *n);
+int abcom_check_windows(struct abcom_site *sites, size_t *n);
 
 const char *abcom_class_name(enum abcom_class cls);
 const char *abcom_reason_text(enum abcom_reason reason);

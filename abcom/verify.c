@@ -135,18 +135,18 @@ static bool window_decodes(csh cs, cs_insn *insn, const struct abcom_site *s)
 	return i == s->n_bounds && riprel == !!s->riprel_disp;
 }
 
-int abcom_check_sites(const uint8_t *file, size_t size,
-		      struct abcom_site *sites, size_t *n)
+/*
+ * Keep the sites (sorted, no duplicates: the LibOS looks them up by
+ * bisection) whose window decodes as they say and, with @file, that
+ * match it; compacts sites[] and updates *n.
+ */
+static int keep_checked(const uint8_t *file, size_t size, const struct abcom_range *ranges,
+			size_t n_ranges, struct abcom_site *sites, size_t *n)
 {
-	struct abcom_range ranges[ABCOM_MAX_EXEC_SECTIONS];
-	size_t n_ranges, kept = 0;
+	size_t kept = 0;
 	cs_insn *insn;
 	csh cs;
 
-	if (abcom_elf_exec_ranges(file, size, ranges, &n_ranges) != ABCOM_OK) {
-		*n = 0;		/* not a file abcom would decode: no sites */
-		return ABCOM_OK;
-	}
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
 		*n = 0;
 		return ABCOM_EDECODER;
@@ -159,9 +159,9 @@ int abcom_check_sites(const uint8_t *file, size_t size,
 		return ABCOM_ENOMEM;
 	}
 	for (size_t i = 0; i < *n; i++) {
-		/* sorted, no duplicates: the LibOS looks sites up by bisection */
 		if ((kept && sites[i].addr <= sites[kept - 1].addr) ||
-		    !site_matches_file(file, size, ranges, n_ranges, &sites[i]) ||
+		    (file ? !site_matches_file(file, size, ranges, n_ranges, &sites[i])
+			  : !abcom_site_sane(&sites[i])) ||
 		    !window_decodes(cs, insn, &sites[i]))
 			continue;
 		if (kept != i)
@@ -172,4 +172,22 @@ int abcom_check_sites(const uint8_t *file, size_t size,
 	cs_close(&cs);
 	*n = kept;
 	return ABCOM_OK;
+}
+
+int abcom_check_sites(const uint8_t *file, size_t size,
+		      struct abcom_site *sites, size_t *n)
+{
+	struct abcom_range ranges[ABCOM_MAX_EXEC_SECTIONS];
+	size_t n_ranges;
+
+	if (abcom_elf_exec_ranges(file, size, ranges, &n_ranges) != ABCOM_OK) {
+		*n = 0;		/* not a file abcom would decode: no sites */
+		return ABCOM_OK;
+	}
+	return keep_checked(file, size, ranges, n_ranges, sites, n);
+}
+
+int abcom_check_windows(struct abcom_site *sites, size_t *n)
+{
+	return keep_checked(NULL, 0, NULL, 0, sites, n);
 }

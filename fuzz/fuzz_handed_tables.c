@@ -4,11 +4,12 @@
  * (/.xlibos/abcom-tables): parse_handed() and the lookups of
  * arch-xlibos/kernel/abcom_sites.c and build_trampoline() of abcom_patch.c,
  * copied verbatim at build time (extract-kernel.sh), with the abcom
- * library's abcom_check_sites(), abcom_site_sane() and abcom_plan().
+ * library's abcom_check_windows() (abcom_check_sites() in older trees),
+ * abcom_site_sane() and abcom_plan().
  *
  * Input: a little-endian u32 length L, L bytes of an executable file,
  * then the tables file.  Every table parsed is taken as the file's: its
- * size and XXH64 are only the key the LibOS finds it by, which whoever
+ * size and sample hash are only the key the LibOS finds it by, which whoever
  * forges a table copies from the file.  Then, as take_handed() does, its
  * sites are checked against the file (where the LibOS does so), and each
  * is used as patch_site() in abcom_patch.c uses it: looked up, the code of
@@ -57,7 +58,12 @@ static void use_table(struct handed_table *h, const u8 *file, size_t file_size)
 {
 	struct xlibos_site_table t = { .n = h->n, .sites = h->sites };
 
-#ifdef KERNEL_CHECKS_HANDED_SITES
+#if defined(KERNEL_CHECKS_HANDED_WINDOWS)
+	(void)file;
+	(void)file_size;
+	if (t.n && abcom_check_windows(t.sites, &t.n) != ABCOM_OK)
+		t.n = 0;
+#elif defined(KERNEL_CHECKS_HANDED_SITES)
 	if (t.n && abcom_check_sites(file, file_size, t.sites, &t.n) != ABCOM_OK)
 		t.n = 0;
 #else

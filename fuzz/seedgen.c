@@ -14,13 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include <openssl/evp.h>
 
 #include <asm/xlibos_boot.h>
 
 #include "abcom.h"
+#include "abcom_sample.h"
 #include "tiny_elf.h"
 /* older trees (before the loader's SHA-256 cache) have no cache seed */
 #if __has_include("abcom_cache.h")
@@ -98,7 +98,7 @@ static int write_record(const uint8_t *file, size_t size)
 		.abcom_version = ABCOM_VERSION,
 		.site_size = sizeof(struct abcom_site),
 		.file_size = size,
-		.file_xxh64 = XXH64(file, size, 0),
+		.file_sample = abcom_sample_hash(file, size),
 	};
 
 	if (abcom_scan_elf_image(file, size, &sites, &n) != ABCOM_OK)

@@ -21,13 +21,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include <openssl/evp.h>
 
 #include <asm/xlibos_boot.h>
 
 #include "abcom.h"
+#include "abcom_sample.h"
 #include "abcom_cache.h"
 #include "abcom_decode_helper.h"
 #include "abcom_tables.h"
@@ -77,7 +77,7 @@ void abcom_tables_free(struct abcom_tables *t)
 	t->ready = false;
 }
 
-/* The handed record: the LibOS matches it by size and XXH64. */
+/* The handed record: the LibOS finds it by size and sample hash. */
 static bool add_record(struct abcom_tables *t, const uint8_t *file, size_t size,
 		       const struct abcom_site *sites, size_t n)
 {
@@ -87,7 +87,7 @@ static bool add_record(struct abcom_tables *t, const uint8_t *file, size_t size,
 		.site_size = sizeof(struct abcom_site),
 		.n_sites = (uint32_t)n,
 		.file_size = size,
-		.file_xxh64 = XXH64(file, size, 0),
+		.file_sample = abcom_sample_hash(file, size),
 	};
 
 	return append(t, &hdr, sizeof(hdr)) && append(t, sites, n * sizeof(*sites));

@@ -9,11 +9,16 @@
  *
  * Usually nothing is decoded here: the loader hands in the tables of the
  * rootfs's files (XLIBOS_ABCOM_TABLES_FILE, computed by the same library
- * and cached on the host), which are matched by size and XXH64.  A handed
- * table is not trusted: each of its sites is checked against the file's
- * bytes and its window decoded again (abcom_check_sites()) before the
- * table is used; a site that does not match is dropped (its syscall stays
- * on the trap path).
+ * and cached on the host), which are found by size and a hash of the
+ * file's first and last pages (reading a 2 MB program whole at its first
+ * exec cost a container's start about 4 ms).  A handed table is not
+ * trusted: each site's window is decoded again (abcom_check_windows())
+ * before the table is used, a site that does not decode is dropped (its
+ * syscall stays on the trap path), and patch_site() patches a window
+ * only inside an executable mapping of the file and only if the code
+ * there is byte for byte the window's.  A table found for the wrong file
+ * can at worst patch a window whose bytes are that file's but which the
+ * file also branches into: only the process running that file is hurt.
  *
  * Capstone is ordinary hosted code: it may use SSE registers (harmless
  * here, the callers run in a host signal handler whose frame holds the
@@ -58,7 +63,7 @@ static DEFINE_MUTEX(tables_lock);
 /* The loader's tables, until a file claims one (under tables_lock). */
 struct handed_table {
 	struct list_head list;
-	u64 size, xxh64;
+	u64 size, sample;
 	size_t n;
 	struct abcom_site *sites;
 };
@@ -83,12 +88,12 @@ static void scan_on_stack(void *arg)
 	c->err = abcom_scan_elf_image(c->file, c->size, &c->sites, &c->n);
 }
 
-/* c->sites[0..c->n) from the loader: keep those that match the file. */
+/* c->sites[0..c->n) from the loader: keep those whose windows decode as they say. */
 static void check_on_stack(void *arg)
 {
 	struct scan_call *c = arg;
 
-	c->err = abcom_check_sites(c->file, c->size, c->sites, &c->n);
+	c->err = abcom_check_windows(c->sites, &c->n);
 }
 
 /* Run Capstone.  Under tables_lock, which also guards the stack and scan_tls. */
@@ -151,24 +156,42 @@ static void scan_file(struct xlibos_site_table *t, const u8 *buf)
 	}
 }
 
+/* The sample hash of @file (xlibos_boot.h), through its page cache. */
+static bool sample_hash(struct file *file, loff_t size, u64 *hash)
+{
+	static u8 buf[2 * XLIBOS_ABCOM_SAMPLE];	/* under tables_lock */
+	ssize_t len = size <= 2 * XLIBOS_ABCOM_SAMPLE ? size : XLIBOS_ABCOM_SAMPLE;
+	loff_t pos = 0;
+
+	if (kernel_read(file, buf, len, &pos) != len)
+		return false;
+	if (size > 2 * XLIBOS_ABCOM_SAMPLE) {
+		pos = size - XLIBOS_ABCOM_SAMPLE;
+		if (kernel_read(file, buf + len, XLIBOS_ABCOM_SAMPLE, &pos) !=
+		    XLIBOS_ABCOM_SAMPLE)
+			return false;
+		len += XLIBOS_ABCOM_SAMPLE;
+	}
+	*hash = xxh64(buf, len, size);
+	return true;
+}
+
 /*
  * Take the loader's table for this file, if it handed one in, with only
- * the sites that check out against the file's bytes.
+ * the sites whose windows decode as the table says.
  */
-static bool take_handed(struct xlibos_site_table *t, const u8 *buf)
+static bool take_handed(struct xlibos_site_table *t, struct file *file)
 {
 	struct handed_table *h;
 	u64 hash;
 
-	if (list_empty(&handed))
+	if (list_empty(&handed) || t->size <= 0 || t->size > MAX_FILE_SIZE ||
+	    !sample_hash(file, t->size, &hash))
 		return false;
-	hash = xxh64(buf, t->size, 0);
 	list_for_each_entry(h, &handed, list) {
-		struct scan_call c = {
-			.file = buf, .size = t->size, .sites = h->sites, .n = h->n,
-		};
+		struct scan_call c = { .sites = h->sites, .n = h->n };
 
-		if (h->size != t->size || h->xxh64 != hash)
+		if (h->size != t->size || h->sample != hash)
 			continue;
 		if (c.n && on_scan_stack(check_on_stack, &c) != ABCOM_OK)
 			c.n = 0;
@@ -200,10 +223,12 @@ struct xlibos_site_table *xlibos_sites_of(struct file *file)
 	t->generation = inode->i_generation;
 	t->size = i_size_read(inode);
 	t->mtime = inode->i_mtime;
-	buf = read_whole(file, t->size);
-	if (buf && !take_handed(t, buf))
-		scan_file(t, buf);
-	kvfree(buf);
+	if (!take_handed(t, file)) {
+		buf = read_whole(file, t->size);
+		if (buf)
+			scan_file(t, buf);
+		kvfree(buf);
+	}
 	list_add(&t->list, &tables);
 out:
 	mutex_unlock(&tables_lock);
@@ -273,7 +298,7 @@ static size_t parse_handed(const u8 *p, size_t left)
 	}
 	h->n = hdr->n_sites;
 	h->size = hdr->file_size;
-	h->xxh64 = hdr->file_xxh64;
+	h->sample = hdr->file_sample;
 	list_add_tail(&h->list, &handed);
 	return sizeof(*hdr) + bytes;
 }

@@ -212,6 +212,15 @@ static bool kept(const struct forge *g, const struct abcom_site *s)
 	return abcom_check_sites(g->file, g->size, &copy, &n) == ABCOM_OK && n == 1;
 }
 
+/* The LibOS's check without the file (it compares the bytes where it patches). */
+static bool window_kept(const struct abcom_site *s)
+{
+	struct abcom_site copy = *s;
+	size_t n = 1;
+
+	return abcom_check_windows(&copy, &n) == ABCOM_OK && n == 1;
+}
+
 static bool matches(const struct forge *g, const struct abcom_site *s)
 {
 	return abcom_sites_match_file(g->file, g->size, g->ranges, g->n_ranges, s, 1);
@@ -237,14 +246,15 @@ static void forged_sites(void)
 		return;
 	g.site = sites[0];
 	check(matches(&g, &sites[0]) && kept(&g, &sites[0]) &&
-	      matches(&g, &sites[1]) && kept(&g, &sites[1]),
+	      matches(&g, &sites[1]) && kept(&g, &sites[1]) &&
+	      window_kept(&sites[0]) && window_kept(&sites[1]),
 	      "abcom's own sites pass every check (one with a rip-relative lea)");
 	check(sites[1].riprel_disp != 0, "the second window displaces the lea");
 
 	s = sites[1];
 	s.riprel_disp = 0;
 	s.riprel_end = 0;
-	check(matches(&g, &s) && !kept(&g, &s),
+	check(matches(&g, &s) && !kept(&g, &s) && !window_kept(&s),
 	      "a rip-relative instruction the table does not name: dropped");
 	abcom_free(sites);
 
@@ -256,7 +266,8 @@ static void forged_sites(void)
 	s = g.site;
 	s.window_len = 200;
 	s.post_len = 200 - s.syscall_off - s.syscall_len;
-	check(!abcom_site_sane(&s) && !kept(&g, &s), "a window longer than 48 bytes: dropped");
+	check(!abcom_site_sane(&s) && !kept(&g, &s) && !window_kept(&s),
+	      "a window longer than 48 bytes: dropped");
 
 	s = g.site;
 	s.syscall_off = 3;
@@ -270,12 +281,12 @@ static void forged_sites(void)
 	s.bounds[0] = 0;
 	s.bounds[1] = s.syscall_off;	/* but the mov's start is missing */
 	s.n_bounds = 2;
-	check(abcom_site_sane(&s) && matches(&g, &s) && !kept(&g, &s),
+	check(abcom_site_sane(&s) && matches(&g, &s) && !kept(&g, &s) && !window_kept(&s),
 	      "bounds that skip an instruction: sane, bytes match, dropped by decoding");
 	s.bounds[1] = 1;
 	s.bounds[2] = s.syscall_off;
 	s.n_bounds = 3;
-	check(kept(&g, &s), "the same window with its true bounds: kept");
+	check(kept(&g, &s) && window_kept(&s), "the same window with its true bounds: kept");
 
 	s = g.site;
 	s.addr = s.start + 6;	/* claim the syscall one byte late */
@@ -284,7 +295,7 @@ static void forged_sites(void)
 	s.window_len = 8;
 	memcpy(s.bytes, g.file + s.start, 8);
 	s.bounds[1] = 6;
-	check(!kept(&g, &s), "a syscall where the bytes hold none: dropped");
+	check(!kept(&g, &s) && !window_kept(&s), "a syscall where the bytes hold none: dropped");
 
 	s = g.site;
 	s.start = 4;	/* in the ELF header: outside the executable range */
@@ -293,12 +304,17 @@ static void forged_sites(void)
 	check(!matches(&g, &s) && !kept(&g, &s), "a window outside the code section: dropped");
 
 	struct abcom_site two[2] = { g.site, g.site };
+	size_t two_n = 2;
+
+	check(abcom_check_windows(two, &two_n) == ABCOM_OK && two_n == 1,
+	      "the same site twice, without the file: one kept");
+	two[1] = g.site;
 	check(!abcom_sites_match_file(g.file, g.size, g.ranges, g.n_ranges, two, 2),
 	      "the same site twice: the table does not match");
 	free(g.file);
 }
 
-/* Every table abcom makes for a real program passes abcom_check_sites whole. */
+/* Every table abcom makes for a real program passes abcom_check_sites and _windows whole. */
 static void real_tables(void)
 {
 	static const char *const paths[] = {
@@ -329,6 +345,10 @@ static void real_tables(void)
 		check(abcom_check_sites(f, st.st_size, sites, &kept_n) == ABCOM_OK &&
 		      kept_n == n, "%s: all %zu sites pass the checks (kept %zu)",
 		      paths[i], n, kept_n);
+		kept_n = n;
+		check(abcom_check_windows(sites, &kept_n) == ABCOM_OK && kept_n == n,
+		      "%s: all %zu windows pass the LibOS's check (kept %zu)", paths[i], n,
+		      kept_n);
 		abcom_free(sites);
 		munmap(f, st.st_size);
 	}

@@ -87,10 +87,16 @@ struct xlibos_abcom_counters {
  * executable files of the rootfs, so the LibOS need not decode them at
  * run time: a file in the initrd holding records back to back, each a
  * header and n_sites struct abcom_site (abcom/abcom.h).  The LibOS reads
- * it at boot and uses a record for a file with the same size and xxh64.
+ * it at boot and uses a record for a file with the same size and sample
+ * hash: XXH64, seeded with the file's size, of its first
+ * XLIBOS_ABCOM_SAMPLE bytes then its last XLIBOS_ABCOM_SAMPLE (of the
+ * whole file once if it is no longer than the two).  A file's first exec
+ * then reads two pages of it, not all of it; the sites are the table's
+ * claim, checked where they are used (abcom_sites.c).
  */
 #define XLIBOS_ABCOM_TABLES_FILE	"/.xlibos/abcom-tables"
 #define XLIBOS_ABCOM_TABLE_MAGIC	0x54424158U	/* "XABT" */
+#define XLIBOS_ABCOM_SAMPLE		4096
 
 struct xlibos_abcom_table_hdr {
 	__u32 magic;		/* XLIBOS_ABCOM_TABLE_MAGIC */
@@ -98,7 +104,7 @@ struct xlibos_abcom_table_hdr {
 	__u32 site_size;	/* sizeof(struct abcom_site) */
 	__u32 n_sites;		/* patchable sites, by syscall file offset */
 	__u64 file_size;
-	__u64 file_xxh64;	/* XXH64 of the whole file, seed 0 */
+	__u64 file_sample;	/* the sample hash above */
 };
 
 struct xlibos_exit_record {
