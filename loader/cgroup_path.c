@@ -30,17 +30,21 @@ bool cgroup_path_ok(const char *path)
 	}
 }
 
-/* rmdir, again while it is busy; true if it is gone. */
+/*
+ * rmdir, again while it is busy (a second at most); true if it is gone.
+ * The first tries are 1 ms apart: the supervisor's teardown child
+ * (teardown_child.h) is in the cgroup for a few ms after the supervisor.
+ */
 static bool remove_when_empty(const char *dir)
 {
-	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	const struct timespec soon = { 0, 1000 * 1000 }, tick = { 0, 10 * 1000 * 1000 };
 
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0; i < 110; i++) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return true;
 		if (errno != EBUSY)
 			return false;
-		nanosleep(&tick, NULL);
+		nanosleep(i < 10 ? &soon : &tick, NULL);
 	}
 	return false;
 }

@@ -23,8 +23,8 @@ bool cgroup_path_ok(const char *path);
 
 /*
  * Remove the container's cgroup at @path once it is empty (its processes
- * end lazily: a second at most), as runc's delete; false with errno if a
- * directory stays.
+ * end lazily, the supervisor's teardown child a few ms after it: a second
+ * at most), as runc's delete; false with errno if a directory stays.
  */
 bool cgroup_path_remove(const char *path);
 

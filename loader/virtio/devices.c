@@ -135,7 +135,7 @@ bool guest_devices_start(struct guest_devices *g, int memfd, uint64_t size, int 
 	return true;
 }
 
-void guest_devices_stop(struct guest_devices *g)
+void guest_devices_stop_leave_memory(struct guest_devices *g)
 {
 	for (unsigned int i = 0; i < g->n; i++) {
 		virtio_dev_stop(&g->dev[i]);
@@ -143,7 +143,15 @@ void guest_devices_stop(struct guest_devices *g)
 			g->dev[i].ops->free(&g->dev[i]);
 	}
 	g->n = 0;
-	if (g->ram.base)
-		munmap(g->ram.base, g->ram.size);
 	g->ram.base = NULL;
+}
+
+void guest_devices_stop(struct guest_devices *g)
+{
+	void *base = g->ram.base;
+
+	guest_devices_stop_leave_memory(g);
+	/* The last reference to guest memory, often: this frees its pages. */
+	if (base)
+		munmap(base, g->ram.size);
 }

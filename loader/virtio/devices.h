@@ -63,4 +63,10 @@ bool guest_devices_start(struct guest_devices *g, int memfd, uint64_t size, int 
 /* Stop the threads, close the files, unmap guest memory. */
 void guest_devices_stop(struct guest_devices *g);
 
+/*
+ * The same, but guest memory stays mapped: the supervisor's address space
+ * is torn down after it exits (teardown_child.h), and so are its pages.
+ */
+void guest_devices_stop_leave_memory(struct guest_devices *g);
+
 #endif
