@@ -15,7 +15,8 @@ bool rx_pool_take(struct rx_pool *p, struct virtio_dev *dev, struct virtio_queue
 	/* The driver reset the queue: the buffers we kept are gone. */
 	if (vq->last_avail != p->last_avail)
 		p->count = 0;
-	while (p->count < VIRTIO_QUEUE_SIZE) {
+	/* vq->num: checked at most VIRTIO_QUEUE_SIZE, the size of bufs. */
+	while (p->count < vq->num) {
 		struct rx_buf *b = &p->bufs[(p->head + p->count) % VIRTIO_QUEUE_SIZE];
 		int r = virtio_queue_pop(dev, vq, c);
 
@@ -35,7 +36,7 @@ bool rx_pool_take(struct rx_pool *p, struct virtio_dev *dev, struct virtio_queue
 		b->len = iov_total(b->iov, b->n);
 		p->count++;
 	}
-	if (p->count == VIRTIO_QUEUE_SIZE && virtio_queue_pop(dev, vq, c) > 0) {
+	if (p->count == vq->num && virtio_queue_pop(dev, vq, c) > 0) {
 		virtio_dev_fail(dev, "more receive buffers than the queue holds");
 		return false;
 	}

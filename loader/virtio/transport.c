@@ -64,13 +64,21 @@ void virtio_dev_fail(struct virtio_dev *dev, const char *fmt, ...)
 
 /* --- virtqueues --------------------------------------------------------- */
 
+uint32_t virtio_queue_max(const struct virtio_dev *dev, unsigned int q)
+{
+	uint16_t max = q < VIRTIO_MAX_QUEUES ? dev->ops->queue_max[q] : 0;
+
+	return max && max < VIRTIO_QUEUE_SIZE ? max : VIRTIO_QUEUE_SIZE;
+}
+
 static bool queue_check(struct virtio_dev *dev, struct virtio_queue *vq)
 {
 	uint64_t n = vq->num;
+	uint32_t max = virtio_queue_max(dev, (unsigned int)(vq - dev->queues));
 
-	if (n == 0 || n > VIRTIO_QUEUE_SIZE || (n & (n - 1))) {
+	if (n == 0 || n > max || (n & (n - 1))) {
 		virtio_dev_fail(dev, "queue size %u is not a power of two up to %u",
-				vq->num, VIRTIO_QUEUE_SIZE);
+				vq->num, max);
 		return false;
 	}
 	if ((vq->desc & 15) || (vq->avail & 1) || (vq->used & 3) ||
@@ -260,7 +268,7 @@ static uint32_t read_reg(struct virtio_dev *dev, uint32_t reg, uint32_t size)
 		return dev->dev_features_sel > 1 ? 0 :
 		       (uint32_t)(dev->host_features >> (32 * dev->dev_features_sel));
 	case VIRTIO_MMIO_QUEUE_NUM_MAX:
-		return vq ? VIRTIO_QUEUE_SIZE : 0;
+		return vq ? virtio_queue_max(dev, dev->queue_sel) : 0;
 	case VIRTIO_MMIO_QUEUE_READY:
 		return vq ? vq->ready : 0;
 	case VIRTIO_MMIO_INTERRUPT_STATUS:

@@ -18,6 +18,7 @@
 #include <asm/xlibos_virtio.h>
 
 #define VIRTIO_MAX_QUEUES	4
+/* The largest queue a device offers (QueueNumMax), unless it says less. */
 #define VIRTIO_QUEUE_SIZE	256
 /* Descriptors of one chain (the ring holds no more than this anyway). */
 #define VIRTIO_CHAIN_MAX	VIRTIO_QUEUE_SIZE
@@ -49,6 +50,11 @@ struct virtio_dev_ops {
 	const char *name;		/* in messages: "virtio-blk" */
 	uint32_t device_id;		/* VIRTIO_ID_* */
 	unsigned int nqueues;
+	/*
+	 * Each queue's QueueNumMax, 0 for VIRTIO_QUEUE_SIZE: Linux fills a
+	 * receive queue with a buffer per entry when the driver probes.
+	 */
+	uint16_t queue_max[VIRTIO_MAX_QUEUES];
 	/* Serve the notified queue: pop chains, push them back, raise. */
 	void (*queue_notify)(struct virtio_dev *dev, unsigned int q);
 	/* A configuration space byte (offset from 0x100); 0 past its end. */
@@ -87,6 +93,9 @@ void virtio_dev_stop(struct virtio_dev *dev);
 /* Give up on the device: one message, the guest sees it dead. */
 void virtio_dev_fail(struct virtio_dev *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The most entries queue @q may have (its QueueNumMax). */
+uint32_t virtio_queue_max(const struct virtio_dev *dev, unsigned int q);
 
 /* Take the next available chain: 1 got one, 0 none, -1 device broken. */
 int virtio_queue_pop(struct virtio_dev *dev, struct virtio_queue *vq,

@@ -38,6 +38,7 @@
 #define TX_QUEUE	1
 #define EVENT_QUEUE	2
 #define HDR_LEN		((uint32_t)sizeof(struct virtio_vsock_hdr))
+#define VSOCK_RX_QUEUE_SIZE	64
 /* Linux posts one descriptor per receive buffer; we take a few. */
 #define RX_BUF_IOV	8
 /* Largest payload of one packet either way (Linux's own limit). */
@@ -900,6 +901,12 @@ static const struct virtio_dev_ops vsock_ops = {
 	.name = "virtio-vsock",
 	.device_id = VIRTIO_ID_VSOCK,
 	.nqueues = 3,
+	/*
+	 * The guest's driver posts a 4 KiB buffer per receive entry when it
+	 * probes: 1.5 ms of boot for 256, 0.7 for 64, which carry 100 MB
+	 * each way as fast (tests/vsock's hostile driver asks for 64).
+	 */
+	.queue_max = { [RX_QUEUE] = VSOCK_RX_QUEUE_SIZE },
 	.queue_notify = vsock_queue_notify,
 	.config_byte = vsock_config_byte,
 	.free = vsock_free,
