@@ -44,6 +44,7 @@ exec sh "$root/tests/run_suites.sh" \
 	"sh $root/tests/net/tap_netns.sh $loader $build/rootfs" \
 	"sh $root/tests/net/nginx.sh $loader" \
 	"sh $root/tests/vsock/vsock.sh $loader $build/rootfs" \
+	"sh $root/tests/run/teardown.sh $loader $build/rootfs" \
 	"sh $root/tests/oci/bundles.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/hooks.sh $build/bin/xlibos-runtime $build/rootfs" \
 	"sh $root/tests/oci/pods.sh $build/bin/xlibos-runtime $build/rootfs" \
