@@ -72,7 +72,7 @@ build_progs "$here" "$build" "$here/abcom_test.h" "$CFLAGS" $PROGS
 
 # ---------------------------------------------------------------- rootfs copy
 
-cp -a "$rootfs" "$copy"
+cp -a "$rootfs/." "$copy"
 mkdir -p "$copy/tests/abcom/musl" "$copy/tests/abcom/glibc"
 for variant in $variants; do
 	for prog in $PROGS; do

@@ -45,7 +45,7 @@ for p in gsbase killhost; do
 	mv -f "$build/$p.$$" "$build/$p"
 done
 copy=$scratch/rootfs
-cp -a "$rootfs" "$copy"
+cp -a "$rootfs/." "$copy"
 cp "$build/gsbase" "$build/killhost" "$copy/bin/"
 
 # ---------------------------------------------------------------- GS base

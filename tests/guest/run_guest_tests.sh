@@ -63,7 +63,7 @@ build_progs "$here" "$build" "$here/guest_test.h" "-static -O2 -pthread -Wall" $
 
 # ---------------------------------------------------------------- rootfs copy
 
-cp -a "$rootfs" "$copy"
+cp -a "$rootfs/." "$copy"
 mkdir -p "$copy/tests/musl" "$copy/tests/glibc" "$copy/data"
 for variant in $variants; do
 	for prog in $PROGS; do

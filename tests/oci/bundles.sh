@@ -141,7 +141,7 @@ expect "state of an unknown container" 1 "container 'nosuch' does not exist" R s
 # --- a good bundle: the lifecycle ------------------------------------------------
 good=$scratch/good
 mkdir -p "$good"
-cp -a "$rootfs" "$good/rootfs"
+cp -a "$rootfs/." "$good/rootfs"
 python3 - "$base" "$good" <<'EOF'
 import json, sys
 c = json.load(open(sys.argv[1]))
@@ -219,7 +219,7 @@ wait "$pid" 2>/dev/null
 # linux.resources.cpu: quota/period, shares and cpus reach the supervisor's cgroup options.
 cpu=$scratch/cpu
 mkdir -p "$cpu"
-cp -a "$rootfs" "$cpu/rootfs"
+cp -a "$rootfs/." "$cpu/rootfs"
 python3 - "$good/config.json" "$cpu" <<'EOF2'
 import json, sys
 c = json.load(open(sys.argv[1]))

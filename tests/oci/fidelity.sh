@@ -22,7 +22,7 @@ case $rootfs in /*) ;; *) rootfs=$(cd "$rootfs" && pwd) ;; esac
 # The image: the rootfs with a /run holding files of several owners and
 # modes (what a tmpfs with tmpcopyup starts with) and /var/tmp.
 img=$scratch/image
-cp -a "$rootfs" "$img"
+cp -a "$rootfs/." "$img"
 mkdir -p "$img/run/lock" "$img/run/sub/deep" "$img/var/tmp"
 echo hello >"$img/run/file"
 echo deep >"$img/run/sub/deep/f"

@@ -12,7 +12,7 @@ bundle() {
 		b=$scratch/$name.$rt
 		rm -rf "$b"
 		mkdir -p "$b"
-		cp -a "$rootfs" "$b/rootfs"
+		cp -a "$rootfs/." "$b/rootfs"
 		if [ "$kind" = containerd ]; then
 			python3 "$here/shaped_spec.py" "$kind" "$b" rootfs "$cid" "$@"
 		else

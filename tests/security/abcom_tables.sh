@@ -33,7 +33,7 @@ top=$(cd "$here/../.." && pwd)
 rootfs=$scratch/rootfs
 cache=$scratch/cache
 forge=$scratch/abcom_forge
-cp -a "$2" "$rootfs"
+cp -a "$2/." "$rootfs"
 busybox=$rootfs/bin/busybox
 init=$(dirname "$xlibos")/xlibos-init
 # A script that makes busybox do a bit of everything: the expected output.

@@ -259,7 +259,7 @@ if [ "${avail_kb:-0}" -lt 1500000 ]; then
 		skip "SIGTERM $d ms after start (large rootfs)" "less than 1.5 GB of host memory available"
 	done
 else
-	cp -a "$rootfs" "$big"
+	cp -a "$rootfs/." "$big"
 	head -c 80M /dev/urandom >"$big/big"
 	# term_early MS TRAP RC TEXT
 	term_early() {

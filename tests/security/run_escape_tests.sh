@@ -135,7 +135,7 @@ fi
 rm -f "$out"
 
 copy=$scratch/rootfs
-cp -a "$rootfs" "$copy"
+cp -a "$rootfs/." "$copy"
 cp "$build/escape" "$copy/escape"
 
 # symbol NAME: its address in the image, 0x-prefixed.

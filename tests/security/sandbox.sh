@@ -52,7 +52,7 @@ cp -a "$top/build/rootfs" "$rootfs"
 cp "$build/forkbomb" "$build/hostmembomb" "$build/guestmembomb" "$rootfs/bin/"
 # The rootless run reads the rootfs as nobody.
 rootless_dir=$scratch/rootless
-mkdir -p "$rootless_dir" && cp -a "$rootfs" "$rootless_dir/rootfs" &&
+mkdir -p "$rootless_dir" && cp -a "$rootfs/." "$rootless_dir/rootfs" &&
 	chown -R 65534:65534 "$rootless_dir" && chmod 755 "$scratch"
 
 sym() {

@@ -57,7 +57,7 @@ done
 trap 'rm -rf "$scratch" "$copy_parent"' EXIT
 trap 'exit 130' INT TERM HUP
 copy=$copy_parent/rootfs
-cp -a "$rootfs" "$copy"
+cp -a "$rootfs/." "$copy"
 mkdir -p "$copy/tests"
 cp "$here"/cases/*.sh "$copy/tests/"
 chmod 0755 "$copy"/tests/*.sh

@@ -67,7 +67,7 @@ if ! fa=$(build_static fsync_append); then
 	exit
 fi
 copy=$scratch/rootfs
-cp -a "$rootfs" "$copy"
+cp -a "$rootfs/." "$copy"
 cp "$fa" "$copy/bin/fsync_append"
 disk=$scratch/disk.img
 

@@ -38,7 +38,7 @@ export XLIBOS_CACHE_DIR="$scratch/cache"
 
 # The image's side of the changes: files, trees and links to change or remove.
 make_base() {
-	cp -a "$rootfs" "$1"
+	cp -a "$rootfs/." "$1"
 	mkdir -p "$1/data/gone/sub" "$1/data/opaque" "$1/data/todir" "$1/data/tofile/x"
 	echo old >"$1/data/change"
 	echo bye >"$1/data/gone/sub/f"

@@ -34,7 +34,7 @@ if [ -z "$wake" ]; then
 	exit
 fi
 tree=$scratch/tree
-cp -a "$rootfs" "$tree" && cp "$prog" "$tree/virtio_hostile"
+cp -a "$rootfs/." "$tree" && cp "$prog" "$tree/virtio_hostile"
 disk=$scratch/disk.img
 "$xlibos" mkdisk "$disk" 16M >"$out" 2>&1 || not_ok "xlibos mkdisk" ""
 canary=$scratch/canary

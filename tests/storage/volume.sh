@@ -198,7 +198,7 @@ else
 	tree=$scratch/tree
 	hv=$scratch/hvol
 	mkdir -p "$hv"
-	cp -a "$rootfs" "$tree" && cp "$prog" "$tree/p9_hostile"
+	cp -a "$rootfs/." "$tree" && cp "$prog" "$tree/p9_hostile"
 	ln -s ../outside "$hv/esc-dir"
 	ln -s ../outside/secret "$hv/esc-file"
 	ln "$o/secret" "$hv/hard" 2>/dev/null || true

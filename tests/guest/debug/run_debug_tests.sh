@@ -51,7 +51,7 @@ libs_of() {
 make_rootfs() {
 	r=$build/rootfs.new
 	rm -rf "$r" "$build/rootfs"
-	cp -a "$rootfs" "$r" || return 1
+	cp -a "$rootfs/." "$r" || return 1
 	mkdir -p "$r/t" "$r/src"
 	cp "$build/ptrace_regs" "$build/self" "$build/hello" "$r/t/"
 	cp "$here/hello.c" "$r/src/"
