@@ -15,12 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 
 #include <asm/xlibos_boot.h>
 
 #include "abcom.h"
 #include "abcom_sample.h"
+#include "sha256_of.h"
 #include "tiny_elf.h"
 /* older trees (before the loader's SHA-256 cache) have no cache seed */
 #if __has_include("abcom_cache.h")
@@ -50,8 +50,8 @@ static int store_tiny(const char *dir)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	tiny_elf(elf);
-	if (fd < 0 || !EVP_Digest(elf, sizeof(elf), sha, NULL, EVP_sha256(), NULL) ||
-	    abcom_scan_elf_image(elf, sizeof(elf), &sites, &n) != ABCOM_OK) {
+	sha256_of(elf, sizeof(elf), sha);
+	if (fd < 0 || abcom_scan_elf_image(elf, sizeof(elf), &sites, &n) != ABCOM_OK) {
 		perror(dir);
 		return 1;
 	}

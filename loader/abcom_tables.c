@@ -22,16 +22,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include <asm/xlibos_boot.h>
 
 #include "abcom.h"
-#include "abcom_sample.h"
 #include "abcom_cache.h"
 #include "abcom_decode_helper.h"
+#include "abcom_sample.h"
 #include "abcom_tables.h"
 #include "diag.h"
+#include "sha256_of.h"
 
 /* Larger programs are left to the LibOS. */
 #define MAX_FILE_SIZE		(256ULL << 20)
@@ -196,9 +195,9 @@ bool abcom_tables_add_fd(struct abcom_tables *t, int fd, const char *name)
 	if (!file)
 		return true;
 	/* what abcom refuses (also in the LibOS) needs no helper */
-	if (abcom_elf_exec_ranges(file, size, ranges, &n_ranges) != ABCOM_OK ||
-	    !EVP_Digest(file, size, sha, NULL, EVP_sha256(), NULL))
+	if (abcom_elf_exec_ranges(file, size, ranges, &n_ranges) != ABCOM_OK)
 		goto out;
+	sha256_of(file, size, sha);
 	if (t->cache_fd >= 0 && abcom_cache_load(t->cache_fd, sha, size, &sites, &n)) {
 		if (abcom_sites_match_file(file, size, ranges, n_ranges, sites, n)) {
 			ok = add_record(t, file, size, sites, n);

@@ -14,7 +14,7 @@
 
 #include <stdatomic.h>
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include "abcom_tables.h"
 #include "diag.h"
@@ -79,7 +79,7 @@ struct walk_counts {
 struct walk {
 	struct walk_shared *sh;
 	int id;
-	EVP_MD_CTX *sha;		/* the directory being walked */
+	struct sha256_ctx sha;		/* the directory being walked */
 	struct walk_counts n;
 	bool has_lost_found;
 	FILE *msgs;			/* its messages, printed in its turn */
@@ -121,8 +121,8 @@ static void report_unreadable(const struct walk *w, const char *what, int err)
  * give every container of one image an image of its own.  The image
  * keeps the times of the tree it was first made from.
  */
-static void hash_entry(EVP_MD_CTX *sha, const char *rel, const struct stat *st, const char *target,
-		       size_t target_len)
+static void hash_entry(struct sha256_ctx *sha, const char *rel, const struct stat *st,
+		       const char *target, size_t target_len)
 {
 	bool reg = S_ISREG(st->st_mode);
 	uint64_t f[] = {
@@ -133,10 +133,10 @@ static void hash_entry(EVP_MD_CTX *sha, const char *rel, const struct stat *st, 
 		reg ? st->st_ino : 0, st->st_rdev, target_len,
 	};
 
-	EVP_DigestUpdate(sha, rel, strlen(rel) + 1);
-	EVP_DigestUpdate(sha, f, sizeof(f));
+	sha256_update(sha, strlen(rel) + 1, (const uint8_t *)rel);
+	sha256_update(sha, sizeof(f), (const uint8_t *)f);
 	if (target_len)
-		EVP_DigestUpdate(sha, target, target_len);
+		sha256_update(sha, target_len, (const uint8_t *)target);
 }
 
 static int name_order(const void *a, const void *b)
@@ -191,10 +191,10 @@ static bool hash_dir_xattrs(struct walk *w, int fd)
 
 		if (vlen < 0 && errno != ENODATA)
 			return false;
-		EVP_DigestUpdate(w->sha, sorted[i], strlen(sorted[i]) + 1);
-		EVP_DigestUpdate(w->sha, &vl, sizeof(vl));
+		sha256_update(&w->sha, strlen(sorted[i]) + 1, (const uint8_t *)sorted[i]);
+		sha256_update(&w->sha, sizeof(vl), (const uint8_t *)&vl);
 		if (vlen > 0)
-			EVP_DigestUpdate(w->sha, value, (size_t)vlen);
+			sha256_update(&w->sha, (size_t)vlen, (const uint8_t *)value);
 	}
 	return true;
 }
@@ -413,7 +413,7 @@ static bool add_entry(struct walk *w, struct dir_node *dir, const char *name)
 		/* mke2fs sees the directory under the mount, as the overlay shows it */
 		diag_error("warning: rootfs: '%s': another file system is mounted there; its files are not in the image",
 			   shown(w));
-		EVP_DigestUpdate(w->sha, w->rel, strlen(w->rel) + 1);
+		sha256_update(&w->sha, strlen(w->rel) + 1, (const uint8_t *)w->rel);
 		w->n.dir_bytes += BLOCK;
 		return true;
 	}
@@ -421,7 +421,7 @@ static bool add_entry(struct walk *w, struct dir_node *dir, const char *name)
 	case S_IFDIR:
 		if (dir->depth == 0 && strcmp(name, "lost+found") == 0)
 			w->has_lost_found = true;
-		hash_entry(w->sha, w->rel, &st, NULL, 0);
+		hash_entry(&w->sha, w->rel, &st, NULL, 0);
 		w->n.dir_bytes += 24;	/* "." and ".." */
 		return add_kid(w, dir, name, &st);
 	case S_IFREG:
@@ -430,7 +430,7 @@ static bool add_entry(struct walk *w, struct dir_node *dir, const char *name)
 				   shown(w));
 			return false;
 		}
-		hash_entry(w->sha, w->rel, &st, NULL, 0);
+		hash_entry(&w->sha, w->rel, &st, NULL, 0);
 		w->n.data_blocks += data_blocks(&st);
 		return !w->sh->tables || add_table(w, dir->fd, name, &st);
 	case S_IFLNK:
@@ -444,13 +444,13 @@ static bool add_entry(struct walk *w, struct dir_node *dir, const char *name)
 				   PATH_MAX);
 			return false;
 		}
-		hash_entry(w->sha, w->rel, &st, target, (size_t)len);
+		hash_entry(&w->sha, w->rel, &st, target, (size_t)len);
 		if (len > FAST_SYMLINK_MAX)
 			w->n.link_blocks++;
 		return true;
 	default:
 		/* FIFOs, sockets, device nodes: made as such in the image, never opened */
-		hash_entry(w->sha, w->rel, &st, NULL, 0);
+		hash_entry(&w->sha, w->rel, &st, NULL, 0);
 		return true;
 	}
 }
@@ -521,10 +521,7 @@ static bool walk_node(struct walk *w, struct dir_node *dir)
 
 	snprintf(w->rel, sizeof(w->rel), "%s", dir->rel);
 	rel_len = strlen(w->rel);
-	if (!EVP_DigestInit_ex(w->sha, EVP_sha256(), NULL)) {
-		diag_error("rootfs: out of memory");
-		return false;
-	}
+	sha256_init(&w->sha);
 	if (!hash_dir_xattrs(w, dir->fd)) {
 		report_unreadable(w, "extended attributes of ", errno);
 		return false;
@@ -549,7 +546,7 @@ static bool walk_node(struct walk *w, struct dir_node *dir)
 	dir_names_free(names, n);
 	if (!ok)
 		return false;
-	EVP_DigestFinal_ex(w->sha, dir->digest, NULL);
+	sha256_digest(&w->sha, sizeof(dir->digest), dir->digest);
 	for (i = 0; ok && i < dir->nkids; i++)
 		ok = !walk_stopped(w) && enter_kid(w, dir, dir->kids[i]);
 	/* a big tree keeps a node per directory: only what the key needs */
@@ -603,7 +600,7 @@ struct walkers {
 	struct walk_shared sh;
 	struct walk *w[WALK_MAX_THREADS];
 	unsigned int n;
-	EVP_MD_CTX *key;
+	struct sha256_ctx key;
 };
 
 static void free_nodes(struct dir_node *dir)
@@ -616,9 +613,9 @@ static void free_nodes(struct dir_node *dir)
 }
 
 /* The directories' digests in the tree's order: a parent, then its subdirectories by name. */
-static void hash_digests(EVP_MD_CTX *key, const struct dir_node *dir)
+static void hash_digests(struct sha256_ctx *key, const struct dir_node *dir)
 {
-	EVP_DigestUpdate(key, dir->digest, sizeof(dir->digest));
+	sha256_update(key, sizeof(dir->digest), dir->digest);
 	for (size_t i = 0; i < dir->nkids; i++)
 		hash_digests(key, dir->kids[i]);
 }
@@ -691,27 +688,25 @@ static bool walk_top(struct walkers *ws, int fd)
 	failed = atomic_load(&ws->sh.first_failed);
 	print_messages(ws, was, failed);
 	if (failed < 0)
-		hash_digests(ws->key, top);
+		hash_digests(&ws->key, top);
 	free_nodes(top);
 	return failed < 0;
 }
 
 /* The key's start, and everything counted, as before any entry. */
-static bool key_begin(struct walkers *ws, const struct stat *root)
+static void key_begin(struct walkers *ws, const struct stat *root)
 {
 	uint64_t header[2] = { ROOTFS_IMAGE_FORMAT, root->st_mode };
 
-	if (!EVP_DigestInit_ex(ws->key, EVP_sha256(), NULL))
-		return false;
+	sha256_init(&ws->key);
 	for (unsigned int i = 0; i < ws->n; i++) {
 		ws->w[i]->n = (struct walk_counts){ 0 };
 		ws->w[i]->has_lost_found = false;
 	}
 	/* the image's own root: mode of the tree's top, owned by 0:0 */
-	EVP_DigestUpdate(ws->key, "xlibos-rootfs-image", 20);
-	EVP_DigestUpdate(ws->key, header, sizeof(header));
-	hash_entry(ws->key, "", root, NULL, 0);
-	return true;
+	sha256_update(&ws->key, 20, (const uint8_t *)"xlibos-rootfs-image");
+	sha256_update(&ws->key, sizeof(header), (const uint8_t *)header);
+	hash_entry(&ws->key, "", root, NULL, 0);
 }
 
 /*
@@ -728,12 +723,12 @@ static bool walk_layers(struct walkers *ws, const struct rootfs_layers *l)
 	bool ok = true;
 
 	ws->sh.in_layer = true;
-	EVP_DigestUpdate(ws->key, "overlay", 8);
-	EVP_DigestUpdate(ws->key, l->options, strlen(l->options) + 1);
+	sha256_update(&ws->key, 8, (const uint8_t *)"overlay");
+	sha256_update(&ws->key, strlen(l->options) + 1, (const uint8_t *)l->options);
 	for (size_t i = 0; ok && i < l->n; i++) {
 		uint64_t mark[2] = { i, i == 0 && l->has_upper };
 
-		EVP_DigestUpdate(ws->key, mark, sizeof(mark));
+		sha256_update(&ws->key, sizeof(mark), (const uint8_t *)mark);
 		ok = walk_top(ws, l->fds[i]);
 	}
 	ws->sh.in_layer = false;
@@ -765,8 +760,7 @@ static bool walk_tree(struct walkers *ws, int rootfd, const struct stat *root,
 			return true;
 		if (tables)
 			tables->len = tables_len;
-		if (!key_begin(ws, root))
-			return false;
+		key_begin(ws, root);
 	}
 	return walk_top(ws, rootfd);
 }
@@ -775,12 +769,8 @@ static void walkers_free(struct walkers *ws)
 {
 	if (!ws)
 		return;
-	for (unsigned int i = 0; i < ws->n; i++) {
-		if (ws->w[i])
-			EVP_MD_CTX_free(ws->w[i]->sha);
+	for (unsigned int i = 0; i < ws->n; i++)
 		free(ws->w[i]);
-	}
-	EVP_MD_CTX_free(ws->key);
 	free(ws);
 }
 
@@ -794,7 +784,7 @@ static struct walkers *walkers_new(const char *dir, struct abcom_tables *tables)
 	struct walkers *ws = calloc(1, sizeof(*ws));
 	unsigned int n = tables ? 1 : task_pool_cpus();
 
-	if (!ws || !(ws->key = EVP_MD_CTX_new()))
+	if (!ws)
 		goto oom;
 	ws->sh.root = dir;
 	ws->sh.root_len = strlen(dir);
@@ -805,7 +795,7 @@ static struct walkers *walkers_new(const char *dir, struct abcom_tables *tables)
 		struct walk *w = calloc(1, sizeof(*w));
 
 		ws->w[ws->n] = w;
-		if (!w || !(w->sha = EVP_MD_CTX_new())) {
+		if (!w) {
 			ws->n++;
 			goto oom;
 		}
@@ -835,10 +825,7 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 		goto out;
 	}
 	ws->sh.owner = st.st_uid;
-	if (!key_begin(ws, &st)) {
-		diag_error("rootfs: out of memory");
-		goto out;
-	}
+	key_begin(ws, &st);
 	/* opened as the caller: the layers' paths are the mount's */
 	rootfs_layers_open(rootfd, &layers);
 	/* the threads are made after this, and have these credentials too */
@@ -869,8 +856,8 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 		goto out;
 	}
 	/* the size is part of what the entry must be */
-	EVP_DigestUpdate(ws->key, &plan->image_bytes, sizeof(plan->image_bytes));
-	EVP_DigestFinal_ex(ws->key, plan->key, NULL);
+	sha256_update(&ws->key, sizeof(plan->image_bytes), (const uint8_t *)&plan->image_bytes);
+	sha256_digest(&ws->key, ROOTFS_IMAGE_KEY_LEN, plan->key);
 	plan->owner = st.st_uid;
 	plan->owner_gid = st.st_gid;
 	plan->root_mode = st.st_mode & 07777;

@@ -8,6 +8,8 @@ PACKAGES="linux-source-6.1 build-essential flex bison bc cpio kmod \
 libelf-dev libssl-dev libcapstone-dev libxxhash-dev pkg-config musl-tools busybox-static \
 python3 xz-utils patch time procps gawk libcap-dev libpopt-dev rsync libseccomp-dev \
 debootstrap e2fsprogs sqlite3 runc libslirp-dev libmnl-dev iproute2 curl"
+# SHA-256 for the loader's and the runtime's caches: nettle (sha256_of.h)
+PACKAGES="$PACKAGES nettle-dev"
 # xlibos-runtime (loader/oci/): config.json through libjansson (strict types,
 # duplicate keys refused); tests/oci drive it with podman and compare with runc.
 PACKAGES="$PACKAGES libjansson-dev podman"

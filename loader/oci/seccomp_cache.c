@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,25 +20,24 @@ bool seccomp_cache_name(json_t *profile, char *name, size_t len)
 {
 	const struct scmp_version *v = seccomp_version();
 	char *text = json_dumps(profile, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[SHA256_DIGEST_SIZE];
+	struct sha256_ctx ctx;
 	char head[64];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	bool ok = text && v && ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	bool ok = text && v && len >= 2 * sizeof(md) + sizeof("seccomp-.bpf");
 	size_t at;
 
 	snprintf(head, sizeof(head), "xlibos-seccomp %d libseccomp %u.%u.%u\n",
 		 SECCOMP_CACHE_VERSION, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
-	ok = ok && EVP_DigestUpdate(ctx, head, strlen(head)) &&
-	     EVP_DigestUpdate(ctx, text, strlen(text)) && EVP_DigestFinal_ex(ctx, md, &mdlen) &&
-	     len >= 2 * mdlen + sizeof("seccomp-.bpf");
 	if (ok) {
+		sha256_init(&ctx);
+		sha256_update(&ctx, strlen(head), (const uint8_t *)head);
+		sha256_update(&ctx, strlen(text), (const uint8_t *)text);
+		sha256_digest(&ctx, sizeof(md), md);
 		at = (size_t)snprintf(name, len, "seccomp-");
-		for (unsigned int i = 0; i < mdlen; i++)
+		for (size_t i = 0; i < sizeof(md); i++)
 			at += (size_t)snprintf(name + at, len - at, "%02x", md[i]);
 		snprintf(name + at, len - at, ".bpf");
 	}
-	EVP_MD_CTX_free(ctx);
 	free(text);
 	return ok;
 }

@@ -18,10 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "abcom.h"
 #include "abcom_cache.h"
+#include "sha256_of.h"
 
 int main(int argc, char **argv)
 {
@@ -43,11 +42,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	f = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (f == MAP_FAILED || abcom_scan_elf_image(f, st.st_size, &sites, &n) ||
-	    !EVP_Digest(f, st.st_size, sha, NULL, EVP_sha256(), NULL)) {
+	if (f == MAP_FAILED || abcom_scan_elf_image(f, st.st_size, &sites, &n)) {
 		fprintf(stderr, "abcom_forge: cannot decode %s\n", argv[2]);
 		return 1;
 	}
+	sha256_of(f, st.st_size, sha);
 	for (size_t i = 0; i < n; i++) {
 		struct abcom_site *s = &sites[i];
 

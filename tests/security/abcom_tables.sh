@@ -72,7 +72,7 @@ patched() {
 abcom_version=$(sed -n 's/^#define ABCOM_VERSION \([0-9]*\).*/\1/p' "$top/abcom/abcom.h")
 if ! gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/abcom" -I"$top/loader" \
 	-o "$forge" "$here/abcom_forge.c" "$top/build/loader/abcom_cache.o" "$top/build/loader/fd_io.o" \
-	"$top/build/loader/diag.o" "$top/build/abcom/libabcom.a" -lcapstone -lcrypto \
+	"$top/build/loader/diag.o" "$top/build/abcom/libabcom.a" -lcapstone -lnettle \
 	>"$out" 2>&1; then
 	not_ok "build abcom_forge" "see above"
 	summary
