@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -34,12 +35,16 @@ bool kill_grace_start(pid_t pid, uint64_t pid_start)
 	pid_t child;
 	int status;
 
-	/* The pidfd names the supervisor only if the pid was not reused before it. */
+	/*
+	 * Gone already (the guest ended at once, the supervisor after it):
+	 * nothing to watch.  The pidfd names the supervisor only if the pid
+	 * was not reused before it; a reused one means it is gone too.
+	 */
 	if (pidfd < 0)
-		return false;
+		return errno == ESRCH;
 	if (state_proc_start(pid) != pid_start) {
 		close(pidfd);
-		return false;
+		return true;
 	}
 	child = fork();
 	if (child == 0) {

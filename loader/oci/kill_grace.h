@@ -16,8 +16,9 @@
 
 /*
  * Start the watchdog on the supervisor @pid (started at @pid_start, field
- * 22 of its stat); returns at once.  False if it cannot be started (the
- * caller then ends the supervisor itself).
+ * 22 of its stat); returns at once.  True too if the supervisor has
+ * already ended; false if the watchdog cannot be started (the caller then
+ * ends the supervisor itself).
  */
 bool kill_grace_start(pid_t pid, uint64_t pid_start);
 
