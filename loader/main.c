@@ -32,8 +32,7 @@ int main(int argc, char **argv)
 
 		/*
 		 * The container's parent waits for us: no library destructors
-		 * (OpenSSL's clean-up, 0.5 ms); nothing of ours is left to flush
-		 * but stdio.
+		 * (about 0.5 ms); nothing of ours is left to flush but stdio.
 		 */
 		fflush(NULL);
 		_exit(status);

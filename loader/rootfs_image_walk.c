@@ -50,8 +50,7 @@ struct dir_node {
 	mode_t mode;
 	uint64_t mnt;			/* its mount id (0: unknown) */
 	unsigned int depth;
-	int fd;				/* open while it is walked or waits */
-	bool own_fd;			/* closed once walked (the top's is the caller's) */
+	int fd;				/* open while it is walked (the top's is the caller's) */
 	uint8_t digest[DIGEST_LEN];
 	struct dir_node **kids;		/* its subdirectories, by name */
 	size_t nkids, cap;
@@ -485,7 +484,6 @@ static bool open_dir(struct walk *w, int at, const char *path, struct dir_node *
 	dir->mode = now.st_mode;
 	dir->mnt = mnt;
 	dir->fd = fd;
-	dir->own_fd = true;
 	return true;
 }
 
@@ -526,7 +524,7 @@ static bool walk_node(struct walk *w, struct dir_node *dir)
 		report_unreadable(w, "extended attributes of ", errno);
 		return false;
 	}
-	if (!list_dir(w, dir->fd, !dir->own_fd, &names, &n))
+	if (!list_dir(w, dir->fd, dir->depth == 0, &names, &n))
 		return false;
 	for (i = 0; ok && i < n; i++) {
 		size_t len = strlen(names[i]);
@@ -557,8 +555,9 @@ static bool walk_node(struct walk *w, struct dir_node *dir)
 }
 
 /*
- * A task of the pool: a directory opened by the thread that offered it.
- * Messages go to this thread's stream (diag's stream is per thread).
+ * A task of the pool: a directory, opened here from the walk's top (the
+ * top itself is open already).  Messages go to this thread's stream
+ * (diag's stream is per thread).
  */
 static void walk_task(void *worker, void *task)
 {
@@ -570,7 +569,7 @@ static void walk_task(void *worker, void *task)
 	if (walk_stopped(w) || (dir->fd < 0 && !open_dir(w, w->sh->top_fd, dir->rel, dir)) ||
 	    !walk_node(w, dir))
 		atomic_compare_exchange_strong(&w->sh->first_failed, &none, w->id);
-	if (dir->own_fd) {
+	if (dir->depth && dir->fd >= 0) {
 		close(dir->fd);
 		dir->fd = -1;
 	}

@@ -87,22 +87,16 @@ int open_beneath_path(int dirfd, const char *path, int flags)
 			name[len] = '\0';
 			next = open_beneath_fallback(at, name, O_RDONLY | O_DIRECTORY | O_NONBLOCK);
 		}
-		if (at != dirfd && next < 0)
-			return close_with_errno(at, errno);
 		if (at != dirfd)
-			close(at);
+			close_with_errno(at, errno);
 		if (next < 0)
 			return -1;
 		at = next;
 		path = slash + 1;
 	}
 	fd = open_beneath_fallback(at, path, flags);
-	if (at != dirfd) {
-		int err = errno;
-
-		close(at);
-		errno = err;
-	}
+	if (at != dirfd)
+		close_with_errno(at, errno);
 	return fd;
 }
 

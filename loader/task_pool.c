@@ -68,7 +68,6 @@ void task_pool_run(struct task_pool *p, task_pool_fn *fn, void **workers, unsign
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->wake, NULL);
 	p->fn = fn;
-	p->workers = workers;
 	p->busy = 1;		/* the first task, run below on this thread */
 	p->stack = NULL;
 	p->len = p->cap = 0;

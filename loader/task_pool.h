@@ -19,7 +19,6 @@ struct task_pool {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	task_pool_fn *fn;
-	void **workers;			/* one context per thread, [0] the caller's */
 	unsigned int nthreads;
 	unsigned int busy;		/* threads doing a task */
 	void **stack;			/* tasks waiting */
