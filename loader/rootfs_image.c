@@ -11,6 +11,14 @@
  * cache can change it, and the guest's ext4 treats it as untrusted.
  * Entries are never removed (a changed tree gets a new one): deleting
  * <cache>/images reclaims the space.
+ *
+ * A copy of a tree has new inodes and change times, so a key of its own:
+ * podman's vfs driver copies the image's tree for every container.  Each
+ * image made from a tree that is not an overlay's layers leaves a record,
+ * <cache>/images/content-<content key>, naming its entry; a tree whose
+ * key has no image reads its files for its content key
+ * (rootfs_image_content_walk()) and, if a record names an image, links
+ * that image into its own entry instead of making one.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -37,11 +45,19 @@
 #define IMAGE_NAME "rootfs.ext4"
 #define LOCK_NAME "lock"
 #define TABLES_MAGIC 0x54495258U	/* "XRIT" */
+#define CONTENT_MAGIC 0x43495258U	/* "XRIC" */
 #define MAX_TABLES (256ULL << 20)
 #define EXT4_MAGIC_OFFSET (1024 + 56)
 #define EXT4_MAGIC 0xEF53
 /* Without a cache the image is made aside, used by this run and deleted. */
 #define ONE_RUN "the image is made for this run only"
+
+/* <cache>/images/content-<hex>: the entry whose image has that content. */
+struct content_record {
+	uint32_t magic;
+	uint32_t format;
+	uint8_t key[ROOTFS_IMAGE_KEY_LEN];
+};
 
 struct tables_hdr {
 	uint32_t magic;
@@ -241,6 +257,7 @@ struct build_args {
 	int rootfd, img, stage_fd;
 	const struct rootfs_image_plan *plan;
 	bool same;	/* unchanged(): the walk gave the same key */
+	struct rootfs_image_plan content;	/* content_fn()'s */
 };
 
 static bool build_fn(void *arg)
@@ -299,12 +316,64 @@ static void remove_leftovers(int entry)
 	closedir(d);
 }
 
+static bool content_fn(void *arg)
+{
+	struct build_args *a = arg;
+
+	return rootfs_image_content_walk(a->dir, a->rootfd, &a->content);
+}
+
+static void content_name(const uint8_t *key, char *name)
+{
+	memcpy(name, CONTENT_PREFIX, sizeof(CONTENT_PREFIX) - 1);
+	hex_key(key, name + sizeof(CONTENT_PREFIX) - 1);
+}
+
+/* An empty file @name in @entry, made now (its time says when). */
+static bool mark_entry(int entry, const char *name)
+{
+	int fd = openat(entry, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK |
+			O_CLOEXEC, 0400);
+
+	if (fd < 0)
+		return false;
+	futimens(fd, NULL);
+	close(fd);
+	return true;
+}
+
+/*
+ * Best effort: the record that @entry, of @plan's key, has an image of
+ * @content's content.  The entry is marked first: the runtime's delete
+ * keeps it from then on.
+ */
+static void store_content_record(int images, int entry, const struct rootfs_image_plan *content,
+				 const struct rootfs_image_plan *plan)
+{
+	struct content_record r = { .magic = CONTENT_MAGIC, .format = ROOTFS_IMAGE_FORMAT };
+	char name[sizeof(CONTENT_PREFIX) + 2 * ROOTFS_IMAGE_KEY_LEN], tmp[sizeof(name) + 32];
+	int fd;
+
+	if (!mark_entry(entry, ROOTFS_IMAGE_BY_CONTENT))
+		return;
+	memcpy(r.key, plan->key, sizeof(r.key));
+	content_name(content->key, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", name, (int)getpid());
+	fd = openat(images, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
+	if (fd < 0)
+		return;
+	if (!fd_write_all(fd, &r, sizeof(r)) || close(fd) != 0 ||
+	    renameat(images, tmp, images, name) != 0)
+		unlinkat(images, tmp, 0);
+}
+
 /* Build aside, check the tree did not change meanwhile, rename into place. */
 static int build_image(const char *dir, int rootfd, const struct rootfs_image_plan *plan,
 		       int entry, bool tables, struct rootfs_image *out)
 {
 	char tmp[64], stage[64];
 	int img, stage_fd, fd = -1;
+	struct build_args a = { .dir = dir, .rootfd = rootfd, .plan = plan };
 	bool ok;
 
 	snprintf(tmp, sizeof(tmp), IMAGE_NAME ".tmp-%d", (int)getpid());
@@ -326,9 +395,8 @@ static int build_image(const char *dir, int rootfd, const struct rootfs_image_pl
 			   strerror(errno));
 		ok = false;
 	} else {
-		struct build_args a = { .dir = dir, .rootfd = rootfd, .img = img,
-					.stage_fd = stage_fd, .plan = plan };
-
+		a.img = img;
+		a.stage_fd = stage_fd;
 		ok = build_or_explain(&a);
 		close(stage_fd);
 	}
@@ -350,6 +418,129 @@ static int build_image(const char *dir, int rootfd, const struct rootfs_image_pl
 	fd = open_image(entry, plan);
 	if (fd < 0)
 		diag_error("rootfs image of '%s': the image just made is not usable", dir);
+	return fd;
+}
+
+/* The entry of another key, if it is there and ours, closed to others; else -1. */
+static int open_other_entry(int images, const uint8_t *key)
+{
+	char hex[2 * ROOTFS_IMAGE_KEY_LEN + 1];
+	struct stat st;
+	int fd;
+
+	hex_key(key, hex);
+	fd = openat(images, hex, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* The entry that a record says has @content's content, if the record is sound; else -1. */
+static int open_content_entry(int images, const struct rootfs_image_plan *content,
+			      struct rootfs_image_plan *was)
+{
+	char name[sizeof(CONTENT_PREFIX) + 2 * ROOTFS_IMAGE_KEY_LEN];
+	struct content_record r;
+	struct stat st;
+	int fd, entry = -1;
+
+	content_name(content->key, name);
+	fd = openat(images, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	    st.st_size == (off_t)sizeof(r) && fd_read_all(fd, &r, sizeof(r)) &&
+	    r.magic == CONTENT_MAGIC && r.format == ROOTFS_IMAGE_FORMAT) {
+		memcpy(was->key, r.key, sizeof(was->key));
+		entry = open_other_entry(images, was->key);
+	}
+	if (entry < 0)
+		unlinkat(images, name, 0);	/* its image is gone (pruned) */
+	else
+		futimens(fd, NULL);	/* used: rootfs_image_prune() keeps it */
+	close(fd);
+	return entry;
+}
+
+/* The content key of the tree (its messages dropped: without it, an image is made). */
+static bool content_key(const char *dir, int rootfd, struct rootfs_image_plan *content)
+{
+	struct build_args a = { .dir = dir, .rootfd = rootfd };
+	char *msgs = NULL;
+	bool ok = quietly(content_fn, &a, &msgs);
+
+	free(msgs);
+	*content = a.content;
+	return ok;
+}
+
+/*
+ * A tree whose files are those of a tree an image was made from (a copy
+ * of it): that image, also linked into @entry (the next start of this
+ * tree finds it there), with its abcom tables.  -1 if there is none or
+ * the tree changed while its files were read.
+ */
+static int reuse_same_content(const char *dir, int rootfd, const struct rootfs_image_plan *plan,
+			      const struct rootfs_image_plan *content, int images, int entry,
+			      bool tables, struct rootfs_image *out)
+{
+	struct build_args a = { .dir = dir, .rootfd = rootfd, .plan = plan };
+	struct rootfs_image_plan was = *plan;
+	int from = open_content_entry(images, content, &was), fd;
+	char *msgs = NULL;
+
+	if (from < 0)
+		return -1;
+	fd = open_image(from, plan);
+	/* the files read are the files the key names: nothing changed since */
+	if (fd >= 0 && (!quietly(walk_fn, &a, &msgs) || !a.same)) {
+		close(fd);
+		fd = -1;
+	}
+	free(msgs);
+	if (fd < 0) {
+		close(from);
+		return -1;
+	}
+	/* the image as this entry's: the runtime's delete removes only what this start made */
+	if (mark_entry(entry, ROOTFS_IMAGE_LINKED) &&
+	    linkat(from, IMAGE_NAME, entry, IMAGE_NAME, 0) == 0) {
+		int own = open_image(entry, plan);
+
+		if (own >= 0) {
+			close(fd);
+			fd = own;
+		}
+	}
+	if (tables && load_tables(from, &was, out))
+		store_tables(entry, plan, out->abcom_tables, out->abcom_tables_len);
+	/* used by this tree too: neither pruned nor superseded while it is */
+	rootfs_image_mark_used(from);
+	rootfs_image_note_user(from, dir);
+	close(from);
+	return fd;
+}
+
+/*
+ * The image of a key the cache has none of: another's with the same
+ * content, else made.  The content key is read first: the build's walk
+ * again then says it is the content of what was built, for its record.
+ */
+static int find_or_build(const char *dir, int rootfd, const struct rootfs_image_plan *plan,
+			 int images, int entry, bool tables, struct rootfs_image *out)
+{
+	struct rootfs_image_plan content;
+	bool have_content = !plan->layered && content_key(dir, rootfd, &content);
+	int fd = have_content ? reuse_same_content(dir, rootfd, plan, &content, images, entry,
+						   tables, out) : -1;
+
+	if (fd >= 0)
+		return fd;
+	fd = build_image(dir, rootfd, plan, entry, tables, out);
+	if (fd >= 0 && have_content)
+		store_content_record(images, entry, &content, plan);
 	return fd;
 }
 
@@ -452,7 +643,8 @@ bool rootfs_image_get(const char *rootfs_dir, bool want_abcom_tables, struct roo
 		out->fd = open_image(entry, &plan);
 	if (out->fd < 0) {
 		unlinkat(entry, IMAGE_NAME, 0);	/* a broken one */
-		out->fd = build_image(rootfs_dir, rootfd, &plan, entry, want_abcom_tables, out);
+		out->fd = find_or_build(rootfs_dir, rootfd, &plan, images, entry, want_abcom_tables,
+					out);
 		if (out->fd < 0)
 			goto out;
 		made = true;

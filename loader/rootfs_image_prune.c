@@ -81,11 +81,19 @@ void rootfs_image_prune(int images)
 
 	if (!d)
 		return;
-	while ((e = readdir(d)))
-		if (rootfs_image_entry_name(e->d_name) &&
-		    fstatat(images, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISDIR(st.st_mode) && st.st_mtime < oldest)
+	while ((e = readdir(d))) {
+		/* a record, or one a killed start left half written */
+		bool record = !strncmp(e->d_name, CONTENT_PREFIX, strlen(CONTENT_PREFIX));
+
+		if ((!record && !rootfs_image_entry_name(e->d_name)) ||
+		    fstatat(images, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    st.st_mtime >= oldest)
+			continue;
+		if (record && S_ISREG(st.st_mode))
+			unlinkat(images, e->d_name, 0);
+		else if (!record && S_ISDIR(st.st_mode))
 			rootfs_image_remove_entry(images, e->d_name);
+	}
 	closedir(d);
 }
 

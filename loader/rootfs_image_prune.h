@@ -2,8 +2,8 @@
 /*
  * The image cache's clean-up.  Every container of one OCI image now shares
  * its entry (rootfs_image_walk.h), so entries outlive the containers and
- * the images they were made for: an entry not used for
- * ROOTFS_IMAGE_MAX_AGE_DAYS is removed when another image is made.  Use
+ * the images they were made for: an entry (or a content record) not used
+ * for ROOTFS_IMAGE_MAX_AGE_DAYS is removed when another image is made.  Use
  * is the entry directory's mtime, set at every start from it.
  */
 #ifndef XLIBOS_LOADER_ROOTFS_IMAGE_PRUNE_H
@@ -12,6 +12,15 @@
 #include <stdbool.h>
 
 #define ROOTFS_IMAGE_MAX_AGE_DAYS 14
+/* <cache>/images/content-<key>: which entry has a content (rootfs_image.c); pruned alike. */
+#define CONTENT_PREFIX "content-"
+/*
+ * In an entry: a content record names it, so copies of its tree use its
+ * image (kept when the container it was made for goes, as an overlay's).
+ */
+#define ROOTFS_IMAGE_BY_CONTENT "by-content"
+/* In an entry: its image is another's, linked in when this file was made. */
+#define ROOTFS_IMAGE_LINKED "linked"
 
 /* "<64 hex digits>": the shape of an entry's name, the only one removed. */
 bool rootfs_image_entry_name(const char *name);

@@ -63,6 +63,7 @@ struct walk_shared {
 	uid_t owner;
 	struct fs_creds creds;
 	struct abcom_tables *tables;	/* or NULL; if set, one thread */
+	bool by_content;		/* the content key (rootfs_image_content_walk) */
 	bool in_layer;			/* walking an overlay's layer */
 	int top_fd;			/* the directory being walked from */
 	atomic_int first_failed;	/* the thread whose error ends the walk, or -1 */
@@ -72,6 +73,14 @@ struct walk_shared {
 /* What the image's size is made from. */
 struct walk_counts {
 	uint64_t entries, data_blocks, dir_bytes, link_blocks;
+};
+
+/* A regular file with other links, for the content key: where they are. */
+struct link_seen {
+	dev_t dev;
+	ino_t ino;
+	char *rel;
+	const char *group;		/* the first path of its inode (links_hash()) */
 };
 
 /* One thread's walk. */
@@ -90,6 +99,10 @@ struct walk {
 	char *xattr_sorted[XATTR_LIST_MAX / 2];
 	/* list_dir()'s buffer */
 	char dents[32768] __attribute__((aligned(8)));
+	/* hash_file()'s buffer, and the hard links it saw */
+	uint8_t data[65536];
+	struct link_seen *links;
+	size_t nlinks, links_cap;
 };
 
 /* The entry's host path for messages, control characters as \ooo (one line). */
@@ -118,18 +131,19 @@ static void report_unreadable(const struct walk *w, const char *what, int err)
  * their inodes and times are often the container's own (an overlay copies
  * a directory up, podman adds /etc/mtab to each container), and would
  * give every container of one image an image of its own.  The image
- * keeps the times of the tree it was first made from.
+ * keeps the times of the tree it was first made from.  The content key
+ * (@by_content) has a file's data instead of its inode and change time.
  */
 static void hash_entry(struct sha256_ctx *sha, const char *rel, const struct stat *st,
-		       const char *target, size_t target_len)
+		       const char *target, size_t target_len, bool by_content)
 {
-	bool reg = S_ISREG(st->st_mode);
+	bool reg = S_ISREG(st->st_mode), ident = reg && !by_content;
 	uint64_t f[] = {
 		st->st_mode, st->st_uid, st->st_gid,
 		reg ? st->st_nlink : 0, reg ? (uint64_t)st->st_size : 0,
 		reg ? (uint64_t)st->st_mtim.tv_sec : 0, reg ? (uint64_t)st->st_mtim.tv_nsec : 0,
-		reg ? (uint64_t)st->st_ctim.tv_sec : 0, reg ? (uint64_t)st->st_ctim.tv_nsec : 0,
-		reg ? st->st_ino : 0, st->st_rdev, target_len,
+		ident ? (uint64_t)st->st_ctim.tv_sec : 0, ident ? (uint64_t)st->st_ctim.tv_nsec : 0,
+		ident ? st->st_ino : 0, st->st_rdev, target_len,
 	};
 
 	sha256_update(sha, strlen(rel) + 1, (const uint8_t *)rel);
@@ -169,10 +183,12 @@ static bool overlay_bookkeeping(const char *name)
 
 /*
  * A directory's extended attributes, which mke2fs copies: with its change
- * time out of the key, they must be in it.  Sorted by name (file systems
- * list them in their own order).  False if they cannot be read.
+ * time out of the key, they must be in it (and a regular file's in the
+ * content key).  Sorted by name (file systems list them in their own
+ * order).  The content key ends the list with an empty name, as its file
+ * data follows.  False if they cannot be read.
  */
-static bool hash_dir_xattrs(struct walk *w, int fd)
+static bool hash_xattrs(struct walk *w, int fd)
 {
 	char *names = w->xattr_names, *value = w->xattr_value, **sorted = w->xattr_sorted;
 	ssize_t len = flistxattr(fd, names, sizeof(w->xattr_names));
@@ -195,6 +211,8 @@ static bool hash_dir_xattrs(struct walk *w, int fd)
 		if (vlen > 0)
 			sha256_update(&w->sha, (size_t)vlen, (const uint8_t *)value);
 	}
+	if (w->sh->by_content)
+		sha256_update(&w->sha, 1, (const uint8_t *)"");
 	return true;
 }
 
@@ -275,11 +293,10 @@ oom:
 	return false;
 }
 
-/* abcom's table of the regular file name in dirfd: read as the owner, decoded as us. */
-static bool add_table(struct walk *w, int dirfd, const char *name, const struct stat *st)
+/* The regular file @name in @dirfd, read-only, if it is still what @st says. */
+static int open_file(struct walk *w, int dirfd, const char *name, const struct stat *st)
 {
 	int pathfd = open_beneath(dirfd, name, O_PATH), fd = -1;
-	bool ok;
 
 	if (pathfd >= 0) {
 		fd = reopen_regular(pathfd, st, dirfd, name, true);
@@ -287,10 +304,19 @@ static bool add_table(struct walk *w, int dirfd, const char *name, const struct 
 	} else if (errno == ENOENT || errno == ELOOP || errno == EXDEV) {
 		errno = ESTALE;
 	}
-	if (fd < 0) {
+	if (fd < 0)
 		report_unreadable(w, "", errno);
+	return fd;
+}
+
+/* abcom's table of the regular file name in dirfd: read as the owner, decoded as us. */
+static bool add_table(struct walk *w, int dirfd, const char *name, const struct stat *st)
+{
+	int fd = open_file(w, dirfd, name, st);
+	bool ok;
+
+	if (fd < 0)
 		return false;
-	}
 	if (!fs_creds_use(&w->sh->creds, false)) {
 		diag_error("rootfs: cannot switch credentials: %s", strerror(errno));
 		close(fd);
@@ -306,6 +332,103 @@ static bool add_table(struct walk *w, int dirfd, const char *name, const struct 
 	if (!ok)
 		diag_error("out of memory for the site tables");
 	return ok;
+}
+
+/* A file with other links: where, for the content key's groups of links. */
+static bool note_link(struct walk *w, const struct stat *st)
+{
+	if (w->nlinks == w->links_cap) {
+		size_t cap = w->links_cap ? 2 * w->links_cap : 16;
+		struct link_seen *more = realloc(w->links, sizeof(*more) * cap);
+
+		if (!more)
+			goto oom;
+		w->links = more;
+		w->links_cap = cap;
+	}
+	w->links[w->nlinks] = (struct link_seen){ .dev = st->st_dev, .ino = st->st_ino };
+	if (!(w->links[w->nlinks].rel = strdup(w->rel)))
+		goto oom;
+	w->nlinks++;
+	return true;
+oom:
+	diag_error("rootfs: '%s': out of memory", shown(w));
+	return false;
+}
+
+/*
+ * @fd's data from @at to @end, in the key (false, errno set, if it could
+ * not all be read).
+ */
+static bool hash_range(struct walk *w, int fd, uint64_t at, uint64_t end)
+{
+	uint64_t range[2] = { at, end - at };
+
+	sha256_update(&w->sha, sizeof(range), (const uint8_t *)range);
+	while (at < end) {
+		size_t want = end - at < sizeof(w->data) ? (size_t)(end - at) : sizeof(w->data);
+		ssize_t got = pread(fd, w->data, want, (off_t)at);
+
+		if (got <= 0) {
+			if (got == 0)
+				errno = ESTALE;	/* it shrank */
+			return false;
+		}
+		sha256_update(&w->sha, (size_t)got, w->data);
+		at += (uint64_t)got;
+	}
+	return true;
+}
+
+/*
+ * The content key's part of a regular file: its extended attributes and
+ * its data where it has some (mke2fs keeps holes: a sparse file of a TiB
+ * costs what it holds), each range with its place.
+ */
+static bool hash_file(struct walk *w, int dirfd, const char *name, const struct stat *st)
+{
+	int fd = open_file(w, dirfd, name, st);
+	uint64_t size = (uint64_t)st->st_size, at = 0;
+	bool ok = fd >= 0;
+
+	if (ok && !hash_xattrs(w, fd)) {
+		report_unreadable(w, "extended attributes of ", errno);
+		close(fd);
+		return false;
+	}
+	while (ok && at < size) {
+		off_t data = lseek(fd, (off_t)at, SEEK_DATA), hole;
+
+		if ((data < 0 && errno == ENXIO) || (data >= 0 && (uint64_t)data >= size))
+			break;		/* a hole to the end (or it grew: seen below) */
+		if (data < 0 && errno == EINVAL) {
+			ok = hash_range(w, fd, at, size);	/* no SEEK_DATA here */
+			break;
+		}
+		hole = data < 0 ? -1 : lseek(fd, data, SEEK_HOLE);
+		if (hole < 0) {
+			ok = false;
+			break;
+		}
+		if ((uint64_t)hole > size)
+			hole = (off_t)size;
+		ok = hash_range(w, fd, (uint64_t)data, (uint64_t)hole);
+		at = (uint64_t)hole;
+	}
+	if (fd >= 0 && ok) {
+		/* the end as the walk saw it: a file that grew is a change */
+		struct stat now;
+
+		if (fstat(fd, &now) != 0 || (uint64_t)now.st_size != size) {
+			errno = ESTALE;
+			ok = false;
+		}
+	}
+	if (fd >= 0 && !ok)
+		report_unreadable(w, "", errno);
+	if (fd >= 0)
+		close(fd);
+	return ok && (st->st_nlink < 2 || note_link(w, st));
 }
 
 /* @fd's mount id, or 0 where statx has none (before Linux 5.8) */
@@ -409,6 +532,11 @@ static bool add_entry(struct walk *w, struct dir_node *dir, const char *name)
 	}
 	w->n.entries++;
 	if (st.st_dev != dir->dev && (!mnt || !dir->mnt || mnt != dir->mnt)) {
+		/* the content key reads what it covers: not what a mount hides */
+		if (w->sh->by_content) {
+			diag_error("rootfs: '%s': another file system is mounted there", shown(w));
+			return false;
+		}
 		/* mke2fs sees the directory under the mount, as the overlay shows it */
 		diag_error("warning: rootfs: '%s': another file system is mounted there; its files are not in the image",
 			   shown(w));
@@ -420,7 +548,7 @@ static bool add_entry(struct walk *w, struct dir_node *dir, const char *name)
 	case S_IFDIR:
 		if (dir->depth == 0 && strcmp(name, "lost+found") == 0)
 			w->has_lost_found = true;
-		hash_entry(&w->sha, w->rel, &st, NULL, 0);
+		hash_entry(&w->sha, w->rel, &st, NULL, 0, false);
 		w->n.dir_bytes += 24;	/* "." and ".." */
 		return add_kid(w, dir, name, &st);
 	case S_IFREG:
@@ -429,8 +557,10 @@ static bool add_entry(struct walk *w, struct dir_node *dir, const char *name)
 				   shown(w));
 			return false;
 		}
-		hash_entry(&w->sha, w->rel, &st, NULL, 0);
+		hash_entry(&w->sha, w->rel, &st, NULL, 0, w->sh->by_content);
 		w->n.data_blocks += data_blocks(&st);
+		if (w->sh->by_content)
+			return hash_file(w, dir->fd, name, &st);
 		return !w->sh->tables || add_table(w, dir->fd, name, &st);
 	case S_IFLNK:
 		len = readlinkat(dir->fd, name, target, sizeof(target));
@@ -443,13 +573,13 @@ static bool add_entry(struct walk *w, struct dir_node *dir, const char *name)
 				   PATH_MAX);
 			return false;
 		}
-		hash_entry(&w->sha, w->rel, &st, target, (size_t)len);
+		hash_entry(&w->sha, w->rel, &st, target, (size_t)len, false);
 		if (len > FAST_SYMLINK_MAX)
 			w->n.link_blocks++;
 		return true;
 	default:
 		/* FIFOs, sockets, device nodes: made as such in the image, never opened */
-		hash_entry(&w->sha, w->rel, &st, NULL, 0);
+		hash_entry(&w->sha, w->rel, &st, NULL, 0, false);
 		return true;
 	}
 }
@@ -520,7 +650,7 @@ static bool walk_node(struct walk *w, struct dir_node *dir)
 	snprintf(w->rel, sizeof(w->rel), "%s", dir->rel);
 	rel_len = strlen(w->rel);
 	sha256_init(&w->sha);
-	if (!hash_dir_xattrs(w, dir->fd)) {
+	if (!hash_xattrs(w, dir->fd)) {
 		report_unreadable(w, "extended attributes of ", errno);
 		return false;
 	}
@@ -600,6 +730,7 @@ struct walkers {
 	struct walk *w[WALK_MAX_THREADS];
 	unsigned int n;
 	struct sha256_ctx key;
+	bool layered;			/* the key is of an overlay's layers */
 };
 
 static void free_nodes(struct dir_node *dir)
@@ -704,8 +835,10 @@ static void key_begin(struct walkers *ws, const struct stat *root)
 	}
 	/* the image's own root: mode of the tree's top, owned by 0:0 */
 	sha256_update(&ws->key, 20, (const uint8_t *)"xlibos-rootfs-image");
+	if (ws->sh.by_content)
+		sha256_update(&ws->key, 8, (const uint8_t *)"content");
 	sha256_update(&ws->key, sizeof(header), (const uint8_t *)header);
-	hash_entry(&ws->key, "", root, NULL, 0);
+	hash_entry(&ws->key, "", root, NULL, 0, false);
 }
 
 /*
@@ -756,7 +889,7 @@ static bool walk_tree(struct walkers *ws, int rootfd, const struct stat *root,
 		fclose(quiet);
 		free(text);
 		if (ok)
-			return true;
+			return ws->layered = true;
 		if (tables)
 			tables->len = tables_len;
 		key_begin(ws, root);
@@ -768,9 +901,68 @@ static void walkers_free(struct walkers *ws)
 {
 	if (!ws)
 		return;
-	for (unsigned int i = 0; i < ws->n; i++)
+	for (unsigned int i = 0; i < ws->n; i++) {
+		for (size_t j = 0; ws->w[i] && j < ws->w[i]->nlinks; j++)
+			free(ws->w[i]->links[j].rel);
+		if (ws->w[i])
+			free(ws->w[i]->links);
 		free(ws->w[i]);
+	}
 	free(ws);
+}
+
+static int by_inode_then_path(const void *a, const void *b)
+{
+	const struct link_seen *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return strcmp(x->rel, y->rel);
+}
+
+static int by_group_then_path(const void *a, const void *b)
+{
+	const struct link_seen *x = a, *y = b;
+	int c = strcmp(x->group, y->group);
+
+	return c ? c : strcmp(x->rel, y->rel);
+}
+
+/*
+ * Which paths of the tree are links of one file (mke2fs keeps them so):
+ * each path with the first path of its group, in an order that does not
+ * depend on inode numbers (a copy of the tree has new ones).
+ */
+static bool links_hash(struct walkers *ws)
+{
+	struct link_seen *all;
+	size_t n = 0, k = 0;
+
+	for (unsigned int i = 0; i < ws->n; i++)
+		n += ws->w[i]->nlinks;
+	all = malloc(sizeof(*all) * (n ? n : 1));
+	if (!all) {
+		diag_error("rootfs: out of memory");
+		return false;
+	}
+	for (unsigned int i = 0; i < ws->n; i++)
+		for (size_t j = 0; j < ws->w[i]->nlinks; j++)
+			all[k++] = ws->w[i]->links[j];
+	qsort(all, n, sizeof(*all), by_inode_then_path);
+	/* a group's first path is its least: it names the group */
+	for (size_t i = 0; i < n; i++)
+		all[i].group = i && all[i].dev == all[i - 1].dev && all[i].ino == all[i - 1].ino ?
+			       all[i - 1].group : all[i].rel;
+	qsort(all, n, sizeof(*all), by_group_then_path);
+	sha256_update(&ws->key, 6, (const uint8_t *)"links");
+	for (size_t i = 0; i < n; i++) {
+		sha256_update(&ws->key, strlen(all[i].group) + 1, (const uint8_t *)all[i].group);
+		sha256_update(&ws->key, strlen(all[i].rel) + 1, (const uint8_t *)all[i].rel);
+	}
+	free(all);
+	return true;
 }
 
 /*
@@ -808,8 +1000,9 @@ oom:
 	return NULL;
 }
 
-bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
-		       struct rootfs_image_plan *plan)
+/* The key (@by_content: the content key, of the merged tree) and the plan. */
+static bool walk_all(const char *dir, int rootfd, struct abcom_tables *tables, bool by_content,
+		     struct rootfs_image_plan *plan)
 {
 	struct walkers *ws = walkers_new(dir, tables);
 	struct rootfs_layers layers = { .n = 0 };
@@ -819,6 +1012,7 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 
 	if (!ws)
 		return false;
+	ws->sh.by_content = by_content;
 	if (fstat(rootfd, &st) != 0) {
 		diag_error("rootfs '%s': %s", dir, strerror(errno));
 		goto out;
@@ -826,7 +1020,8 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 	ws->sh.owner = st.st_uid;
 	key_begin(ws, &st);
 	/* opened as the caller: the layers' paths are the mount's */
-	rootfs_layers_open(rootfd, &layers);
+	if (!by_content)
+		rootfs_layers_open(rootfd, &layers);
 	/* the threads are made after this, and have these credentials too */
 	if (!fs_creds_become(st.st_uid, st.st_gid, &ws->sh.creds)) {
 		diag_error("rootfs '%s': cannot read it as its owner (uid %u): %s", dir,
@@ -835,6 +1030,8 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 	}
 	ok = walk_tree(ws, rootfd, &st, &layers);
 	fs_creds_restore(&ws->sh.creds);
+	if (ok && by_content)
+		ok = links_hash(ws);
 	if (!ok)
 		goto out;
 	for (unsigned int i = 0; i < ws->n; i++) {
@@ -863,8 +1060,20 @@ bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 	plan->root_atime = st.st_atim;
 	plan->root_mtime = st.st_mtim;
 	plan->has_lost_found = lost_found;
+	plan->layered = ws->layered;
 out:
 	rootfs_layers_close(&layers);
 	walkers_free(ws);
 	return ok;
+}
+
+bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
+		       struct rootfs_image_plan *plan)
+{
+	return walk_all(dir, rootfd, tables, false, plan);
+}
+
+bool rootfs_image_content_walk(const char *dir, int rootfd, struct rootfs_image_plan *plan)
+{
+	return walk_all(dir, rootfd, NULL, true, plan);
 }

@@ -41,6 +41,7 @@ struct rootfs_image_plan {
 	mode_t root_mode;	/* permission bits of the top directory */
 	struct timespec root_atime, root_mtime;	/* its times */
 	bool has_lost_found;	/* the tree has its own /lost+found */
+	bool layered;		/* the key was walked in an overlay's layers */
 };
 
 /*
@@ -50,5 +51,16 @@ struct rootfs_image_plan {
  */
 bool rootfs_image_walk(const char *dir, int rootfd, struct abcom_tables *tables,
 		       struct rootfs_image_plan *plan);
+
+/*
+ * The same walk of the tree itself (never its layers) for its content key
+ * in @plan->key: every regular file's data and extended attributes and
+ * which paths are links of one file, in place of inode numbers and change
+ * times.  A copy of a tree (podman's vfs driver copies the image's tree
+ * for every container) has the content key of its original, so it can
+ * use the original's image (rootfs_image.c).  Every file is read: as
+ * costly as reading the tree, far less than making an image.
+ */
+bool rootfs_image_content_walk(const char *dir, int rootfd, struct rootfs_image_plan *plan);
 
 #endif

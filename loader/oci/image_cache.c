@@ -33,6 +33,16 @@ bool image_cache_shared(const char *rootfs)
 	return statfs(rootfs, &fs) == 0 && fs.f_type == OVERLAYFS_SUPER_MAGIC;
 }
 
+/* Does the entry @dir hold the mark @name, made at @since or later? */
+static bool marked(const char *dir, const char *name, time_t since)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path) &&
+	       lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime >= since;
+}
+
 bool image_cache_made_for(pid_t pid, time_t since, char *dir, size_t len)
 {
 	char fds[64], link[PATH_MAX + 64], target[PATH_MAX];
@@ -58,9 +68,13 @@ bool image_cache_made_for(pid_t pid, time_t since, char *dir, size_t len)
 		if (tlen <= strlen(IMAGE_FILE) || strcmp(target + tlen - strlen(IMAGE_FILE), IMAGE_FILE))
 			continue;
 		target[tlen - strlen(IMAGE_FILE)] = '\0';
-		/* Made by this create (a miss), not a hit on an older entry. */
-		if (!entry_dir(target) || stat(link, &st) != 0 || st.st_mtime < since ||
-		    tlen >= len)
+		/*
+		 * Made by this create (a miss, or another's image linked in), not
+		 * a hit on an older entry; and not one that copies of its tree use.
+		 */
+		if (!entry_dir(target) || tlen >= len || marked(target, ROOTFS_IMAGE_BY_CONTENT, 0) ||
+		    stat(link, &st) != 0 ||
+		    (st.st_mtime < since && !marked(target, ROOTFS_IMAGE_LINKED, since)))
 			continue;
 		snprintf(dir, len, "%s", target);
 		found = true;

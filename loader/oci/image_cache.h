@@ -21,11 +21,16 @@
  * drivers)?  Then its image's key is the image's layers', not the
  * container's (rootfs_image_walk.h), and every container of that image
  * uses the entry: delete keeps it.  A copied tree (podman's vfs driver)
- * has a key of its own: its entry goes with the container.
+ * has a key of its own: its entry goes with the container, unless copies
+ * of the same files use its image (rootfs_image.c's content records; it
+ * is then kept, as an overlay's, until pruned).
  */
 bool image_cache_shared(const char *rootfs);
 
-/* The entry directory behind pid's open rootfs.ext4, if made at or after since. */
+/*
+ * The entry directory behind pid's open rootfs.ext4, if made (or another's
+ * image linked into it) at or after since, and copies do not use it.
+ */
 bool image_cache_made_for(pid_t pid, time_t since, char *dir, size_t len);
 
 /* Remove such an entry (only a ".../images/<64 hex digits>" directory). */

@@ -10,7 +10,7 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=suite_init.sh
 . "$(dirname "$0")/suite_init.sh"
 
-checks="stdio and exit status|stdin|-e|-w|-u|-u nobody's uid: HOME from /etc/passwd|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -t|run -it|--annotation io.xlibos.mem, io.xlibos.abcom|--annotation io.xlibos.nope refused|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|kill -s USR2 and stop without handlers|no rootfs image left in the cache once the containers are removed"
+checks="stdio and exit status|stdin|-e|-w|-u|-u nobody's uid: HOME from /etc/passwd|capabilities|capabilities with -u|seccomp: podman's default profile|--security-opt seccomp=PROFILE|--security-opt seccomp=unconfined|masked and read-only paths|--cap-add, --cap-drop|-v|-v :ro|-v FILE:PATH:ro (a copy taken at start)|--tmpfs with a size|--hostname|--sysctl|--ulimit|a volume inside a tmpfs (--read-only's /run)|--read-only|--memory|run -t|run -it|--annotation io.xlibos.mem, io.xlibos.abcom|--annotation io.xlibos.nope refused|run -d + logs|stop|stop after the timeout|kill|kill -s USR1|kill -s USR2 and stop without handlers|once the containers are removed, only the images copies can use are left|new copies of the image use the image kept"
 skip_all() { skip_checks podman "$1"; }
 # shellcheck source=lib_podman.sh
 . "$here/lib_podman.sh"
@@ -212,10 +212,22 @@ x=$(unhandled pm_x | tr '\n' ' ')
 	ok "podman kill -s USR2 and stop of sleep (no handlers): USR2 dropped, TERM too, killed after 1 s (as runc, PID 1)" ||
 	not_ok "podman kill/stop of a command without handlers" "runc: $r; xlibos: $x"
 
-# Every container's tree is its own (podman's copy): its image goes with it.
+# Every container's tree is its own (podman's copy): its entry goes with
+# it, but an image of files that later copies may have stays for them
+# (one per distinct tree: -v and -w add directories to a copy).
 pm_x rm -af -t 0 >/dev/null 2>&1
-n=$(ls "$T/cache/images" 2>/dev/null | wc -l)
-[ "$n" -eq 0 ] && ok "no rootfs image left in the cache once the containers are removed" ||
-	not_ok "no rootfs image left in the cache once the containers are removed" "$n left"
+n=$(ls -d "$T/cache/images/"*/ 2>/dev/null | wc -l)
+kept=$(ls -d "$T/cache/images/"*/by-content 2>/dev/null | wc -l)
+imgs=$(find "$T/cache/images" -name rootfs.ext4 -printf '%i\n' 2>/dev/null | sort -u | wc -l)
+[ "$n" -ge 1 ] && [ "$kept" -eq "$n" ] && [ "$imgs" -eq "$n" ] &&
+	ok "once the containers are removed, only the images copies can use are left ($n)" ||
+	not_ok "once the containers are removed, only the images copies can use are left" "$n entries, $kept kept, $imgs images: $(ls "$T/cache/images")"
+pm_x run --rm $RUNOPTS "$IMAGE" true >"$out" 2>&1 && pm_x run --rm $RUNOPTS "$IMAGE" true >>"$out" 2>&1
+rc=$?
+imgs2=$(find "$T/cache/images" -name rootfs.ext4 -printf '%i\n' 2>/dev/null | sort -u | wc -l)
+n2=$(ls -d "$T/cache/images/"*/ 2>/dev/null | wc -l)
+[ "$rc" -eq 0 ] && [ "$imgs2" -eq "$imgs" ] && [ "$n2" -eq "$n" ] &&
+	ok "new copies of the image use the image kept (no new image, nothing left)" ||
+	not_ok "new copies of the image use the image kept" "rc $rc, images $imgs -> $imgs2, entries $n -> $n2: $(cat "$out")"
 
 summary
