@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "abcom_decode_helper.h"
+#include "capstone_lazy.h"
 #include "fd_io.h"
 #include "abcom_helper_arena.h"
 
@@ -267,6 +268,9 @@ enum helper_outcome abcom_decode_in_helper(const uint8_t *file, size_t size,
 	*sites = NULL;
 	*n = 0;
 	*err = ABCOM_EINVAL;
+	/* the child cannot open a library once sandboxed: it inherits this */
+	if (!capstone_load())
+		return HELPER_FAILED;
 	prime_qsort();
 	if (pipe2(pipefd, O_CLOEXEC))
 		return HELPER_FAILED;
