@@ -43,6 +43,21 @@ static void report_alloc_failure(uint64_t size, const char *what)
 		diag_error("%s guest memory: %s", what, strerror(errno));
 }
 
+/* The host gives shared memory huge pages only to mappings that ask (set by physmem_create). */
+static bool huge_on_request;
+
+/* Is "[advise]" the host's choice for shared memory's huge pages? */
+static bool shmem_huge_advise(void)
+{
+	char buf[128] = "";
+	int fd = open("/sys/kernel/mm/transparent_hugepage/shmem_enabled", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && strstr(buf, "[advise]");
+}
+
 bool physmem_create(uint64_t size, int *fd_out)
 {
 	int fd = create_memfd();
@@ -66,6 +81,8 @@ bool physmem_create(uint64_t size, int *fd_out)
 		return false;
 	}
 	*fd_out = fd;
+	/* before the clone: the child, which loads the image, cannot read sysfs */
+	huge_on_request = shmem_huge_advise();
 	return true;
 }
 
@@ -92,8 +109,20 @@ bool physmem_map(int fd, uint64_t size)
 			munmap(p, size);
 		return false;
 	}
+	physmem_advise_huge(p, size);
 	return true;
 }
+
+void physmem_advise_huge(void *p, uint64_t size)
+{
+	/*
+	 * Where the host lets shared memory have huge pages on request
+	 * (shmem_enabled "advise"), guest memory is made and mapped 2 MiB at
+	 * a time: a fault per 2 MiB instead of per 4 KiB.  Elsewhere a no-op.
+	 */
+	madvise(p, size, MADV_HUGEPAGE);
+}
+
 
 bool physmem_read_file(int fd, uint64_t offset, void *dst, uint64_t len)
 {
@@ -152,6 +181,13 @@ bool physmem_load_image(const struct image *img, int phys_fd)
 		const struct image_segment *s = &img->segments[i];
 		void *dst = (void *)(uintptr_t)s->vaddr;
 
+		/*
+		 * A write to the memfd makes small pages unless the host makes
+		 * huge ones for every write: where only a mapping that asks gets
+		 * them, the mapping makes them first (a fault per 2 MiB).
+		 */
+		if (s->filesz && huge_on_request)
+			madvise(dst, s->filesz, MADV_POPULATE_WRITE);
 		/* Bytes past filesz are already zero: the memfd is fresh. */
 		if (s->filesz &&
 		    !write_segment(phys_fd, img->fd, s->offset, s->vaddr - XLIBOS_PHYS_VIRT, s->filesz) &&

@@ -29,6 +29,9 @@ bool physmem_create(uint64_t size, int *fd);
 /* The first host process: map it at XLIBOS_PHYS_VIRT. */
 bool physmem_map(int fd, uint64_t size);
 
+/* Huge pages for a mapping of guest memory, where the host gives them on request. */
+void physmem_advise_huge(void *p, uint64_t size);
+
 /* Copy the image's segments into place and make code executable. */
 bool physmem_load_image(const struct image *img, int phys_fd);
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../diag.h"
+#include "../physmem.h"
 #include "blk.h"
 #include "devices.h"
 #include "net.h"
@@ -123,6 +124,7 @@ bool guest_devices_start(struct guest_devices *g, int memfd, uint64_t size, int 
 			   strerror(errno));
 		return false;
 	}
+	physmem_advise_huge(p, size);
 	g->ram.base = p;
 	g->ram.size = size;
 	describe(g);
