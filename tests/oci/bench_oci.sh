@@ -123,7 +123,9 @@ row() {
 	return 0
 }
 
-echo "make bench-oci: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# Guest memory gets huge pages only where the host gives shared memory them (README, host tuning).
+shmem_thp=$(sed -n 's/.*\[\([a-z_]*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/shmem_enabled 2>/dev/null)
+echo "make bench-oci: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), shmem_enabled ${shmem_thp:-unknown}"
 echo "podman run --rm IMAGE true, --network none, median of $runs, taking turns (target: xlibos/runc <= 1x)"
 printf '%-28s %8s %8s %10s\n' "image, storage driver" "runc ms" "xlibos" "xlibos/runc"
 status=0
