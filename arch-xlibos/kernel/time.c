@@ -15,6 +15,7 @@
 #include <linux/timekeeping.h>
 #include <linux/futex.h>
 #include <asm/param.h>
+#include <asm/vdso.h>
 #include <asm/hypercall.h>
 #include <asm/xlibos.h>
 
@@ -119,6 +120,8 @@ static int xlibos_set_next_event(unsigned long delta,
 				 struct clock_event_device *evt)
 {
 	program_deadline(xlibos_host_monotonic_ns() + delta);
+	/* the switch to high resolution programs an event at once */
+	xlibos_vdso_sync_hrtimer_res();
 	return 0;
 }
 

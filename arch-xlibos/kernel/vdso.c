@@ -19,11 +19,13 @@
 #include <linux/binfmts.h>
 #include <linux/elf.h>
 #include <linux/err.h>
+#include <linux/hrtimer.h>
 #include <linux/init.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/time_namespace.h>
 #include <vdso/datapage.h>
+#include <vdso/helpers.h>
 #include <asm/abcom.h>
 #include <asm/vdso.h>
 
@@ -42,6 +44,27 @@ static union {
 	u8 page[PAGE_SIZE];
 } vdso_data_store __page_aligned_data;
 struct vdso_data *vdso_data = vdso_data_store.data;
+
+/*
+ * hrtimer_switch_to_hres() lowers hrtimer_resolution from a tick to 1 ns,
+ * then programs the next event.  The vDSO's copy waits for the next
+ * timekeeping update (kernel/time/vsyscall.c), up to a tick later, and a
+ * container runs its first program within that tick: clock_getres() in
+ * the vDSO said 4 ms where the system call said 1 ns.  The clock event
+ * device calls this as it programs an event, with interrupts off; with
+ * one vCPU nothing else writes the page meanwhile.
+ */
+void xlibos_vdso_sync_hrtimer_res(void)
+{
+	struct vdso_data *vd = vdso_data;
+	u32 res = hrtimer_resolution;
+
+	if (likely(READ_ONCE(vd[CS_HRES_COARSE].hrtimer_res) == res))
+		return;
+	vdso_write_begin(vd);
+	WRITE_ONCE(vd[CS_HRES_COARSE].hrtimer_res, res);
+	vdso_write_end(vd);
+}
 
 static int vdso_mremap(const struct vm_special_mapping *sm,
 		       struct vm_area_struct *new_vma)
