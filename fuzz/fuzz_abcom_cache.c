@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #include "abcom.h"
 #include "abcom_cache.h"
 #include "sha256_of.h"

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
 #include <asm/xlibos_boot.h>
 
 #include "abcom.h"

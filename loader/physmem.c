@@ -123,7 +123,6 @@ void physmem_advise_huge(void *p, uint64_t size)
 	madvise(p, size, MADV_HUGEPAGE);
 }
 
-
 bool physmem_read_file(int fd, uint64_t offset, void *dst, uint64_t len)
 {
 	char *out = dst;

@@ -66,6 +66,12 @@ struct tables_hdr {
 	uint8_t key[ROOTFS_IMAGE_KEY_LEN];
 };
 
+/* Ours and closed to others: what every directory of the cache must be. */
+static bool private_to_us(const struct stat *st)
+{
+	return st->st_uid == geteuid() && !(st->st_mode & 077);
+}
+
 /* A directory of ours, closed to others: made if missing, else refused. */
 static int open_private_dir(int parent, const char *name, const char *what)
 {
@@ -86,7 +92,7 @@ static int open_private_dir(int parent, const char *name, const char *what)
 			close(fd);
 		return -1;
 	}
-	if (st.st_uid != geteuid() || (st.st_mode & 077)) {
+	if (!private_to_us(&st)) {
 		diag_error("warning: rootfs image: the %s is %s; %s", what, st.st_uid != geteuid() ?
 			   "owned by another user" : "open to group or others (needs mode 0700)", ONE_RUN);
 		close(fd);
@@ -181,25 +187,39 @@ bad:
 	return false;
 }
 
+/*
+ * Best effort: @name in @dir, @head then @body, mode 0400, written aside
+ * and renamed into place whole (what a killed start leaves is cleared by
+ * remove_leftovers() in an entry, by rootfs_image_prune() beside them).
+ */
+static void store_aside(int dir, const char *name, const void *head, size_t head_len,
+			const void *body, size_t body_len)
+{
+	char tmp[NAME_MAX + 1];
+	bool ok;
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%d", name, (int)getpid()) >= (int)sizeof(tmp))
+		return;
+	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
+	if (fd < 0)
+		return;
+	ok = fd_write_all(fd, head, head_len) && fd_write_all(fd, body, body_len);
+	ok = close(fd) == 0 && ok;
+	if (!ok || renameat(dir, tmp, dir, name) != 0)
+		unlinkat(dir, tmp, 0);
+}
+
 /* Best effort: without it, the next start reads the tree's files again. */
 static void store_tables(int entry, const struct rootfs_image_plan *plan, const void *buf,
 			 size_t len)
 {
 	struct tables_hdr hdr = { .magic = TABLES_MAGIC, .abcom_version = ABCOM_VERSION, .len = len };
-	char name[64], tmp[96];
-	bool ok;
-	int fd;
+	char name[64];
 
 	memcpy(hdr.key, plan->key, sizeof(hdr.key));
 	tables_name(name, sizeof(name));
-	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", name, (int)getpid());
-	fd = openat(entry, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
-	if (fd < 0)
-		return;
-	ok = fd_write_all(fd, &hdr, sizeof(hdr)) && fd_write_all(fd, buf, len);
-	ok = close(fd) == 0 && ok;
-	if (!ok || renameat(entry, tmp, entry, name) != 0)
-		unlinkat(entry, tmp, 0);
+	store_aside(entry, name, &hdr, sizeof(hdr), buf, len);
 }
 
 /* Walk again (reading files for the tables if asked): the tree must not have changed. */
@@ -351,20 +371,13 @@ static void store_content_record(int images, int entry, const struct rootfs_imag
 				 const struct rootfs_image_plan *plan)
 {
 	struct content_record r = { .magic = CONTENT_MAGIC, .format = ROOTFS_IMAGE_FORMAT };
-	char name[sizeof(CONTENT_PREFIX) + 2 * ROOTFS_IMAGE_KEY_LEN], tmp[sizeof(name) + 32];
-	int fd;
+	char name[sizeof(CONTENT_PREFIX) + 2 * ROOTFS_IMAGE_KEY_LEN];
 
 	if (!mark_entry(entry, ROOTFS_IMAGE_BY_CONTENT))
 		return;
 	memcpy(r.key, plan->key, sizeof(r.key));
 	content_name(content->key, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", name, (int)getpid());
-	fd = openat(images, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
-	if (fd < 0)
-		return;
-	if (!fd_write_all(fd, &r, sizeof(r)) || close(fd) != 0 ||
-	    renameat(images, tmp, images, name) != 0)
-		unlinkat(images, tmp, 0);
+	store_aside(images, name, &r, sizeof(r), NULL, 0);
 }
 
 /* Build aside, check the tree did not change meanwhile, rename into place. */
@@ -430,7 +443,7 @@ static int open_other_entry(int images, const uint8_t *key)
 
 	hex_key(key, hex);
 	fd = openat(images, hex, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077))) {
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !private_to_us(&st))) {
 		close(fd);
 		fd = -1;
 	}

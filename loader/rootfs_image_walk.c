@@ -389,9 +389,12 @@ static bool hash_file(struct walk *w, int dirfd, const char *name, const struct 
 {
 	int fd = open_file(w, dirfd, name, st);
 	uint64_t size = (uint64_t)st->st_size, at = 0;
-	bool ok = fd >= 0;
+	struct stat now;
+	bool ok = true;
 
-	if (ok && !hash_xattrs(w, fd)) {
+	if (fd < 0)
+		return false;
+	if (!hash_xattrs(w, fd)) {
 		report_unreadable(w, "extended attributes of ", errno);
 		close(fd);
 		return false;
@@ -406,28 +409,20 @@ static bool hash_file(struct walk *w, int dirfd, const char *name, const struct 
 			break;
 		}
 		hole = data < 0 ? -1 : lseek(fd, data, SEEK_HOLE);
-		if (hole < 0) {
+		if (hole < 0)
 			ok = false;
-			break;
-		}
-		if ((uint64_t)hole > size)
-			hole = (off_t)size;
-		ok = hash_range(w, fd, (uint64_t)data, (uint64_t)hole);
+		else
+			ok = hash_range(w, fd, (uint64_t)data, (uint64_t)hole < size ? (uint64_t)hole : size);
 		at = (uint64_t)hole;
 	}
-	if (fd >= 0 && ok) {
-		/* the end as the walk saw it: a file that grew is a change */
-		struct stat now;
-
-		if (fstat(fd, &now) != 0 || (uint64_t)now.st_size != size) {
-			errno = ESTALE;
-			ok = false;
-		}
+	/* the end as the walk saw it: a file that grew is a change */
+	if (ok && (fstat(fd, &now) != 0 || (uint64_t)now.st_size != size)) {
+		errno = ESTALE;
+		ok = false;
 	}
-	if (fd >= 0 && !ok)
+	if (!ok)
 		report_unreadable(w, "", errno);
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 	return ok && (st->st_nlink < 2 || note_link(w, st));
 }
 
@@ -902,11 +897,13 @@ static void walkers_free(struct walkers *ws)
 	if (!ws)
 		return;
 	for (unsigned int i = 0; i < ws->n; i++) {
-		for (size_t j = 0; ws->w[i] && j < ws->w[i]->nlinks; j++)
-			free(ws->w[i]->links[j].rel);
-		if (ws->w[i])
-			free(ws->w[i]->links);
-		free(ws->w[i]);
+		struct walk *w = ws->w[i];
+
+		for (size_t j = 0; w && j < w->nlinks; j++)
+			free(w->links[j].rel);
+		if (w)
+			free(w->links);
+		free(w);
 	}
 	free(ws);
 }

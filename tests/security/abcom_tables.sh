@@ -84,7 +84,7 @@ if gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/abcom" -I"$top/loader" \
 	-o "$scratch/helper_check" "$here/abcom_helper_check.c" \
 	"$top/build/loader/abcom_decode_helper.o" "$top/build/loader/abcom_helper_arena.o" "$top/build/loader/fd_io.o" \
 	"$top/build/loader/capstone_lazy.o" "$top/build/loader/diag.o" \
-	"$top/build/abcom/libabcom.a" -lcapstone >"$out" 2>&1; then
+	"$top/build/abcom/libabcom.a" >"$out" 2>&1; then
 	"$scratch/helper_check" "$busybox" >"$scratch/helper.out" 2>&1
 	while read -r verdict rest; do
 		case $verdict in
